@@ -1,0 +1,151 @@
+"""`exit-tui`: parse arguments and settings, then run a headless command or open the app.
+
+Exit codes: 0 ok, 1 user error (one line on stderr), 2 usage.
+"""
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from .config import Paths, Settings, State, choose_language
+from .i18n import _, set_language
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: one line, exit 2
+        self.exit(2, f"exit-tui: {message}\n{_('cli.usage_hint')}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="exit-tui", description=_("cli.description"))
+    parser.add_argument("--db", metavar="URL_OR_PATH", help=_("cli.opt_db"))
+    parser.add_argument("--lang", choices=("zh", "en"), help=_("cli.opt_lang"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.add_parser("demo", help=_("cli.cmd_demo"))
+    commands.add_parser("projects", help=_("cli.cmd_projects"))
+    commands.add_parser("backup", help=_("cli.cmd_backup"))
+    new = commands.add_parser("new", help=_("cli.cmd_new"))
+    new.add_argument("--name", required=True)
+    new.add_argument("--type", required=True, choices=("contract-expiry", "early-exit", "transfer"))
+    new.add_argument("--contract-end", required=True, metavar="DATE")
+    new.add_argument("--handover", required=True, metavar="DATE", help=_("cli.opt_handover"))
+    new.add_argument("--decision", metavar="DATE", help=_("cli.opt_decision"))
+    new.add_argument("--continuation-end", metavar="DATE")
+    new.add_argument("--units", default="0")
+    new.add_argument("--address", default="")
+    return parser
+
+
+def _db_target(args: argparse.Namespace, paths: Paths) -> str:
+    return args.db or os.environ.get("EXIT_TUI_DB") or str(paths.default_db)
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _run_app(backend, paths: Paths, settings: Settings, project_id: int | None, db_key: str) -> int:
+    from .ui.app import ExitApp  # Textual is imported only when the app is opened
+
+    app = ExitApp(backend, state=State(paths.state_file), settings=settings, project_id=project_id, db_key=db_key)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        paths = Paths.from_env()
+        settings = Settings.load(paths)
+    except ValueError as exc:
+        print(f"exit-tui: {exc}", file=sys.stderr)
+        return 1
+    # Language first, so that --help is translated too.
+    set_language(choose_language(_peek_lang(argv), settings))
+    args = build_parser().parse_args(argv)
+    from .db.engine import SchemaError
+    from .domain.templates import TemplateError
+    from .services import audit
+    from .services.errors import UserError
+
+    audit.set_actor(settings.actor)
+    try:
+        return _dispatch(args, paths, settings)
+    except (UserError, SchemaError, TemplateError, OSError) as exc:
+        print(f"exit-tui: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _peek_lang(argv: list[str] | None) -> str | None:
+    argv = sys.argv[1:] if argv is None else argv
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from .services import demo, projects
+    from .services.backend import Backend
+
+    if args.command == "demo" and not args.db and not os.environ.get("EXIT_TUI_DB"):
+        _remove_sqlite(paths.demo_db)
+        target = str(paths.demo_db)
+    else:
+        target = _db_target(args, paths)
+    backend = Backend.open(target)
+    try:
+        if args.command == "demo":
+            project = backend.call(demo.create_demo, date.today())
+            return _run_app(backend, paths, settings, project.id, target)
+        if args.command == "projects":
+            return _print_projects(backend.call(projects.list_projects))
+        if args.command == "new":
+            project = backend.call(
+                projects.create_project,
+                name=args.name,
+                exit_type=args.type,
+                contract_end=args.contract_end,
+                handover=args.handover,
+                decision=args.decision,
+                continuation_end=args.continuation_end,
+                units=args.units,
+                address=args.address,
+            )
+            print(project.public_id)
+            return 0
+        if args.command == "backup":
+            return _backup(backend, paths)
+        return _run_app(backend, paths, settings, None, target)
+    finally:
+        backend.close()
+
+
+def _print_projects(rows) -> int:
+    from .i18n.labels import exit_type_label
+
+    if not rows:
+        print(_("cli.no_projects"))
+        return 0
+    for p in rows:
+        d = p.dates
+        print(f"{p.public_id}\t{p.name}\t{exit_type_label(p.exit_type)}\t"
+              f"{_('field.contract_end')} {d.contract_end}\tT {d.handover}")
+    return 0
+
+
+def _backup(backend, paths: Paths) -> int:
+    from .db.engine import backup_path, backup_sqlite
+
+    if backend.engine.dialect.name != "sqlite":
+        print(_("cli.backup_sqlite_only"), file=sys.stderr)
+        return 1
+    destination = backup_sqlite(backend.engine, backup_path(backend.engine, "backup"))
+    print(destination)
+    return 0

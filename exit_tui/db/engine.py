@@ -1,0 +1,119 @@
+"""Engine factory, SQLite connection pragmas, schema versioning with a backup before any migration."""
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from . import models
+
+#: The schema version this code writes. Bump it and add a step to MIGRATIONS when tables change.
+SCHEMA_VERSION = 1
+#: MIGRATIONS[n] upgrades a database from version n to n + 1 (runs with foreign keys off).
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+class SchemaError(RuntimeError):
+    """The database cannot be used by this version of the app; the message is one line for the user."""
+
+
+def database_url(target: str | Path) -> str:
+    """A SQLAlchemy URL from a URL (`postgresql://…`, `sqlite://…`) or a plain file path."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(target: str | Path) -> Engine:
+    """Create an engine for a URL or path; a SQLite file's folder is created if missing."""
+    url = make_url(database_url(target))
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url)
+    if url.database in (None, "", ":memory:"):
+        engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    else:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _stored_version(engine: Engine) -> int | None:
+    if not inspect(engine).has_table("schema_info"):
+        return None
+    with Session(engine) as session:
+        row = session.exec(select(models.SchemaInfo)).first()
+        return row.version if row else None
+
+
+def backup_sqlite(engine: Engine, destination: Path) -> Path:
+    """Copy a live SQLite database safely (the backup API, never a file copy). Returns the path."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    raw = engine.raw_connection()
+    try:
+        target = sqlite3.connect(destination)
+        try:
+            raw.driver_connection.backup(target)
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    return destination
+
+
+def backup_path(engine: Engine, label: str) -> Path:
+    database = Path(engine.url.database)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return database.with_name(f"{database.stem}.{label}-{stamp}{database.suffix or '.db'}")
+
+
+def init_db(engine: Engine) -> None:
+    """Create the tables of a new database, migrate an older one (after a backup), refuse a newer one."""
+    version = _stored_version(engine)
+    if version is not None and version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"database schema version {version} is newer than this app supports ({SCHEMA_VERSION}); "
+            "update exit-tui"
+        )
+    if version is not None and version < SCHEMA_VERSION:
+        _migrate(engine, version)
+    SQLModel.metadata.create_all(engine)
+    if version is None:
+        with Session(engine) as session:
+            session.add(models.SchemaInfo(version=SCHEMA_VERSION))
+            session.commit()
+
+
+def _migrate(engine: Engine, version: int) -> None:
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        backup_sqlite(engine, backup_path(engine, f"v{version}-backup"))
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        with connection.begin():
+            for step in range(version, SCHEMA_VERSION):
+                if step not in MIGRATIONS:
+                    raise SchemaError(f"no migration from schema version {step}")
+                MIGRATIONS[step](connection)
+            connection.exec_driver_sql(f"UPDATE schema_info SET version = {SCHEMA_VERSION}")
+            if engine.dialect.name == "sqlite":
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise SchemaError(f"migration left {len(problems)} broken references; nothing changed")
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")

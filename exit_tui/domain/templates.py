@@ -1,0 +1,151 @@
+"""Template data (data/ at the top of the repository): exit scenarios, roles, legal bases, demo."""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .enums import PHASE_COUNT, ExitType
+from .schedule import DueRule, OffsetParseError, parse_rule, validate_rrule
+
+_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class TemplateError(ValueError):
+    """A template file that does not follow the format; the message names file and entry."""
+
+
+def data_dir() -> Path:
+    """`data/` beside the package in a checkout, or `exit_tui/_data` inside an installed wheel."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_data", package.parent / "data"):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError(f"template data folder not found near {package}")
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class TemplateTask:
+    key: str
+    phase_no: int
+    zh: str
+    en: str
+    owner: str
+    due: DueRule
+    basis: str | None = None
+    rrule: str | None = None
+    until: DueRule | None = None
+
+
+@dataclass(frozen=True)
+class TemplatePhase:
+    no: int
+    zh: str
+    en: str
+    tasks: tuple[TemplateTask, ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    code: ExitType
+    name_zh: str
+    name_en: str
+    description_zh: str
+    description_en: str
+    phases: tuple[TemplatePhase, ...]
+
+    @property
+    def tasks(self) -> list[TemplateTask]:
+        return [task for phase in self.phases for task in phase.tasks]
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TemplateError(f"{path.name}: {exc}") from exc
+
+
+@cache
+def roles() -> dict[str, Role]:
+    return {r["key"]: Role(r["key"], r["zh"], r["en"]) for r in _read(data_dir() / "roles.toml")["role"]}
+
+
+@cache
+def legal_bases() -> dict[str, LegalBasis]:
+    entries = _read(data_dir() / "legal_basis.toml")["basis"]
+    return {b["code"]: LegalBasis(b["code"], b["zh"], b["en"]) for b in entries}
+
+
+def _task(path: Path, phase_no: int, raw: dict) -> TemplateTask:
+    where = f"{path.name}: task {raw.get('key', '?')!r}"
+    try:
+        key, zh, en, owner = raw["key"], raw["zh"], raw["en"], raw["owner"]
+    except KeyError as exc:
+        raise TemplateError(f"{where}: missing {exc}") from exc
+    if not _KEY.match(key):
+        raise TemplateError(f"{where}: key must be kebab-case")
+    if owner not in roles():
+        raise TemplateError(f"{where}: unknown owner role {owner!r}")
+    basis = raw.get("basis")
+    if basis is not None and basis not in legal_bases():
+        raise TemplateError(f"{where}: unknown legal basis {basis!r}")
+    try:
+        due = parse_rule(raw["due"])
+        until = parse_rule(raw["until"]) if "until" in raw else None
+    except (KeyError, OffsetParseError) as exc:
+        raise TemplateError(f"{where}: due/until must look like 'contract_end -90d' ({exc})") from exc
+    rule = raw.get("rrule")
+    if rule is not None:
+        if until is None:
+            raise TemplateError(f"{where}: a recurring task needs 'until'")
+        try:
+            validate_rrule(rule)
+        except ValueError as exc:
+            raise TemplateError(f"{where}: bad rrule {rule!r}: {exc}") from exc
+    return TemplateTask(key, phase_no, zh, en, owner, due, basis, rule, until)
+
+
+@cache
+def load_template(code: ExitType | str) -> Template:
+    """Load and check one scenario template; raises TemplateError naming what is wrong."""
+    code = ExitType(code)
+    path = data_dir() / "templates" / f"{code.value}.toml"
+    raw = _read(path)
+    phases = []
+    for raw_phase in raw.get("phase", []):
+        no = raw_phase["no"]
+        tasks = tuple(_task(path, no, raw_task) for raw_task in raw_phase.get("task", []))
+        phases.append(TemplatePhase(no, raw_phase["zh"], raw_phase["en"], tasks))
+    if [p.no for p in phases] != list(range(1, PHASE_COUNT + 1)):
+        raise TemplateError(f"{path.name}: phases must be numbered 1..{PHASE_COUNT} in order")
+    keys = [task.key for phase in phases for task in phase.tasks]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise TemplateError(f"{path.name}: duplicate task keys {duplicates}")
+    return Template(
+        code, raw["name_zh"], raw["name_en"], raw.get("description_zh", ""), raw.get("description_en", ""),
+        tuple(phases),
+    )
+
+
+@cache
+def demo_settings() -> dict:
+    """The demo project's parameters (data/demo.toml)."""
+    return _read(data_dir() / "demo.toml")

@@ -1,0 +1,39 @@
+"""The one way callers (CLI, UI) run services: each call is one transaction on a fresh session."""
+
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from ..db.engine import init_db, make_engine
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Backend:
+    """Owns the engine. `call(fn, ...)` runs `fn(session, ...)`, commits on success, rolls back on error."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, target: str) -> "Backend":
+        """Open (creating or migrating as needed) the database at a URL or path."""
+        engine = make_engine(target)
+        init_db(engine)
+        return cls(engine)
+
+    def call(self, fn: Callable[..., R], *args, **kwargs) -> R:
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                result = fn(session, *args, **kwargs)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        return result
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,301 @@
+"""Tasks of a project: list and filter (in SQL), change status/owner/due/note, add, delete. All audited."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from ..db.models import Project, Task
+from ..domain.dates import normalize
+from ..domain.enums import PHASE_COUNT, TaskStatus
+from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, parse_due, rule_from_parts
+from ..domain.templates import roles
+from . import audit
+from .errors import NotFound, UserError
+from .ids import next_public_id
+
+MAX_TITLE = 200
+MAX_BASIS = 40
+
+
+@dataclass(frozen=True)
+class TaskRead:
+    public_id: str
+    phase_no: int
+    title_zh: str
+    title_en: str
+    owner: str
+    due_date: date
+    due_rule: str | None
+    """e.g. `contract_end -90d` when the due date follows a project date; None when absolute."""
+    recurrence: str | None
+    status: TaskStatus
+    legal_basis: str | None
+    note: str
+    done_on: date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """What the checklist shows. `text` matches id, titles, owner (key or role name), basis and note."""
+
+    text: str = ""
+    statuses: frozenset[TaskStatus] = field(default_factory=frozenset)
+    """Empty means every status."""
+    overdue_only: bool = False
+    phase_no: int | None = None
+    limit: int = 2000
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    rows: list[TaskRead]
+    matching: int
+    """How many tasks match the query (rows holds at most query.limit of them)."""
+    total: int
+    """How many tasks the project has."""
+
+
+def task_read(task: Task, today: date) -> TaskRead:
+    status = TaskStatus(task.status)
+    rule = rule_from_parts(task.due_anchor, task.due_offset)
+    return TaskRead(
+        public_id=task.public_id,
+        phase_no=task.phase_no,
+        title_zh=task.title_zh,
+        title_en=task.title_en,
+        owner=task.owner,
+        due_date=task.due_date,
+        due_rule=str(rule) if rule else None,
+        recurrence=task.recurrence,
+        status=status,
+        legal_basis=task.legal_basis,
+        note=task.note,
+        done_on=task.done_on,
+        overdue=status is not TaskStatus.DONE and task.due_date < today,
+    )
+
+
+def _conditions(project_id: int, query: TaskQuery, today: date) -> list:
+    conditions = [Task.project_id == project_id]
+    if query.statuses:
+        conditions.append(col(Task.status).in_([s.value for s in query.statuses]))
+    if query.overdue_only:
+        conditions += [Task.status != TaskStatus.DONE.value, col(Task.due_date) < today]
+    if query.phase_no is not None:
+        conditions.append(Task.phase_no == query.phase_no)
+    text = normalize(query.text)
+    if text:
+        pattern = f"%{text}%"
+        matching_roles = [
+            r.key for r in roles().values() if text.lower() in r.zh.lower() or text.lower() in r.en.lower()
+        ]
+        conditions.append(
+            or_(
+                col(Task.public_id).ilike(pattern),
+                col(Task.title_zh).ilike(pattern),
+                col(Task.title_en).ilike(pattern),
+                col(Task.owner).ilike(pattern),
+                col(Task.legal_basis).ilike(pattern),
+                col(Task.note).ilike(pattern),
+                col(Task.owner).in_(matching_roles),
+            )
+        )
+    return conditions
+
+
+def list_tasks(session: Session, project_id: int, query: TaskQuery, today: date) -> TaskPage:
+    """Tasks matching `query`, by phase then due date, at most `query.limit` of them."""
+    conditions = _conditions(project_id, query, today)
+    matching = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
+    total = session.exec(select(func.count()).select_from(Task).where(Task.project_id == project_id)).one()
+    rows = session.exec(
+        select(Task)
+        .where(*conditions)
+        .order_by(col(Task.phase_no), col(Task.due_date), col(Task.public_id))
+        .limit(query.limit)
+    )
+    return TaskPage([task_read(t, today) for t in rows], matching, total)
+
+
+def get_task(session: Session, project_id: int, public_id: str, today: date) -> TaskRead:
+    return task_read(_row(session, project_id, public_id), today)
+
+
+def _row(session: Session, project_id: int, public_id: str) -> Task:
+    task = session.exec(select(Task).where(Task.project_id == project_id, Task.public_id == public_id)).first()
+    if task is None:
+        raise NotFound("error.task_not_found", value=public_id)
+    return task
+
+
+def _project_dates(session: Session, project_id: int) -> ProjectDates:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound("error.project_not_found", value=project_id)
+    return ProjectDates(project.decision_date, project.contract_end, project.handover_date, project.continuation_end)
+
+
+def _set(session: Session, task: Task, name: str, value: object) -> bool:
+    old = getattr(task, name)
+    if old == value:
+        return False
+    audit.record(session, task.project_id, "update", "task", task.public_id, name, old, value)
+    setattr(task, name, value)
+    session.add(task)
+    return True
+
+
+def _set_status(session: Session, task: Task, status: TaskStatus, today: date) -> None:
+    if _set(session, task, "status", status.value):
+        task.done_on = today if status is TaskStatus.DONE else None
+
+
+def set_status(session: Session, project_id: int, public_id: str, status: TaskStatus | str, today: date) -> TaskRead:
+    try:
+        status = TaskStatus(status)
+    except ValueError:
+        raise UserError("error.bad_status", field="status", value=status) from None
+    task = _row(session, project_id, public_id)
+    _set_status(session, task, status, today)
+    session.flush()
+    return task_read(task, today)
+
+
+def toggle_done(session: Session, project_id: int, public_id: str, today: date) -> TaskRead:
+    """Done becomes to-do; anything else becomes done."""
+    task = _row(session, project_id, public_id)
+    status = TaskStatus.TODO if task.status == TaskStatus.DONE else TaskStatus.DONE
+    return set_status(session, project_id, public_id, status, today)
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise UserError("error.title_required", field="title")
+    if len(title) > MAX_TITLE:
+        raise UserError("error.title_too_long", field="title", max=MAX_TITLE)
+    return title
+
+
+def _clean_basis(basis: str | None) -> str | None:
+    basis = (basis or "").strip()
+    if len(basis) > MAX_BASIS:
+        raise UserError("error.basis_too_long", field="legal_basis", max=MAX_BASIS)
+    return basis or None
+
+
+def _parse_due(text: str, dates: ProjectDates) -> tuple[date, DueRule | None]:
+    if not text.strip():
+        raise UserError("error.date_required", field="due")
+    try:
+        return parse_due(text, dates)
+    except OffsetParseError:
+        raise UserError("error.bad_due", field="due", value=text) from None
+
+
+@dataclass(frozen=True)
+class TaskChanges:
+    """Fields to change; None leaves a field as it is. `title` is written in `language` (zh or en)."""
+
+    title: str | None = None
+    language: str = "zh"
+    owner: str | None = None
+    due: str | None = None
+    """A date (`2026-03-01`, `2026年3月1日` …) or an offset such as `contract_end -90d` / `T+10d`."""
+    status: TaskStatus | str | None = None
+    legal_basis: str | None = None
+    note: str | None = None
+
+
+def update_task(session: Session, project_id: int, public_id: str, changes: TaskChanges, today: date) -> TaskRead:
+    """Validate every field first, then write the ones that changed, each with an audit entry."""
+    task = _row(session, project_id, public_id)
+    title = _clean_title(changes.title) if changes.title is not None else None
+    basis = _clean_basis(changes.legal_basis) if changes.legal_basis is not None else None
+    due = _parse_due(changes.due, _project_dates(session, project_id)) if changes.due is not None else None
+    status = None
+    if changes.status is not None:
+        try:
+            status = TaskStatus(changes.status)
+        except ValueError:
+            raise UserError("error.bad_status", field="status", value=changes.status) from None
+
+    if title is not None:
+        _set(session, task, "title_en" if changes.language == "en" else "title_zh", title)
+    if changes.owner is not None:
+        _set(session, task, "owner", changes.owner.strip())
+    if due is not None:
+        due_date, rule = due
+        _set(session, task, "due_date", due_date)
+        _set(session, task, "due_anchor", rule.anchor.value if rule else None)
+        _set(session, task, "due_offset", rule.offset if rule else None)
+    if changes.legal_basis is not None:
+        _set(session, task, "legal_basis", basis)
+    if changes.note is not None:
+        _set(session, task, "note", changes.note.strip())
+    if status is not None:
+        _set_status(session, task, status, today)
+    session.flush()
+    return task_read(task, today)
+
+
+def add_task(
+    session: Session,
+    project_id: int,
+    *,
+    phase_no: int,
+    title: str,
+    due: str,
+    today: date,
+    owner: str = "",
+    legal_basis: str | None = None,
+    note: str = "",
+) -> TaskRead:
+    """Add a task (its title is used for both languages until someone translates it)."""
+    if not 1 <= int(phase_no) <= PHASE_COUNT:
+        raise UserError("error.bad_phase", field="phase", max=PHASE_COUNT)
+    title = _clean_title(title)
+    due_date, rule = _parse_due(due, _project_dates(session, project_id))
+    task = Task(
+        project_id=project_id,
+        public_id=next_public_id(session, project_id, "T"),
+        phase_no=int(phase_no),
+        title_zh=title,
+        title_en=title,
+        owner=owner.strip(),
+        due_date=due_date,
+        due_anchor=rule.anchor.value if rule else None,
+        due_offset=rule.offset if rule else None,
+        legal_basis=_clean_basis(legal_basis),
+        note=note.strip(),
+        created_at=datetime.now(UTC),
+    )
+    session.add(task)
+    audit.record(session, project_id, "create", "task", task.public_id, new=title)
+    session.flush()
+    return task_read(task, today)
+
+
+def delete_task(session: Session, project_id: int, public_id: str) -> None:
+    task = _row(session, project_id, public_id)
+    audit.record(session, project_id, "delete", "task", public_id, old=task.title_zh)
+    session.delete(task)
+    session.flush()
+
+
+def resolve_due(dates: ProjectDates, text: str) -> tuple[date, DueRule | None]:
+    """Preview what a typed due date means (no database): the date, and the rule if it is an offset."""
+    return _parse_due(text, dates)
+
+
+def recurrence_label_key(rule: str | None) -> str | None:
+    """Catalog key describing a recurrence's frequency (`freq.weekly` …), or None."""
+    if not rule:
+        return None
+    for part in rule.upper().split(";"):
+        if part.startswith("FREQ="):
+            return f"freq.{part[5:].lower()}"
+    return "freq.other"

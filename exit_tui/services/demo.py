@@ -1,0 +1,51 @@
+"""The demo project: a realistic 1,200-unit compound with dates relative to today (data/demo.toml)."""
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlmodel import Session, col, select
+
+from ..db.models import Task
+from ..domain.enums import TaskStatus
+from ..domain.templates import demo_settings
+from . import checklist
+from .projects import ProjectRead, create_project
+
+
+def create_demo(session: Session, today: date) -> ProjectRead:
+    """Create the demo project; tasks due before today are mostly done, a few left overdue."""
+    cfg = demo_settings()
+    handover = today + timedelta(days=cfg["handover_days"])
+    project = create_project(
+        session,
+        name=cfg["name"],
+        exit_type=cfg["exit_type"],
+        address=cfg["address"],
+        units=cfg["units"],
+        decision=today + timedelta(days=cfg["decision_days"]),
+        contract_end=today + timedelta(days=cfg["contract_end_days"]),
+        handover=handover,
+        continuation_end=handover + relativedelta(months=cfg["continuation_months"]),
+        today=today,
+    )
+    for extra in cfg.get("extra_task", []):
+        task = checklist.add_task(
+            session, project.id, phase_no=extra["phase"], title=extra["title_zh"], due=extra["due"],
+            owner=extra["owner"], note=extra.get("note", ""), today=today,
+        )
+        checklist.update_task(
+            session, project.id, task.public_id, checklist.TaskChanges(title=extra["title_en"], language="en"), today
+        )
+    doing_until = today + timedelta(days=cfg["doing_window_days"])
+    tasks = session.exec(
+        select(Task).where(Task.project_id == project.id).order_by(col(Task.due_date), col(Task.id))
+    ).all()
+    for index, task in enumerate(tasks, start=1):
+        if task.due_date < today and index % cfg["overdue_every"]:
+            status = TaskStatus.DONE
+        elif today <= task.due_date <= doing_until and index % 2:
+            status = TaskStatus.DOING
+        else:
+            continue
+        checklist.set_status(session, project.id, task.public_id, status, today)
+    return project

@@ -1,0 +1,247 @@
+"""Exit projects: create from a template, list, find, change a key date (open tasks move with it)."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from dateutil.relativedelta import relativedelta
+from sqlmodel import Session, col, select
+
+from ..db.models import Phase, Project, Task
+from ..domain.dates import DateParseError, parse_date
+from ..domain.enums import Anchor, ExitType, TaskStatus
+from ..domain.schedule import ProjectDates, rule_from_parts
+from ..domain.templates import load_template
+from . import audit
+from .errors import NotFound, UserError
+from .ids import GLOBAL, next_public_id, next_public_ids
+
+#: Default length of the post-exit service continuation (民法典950) when none is given.
+DEFAULT_CONTINUATION = relativedelta(months=3)
+DATE_FIELDS = {
+    Anchor.DECISION: "decision_date",
+    Anchor.CONTRACT_END: "contract_end",
+    Anchor.HANDOVER: "handover_date",
+    Anchor.CONTINUATION_END: "continuation_end",
+}
+
+
+@dataclass(frozen=True)
+class ProjectRead:
+    id: int
+    public_id: str
+    name: str
+    address: str
+    units: int
+    exit_type: ExitType
+    rule_profile: str
+    dates: ProjectDates
+
+    @property
+    def handover(self) -> date:
+        return self.dates.handover
+
+
+@dataclass(frozen=True)
+class PhaseRead:
+    no: int
+    name_zh: str
+    name_en: str
+
+
+def _read(project: Project) -> ProjectRead:
+    return ProjectRead(
+        id=project.id,
+        public_id=project.public_id,
+        name=project.name,
+        address=project.address,
+        units=project.units,
+        exit_type=ExitType(project.exit_type),
+        rule_profile=project.rule_profile,
+        dates=_dates(project),
+    )
+
+
+def _dates(project: Project) -> ProjectDates:
+    return ProjectDates(project.decision_date, project.contract_end, project.handover_date, project.continuation_end)
+
+
+def _as_date(value: date | str | None, field: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return parse_date(value)
+    except DateParseError:
+        raise UserError("error.bad_date", field=field, value=value) from None
+
+
+def validate_dates(exit_type: ExitType, dates: ProjectDates) -> None:
+    """The order rules a project's dates must keep; raises UserError naming the field."""
+    if dates.decision > dates.handover:
+        raise UserError("error.decision_after_handover", field="decision")
+    if dates.decision > dates.contract_end:
+        raise UserError("error.decision_after_contract_end", field="decision")
+    if exit_type is ExitType.CONTRACT_EXPIRY and dates.handover < dates.contract_end:
+        raise UserError("error.handover_before_contract_end", field="handover")
+    if dates.continuation_end < dates.handover:
+        raise UserError("error.continuation_before_handover", field="continuation_end")
+
+
+def create_project(
+    session: Session,
+    *,
+    name: str,
+    exit_type: ExitType | str,
+    contract_end: date | str,
+    handover: date | str,
+    decision: date | str | None = None,
+    continuation_end: date | str | None = None,
+    units: int | str = 0,
+    address: str = "",
+    today: date | None = None,
+) -> ProjectRead:
+    """Create a project with the twenty phases and every task of its exit type's template."""
+    name = name.strip()
+    if not name:
+        raise UserError("error.name_required", field="name")
+    try:
+        exit_type = ExitType(exit_type)
+    except ValueError:
+        raise UserError("error.bad_exit_type", field="exit_type", value=exit_type) from None
+    try:
+        units = int(str(units).strip() or 0)
+    except ValueError:
+        raise UserError("error.bad_units", field="units", value=units) from None
+    if units < 0:
+        raise UserError("error.bad_units", field="units", value=units)
+    contract_end_date = _as_date(contract_end, "contract_end")
+    handover_date = _as_date(handover, "handover")
+    if contract_end_date is None:
+        raise UserError("error.date_required", field="contract_end")
+    if handover_date is None:
+        raise UserError("error.date_required", field="handover")
+    decision_date = _as_date(decision, "decision") or today or date.today()
+    continuation = _as_date(continuation_end, "continuation_end") or handover_date + DEFAULT_CONTINUATION
+    dates = ProjectDates(decision_date, contract_end_date, handover_date, continuation)
+    validate_dates(exit_type, dates)
+
+    project = Project(
+        public_id=next_public_id(session, GLOBAL, "P"),
+        name=name,
+        address=address.strip(),
+        units=units,
+        exit_type=exit_type.value,
+        decision_date=decision_date,
+        contract_end=contract_end_date,
+        handover_date=handover_date,
+        continuation_end=continuation,
+        created_at=datetime.now(UTC),
+    )
+    session.add(project)
+    session.flush()
+    audit.record(session, project.id, "create", "project", project.public_id, new=name)
+
+    template = load_template(exit_type)
+    now = datetime.now(UTC)
+    ids = iter(next_public_ids(session, project.id, "T", len(template.tasks)))
+    for phase in template.phases:
+        session.add(Phase(project_id=project.id, no=phase.no, name_zh=phase.zh, name_en=phase.en))
+        for item in phase.tasks:
+            session.add(
+                Task(
+                    project_id=project.id,
+                    public_id=next(ids),
+                    phase_no=phase.no,
+                    template_key=item.key,
+                    title_zh=item.zh,
+                    title_en=item.en,
+                    owner=item.owner,
+                    due_date=item.due.resolve(dates),
+                    due_anchor=item.due.anchor.value,
+                    due_offset=item.due.offset,
+                    recurrence=item.rrule,
+                    recurrence_until=str(item.until) if item.until else None,
+                    legal_basis=item.basis,
+                    created_at=now,
+                )
+            )
+    session.flush()
+    return _read(project)
+
+
+def list_projects(session: Session) -> list[ProjectRead]:
+    return [_read(p) for p in session.exec(select(Project).order_by(col(Project.id)))]
+
+
+def _row(session: Session, project_id: int) -> Project:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound("error.project_not_found", value=project_id)
+    return project
+
+
+def get_project(session: Session, project_id: int) -> ProjectRead:
+    return _read(_row(session, project_id))
+
+
+def find_project(session: Session, ref: str) -> ProjectRead:
+    """A project by public id (`P-0001`, case-insensitive), database id or exact name."""
+    ref = ref.strip()
+    project = session.exec(
+        select(Project).where((col(Project.public_id) == ref.upper()) | (col(Project.name) == ref))
+    ).first()
+    if project is None and ref.isdigit():
+        project = session.get(Project, int(ref))
+    if project is None:
+        raise NotFound("error.project_not_found", value=ref)
+    return _read(project)
+
+
+def list_phases(session: Session, project_id: int) -> list[PhaseRead]:
+    rows = session.exec(select(Phase).where(Phase.project_id == project_id).order_by(col(Phase.no)))
+    return [PhaseRead(p.no, p.name_zh, p.name_en) for p in rows]
+
+
+@dataclass(frozen=True)
+class DateChange:
+    """What changing a project date did."""
+
+    project: ProjectRead
+    moved: int
+    """Open tasks whose due date moved with the changed date."""
+    kept_done: int
+    """Done tasks on the same date that stayed where they were."""
+
+
+def change_project_date(session: Session, project_id: int, anchor: Anchor | str, value: date | str) -> DateChange:
+    """Change one of the four project dates; open tasks offset from it move, done tasks stay."""
+    anchor = Anchor(anchor)
+    new_date = _as_date(value, anchor.value)
+    if new_date is None:
+        raise UserError("error.date_required", field=anchor.value)
+    project = _row(session, project_id)
+    field = DATE_FIELDS[anchor]
+    old_date = getattr(project, field)
+    dates = ProjectDates(**{**_dates(project).__dict__, anchor.value: new_date})
+    validate_dates(ExitType(project.exit_type), dates)
+    if new_date == old_date:
+        return DateChange(_read(project), 0, 0)
+    setattr(project, field, new_date)
+    session.add(project)
+    audit.record(session, project.id, "update", "project", project.public_id, field, old_date, new_date)
+
+    moved = kept = 0
+    tasks = session.exec(select(Task).where(Task.project_id == project_id, Task.due_anchor == anchor.value))
+    for task in tasks:
+        if task.status == TaskStatus.DONE:
+            kept += 1
+            continue
+        due = rule_from_parts(task.due_anchor, task.due_offset).resolve(dates)
+        if due != task.due_date:
+            audit.record(session, project.id, "update", "task", task.public_id, "due_date", task.due_date, due)
+            task.due_date = due
+            session.add(task)
+            moved += 1
+    session.flush()
+    return DateChange(_read(project), moved, kept)

@@ -1,0 +1,245 @@
+"""The Textual application: screens as modes, global keys, command palette, themes, service workers."""
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from datetime import date
+from typing import Any
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.theme import ThemeProvider
+from textual.widgets import Footer, Header, LoadingIndicator
+from textual.worker import get_current_worker
+
+from ..config import Settings, State
+from ..i18n import _
+from ..i18n.labels import days_text
+from ..services import projects
+from ..services.backend import Backend
+from ..services.errors import UserError
+from ..services.projects import ProjectRead
+from .bindings import localize_bindings
+from .commands import AppCommands
+from .modals.help import HelpScreen
+from .modals.message import MessageScreen
+from .modals.project_switcher import ProjectSwitcher
+from .screens.checklist import ChecklistRequest, ChecklistScreen
+from .screens.dashboard import DashboardScreen
+from .screens.welcome import WelcomeScreen
+
+#: The screens, in the order of their number keys.
+SCREENS_BY_KEY = {"1": "dashboard", "2": "checklist"}
+
+
+class StartScreen(Screen):
+    """Shown for the first frame while the project loads."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield LoadingIndicator()
+        yield Footer()
+
+
+class ExitApp(App[None]):
+    TITLE = "exit-tui"
+    CSS_PATH = "app.tcss"
+    MODES = {"dashboard": DashboardScreen, "checklist": ChecklistScreen}
+    COMMANDS = App.COMMANDS | {AppCommands}
+    BINDINGS = [
+        Binding("1", "show('dashboard')", "key.dashboard", tooltip="tip.dashboard", show=False, id="dashboard"),
+        Binding("2", "show('checklist')", "key.checklist", tooltip="tip.checklist", show=False, id="checklist"),
+        Binding("p", "switch_project", "key.switch_project", tooltip="tip.switch_project", show=False,
+                id="switch-project"),
+        Binding("question_mark,f1", "help", "key.help", tooltip="tip.help", id="help"),
+        Binding("q", "quit", "key.quit", tooltip="tip.quit", show=False, id="quit"),
+    ]
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        state: State | None = None,
+        settings: Settings | None = None,
+        project_id: int | None = None,
+        db_key: str = "",
+        today: date | None = None,
+    ) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.backend = backend
+        self.state = state
+        self.settings = settings or Settings()
+        self.db_key = db_key
+        self._start_project = project_id
+        self._today = today
+        self.project: ProjectRead | None = None
+        self._checklist_request: ChecklistRequest | None = None
+        theme = self.settings.theme or (state.get("theme") if state else None)
+        if theme in self.available_themes:
+            self.theme = theme
+
+    @property
+    def today(self) -> date:
+        """The working date (fixed in tests and screenshots)."""
+        return self._today or date.today()
+
+    def get_default_screen(self) -> Screen:
+        return StartScreen()
+
+    def on_mount(self) -> None:
+        if self._start_project is not None:
+            self.open_project(self._start_project)
+        else:
+            self.call_service(projects.list_projects, then=self._choose_start_project)
+
+    def _choose_start_project(self, rows: list[ProjectRead]) -> None:
+        last = self.state.get(f"last_project:{self.db_key}") if self.state else None
+        by_id = {p.id: p for p in rows}
+        if last in by_id:
+            self.open_project(last)
+        elif len(rows) == 1:
+            self.open_project(rows[0].id)
+        elif rows:
+            self.action_switch_project()
+        else:
+            self.push_screen(WelcomeScreen())
+
+    # -- services -------------------------------------------------------------------------------------
+
+    def call_service(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], None] | None = None,
+        on_error: Callable[[UserError], None] | None = None,
+        group: str = "service",
+        exclusive: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Run `fn(session, *args, **kwargs)` in a thread worker; deliver the result or error on the UI thread.
+
+        With `exclusive`, a newer call in the same group supersedes an older one, whose result is dropped.
+        """
+        job = partial(self._run_service, fn, args, kwargs, then, on_error)
+        self.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def _run_service(self, fn, args, kwargs, then, on_error) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.backend.call(fn, *args, **kwargs)
+        except UserError as error:
+            if not worker.is_cancelled:
+                self.call_from_thread(on_error or self.show_user_error, error)
+            return
+        except Exception as error:  # noqa: BLE001 - shown to the user, never swallowed silently
+            self.call_from_thread(self.show_failure, error)
+            return
+        if then is not None and not worker.is_cancelled:
+            self.call_from_thread(then, result)
+
+    def show_user_error(self, error: UserError) -> None:
+        self.notify(error.message(), title=_("notify.not_done"), severity="error")
+
+    def show_failure(self, error: Exception) -> None:
+        self.log.error(repr(error))
+        self.push_screen(MessageScreen(_("error.unexpected_title"), _("error.unexpected", error=repr(error))))
+
+    # -- projects -------------------------------------------------------------------------------------
+
+    def open_project(self, project_id: int) -> None:
+        self.call_service(projects.get_project, project_id, then=self._project_loaded)
+
+    def _project_loaded(self, project: ProjectRead) -> None:
+        self.project = project
+        self.refresh_title()
+        if self.state:
+            self.state.set(f"last_project:{self.db_key}", project.id)
+        if self.current_mode in self.MODES:
+            self.screen.reload()
+        else:
+            self.switch_mode("dashboard")
+
+    def refresh_title(self) -> None:
+        if self.project is None:
+            self.title, self.sub_title = "exit-tui", ""
+            return
+        self.title = self.project.name
+        self.sub_title = _("header.days_to_t", days=days_text((self.project.handover - self.today).days))
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    def action_show(self, mode: str) -> None:
+        if self.project is None:
+            self.notify(_("notify.no_project"), severity="warning")
+            return
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def show_checklist(self, phase_no: int | None = None, overdue_only: bool = False, task: str | None = None) -> None:
+        """Open the checklist on one phase, on overdue tasks only, or with the cursor on one task."""
+        self._checklist_request = ChecklistRequest(phase_no, overdue_only, task)
+        if self.current_mode == "checklist":
+            self.screen.reload()
+        else:
+            self.switch_mode("checklist")
+
+    def take_checklist_request(self) -> ChecklistRequest | None:
+        request, self._checklist_request = self._checklist_request, None
+        return request
+
+    def action_switch_project(self) -> None:
+        def chosen(project_id: int | None) -> None:
+            if project_id is not None:
+                self.open_project(project_id)
+            elif self.project is None and not isinstance(self.screen, WelcomeScreen):
+                self.push_screen(WelcomeScreen())
+
+        self.push_screen(ProjectSwitcher(), chosen)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_new_project(self) -> None:
+        from .modals.project_form import ProjectForm
+
+        self.push_screen(ProjectForm(), lambda project_id: project_id and self.open_project(project_id))
+
+    def action_open_demo(self) -> None:
+        from ..services.demo import create_demo
+
+        self.call_service(create_demo, self.today, then=lambda project: self.open_project(project.id))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("palette.placeholder")))
+
+    def search_themes(self) -> None:
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("palette.themes")))
+
+    def watch_theme(self, theme: str) -> None:
+        if self.state and self.is_running:
+            self.state.set("theme", theme)
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """Every screen and app action for the command palette, in the current language."""
+        commands = [
+            (_("screen.dashboard"), _("tip.dashboard"), lambda: self.action_show("dashboard")),
+            (_("screen.checklist"), _("tip.checklist"), lambda: self.action_show("checklist")),
+            (_("cmd.switch_project"), _("tip.switch_project"), self.action_switch_project),
+            (_("cmd.new_project"), _("tip.new_project"), self.action_new_project),
+            (_("cmd.open_demo"), _("tip.open_demo"), self.action_open_demo),
+            (_("key.help"), _("tip.help"), self.action_help),
+        ]
+        commands += getattr(self.screen, "palette_commands", lambda: [])()
+        return commands
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, translated (Keys opens our help screen)."""
+        yield SystemCommand(_("sys.theme"), _("sys.theme_help"), self.action_change_theme)
+        yield SystemCommand(_("sys.keys"), _("sys.keys_help"), self.action_help)
+        yield SystemCommand(_("sys.screenshot"), _("sys.screenshot_help"),
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand(_("sys.quit"), _("sys.quit_help"), self.action_quit)

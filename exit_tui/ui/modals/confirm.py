@@ -1,0 +1,41 @@
+"""Yes/no question."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from ...i18n import _
+from ..bindings import localize_bindings
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "key.yes", id="yes"),
+        Binding("n,escape", "answer(False)", "key.no", id="no"),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.title_text = title
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Static(Text(self.question))
+            with Horizontal(classes="buttons"):
+                yield Button(_("button.yes"), id="yes", variant="error")
+                yield Button(_("button.no"), id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

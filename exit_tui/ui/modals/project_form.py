@@ -1,0 +1,96 @@
+"""Create an exit project: name, address, units, exit type and the key dates; errors shown by field."""
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select
+
+from ...domain.enums import ExitType
+from ...i18n import _
+from ...i18n.labels import exit_type_label
+from ...services import projects
+from ...services.errors import UserError
+from ..bindings import localize_bindings
+from .form import Field
+
+DATE_FIELDS = ("decision", "contract_end", "handover", "continuation_end")
+
+
+class ProjectForm(ModalScreen[int | None]):
+    """Dismisses with the new project's database id, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "key.cancel", id="cancel"),
+        Binding("ctrl+s", "save", "key.save", id="save"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="project-form"):
+            yield Label(Text(_("form.new_project"), style="bold"), classes="dialog-title")
+            yield Field(_("field.name"), Input(id="name", placeholder=_("form.name_placeholder")), "name")
+            yield Field(_("field.address"), Input(id="address"), "address")
+            yield Field(_("field.units"), Input(id="units", type="integer", placeholder="1200"), "units")
+            types = [(exit_type_label(t), t.value) for t in ExitType]
+            yield Field(_("field.exit_type"), Select(types, value=ExitType.CONTRACT_EXPIRY.value,
+                                                     allow_blank=False, id="exit_type"), "exit_type")
+            today = self.app.today if hasattr(self.app, "today") else date.today()
+            yield Field(_("field.decision"), Input(today.isoformat(), id="decision"), "decision")
+            yield Field(_("field.contract_end"), Input(id="contract_end", placeholder="2027-03-31"), "contract_end")
+            yield Field(_("field.handover"), Input(id="handover", placeholder="2027-04-10"), "handover")
+            yield Field(_("field.continuation_end"),
+                        Input(id="continuation_end", placeholder=_("form.continuation_placeholder")),
+                        "continuation_end")
+            with Horizontal(classes="buttons"):
+                yield Button(_("button.create"), id="save", variant="primary")
+                yield Button(_("button.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value
+
+    def action_save(self) -> None:
+        for field in self.query(Field):
+            field.show_hint("")
+        self.app.call_service(
+            projects.create_project,
+            name=self.value("name"),
+            address=self.value("address"),
+            units=self.value("units") or "0",
+            exit_type=self.query_one("#exit_type", Select).value,
+            decision=self.value("decision"),
+            contract_end=self.value("contract_end"),
+            handover=self.value("handover"),
+            continuation_end=self.value("continuation_end") or None,
+            today=self.app.today,
+            then=lambda project: self.dismiss(project.id),
+            on_error=self.show_service_error,
+        )
+
+    def show_service_error(self, error: UserError) -> None:
+        if error.field and self.query(f"#field-{error.field}"):
+            self.query_one(f"#field-{error.field}", Field).show_error(error.message())
+            self.query_one(f"#{error.field}").focus()
+        else:
+            self.notify(error.message(), severity="error")

@@ -1,0 +1,32 @@
+"""What every project screen shares: translated bindings, header title, reload when shown."""
+
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+from ..bindings import localize_bindings
+
+if TYPE_CHECKING:
+    from ..app import ExitApp
+
+
+class ProjectScreen(Screen):
+    """A screen about the open project. Subclasses load their data in `reload()` (through a worker)."""
+
+    app: "ExitApp"
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
+
+    def on_screen_resume(self) -> None:
+        self.app.refresh_title()
+        if self.app.project is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def palette_commands(self) -> list:
+        """Screen-specific (title, help, callback) entries for the command palette."""
+        return []

@@ -1,0 +1,130 @@
+"""Dashboard: readiness by phase, overdue, due soon, days to T and to contract end."""
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Label
+
+from ...i18n import _, pick
+from ...i18n.labels import days_text, exit_type_label, phase_name
+from ...services.dashboard import DUE_SOON_DAYS, Dashboard, load_dashboard
+from ..widgets.cards import Card
+from ..widgets.format import due_cell, plain, progress_bar
+from .base import ProjectScreen
+
+
+class DashboardScreen(ProjectScreen):
+    BINDINGS = [
+        Binding("enter", "open_phase", "key.open_phase", tooltip="tip.open_phase", id="open-phase"),
+        Binding("2", "app.show('checklist')", "key.checklist", tooltip="tip.checklist", id="to-checklist"),
+        Binding("p", "app.switch_project", "key.switch_project", tooltip="tip.switch_project", id="to-switch"),
+        Binding("o", "show_overdue", "key.show_overdue", tooltip="tip.show_overdue", id="show-overdue"),
+        Binding("r", "reload", "key.reload", tooltip="tip.reload", show=False, id="reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="cards"):
+            yield Card(id="card-handover")
+            yield Card(id="card-contract")
+            yield Card(id="card-overdue")
+            yield Card(id="card-soon")
+            yield Card(id="card-done")
+        yield Label(id="project-line")
+        with Horizontal(id="dash-body"):
+            with Vertical(id="phases-pane"):
+                yield Label(_("dash.phases"), classes="pane-title")
+                yield DataTable(id="phases", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="next-pane"):
+                yield Label(_("dash.next_up"), classes="pane-title")
+                yield DataTable(id="next-up", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        phases = self.query_one("#phases", DataTable)
+        phases.add_column("#", key="no", width=2)
+        phases.add_column(_("col.phase"), key="phase")
+        phases.add_column(_("col.progress"), key="bar", width=16)
+        phases.add_column(_("col.done_total"), key="count")
+        phases.add_column(_("col.overdue"), key="overdue")
+        upcoming = self.query_one("#next-up", DataTable)
+        upcoming.add_column(_("col.due"), key="due", width=12)
+        upcoming.add_column(_("col.title"), key="title")
+
+    def reload(self) -> None:
+        app = self.app
+        app.call_service(load_dashboard, app.project.id, app.today, then=self.show_dashboard,
+                         group="dashboard", exclusive=True)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def show_dashboard(self, data: Dashboard) -> None:
+        self.data = data
+        project = data.project
+        percent = round(100 * data.done / data.total) if data.total else 0
+        self.query_one("#card-handover", Card).show(
+            _("dash.days_to_t"), days_text(data.days_to_handover), project.dates.handover.isoformat(),
+            alert=0 <= data.days_to_handover <= DUE_SOON_DAYS)
+        self.query_one("#card-contract", Card).show(
+            _("dash.days_to_contract_end"), days_text(data.days_to_contract_end),
+            project.dates.contract_end.isoformat())
+        self.query_one("#card-overdue", Card).show(_("dash.overdue"), str(data.overdue), alert=data.overdue > 0)
+        self.query_one("#card-soon", Card).show(_("dash.due_soon", days=DUE_SOON_DAYS), str(data.due_soon))
+        self.query_one("#card-done", Card).show(_("dash.done"), f"{percent}%", f"{data.done}/{data.total}")
+        line = Text(f"{project.public_id}  {exit_type_label(project.exit_type)}  ", style="bold")
+        line.append(project.address)
+        line.append("  " + _("dash.units", units=project.units), style="dim")
+        self.query_one("#project-line", Label).update(line)
+
+        phases = self.query_one("#phases", DataTable)
+        cursor = phases.cursor_row
+        phases.clear()
+        for p in data.phases:
+            phases.add_row(
+                f"{p.no:02d}",
+                plain(phase_name(p.name_zh, p.name_en), "green" if p.total and p.done == p.total else ""),
+                progress_bar(p.done, p.total, width=16),
+                f"{p.done}/{p.total}",
+                Text(str(p.overdue), style="bold red") if p.overdue else Text("-", style="dim"),
+                key=str(p.no),
+            )
+        phases.move_cursor(row=cursor)
+        upcoming = self.query_one("#next-up", DataTable)
+        upcoming.clear()
+        for task in data.next_up:
+            upcoming.add_row(
+                due_cell(task.due_date, task.overdue),
+                plain(pick(task.title_zh, task.title_en)),
+                key=task.public_id,
+            )
+        if not data.next_up:
+            upcoming.add_row(Text(_("dash.nothing_due"), style="dim"), "", key="-")
+
+    @on(DataTable.RowSelected, "#phases")
+    def open_phase(self, event: DataTable.RowSelected) -> None:
+        self.app.show_checklist(phase_no=int(event.row_key.value))
+
+    @on(DataTable.RowSelected, "#next-up")
+    def open_task(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value != "-":
+            self.app.show_checklist(task=event.row_key.value)
+
+    @on(Card.Clicked)
+    def card_clicked(self, event: Card.Clicked) -> None:
+        if event.card.id == "card-overdue":
+            self.action_show_overdue()
+        elif event.card.id == "card-soon":
+            self.app.show_checklist()
+        elif event.card.id == "card-done":
+            self.app.show_checklist()
+
+    def action_open_phase(self) -> None:
+        phases = self.query_one("#phases", DataTable)
+        if phases.row_count:
+            self.app.show_checklist(phase_no=phases.cursor_row + 1)
+
+    def action_show_overdue(self) -> None:
+        self.app.show_checklist(overdue_only=True)
