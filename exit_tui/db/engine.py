@@ -104,16 +104,22 @@ def _migrate(engine: Engine, version: int) -> None:
         backup_sqlite(engine, backup_path(engine, f"v{version}-backup"))
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        with connection.begin():
-            for step in range(version, SCHEMA_VERSION):
-                if step not in MIGRATIONS:
-                    raise SchemaError(f"no migration from schema version {step}")
-                MIGRATIONS[step](connection)
-            connection.exec_driver_sql(f"UPDATE schema_info SET version = {SCHEMA_VERSION}")
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
+            connection.commit()  # end the autobegun transaction so that begin() below can start one
+        try:
+            with connection.begin():
+                if engine.dialect.name == "sqlite":
+                    # pysqlite only opens a transaction before DML; open it now so DDL steps roll back too.
+                    connection.exec_driver_sql("BEGIN")
+                for step in range(version, SCHEMA_VERSION):
+                    if step not in MIGRATIONS:
+                        raise SchemaError(f"no migration from schema version {step}")
+                    MIGRATIONS[step](connection)
+                connection.exec_driver_sql(f"UPDATE schema_info SET version = {SCHEMA_VERSION}")
+                if engine.dialect.name == "sqlite":
+                    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        raise SchemaError(f"migration left {len(problems)} broken references; nothing changed")
+        finally:  # also after a failed step: the pooled connection must not keep foreign keys off
             if engine.dialect.name == "sqlite":
-                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if problems:
-                    raise SchemaError(f"migration left {len(problems)} broken references; nothing changed")
-        if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")

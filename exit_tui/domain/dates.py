@@ -2,12 +2,15 @@
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
 from dateutil import parser as dateutil_parser
 
 _YMD = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+
+
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 
 
 class DateParseError(ValueError):
@@ -30,6 +33,12 @@ def parse_date(text: str) -> date:
             return date(int(match[1]), int(match[2]), int(match[3]))
         if not re.search(r"\d{4}", value):
             raise DateParseError(text)
-        return dateutil_parser.parse(value, yearfirst=True, dayfirst=False).date()
+        # dateutil fills missing parts (day, month) from its default; parse against two different
+        # defaults so that a partial date such as `2026-3` or `2026` is refused rather than completed.
+        first = dateutil_parser.parse(value, yearfirst=True, dayfirst=False, default=_DEFAULTS[0]).date()
+        second = dateutil_parser.parse(value, yearfirst=True, dayfirst=False, default=_DEFAULTS[1]).date()
+        if first != second:
+            raise DateParseError(text)
+        return first
     except (ValueError, OverflowError) as exc:
         raise DateParseError(text) from exc

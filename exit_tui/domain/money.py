@@ -21,6 +21,8 @@ def parse_fen(text: str | int | Decimal) -> int:
         value = Decimal(cleaned)
     except InvalidOperation as exc:
         raise AmountParseError(text) from exc
+    if not value.is_finite():  # NaN, Infinity
+        raise AmountParseError(text)
     fen = value * 100
     if fen != fen.to_integral_value():
         raise AmountParseError(text)

@@ -84,6 +84,8 @@ def parse_rule(text: str) -> DueRule:
     anchor = ANCHOR_WORDS[match[1]]
     if match[2] is None:
         return DueRule(anchor)
+    if match[4] not in UNIT_WORDS:  # the pattern admits any letter; only d, w, m are units
+        raise OffsetParseError(text)
     amount = int(match[3]) * (-1 if match[2] == "-" else 1)
     return DueRule(anchor, amount, UNIT_WORDS[match[4]])
 
@@ -102,7 +104,10 @@ def parse_due(text: str, dates: ProjectDates) -> tuple[date, DueRule | None]:
     except DateParseError:
         pass
     rule = parse_rule(text)
-    return rule.resolve(dates), rule
+    try:
+        return rule.resolve(dates), rule
+    except (OverflowError, ValueError):  # an offset that leaves the calendar (year 1..9999)
+        raise OffsetParseError(text) from None
 
 
 def occurrences(rule: str, start: date, until: date, limit: int = 500) -> list[date]:

@@ -129,16 +129,22 @@ def load_template(code: ExitType | str) -> Template:
     path = data_dir() / "templates" / f"{code.value}.toml"
     raw = _read(path)
     phases = []
-    for raw_phase in raw.get("phase", []):
-        no = raw_phase["no"]
+    for index, raw_phase in enumerate(raw.get("phase", []), start=1):
+        try:
+            no, zh, en = raw_phase["no"], raw_phase["zh"], raw_phase["en"]
+        except KeyError as exc:
+            raise TemplateError(f"{path.name}: phase #{index} is missing {exc}") from exc
         tasks = tuple(_task(path, no, raw_task) for raw_task in raw_phase.get("task", []))
-        phases.append(TemplatePhase(no, raw_phase["zh"], raw_phase["en"], tasks))
+        phases.append(TemplatePhase(no, zh, en, tasks))
     if [p.no for p in phases] != list(range(1, PHASE_COUNT + 1)):
         raise TemplateError(f"{path.name}: phases must be numbered 1..{PHASE_COUNT} in order")
     keys = [task.key for phase in phases for task in phase.tasks]
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
         raise TemplateError(f"{path.name}: duplicate task keys {duplicates}")
+    missing = [name for name in ("name_zh", "name_en") if name not in raw]
+    if missing:
+        raise TemplateError(f"{path.name}: missing {', '.join(missing)}")
     return Template(
         code, raw["name_zh"], raw["name_en"], raw.get("description_zh", ""), raw.get("description_en", ""),
         tuple(phases),

@@ -88,18 +88,20 @@ def _conditions(project_id: int, query: TaskQuery, today: date) -> list:
         conditions.append(Task.phase_no == query.phase_no)
     text = normalize(query.text)
     if text:
-        pattern = f"%{text}%"
+        # `%`, `_` and `\` typed by the user are literal characters, not LIKE wildcards.
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         matching_roles = [
             r.key for r in roles().values() if text.lower() in r.zh.lower() or text.lower() in r.en.lower()
         ]
         conditions.append(
             or_(
-                col(Task.public_id).ilike(pattern),
-                col(Task.title_zh).ilike(pattern),
-                col(Task.title_en).ilike(pattern),
-                col(Task.owner).ilike(pattern),
-                col(Task.legal_basis).ilike(pattern),
-                col(Task.note).ilike(pattern),
+                col(Task.public_id).ilike(pattern, escape="\\"),
+                col(Task.title_zh).ilike(pattern, escape="\\"),
+                col(Task.title_en).ilike(pattern, escape="\\"),
+                col(Task.owner).ilike(pattern, escape="\\"),
+                col(Task.legal_basis).ilike(pattern, escape="\\"),
+                col(Task.note).ilike(pattern, escape="\\"),
                 col(Task.owner).in_(matching_roles),
             )
         )

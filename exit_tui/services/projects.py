@@ -17,6 +17,9 @@ from .ids import GLOBAL, next_public_id, next_public_ids
 
 #: Default length of the post-exit service continuation (民法典950) when none is given.
 DEFAULT_CONTINUATION = relativedelta(months=3)
+#: Project dates must fall in these years (template offsets are then always valid dates).
+MIN_YEAR, MAX_YEAR = 1900, 2999
+MAX_UNITS = 1_000_000
 DATE_FIELDS = {
     Anchor.DECISION: "decision_date",
     Anchor.CONTRACT_END: "contract_end",
@@ -66,14 +69,21 @@ def _dates(project: Project) -> ProjectDates:
 
 
 def _as_date(value: date | str | None, field: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    if not value.strip():
+    if value is None:
         return None
-    try:
-        return parse_date(value)
-    except DateParseError:
-        raise UserError("error.bad_date", field=field, value=value) from None
+    if isinstance(value, date):
+        parsed = value
+    elif not value.strip():
+        return None
+    else:
+        try:
+            parsed = parse_date(value)
+        except DateParseError:
+            raise UserError("error.bad_date", field=field, value=value) from None
+    # Far-off years would push template offsets (±months) off the calendar (year 9999).
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise UserError("error.bad_date", field=field, value=value)
+    return parsed
 
 
 def validate_dates(exit_type: ExitType, dates: ProjectDates) -> None:
@@ -113,7 +123,7 @@ def create_project(
         units = int(str(units).strip() or 0)
     except ValueError:
         raise UserError("error.bad_units", field="units", value=units) from None
-    if units < 0:
+    if not 0 <= units <= MAX_UNITS:  # a huge number would overflow the database's 64-bit integer
         raise UserError("error.bad_units", field="units", value=units)
     contract_end_date = _as_date(contract_end, "contract_end")
     handover_date = _as_date(handover, "handover")

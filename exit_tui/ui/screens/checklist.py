@@ -71,6 +71,9 @@ class ChecklistScreen(ProjectScreen):
         self.rows: dict[str, TaskRead] = {}
         self._filter_timer: Timer | None = None
         self._focus_task: str | None = None
+        self._request: ChecklistRequest | None = None
+        self._phases_of: int | None = None
+        self._phases_loading: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,15 +105,29 @@ class ChecklistScreen(ProjectScreen):
     # -- loading --------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        request = self.app.take_checklist_request()
-        if request is not None:
-            self._apply_request(request)
-        if not self.phases:
-            self.app.call_service(projects.list_phases, self.app.project.id, then=self._phases_loaded)
+        """Load the phases once per project, apply any request from another screen, then load the tasks."""
+        project_id = self.app.project.id
+        self._request = self.app.take_checklist_request() or self._request
+        if self._phases_of != project_id:
+            if self._phases_loading != project_id:
+                self._phases_loading = project_id
+                self.app.call_service(projects.list_phases, project_id, then=self._phases_loaded)
+            return
+        if self._request is not None:
+            self._apply_request(self._request)
+            self._request = None
         self.app.call_service(
-            checklist.list_tasks, self.app.project.id, self.query_filter(), self.app.today,
+            checklist.list_tasks, project_id, self.query_filter(), self.app.today,
             then=self.show_tasks, group="checklist", exclusive=True,
         )
+
+    def _phases_loaded(self, phases: list[PhaseRead]) -> None:
+        self.phases = phases
+        self._phases_of, self._phases_loading = self._phases_loading, None
+        select = self.query_one("#phase", Select)
+        with self.prevent(Select.Changed):
+            select.set_options([(f"{p.no:02d} {phase_name(p.name_zh, p.name_en)}", p.no) for p in phases])
+        self.reload()
 
     def _apply_request(self, request: ChecklistRequest) -> None:
         with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
@@ -118,17 +135,11 @@ class ChecklistScreen(ProjectScreen):
             self.query_one("#status", Select).value = "all"
             self.query_one("#overdue", Checkbox).value = request.overdue_only
             phase = self.query_one("#phase", Select)
-            phase.value = request.phase_no if request.phase_no else Select.NULL
+            if request.phase_no:
+                phase.value = request.phase_no
+            else:
+                phase.clear()
         self._focus_task = request.task
-
-    def _phases_loaded(self, phases: list[PhaseRead]) -> None:
-        self.phases = phases
-        select = self.query_one("#phase", Select)
-        current = select.value
-        with self.prevent(Select.Changed):
-            select.set_options([(f"{p.no:02d} {phase_name(p.name_zh, p.name_en)}", p.no) for p in phases])
-            if current is not Select.NULL:
-                select.value = current
 
     def query_filter(self) -> TaskQuery:
         phase = self.query_one("#phase", Select).value

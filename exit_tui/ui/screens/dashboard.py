@@ -45,13 +45,14 @@ class DashboardScreen(ProjectScreen):
     def on_mount(self) -> None:
         phases = self.query_one("#phases", DataTable)
         phases.add_column("#", key="no", width=2)
-        phases.add_column(_("col.phase"), key="phase")
+        # Widths: the next-up pane is 46 wide; the phase name takes what the other columns leave.
+        phases.add_column(_("col.phase"), key="phase", width=max(14, self.app.size.width - 2 - 47 - 34 - 14))
         phases.add_column(_("col.progress"), key="bar", width=16)
-        phases.add_column(_("col.done_total"), key="count")
-        phases.add_column(_("col.overdue"), key="overdue")
+        phases.add_column(_("col.done_total"), key="count", width=9)
+        phases.add_column(_("col.overdue"), key="overdue", width=7)
         upcoming = self.query_one("#next-up", DataTable)
         upcoming.add_column(_("col.due"), key="due", width=12)
-        upcoming.add_column(_("col.title"), key="title")
+        upcoming.add_column(_("col.title"), key="title", width=46 - 12 - 4 - 2)
 
     def reload(self) -> None:
         app = self.app

@@ -3,7 +3,7 @@
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
@@ -23,7 +23,7 @@ class WelcomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Center(id="welcome"):
+        with Container(id="welcome"):
             with Vertical(id="welcome-box"):
                 yield Static(Text(_("welcome.title"), style="bold"), id="welcome-title")
                 yield Static(Text(_("welcome.body")), id="welcome-body")

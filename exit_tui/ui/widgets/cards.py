@@ -11,7 +11,7 @@ class Card(Static):
     DEFAULT_CSS = """
     Card {
         width: 1fr;
-        height: 4;
+        height: 5;
         border: round $primary-background-lighten-2;
         padding: 0 1;
         content-align: center middle;
@@ -30,8 +30,7 @@ class Card(Static):
     def show(self, caption: str, figure: str, note: str = "", alert: bool = False) -> None:
         text = Text(caption + "\n", style="dim")
         text.append(figure, style="bold red" if alert else "bold")
-        if note:
-            text.append(" " + note, style="dim")
+        text.append("\n" + note, style="dim")
         self.set_class(alert, "-alert")
         self.update(text)
 

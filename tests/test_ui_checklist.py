@@ -1,0 +1,254 @@
+"""Drive the checklist like a coordinator: filter, toggle, edit (bad and good input), add, delete."""
+
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from exit_tui.domain.enums import TaskStatus
+from exit_tui.services import audit, checklist
+from exit_tui.services.checklist import TaskQuery
+from exit_tui.ui.modals.confirm import ConfirmScreen
+from exit_tui.ui.modals.task_form import TaskForm
+from exit_tui.ui.screens.checklist import FILTER_DELAY, ChecklistScreen
+
+from .ui_helpers import FROZEN_TODAY, demo_app, settle, task_keys
+
+
+async def open_checklist(pilot):
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ChecklistScreen)
+    return pilot.app.screen.query_one("#tasks", DataTable)
+
+
+async def move_to(pilot, table: DataTable, public_id: str) -> None:
+    table.move_cursor(row=table.get_row_index(public_id))
+    await pilot.pause()
+
+
+def db_task(backend, project_id, public_id):
+    return backend.call(checklist.get_task, project_id, public_id, FROZEN_TODAY)
+
+
+def audit_count(backend, project_id) -> int:
+    return len(backend.call(audit.list_entries, project_id, 100_000))
+
+
+async def test_checklist_lists_every_task_grouped_by_phase(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        total = backend.call(checklist.list_tasks, project_id, TaskQuery(), FROZEN_TODAY).total
+        assert len(task_keys(table)) == total
+        headings = [k for k in (r.key.value for r in table.ordered_rows) if k.startswith("phase:")]
+        assert headings == [f"phase:{n}" for n in range(1, 21)]
+        count_line = str(app.screen.query_one("#count-line", Label).render())
+        assert f"显示 {total} 项" in count_line
+
+
+async def test_filter_as_you_type_by_owner_role_in_chinese(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        await pilot.press("slash")
+        assert app.focused is app.screen.query_one("#filter", Input)
+        await pilot.press(*"财务")
+        await pilot.pause(FILTER_DELAY + 0.1)
+        await settle(pilot)
+        shown = task_keys(table)
+        expected = backend.call(checklist.list_tasks, project_id, TaskQuery(text="财务"), FROZEN_TODAY).rows
+        assert shown == [t.public_id for t in expected]
+        assert shown and all(t.owner == "finance" or "财务" in t.title_zh + t.note for t in expected)
+        await pilot.press("escape")  # clears the text
+        await pilot.press("escape")  # back to the list
+        await pilot.pause(FILTER_DELAY + 0.1)
+        await settle(pilot)
+        assert app.focused is table
+        assert len(task_keys(table)) > len(shown)
+
+
+async def test_status_and_overdue_toggles(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        await pilot.press("s")  # all -> open
+        await settle(pilot)
+        assert app.screen.query_one("#status", Select).value == "open"
+        rows = app.screen.rows.values()
+        assert rows and all(t.status is not TaskStatus.DONE for t in rows)
+        await pilot.press("o")  # overdue only
+        await settle(pilot)
+        overdue = backend.call(checklist.list_tasks, project_id, TaskQuery(overdue_only=True), FROZEN_TODAY).rows
+        assert task_keys(table) == [t.public_id for t in overdue]
+        assert overdue and all(t.due_date < FROZEN_TODAY and t.status is not TaskStatus.DONE for t in overdue)
+
+
+async def test_space_toggles_done_and_back(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        target = next(t for t in app.screen.rows.values() if t.status is TaskStatus.TODO)
+        await move_to(pilot, table, target.public_id)
+        await pilot.press("space")
+        await settle(pilot)
+        stored = db_task(backend, project_id, target.public_id)
+        assert stored.status is TaskStatus.DONE and stored.done_on == FROZEN_TODAY
+        assert "已完成" in str(table.get_cell(target.public_id, "status"))
+        await pilot.press("space")
+        await settle(pilot)
+        assert db_task(backend, project_id, target.public_id).status is TaskStatus.TODO
+
+
+async def test_space_on_a_phase_heading_changes_nothing(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        before = audit_count(backend, project_id)
+        await move_to(pilot, table, "phase:1")
+        await pilot.press("space")
+        await settle(pilot)
+        assert audit_count(backend, project_id) == before
+
+
+async def test_edit_with_a_bad_date_shows_the_error_and_saves_nothing(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        target = task_keys(table)[3]
+        before = db_task(backend, project_id, target)
+        entries = audit_count(backend, project_id)
+        await move_to(pilot, table, target)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        due = form.query_one("#due", Input)
+        due.value = "2026-02-30"
+        await pilot.pause()
+        hint = form.query_one("#field-due .hint", Static)
+        assert hint.has_class("-error")
+        assert "2026-02-30" in str(hint.render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # still open, the user can correct it
+        assert db_task(backend, project_id, target) == before
+        assert audit_count(backend, project_id) == entries
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        assert db_task(backend, project_id, target) == before
+
+
+async def test_edit_owner_and_due_offset_is_saved_and_audited(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        target = task_keys(table)[0]
+        await move_to(pilot, table, target)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#owner", Input).value = "王经理"
+        form.query_one("#due", Input).value = "移交日 +3天"
+        form.query_one("#note", Input).value = "见会议纪要 [2026-11] 第3项"
+        await pilot.pause()
+        assert not form.query_one("#field-due .hint", Static).has_class("-error")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        stored = db_task(backend, project_id, target)
+        project = app.project
+        assert stored.owner == "王经理"
+        assert stored.due_rule == "handover +3d"
+        assert (stored.due_date - project.dates.handover).days == 3
+        assert stored.note == "见会议纪要 [2026-11] 第3项"
+        changed = {(e.public_id, e.field) for e in backend.call(audit.list_entries, project_id, 10)}
+        assert {(target, "owner"), (target, "due_date"), (target, "note")} <= changed
+        assert (target, "title_zh") not in changed  # untouched fields are not rewritten
+        assert str(table.get_cell(target, "owner")) == "王经理"
+
+
+async def test_add_a_task_in_the_current_phase(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        total = len(task_keys(table))
+        await move_to(pilot, table, "phase:4")
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        assert form.query_one("#phase", Select).value == 4
+        form.query_one("#title", Input).value = "核对 [C区] 储藏室钥匙"
+        form.query_one("#owner", Input).value = "工程维修"
+        form.query_one("#due", Input).value = "2026年12月20日"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        keys = task_keys(table)
+        assert len(keys) == total + 1
+        new_id = max(keys)
+        stored = db_task(backend, project_id, new_id)
+        assert stored.title_zh == "核对 [C区] 储藏室钥匙"
+        assert stored.owner == "engineering"
+        assert stored.phase_no == 4 and stored.due_date.isoformat() == "2026-12-20" and stored.due_rule is None
+        assert app.screen.current_key() == new_id
+
+
+async def test_add_with_an_empty_title_is_refused_in_the_form(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        total = len(task_keys(table))
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#due", Input).value = "T-1d"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskForm)
+        assert app.screen.query_one("#field-title .hint", Static).has_class("-error")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(task_keys(table)) == total
+
+
+async def test_delete_asks_first_and_no_keeps_the_task(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        target = task_keys(table)[5]
+        await move_to(pilot, table, target)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert target in task_keys(table)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert target not in task_keys(table)
+        remaining = backend.call(checklist.list_tasks, project_id, TaskQuery(text=target), FROZEN_TODAY)
+        assert remaining.matching == 0
+        last = backend.call(audit.list_entries, project_id, 1)[0]
+        assert (last.action, last.public_id) == ("delete", target)
+
+
+async def test_changes_survive_a_restart(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        target = next(t for t in app.screen.rows.values() if t.status is TaskStatus.TODO).public_id
+        await move_to(pilot, table, target)
+        await pilot.press("space")
+        await settle(pilot)
+    backend.close()
+
+    from exit_tui.services.backend import Backend
+    from exit_tui.ui.app import ExitApp
+
+    again = Backend.open(str(tmp_path / "ui.db"))
+    app2 = ExitApp(again, project_id=project_id, today=FROZEN_TODAY)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        assert "已完成" in str(table.get_cell(target, "status"))

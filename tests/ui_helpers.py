@@ -1,0 +1,51 @@
+"""Helpers for Pilot and snapshot tests: a demo database with a frozen date, and waiting for workers."""
+
+from datetime import date
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from exit_tui.config import State
+from exit_tui.services.backend import Backend
+from exit_tui.services.demo import create_demo
+from exit_tui.ui.app import ExitApp
+
+FROZEN_TODAY = date(2026, 11, 28)
+
+
+def demo_app(tmp_path: Path, *, with_project: bool = True, **kwargs) -> tuple[ExitApp, Backend, int | None]:
+    """An app on a fresh database holding the demo project (dates relative to FROZEN_TODAY)."""
+    backend = Backend.open(str(tmp_path / "ui.db"))
+    project_id = backend.call(create_demo, FROZEN_TODAY).id if with_project else None
+    app = ExitApp(
+        backend,
+        state=State(tmp_path / "state.json"),
+        project_id=project_id,
+        db_key="test",
+        today=FROZEN_TODAY,
+        **kwargs,
+    )
+    return app, backend, project_id
+
+
+async def settle(pilot: Pilot, rounds: int = 3) -> None:
+    """Wait until service workers have finished and their results are on screen."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+
+
+def table_keys(table: DataTable) -> list[str]:
+    return [row.key.value for row in table.ordered_rows]
+
+
+def task_keys(table: DataTable) -> list[str]:
+    """Row keys of task rows (phase heading rows left out)."""
+    return [key for key in table_keys(table) if not key.startswith("phase:")]
+
+
+def cell_text(table: DataTable, row_key: str, column_key: str) -> str:
+    return str(table.get_cell(row_key, column_key))
