@@ -6,6 +6,9 @@ MESSAGES: dict[str, str] = {
     "Open the command palette": "Open the command palette",
     "Quit": "Quit",
     "Quit the app and return to the command prompt.": "Quit the app and return to the command prompt.",
+    "Focus Next": "Next field",
+    "Focus Previous": "Previous field",
+    "Copy selected text": "Copy selected text",
     # screens and commands
     "screen.dashboard": "Dashboard",
     "screen.checklist": "Checklist",
@@ -53,7 +56,6 @@ MESSAGES: dict[str, str] = {
     "tip.open_demo": "Create and open a demo project for a 1,200-unit compound",
     "tip.help": "List every key and what it does",
     "tip.quit": "Quit (every change is already saved)",
-    "tip.palette": "Search and run any command, open a screen or a project",
     "tip.filter": "Filter as you type: id, title, owner, legal basis, note",
     "tip.toggle_done": "Switch the selected task between done and to do",
     "tip.edit": "Edit the selected task in a form",

@@ -6,6 +6,9 @@ MESSAGES: dict[str, str] = {
     "Open the command palette": "打开命令面板",
     "Quit": "退出",
     "Quit the app and return to the command prompt.": "退出程序,回到命令行",
+    "Focus Next": "下一个控件",
+    "Focus Previous": "上一个控件",
+    "Copy selected text": "复制选中的文字",
     # screens and commands
     "screen.dashboard": "仪表盘",
     "screen.checklist": "任务清单",
@@ -53,7 +56,6 @@ MESSAGES: dict[str, str] = {
     "tip.open_demo": "创建一个 1,200 户小区的演示项目并打开",
     "tip.help": "列出所有按键及其作用",
     "tip.quit": "退出程序(所有修改均已保存)",
-    "tip.palette": "搜索并执行任何命令、切换界面或项目",
     "tip.filter": "输入即过滤:编号、标题、负责人、法律依据、备注",
     "tip.toggle_done": "在已完成与待办之间切换选中任务",
     "tip.edit": "在表单中编辑选中任务",

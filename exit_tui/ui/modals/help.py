@@ -30,18 +30,23 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(_("help.key"), key="key")
         table.add_column(_("help.action"), key="action")
         table.add_column(_("help.detail"), key="detail")
-        groups = [(_("help.this_screen"), self.for_screen), (_("help.everywhere"), self.app)]
-        for heading, node in groups:
+        # The focused widget's own keys (ours carry an id; Textual's built-in cursor keys are left out).
+        focused = [b for _k, b in self.for_screen.focused._bindings if b.id] if self.for_screen.focused else []
+        groups = [
+            (_("help.this_screen"), focused + [b for _k, b in self.for_screen._bindings]),
+            (_("help.everywhere"), [b for _k, b in self.app._bindings]),
+        ]
+        for heading, bindings in groups:
             table.add_row(Text(heading, style="bold"), "", "")
             seen: set[str] = set()
-            for key, binding in node._bindings:
+            for binding in bindings:
                 if not binding.description or binding.action in seen:
                     continue
                 seen.add(binding.action)
-                keys = [k for k, b in node._bindings if b.action == binding.action]
+                keys = [b.key for b in bindings if b.action == binding.action]
                 display = " / ".join(self.app.get_key_display(Binding(k, binding.action)) for k in keys)
-                table.add_row(Text(display, style="bold"), Text(binding.description), Text(binding.tooltip, style="dim"))
-        table.add_row(Text("ctrl+p", style="bold"), Text(_("palette")), Text(_("tip.palette"), style="dim"))
+                table.add_row(Text(display, style="bold"), Text(binding.description),
+                              Text(binding.tooltip, style="dim"))
         table.focus()
 
     def action_close(self) -> None:

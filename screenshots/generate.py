@@ -1,0 +1,62 @@
+"""Regenerate the README's screenshots from the demo project (frozen date, 120x40).
+
+    uv run python screenshots/generate.py
+
+Writes an SVG per view into this folder and, where `rsvg-convert` is installed (Debian: librsvg2-bin,
+with fonts-noto-cjk for Chinese), a PNG beside it.
+"""
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from exit_tui.i18n import set_language  # noqa: E402
+from tests.ui_helpers import demo_app, settle  # noqa: E402
+
+#: (file name, language, keys pressed after start-up, open the app with the demo project)
+VIEWS = [
+    ("welcome-zh", "zh", [], False),
+    ("dashboard-zh", "zh", [], True),
+    ("checklist-zh", "zh", ["2", "down", "down", "down"], True),
+    ("task-form-zh", "zh", ["2", "down", "down", "down", "down", "enter"], True),
+    ("palette-zh", "zh", ["ctrl+p"], True),
+    ("dashboard-en", "en", [], True),
+    ("checklist-en", "en", ["2", "o"], True),
+    ("help-en", "en", ["2", "question_mark"], True),
+]
+
+
+async def capture(name: str, language: str, keys: list[str], with_project: bool, work: Path) -> Path:
+    set_language(language)
+    app, backend, _ = demo_app(work / name, with_project=with_project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(HERE)))
+    backend.close()
+    return path
+
+
+async def main() -> None:
+    converter = shutil.which("rsvg-convert")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, language, keys, with_project in VIEWS:
+            (Path(tmp) / name).mkdir()
+            svg = await capture(name, language, keys, with_project, Path(tmp))
+            if converter:
+                subprocess.run([converter, "-w", "1400", str(svg), "-o", str(svg.with_suffix(".png"))], check=True)
+            print(svg.relative_to(HERE.parent))
+    if not converter:
+        print("rsvg-convert not found: SVG only (apt-get install librsvg2-bin fonts-noto-cjk for PNG)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
