@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="URL_OR_PATH", help=_("cli.opt_db"))
     parser.add_argument("--lang", choices=("zh", "en"), help=_("cli.opt_lang"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.add_parser("demo", help=_("cli.cmd_demo"))
+    demo = commands.add_parser("demo", help=_("cli.cmd_demo"))
+    demo.add_argument("--reset", action="store_true", help=_("cli.opt_reset"))
     commands.add_parser("projects", help=_("cli.cmd_projects"))
     commands.add_parser("backup", help=_("cli.cmd_backup"))
     new = commands.add_parser("new", help=_("cli.cmd_new"))
@@ -93,16 +94,20 @@ def _peek_lang(argv: list[str] | None) -> str | None:
 def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     from .services import demo, projects
     from .services.backend import Backend
+    from .services.errors import UserError
 
     if args.command == "demo" and not args.db and not os.environ.get("EXIT_TUI_DB"):
-        _remove_sqlite(paths.demo_db)
+        if args.reset:
+            _remove_sqlite(paths.demo_db)
         target = str(paths.demo_db)
+    elif args.command == "demo" and args.reset:
+        raise UserError("cli.reset_demo_only")
     else:
         target = _db_target(args, paths)
     backend = Backend.open(target)
     try:
         if args.command == "demo":
-            project = backend.call(demo.create_demo, date.today())
+            project = backend.call(demo.open_or_create_demo, date.today())
             return _run_app(backend, paths, settings, project.id, target)
         if args.command == "projects":
             return _print_projects(backend.call(projects.list_projects))

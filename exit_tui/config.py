@@ -77,14 +77,23 @@ class Settings:
             return "unknown"
 
 
+#: The language when the system states no preference (C/POSIX locale, or none): the users are Chinese-speaking.
+DEFAULT_LANGUAGE = "zh"
+
+
 def system_language() -> str:
-    """zh for a zh_* locale, otherwise en."""
+    """zh for a Chinese locale, en for any other real locale, DEFAULT_LANGUAGE for C/POSIX or none."""
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable)
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    code = locale.getlocale()[0] or ""
-    return "zh" if code.lower().startswith("zh") else "en"
+            code = value.split(".")[0].lower()
+            if code in ("c", "posix"):
+                return DEFAULT_LANGUAGE
+            return "zh" if code.startswith("zh") else "en"
+    code = (locale.getlocale()[0] or "").lower()  # Windows: e.g. "Chinese (Simplified)_China"
+    if not code:
+        return DEFAULT_LANGUAGE
+    return "zh" if code.startswith(("zh", "chinese")) else "en"
 
 
 def choose_language(cli_value: str | None, settings: Settings) -> str:

@@ -5,11 +5,19 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
-from ..db.models import Task
+from ..db.models import Project, Task
 from ..domain.enums import TaskStatus
 from ..domain.templates import demo_settings
 from . import checklist
-from .projects import ProjectRead, create_project
+from .projects import ProjectRead, create_project, get_project
+
+
+def open_or_create_demo(session: Session, today: date) -> ProjectRead:
+    """The demo project of this database: the existing one (with the user's changes), else a new one."""
+    existing = session.exec(select(Project).where(Project.name == demo_settings()["name"])).first()
+    if existing is not None:
+        return get_project(session, existing.id)
+    return create_demo(session, today)
 
 
 def create_demo(session: Session, today: date) -> ProjectRead:
