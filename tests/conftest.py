@@ -1,0 +1,38 @@
+"""Shared fixtures. Constants live in tests/helpers.py (importable as `tests.helpers`)."""
+
+import pytest
+
+from exit_tui.i18n import get_language, set_language
+from exit_tui.services import audit
+from exit_tui.services.backend import Backend
+from exit_tui.services.demo import create_demo
+from exit_tui.services.projects import ProjectRead
+from tests.helpers import TODAY
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path, monkeypatch):
+    """Every test: files under a temporary EXIT_TUI_HOME, no database or locale from the caller's
+    environment, Chinese texts, and the global audit actor put back afterwards."""
+    monkeypatch.setenv("EXIT_TUI_HOME", str(tmp_path / "home"))
+    for variable in ("EXIT_TUI_DB", "LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(audit, "_actor", audit._actor)  # restored on teardown, whatever a test sets
+    previous = get_language()
+    set_language("zh")
+    yield
+    set_language(previous)
+
+
+@pytest.fixture
+def backend(tmp_path):
+    """A fresh SQLite database in the test's tmp folder."""
+    opened = Backend.open(str(tmp_path / "t.db"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo(backend) -> ProjectRead:
+    """The demo project (1,200 units, contract expiry) laid out around TODAY."""
+    return backend.call(create_demo, TODAY)

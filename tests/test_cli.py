@@ -1,0 +1,226 @@
+"""exit_tui.cli.main in-process: headless commands, database selection, languages, exit codes.
+
+`demo` and the bare command open the TUI and are not run here.
+"""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from exit_tui import cli
+from exit_tui.db import engine as db_engine
+from exit_tui.i18n import en, zh
+from exit_tui.services import audit
+from exit_tui.services.backend import Backend
+
+NEW = ["new", "--name", "锦绣华庭", "--type", "contract-expiry", "--decision", "2026-06-01",
+       "--contract-end", "2026-12-31", "--handover", "2027-01-10", "--units", "1200"]
+
+
+@pytest.fixture
+def home() -> Path:
+    return Path(os.environ["EXIT_TUI_HOME"])
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def usage_error(capsys, *argv: str) -> str:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(list(argv))
+    assert caught.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    return err
+
+
+def _projects(path: Path) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT public_id, name, units, exit_type FROM project ORDER BY id").fetchall()
+    finally:
+        connection.close()
+
+
+def test_new_prints_the_project_id_and_projects_lists_it(capsys, home):
+    assert run(capsys, *NEW) == (0, "P-0001\n", "")
+    assert _projects(home / "data" / "exit_tui.db") == [("P-0001", "锦绣华庭", 1200, "contract-expiry")]
+    assert run(capsys, "--lang", "zh", *NEW[:2], "第二个", *NEW[3:]) == (0, "P-0002\n", "")
+    code, out, err = run(capsys, "--lang", "zh", "projects")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "P-0001\t锦绣华庭\t合同到期退出\t合同到期日 2026-12-31\tT 2027-01-10",
+        "P-0002\t第二个\t合同到期退出\t合同到期日 2026-12-31\tT 2027-01-10",
+    ]
+    code, out, _err = run(capsys, "--lang=en", "projects")
+    assert out.splitlines()[0] == "P-0001\t锦绣华庭\tContract expiry\tContract end 2026-12-31\tT 2027-01-10"
+
+
+def test_projects_on_an_empty_database(capsys):
+    assert run(capsys, "--lang", "zh", "projects") == (0, zh.MESSAGES["cli.no_projects"] + "\n", "")
+    assert run(capsys, "--lang", "en", "projects") == (0, en.MESSAGES["cli.no_projects"] + "\n", "")
+
+
+def test_db_option_uses_that_file(capsys, tmp_path, home):
+    target = tmp_path / "elsewhere" / "exits.db"
+    assert run(capsys, "--db", str(target), *NEW) == (0, "P-0001\n", "")
+    assert _projects(target)[0][0] == "P-0001"
+    assert not (home / "data" / "exit_tui.db").exists()
+    code, out, _err = run(capsys, "--db", str(target), "projects")
+    assert code == 0 and out.startswith("P-0001\t锦绣华庭\t")
+    assert run(capsys, "--lang", "en", "projects")[1] == en.MESSAGES["cli.no_projects"] + "\n"  # default db: empty
+
+
+def test_db_option_accepts_a_sqlite_url(capsys, tmp_path):
+    target = tmp_path / "url.db"
+    assert run(capsys, "--db", f"sqlite:///{target}", *NEW)[0] == 0
+    assert _projects(target)[0][0] == "P-0001"
+
+
+def test_exit_tui_db_environment_variable(capsys, tmp_path, home, monkeypatch):
+    from_env = tmp_path / "env.db"
+    monkeypatch.setenv("EXIT_TUI_DB", str(from_env))
+    assert run(capsys, *NEW) == (0, "P-0001\n", "")
+    assert _projects(from_env)[0][0] == "P-0001"
+    assert not (home / "data" / "exit_tui.db").exists()
+    from_option = tmp_path / "option.db"  # --db wins over the environment
+    assert run(capsys, "--db", str(from_option), *NEW) == (0, "P-0001\n", "")
+    assert len(_projects(from_env)) == 1 and len(_projects(from_option)) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "params"),
+    [
+        ({"--contract-end": "2026-13-45"}, "error.bad_date", {"value": "2026-13-45"}),
+        ({"--handover": "2026-12-20"}, "error.handover_before_contract_end", {}),
+        ({"--units": "many"}, "error.bad_units", {"value": "many"}),
+        ({"--name": "   "}, "error.name_required", {}),
+    ],
+)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_user_errors_exit_1_with_one_line_in_the_language(capsys, home, changes, key, params, language):
+    argv = list(NEW)
+    for option, value in changes.items():
+        argv[argv.index(option) + 1] = value
+    code, out, err = run(capsys, "--lang", language, *argv)
+    catalog = zh.MESSAGES if language == "zh" else en.MESSAGES
+    assert (code, out) == (1, "")
+    assert err == f"exit-tui: {catalog[key].format(**params)}\n"
+    assert _projects(home / "data" / "exit_tui.db") == []
+
+
+def test_error_messages_differ_by_language(capsys):
+    argv = [*NEW[:-4], "--handover", "2026-12-20"]
+    zh_err = run(capsys, "--lang", "zh", *argv)[2]
+    en_err = run(capsys, "--lang", "en", *argv)[2]
+    assert zh_err == "exit-tui: 合同到期退出时,移交日不能早于合同到期日\n"
+    assert en_err == "exit-tui: For a contract-expiry exit, handover cannot be before the contract end\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["new", "--name", "X", "--contract-end", "2026-12-31", "--handover", "2027-01-10"],  # no --type
+        ["new", "--name", "X", "--type", "sell-out", "--contract-end", "2026-12-31", "--handover", "2027-01-10"],
+        ["frobnicate"],
+        ["--lang", "fr", "projects"],
+        ["projects", "--bogus"],
+    ],
+)
+def test_usage_errors_exit_2(capsys, home, argv):
+    err = usage_error(capsys, *argv)
+    assert err.startswith("exit-tui: ")
+    assert not (home / "data").exists()  # nothing opened or created
+
+
+def test_usage_error_text_is_translated(capsys):
+    assert usage_error(capsys, "--lang", "zh", "new").endswith(zh.MESSAGES["cli.usage_hint"] + "\n")
+    err = usage_error(capsys, "--lang", "en", "new", "--name", "X")
+    assert err.splitlines() == [err.splitlines()[0], en.MESSAGES["cli.usage_hint"]]
+    assert "--type" in err.splitlines()[0]
+
+
+def test_help_is_translated(capsys):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--lang", "zh", "--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert zh.MESSAGES["cli.description"] in out and zh.MESSAGES["cli.cmd_backup"] in out
+    with pytest.raises(SystemExit):
+        cli.main(["--lang", "en", "--help"])
+    assert en.MESSAGES["cli.description"] in capsys.readouterr().out
+
+
+def test_language_from_config_and_lang_option_wins(capsys, home):
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.toml").write_text('language = "en"\n', encoding="utf-8")
+    assert run(capsys, "projects")[1] == en.MESSAGES["cli.no_projects"] + "\n"
+    assert run(capsys, "--lang", "zh", "projects")[1] == zh.MESSAGES["cli.no_projects"] + "\n"
+
+
+def test_language_from_locale(capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert run(capsys, "projects")[1] == zh.MESSAGES["cli.no_projects"] + "\n"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert run(capsys, "projects")[1] == en.MESSAGES["cli.no_projects"] + "\n"
+
+
+def test_broken_config_exits_1(capsys, home):
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.toml").write_text("language = \n", encoding="utf-8")
+    code, out, err = run(capsys, "projects")
+    assert (code, out) == (1, "")
+    assert err.startswith("exit-tui: ") and "config.toml" in err and err.count("\n") == 1
+
+
+def test_configured_user_name_is_the_audit_actor(capsys, home):
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.toml").write_text('user_name = "王经理"\n', encoding="utf-8")
+    assert run(capsys, *NEW)[0] == 0
+    backend = Backend.open(str(home / "data" / "exit_tui.db"))
+    try:
+        entries = backend.call(audit.list_entries, 1)
+    finally:
+        backend.close()
+    assert [(e.actor, e.action, e.public_id) for e in entries] == [("王经理", "create", "P-0001")]
+
+
+def test_newer_database_exits_1(capsys, tmp_path):
+    target = tmp_path / "newer.db"
+    assert run(capsys, "--db", str(target), *NEW)[0] == 0
+    connection = sqlite3.connect(target)
+    connection.execute("UPDATE schema_info SET version = ?", (db_engine.SCHEMA_VERSION + 5,))
+    connection.commit()
+    connection.close()
+    code, out, err = run(capsys, "--db", str(target), "projects")
+    assert (code, out) == (1, "")
+    assert err.startswith("exit-tui: database schema version") and err.count("\n") == 1
+
+
+def test_backup_writes_a_readable_copy(capsys, home):
+    assert run(capsys, *NEW)[0] == 0
+    code, out, err = run(capsys, "backup")
+    assert (code, err) == (0, "")
+    copy = Path(out.strip())
+    assert copy.parent == home / "data"
+    assert copy.name.startswith("exit_tui.backup-") and copy.suffix == ".db"
+    assert _projects(copy) == [("P-0001", "锦绣华庭", 1200, "contract-expiry")]
+    connection = sqlite3.connect(copy)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT count(*) FROM task").fetchone()[0] > 100
+    finally:
+        connection.close()
+
+
+def test_demo_reset_with_another_database_is_refused_before_opening_anything(capsys, tmp_path):
+    target = tmp_path / "mine.db"
+    code, out, err = run(capsys, "--lang", "en", "--db", str(target), "demo", "--reset")
+    assert (code, out) == (1, "")
+    assert err == f"exit-tui: {en.MESSAGES['cli.reset_demo_only']}\n"
+    assert not target.exists()
