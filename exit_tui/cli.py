@@ -6,11 +6,13 @@ Exit codes: 0 ok, 1 user error (one line on stderr), 2 usage.
 import argparse
 import os
 import sys
-from datetime import date
+from functools import partial
 from pathlib import Path
 
 from .config import Paths, Settings, State, choose_language
+from .errors import ExitTuiError
 from .i18n import _, set_language
+from .services.errors import UserError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,11 +50,25 @@ def _remove_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _run_app(backend, paths: Paths, settings: Settings, project_id: int | None, db_key: str) -> int:
+def _open_backend(target: str, settings: Settings):
+    """Open the database (imports the storage stack: call it off the UI thread when the app runs)."""
+    from .services import audit
+    from .services.backend import Backend
+
+    audit.set_actor(settings.actor)
+    return Backend.open(target)
+
+
+def _run_app(target: str, paths: Paths, settings: Settings, demo: bool) -> int:
+    """Open the app at once; it opens the database in a worker after its first frame."""
     from .ui.app import ExitApp  # Textual is imported only when the app is opened
 
-    app = ExitApp(backend, state=State(paths.state_file), settings=settings, project_id=project_id, db_key=db_key)
-    app.run()
+    app = ExitApp(partial(_open_backend, target, settings), state=State(paths.state_file), settings=settings,
+                  db_key=target, demo=demo)
+    try:
+        app.run()
+    finally:
+        app.close_backend()
     return app.return_code or 0
 
 
@@ -66,15 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     # Language first, so that --help is translated too.
     set_language(choose_language(_peek_lang(argv), settings))
     args = build_parser().parse_args(argv)
-    from .db.engine import SchemaError
-    from .domain.templates import TemplateError
-    from .services import audit
-    from .services.errors import UserError
-
-    audit.set_actor(settings.actor)
     try:
         return _dispatch(args, paths, settings)
-    except (UserError, SchemaError, TemplateError, OSError) as exc:
+    except (ExitTuiError, OSError) as exc:
         print(f"exit-tui: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -91,24 +101,26 @@ def _peek_lang(argv: list[str] | None) -> str | None:
     return None
 
 
-def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    from .services import demo, projects
-    from .services.backend import Backend
-    from .services.errors import UserError
-
-    if args.command == "demo" and not args.db and not os.environ.get("EXIT_TUI_DB"):
+def _target(args: argparse.Namespace, paths: Paths) -> str:
+    """The database to open: the demo database for `demo` (unless one is named), else --db, EXIT_TUI_DB, default."""
+    named = args.db or os.environ.get("EXIT_TUI_DB")
+    if args.command == "demo" and not named:
         if args.reset:
             _remove_sqlite(paths.demo_db)
-        target = str(paths.demo_db)
-    elif args.command == "demo" and args.reset:
+        return str(paths.demo_db)
+    if args.command == "demo" and args.reset:
         raise UserError("cli.reset_demo_only")
-    else:
-        target = _db_target(args, paths)
-    backend = Backend.open(target)
+    return named or str(paths.default_db)
+
+
+def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    target = _target(args, paths)
+    if args.command in (None, "demo"):
+        return _run_app(target, paths, settings, demo=args.command == "demo")
+    from .services import projects
+
+    backend = _open_backend(target, settings)
     try:
-        if args.command == "demo":
-            project = backend.call(demo.open_or_create_demo, date.today())
-            return _run_app(backend, paths, settings, project.id, target)
         if args.command == "projects":
             return _print_projects(backend.call(projects.list_projects))
         if args.command == "new":
@@ -125,9 +137,7 @@ def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
             )
             print(project.public_id)
             return 0
-        if args.command == "backup":
-            return _backup(backend, paths)
-        return _run_app(backend, paths, settings, None, target)
+        return _backup(backend)
     finally:
         backend.close()
 
@@ -145,7 +155,7 @@ def _print_projects(rows) -> int:
     return 0
 
 
-def _backup(backend, paths: Paths) -> int:
+def _backup(backend) -> int:
     from .db.engine import backup_path, backup_sqlite
 
     if backend.engine.dialect.name != "sqlite":

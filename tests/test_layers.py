@@ -82,3 +82,29 @@ def test_import_linter_contracts_are_kept():
     result = subprocess.run([command, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_the_ui_loads_without_the_database_stack(tmp_path):
+    """The app's first frame needs Textual only: SQLAlchemy/SQLModel load in the first service worker."""
+    loaded = _python(
+        """
+        import json, sys
+        import exit_tui.cli, exit_tui.ui.app
+        print(json.dumps([m for m in ("sqlalchemy", "sqlmodel", "openpyxl") if m in sys.modules]))
+        """,
+        tmp_path,
+    )
+    assert loaded == []
+
+
+def test_every_service_the_ui_names_exists():
+    import importlib
+    import re
+
+    names = set()
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        names |= set(re.findall(r'call_service\(\s*"([a-z_]+\.[a-z_]+)"', path.read_text("utf-8")))
+    assert len(names) >= 10
+    for name in sorted(names):
+        module, function = name.split(".")
+        assert callable(getattr(importlib.import_module(f"exit_tui.services.{module}"), function)), name

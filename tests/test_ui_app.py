@@ -195,3 +195,25 @@ async def test_english_everywhere(tmp_path, english):
         assert str(table.get_cell(first, "title")).isascii()
         footer_keys = {b.description for _k, b in app.screen._bindings if b.show}
         assert {"Filter", "Done", "Add", "Delete", "Status"} <= footer_keys
+
+
+async def test_a_database_too_new_stops_the_app_with_one_line(tmp_path):
+    import sqlite3
+    from functools import partial
+
+    path = tmp_path / "new.db"
+    Backend.open(str(path)).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE schema_info SET version = 99")
+    app = ExitApp(partial(Backend.open, str(path)), today=FROZEN_TODAY)
+    messages = []
+    exit_app = app.exit
+    app.exit = lambda *args, **kwargs: (messages.append(str(kwargs.get("message"))), exit_app(*args, **kwargs))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):  # the app stops itself once the worker finds the database too new
+            if app._exit:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 1
+    [message] = messages
+    assert message.startswith("exit-tui:") and "99" in message and "\n" not in message

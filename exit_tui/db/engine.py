@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
+from ..errors import ExitTuiError
 from . import models
 
 #: The schema version this code writes. Bump it and add a step to MIGRATIONS when tables change.
@@ -18,7 +19,7 @@ SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 
 
-class SchemaError(RuntimeError):
+class SchemaError(ExitTuiError):
     """The database cannot be used by this version of the app; the message is one line for the user."""
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -43,21 +43,26 @@ class Phase(SQLModel, table=True):
 
 
 class Task(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("project_id", "public_id"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"),
+        # The dashboard's counts and the "due soon" list on large projects.
+        Index("ix_task_project_status_due", "project_id", "status", "due_date"),
+        Index("ix_task_project_phase_status", "project_id", "phase_no", "status", "due_date"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=_project_fk())
     public_id: str
-    phase_no: int = Field(index=True)
+    phase_no: int
     template_key: str | None = None
     title_zh: str
     title_en: str
     owner: str = ""
-    due_date: date = Field(index=True)
+    due_date: date
     due_anchor: str | None = None
     due_offset: str | None = None
     recurrence: str | None = None
     recurrence_until: str | None = None
-    status: str = Field(default="todo", index=True)
+    status: str = "todo"
     legal_basis: str | None = None
     note: str = ""
     done_on: date | None = None

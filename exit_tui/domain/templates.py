@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..errors import ExitTuiError
 from .enums import PHASE_COUNT, ExitType
 from .schedule import DueRule, OffsetParseError, parse_rule, validate_rrule
 
 _KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-class TemplateError(ValueError):
+class TemplateError(ExitTuiError, ValueError):
     """A template file that does not follow the format; the message names file and entry."""
 
 

@@ -1,6 +1,5 @@
 """Tasks of a project: list and filter (in SQL), change status/owner/due/note, add, delete. All audited."""
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, or_
@@ -9,54 +8,13 @@ from sqlmodel import Session, col, select
 from ..db.models import Project, Task
 from ..domain.dates import normalize
 from ..domain.enums import PHASE_COUNT, TaskStatus
-from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, parse_due, rule_from_parts
+from ..domain.schedule import ProjectDates, rule_from_parts
 from ..domain.templates import roles
 from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_id
-
-MAX_TITLE = 200
-MAX_BASIS = 40
-
-
-@dataclass(frozen=True)
-class TaskRead:
-    public_id: str
-    phase_no: int
-    title_zh: str
-    title_en: str
-    owner: str
-    due_date: date
-    due_rule: str | None
-    """e.g. `contract_end -90d` when the due date follows a project date; None when absolute."""
-    recurrence: str | None
-    status: TaskStatus
-    legal_basis: str | None
-    note: str
-    done_on: date | None
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class TaskQuery:
-    """What the checklist shows. `text` matches id, titles, owner (key or role name), basis and note."""
-
-    text: str = ""
-    statuses: frozenset[TaskStatus] = field(default_factory=frozenset)
-    """Empty means every status."""
-    overdue_only: bool = False
-    phase_no: int | None = None
-    limit: int = 2000
-
-
-@dataclass(frozen=True)
-class TaskPage:
-    rows: list[TaskRead]
-    matching: int
-    """How many tasks match the query (rows holds at most query.limit of them)."""
-    total: int
-    """How many tasks the project has."""
-
+from .inputs import clean_basis, clean_title, parse_due_text
+from .readmodels import TaskChanges, TaskPage, TaskQuery, TaskRead
 
 def task_read(task: Task, today: date) -> TaskRead:
     status = TaskStatus(task.status)
@@ -173,51 +131,12 @@ def toggle_done(session: Session, project_id: int, public_id: str, today: date) 
     return set_status(session, project_id, public_id, status, today)
 
 
-def _clean_title(title: str) -> str:
-    title = " ".join(title.split())
-    if not title:
-        raise UserError("error.title_required", field="title")
-    if len(title) > MAX_TITLE:
-        raise UserError("error.title_too_long", field="title", max=MAX_TITLE)
-    return title
-
-
-def _clean_basis(basis: str | None) -> str | None:
-    basis = (basis or "").strip()
-    if len(basis) > MAX_BASIS:
-        raise UserError("error.basis_too_long", field="legal_basis", max=MAX_BASIS)
-    return basis or None
-
-
-def _parse_due(text: str, dates: ProjectDates) -> tuple[date, DueRule | None]:
-    if not text.strip():
-        raise UserError("error.date_required", field="due")
-    try:
-        return parse_due(text, dates)
-    except OffsetParseError:
-        raise UserError("error.bad_due", field="due", value=text) from None
-
-
-@dataclass(frozen=True)
-class TaskChanges:
-    """Fields to change; None leaves a field as it is. `title` is written in `language` (zh or en)."""
-
-    title: str | None = None
-    language: str = "zh"
-    owner: str | None = None
-    due: str | None = None
-    """A date (`2026-03-01`, `2026年3月1日` …) or an offset such as `contract_end -90d` / `T+10d`."""
-    status: TaskStatus | str | None = None
-    legal_basis: str | None = None
-    note: str | None = None
-
-
 def update_task(session: Session, project_id: int, public_id: str, changes: TaskChanges, today: date) -> TaskRead:
     """Validate every field first, then write the ones that changed, each with an audit entry."""
     task = _row(session, project_id, public_id)
-    title = _clean_title(changes.title) if changes.title is not None else None
-    basis = _clean_basis(changes.legal_basis) if changes.legal_basis is not None else None
-    due = _parse_due(changes.due, _project_dates(session, project_id)) if changes.due is not None else None
+    title = clean_title(changes.title) if changes.title is not None else None
+    basis = clean_basis(changes.legal_basis) if changes.legal_basis is not None else None
+    due = parse_due_text(changes.due, _project_dates(session, project_id)) if changes.due is not None else None
     status = None
     if changes.status is not None:
         try:
@@ -259,8 +178,8 @@ def add_task(
     """Add a task (its title is used for both languages until someone translates it)."""
     if not 1 <= int(phase_no) <= PHASE_COUNT:
         raise UserError("error.bad_phase", field="phase", max=PHASE_COUNT)
-    title = _clean_title(title)
-    due_date, rule = _parse_due(due, _project_dates(session, project_id))
+    title = clean_title(title)
+    due_date, rule = parse_due_text(due, _project_dates(session, project_id))
     task = Task(
         project_id=project_id,
         public_id=next_public_id(session, project_id, "T"),
@@ -271,7 +190,7 @@ def add_task(
         due_date=due_date,
         due_anchor=rule.anchor.value if rule else None,
         due_offset=rule.offset if rule else None,
-        legal_basis=_clean_basis(legal_basis),
+        legal_basis=clean_basis(legal_basis),
         note=note.strip(),
         created_at=datetime.now(UTC),
     )
@@ -287,17 +206,3 @@ def delete_task(session: Session, project_id: int, public_id: str) -> None:
     session.delete(task)
     session.flush()
 
-
-def resolve_due(dates: ProjectDates, text: str) -> tuple[date, DueRule | None]:
-    """Preview what a typed due date means (no database): the date, and the rule if it is an offset."""
-    return _parse_due(text, dates)
-
-
-def recurrence_label_key(rule: str | None) -> str | None:
-    """Catalog key describing a recurrence's frequency (`freq.weekly` …), or None."""
-    if not rule:
-        return None
-    for part in rule.upper().split(";"):
-        if part.startswith("FREQ="):
-            return f"freq.{part[5:].lower()}"
-    return "freq.other"

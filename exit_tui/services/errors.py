@@ -1,9 +1,10 @@
 """Errors the user can act on. They carry a catalog key so the UI and CLI show them in the user's language."""
 
+from ..errors import ExitTuiError
 from ..i18n import _
 
 
-class UserError(Exception):
+class UserError(ExitTuiError):
     """Bad input or a state that forbids the action. `field` names the form field, if any."""
 
     def __init__(self, key: str, field: str | None = None, **params: object) -> None:

@@ -1,6 +1,5 @@
 """Exit projects: create from a template, list, find, change a key date (open tasks move with it)."""
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from dateutil.relativedelta import relativedelta
@@ -14,6 +13,7 @@ from ..domain.templates import load_template
 from . import audit
 from .errors import NotFound, UserError
 from .ids import GLOBAL, next_public_id, next_public_ids
+from .readmodels import DateChange, PhaseRead, ProjectRead
 
 #: Default length of the post-exit service continuation (民法典950) when none is given.
 DEFAULT_CONTINUATION = relativedelta(months=3)
@@ -26,29 +26,6 @@ DATE_FIELDS = {
     Anchor.HANDOVER: "handover_date",
     Anchor.CONTINUATION_END: "continuation_end",
 }
-
-
-@dataclass(frozen=True)
-class ProjectRead:
-    id: int
-    public_id: str
-    name: str
-    address: str
-    units: int
-    exit_type: ExitType
-    rule_profile: str
-    dates: ProjectDates
-
-    @property
-    def handover(self) -> date:
-        return self.dates.handover
-
-
-@dataclass(frozen=True)
-class PhaseRead:
-    no: int
-    name_zh: str
-    name_en: str
 
 
 def _read(project: Project) -> ProjectRead:
@@ -211,17 +188,6 @@ def find_project(session: Session, ref: str) -> ProjectRead:
 def list_phases(session: Session, project_id: int) -> list[PhaseRead]:
     rows = session.exec(select(Phase).where(Phase.project_id == project_id).order_by(col(Phase.no)))
     return [PhaseRead(p.no, p.name_zh, p.name_en) for p in rows]
-
-
-@dataclass(frozen=True)
-class DateChange:
-    """What changing a project date did."""
-
-    project: ProjectRead
-    moved: int
-    """Open tasks whose due date moved with the changed date."""
-    kept_done: int
-    """Done tasks on the same date that stayed where they were."""
 
 
 def change_project_date(session: Session, project_id: int, anchor: Anchor | str, value: date | str) -> DateChange:

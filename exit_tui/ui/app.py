@@ -1,10 +1,13 @@
 """The Textual application: screens as modes, global keys, command palette, themes, service workers."""
 
+import importlib
+import threading
 from collections.abc import Callable, Iterable
-from functools import partial
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -16,10 +19,9 @@ from textual.worker import get_current_worker
 from ..config import Settings, State
 from ..i18n import _
 from ..i18n.labels import days_text
-from ..services import projects
-from ..services.backend import Backend
+from ..errors import ExitTuiError
 from ..services.errors import UserError
-from ..services.projects import ProjectRead
+from ..services.readmodels import ProjectRead
 from .bindings import localize_bindings
 from .commands import AppCommands
 from .modals.help import HelpScreen
@@ -29,8 +31,18 @@ from .screens.checklist import ChecklistRequest, ChecklistScreen
 from .screens.dashboard import DashboardScreen
 from .screens.welcome import WelcomeScreen
 
+if TYPE_CHECKING:
+    from ..services.backend import Backend
+
 #: The screens, in the order of their number keys.
 SCREENS_BY_KEY = {"1": "dashboard", "2": "checklist"}
+
+
+def _open_failure(error: Exception) -> str:
+    """One line for the user: our own errors say it already; others get their type and first line."""
+    if isinstance(error, ExitTuiError):
+        return str(error)
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
 
 
 class StartScreen(Screen):
@@ -58,17 +70,24 @@ class ExitApp(App[None]):
 
     def __init__(
         self,
-        backend: Backend,
+        backend: "Backend | Callable[[], Backend]",
         *,
         state: State | None = None,
         settings: Settings | None = None,
         project_id: int | None = None,
         db_key: str = "",
         today: date | None = None,
+        demo: bool = False,
     ) -> None:
+        """`backend` is an open Backend or a function that opens one: then the database (and SQLAlchemy) is
+        opened by the first service call, in a worker, after the first frame. `demo` opens the demo project
+        (creating it in this database if it is not there yet)."""
         super().__init__()
         localize_bindings(self)
-        self.backend = backend
+        self._backend = backend if not callable(backend) else None
+        self._open_backend = backend if callable(backend) else None
+        self._backend_lock = threading.Lock()
+        self._demo = demo
         self.state = state
         self.settings = settings or Settings()
         self.db_key = db_key
@@ -89,10 +108,12 @@ class ExitApp(App[None]):
         return StartScreen()
 
     def on_mount(self) -> None:
-        if self._start_project is not None:
+        if self._demo:
+            self.call_service("demo.open_or_create_demo", self.today, then=lambda p: self.open_project(p.id))
+        elif self._start_project is not None:
             self.open_project(self._start_project)
         else:
-            self.call_service(projects.list_projects, then=self._choose_start_project)
+            self.call_service("projects.list_projects", then=self._choose_start_project)
 
     def _choose_start_project(self, rows: list[ProjectRead]) -> None:
         last = self.state.get(f"last_project:{self.db_key}") if self.state else None
@@ -108,9 +129,23 @@ class ExitApp(App[None]):
 
     # -- services -------------------------------------------------------------------------------------
 
+    @property
+    def backend(self) -> "Backend":
+        """The open database; opened on first use (call it from a worker thread)."""
+        with self._backend_lock:
+            if self._backend is None:
+                self._backend = self._open_backend()
+            return self._backend
+
+    def close_backend(self) -> None:
+        """Close the database if it was opened (after the app has run)."""
+        if self._backend is not None:
+            self._backend.close()
+
     def call_service(
         self,
-        fn: Callable[..., Any],
+        service: str,
+        /,
         *args: Any,
         then: Callable[[Any], None] | None = None,
         on_error: Callable[[UserError], None] | None = None,
@@ -118,17 +153,26 @@ class ExitApp(App[None]):
         exclusive: bool = False,
         **kwargs: Any,
     ) -> None:
-        """Run `fn(session, *args, **kwargs)` in a thread worker; deliver the result or error on the UI thread.
+        """Run the service function `service` ("module.function" under exit_tui.services) in a thread worker,
+        as `function(session, *args, **kwargs)` in one transaction; deliver the result or error on the UI thread.
 
+        Service modules are imported in the worker, so the database stack never loads on the UI thread.
         With `exclusive`, a newer call in the same group supersedes an older one, whose result is dropped.
         """
-        job = partial(self._run_service, fn, args, kwargs, then, on_error)
+        job = partial(self._run_service, service, args, kwargs, then, on_error)
         self.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
-    def _run_service(self, fn, args, kwargs, then, on_error) -> None:
+    def _run_service(self, service, args, kwargs, then, on_error) -> None:
         worker = get_current_worker()
+        module, function = service.split(".")
         try:
-            result = self.backend.call(fn, *args, **kwargs)
+            fn = getattr(importlib.import_module(f"exit_tui.services.{module}"), function)
+            backend = self.backend
+        except Exception as error:  # noqa: BLE001 - the database cannot be opened (too new, unreadable, locked)
+            self.call_from_thread(self.exit, return_code=1, message=Text(f"exit-tui: {_open_failure(error)}"))
+            return
+        try:
+            result = backend.call(fn, *args, **kwargs)
         except UserError as error:
             if not worker.is_cancelled:
                 self.call_from_thread(on_error or self.show_user_error, error)
@@ -149,7 +193,7 @@ class ExitApp(App[None]):
     # -- projects -------------------------------------------------------------------------------------
 
     def open_project(self, project_id: int) -> None:
-        self.call_service(projects.get_project, project_id, then=self._project_loaded)
+        self.call_service("projects.get_project", project_id, then=self._project_loaded)
 
     def _project_loaded(self, project: ProjectRead) -> None:
         self.project = project
@@ -208,9 +252,7 @@ class ExitApp(App[None]):
         self.push_screen(ProjectForm(), lambda project_id: project_id and self.open_project(project_id))
 
     def action_open_demo(self) -> None:
-        from ..services.demo import create_demo
-
-        self.call_service(create_demo, self.today, then=lambda project: self.open_project(project.id))
+        self.call_service("demo.open_or_create_demo", self.today, then=lambda project: self.open_project(project.id))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

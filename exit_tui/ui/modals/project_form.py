@@ -12,7 +12,6 @@ from textual.widgets import Button, Input, Label, Select
 from ...domain.enums import ExitType
 from ...i18n import _
 from ...i18n.labels import exit_type_label
-from ...services import projects
 from ...services.errors import UserError
 from ..bindings import localize_bindings
 from .form import Field
@@ -74,7 +73,7 @@ class ProjectForm(ModalScreen[int | None]):
         for field in self.query(Field):
             field.show_hint("")
         self.app.call_service(
-            projects.create_project,
+            "projects.create_project",
             name=self.value("name"),
             address=self.value("address"),
             units=self.value("units") or "0",

@@ -10,8 +10,7 @@ from textual.widgets.option_list import Option
 
 from ...i18n import _
 from ...i18n.labels import exit_type_label
-from ...services import projects
-from ...services.projects import ProjectRead
+from ...services.readmodels import ProjectRead
 from ..bindings import localize_bindings
 
 NEW = "new"
@@ -34,7 +33,7 @@ class ProjectSwitcher(ModalScreen[int | None]):
             yield Label(Text(_("switcher.hint"), style="dim"))
 
     def on_mount(self) -> None:
-        self.app.call_service(projects.list_projects, then=self.show_projects)
+        self.app.call_service("projects.list_projects", then=self.show_projects)
 
     def show_projects(self, rows: list[ProjectRead]) -> None:
         options = self.query_one(OptionList)

@@ -12,10 +12,9 @@ from textual.widgets import Button, Input, Label, Select
 from ...domain.enums import TaskStatus
 from ...i18n import _, get_language, pick
 from ...i18n.labels import anchor_help, basis_codes, basis_text, rule_label, owner_from_label, phase_name, role_label, role_names, status_label
-from ...services import checklist
-from ...services.checklist import TaskChanges, TaskRead
 from ...services.errors import UserError
-from ...services.projects import PhaseRead, ProjectRead
+from ...services.inputs import resolve_due
+from ...services.readmodels import PhaseRead, ProjectRead, TaskChanges, TaskRead
 from ..bindings import localize_bindings
 from .form import Field
 
@@ -96,7 +95,7 @@ class TaskForm(ModalScreen[str | None]):
     def check_due(self, text: str) -> bool:
         field = self.field("due")
         try:
-            due, rule = checklist.resolve_due(self.project.dates, text)
+            due, rule = resolve_due(self.project.dates, text)
         except UserError as error:
             field.show_error(error.message() if text.strip() else _("error.date_required"))
             return False
@@ -154,7 +153,7 @@ class TaskForm(ModalScreen[str | None]):
         owner = owner_from_label(self.value("owner"))
         if self.item is None:
             app.call_service(
-                checklist.add_task, self.project.id, phase_no=self.query_one("#phase", Select).value,
+                "checklist.add_task", self.project.id, phase_no=self.query_one("#phase", Select).value,
                 title=self.value("title"), due=self.value("due"), owner=owner,
                 legal_basis=self.value("legal_basis"), note=self.value("note"), today=app.today,
                 then=lambda task: self.dismiss(task.public_id), on_error=self.show_service_error,
@@ -165,7 +164,7 @@ class TaskForm(ModalScreen[str | None]):
             self.dismiss(None)
             return
         app.call_service(
-            checklist.update_task, self.project.id, self.item.public_id, changes, app.today,
+            "checklist.update_task", self.project.id, self.item.public_id, changes, app.today,
             then=lambda task: self.dismiss(task.public_id), on_error=self.show_service_error,
         )
 

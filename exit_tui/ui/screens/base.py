@@ -18,8 +18,16 @@ class ProjectScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         localize_bindings(self)
+        self._resume_pending = False
 
     def on_screen_resume(self) -> None:
+        # Textual may send ScreenResume more than once for one switch: load once, after the next refresh.
+        if not self._resume_pending:
+            self._resume_pending = True
+            self.call_after_refresh(self._resumed)
+
+    def _resumed(self) -> None:
+        self._resume_pending = False
         self.app.refresh_title()
         if self.app.project is not None:
             self.reload()

@@ -13,9 +13,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, S
 from ...domain.enums import TaskStatus
 from ...i18n import _, pick
 from ...i18n.labels import phase_name, role_label
-from ...services import checklist, projects
-from ...services.checklist import TaskPage, TaskQuery, TaskRead
-from ...services.projects import PhaseRead
+from ...services.readmodels import PhaseRead, TaskPage, TaskQuery, TaskRead
 from ..modals.confirm import ConfirmScreen
 from ..modals.task_form import TaskForm
 from ..widgets.format import due_cell, plain, status_cell
@@ -111,13 +109,13 @@ class ChecklistScreen(ProjectScreen):
         if self._phases_of != project_id:
             if self._phases_loading != project_id:
                 self._phases_loading = project_id
-                self.app.call_service(projects.list_phases, project_id, then=self._phases_loaded)
+                self.app.call_service("projects.list_phases", project_id, then=self._phases_loaded)
             return
         if self._request is not None:
             self._apply_request(self._request)
             self._request = None
         self.app.call_service(
-            checklist.list_tasks, project_id, self.query_filter(), self.app.today,
+            "checklist.list_tasks", project_id, self.query_filter(), self.app.today,
             then=self.show_tasks, group="checklist", exclusive=True,
         )
 
@@ -177,7 +175,7 @@ class ChecklistScreen(ProjectScreen):
     def _cells(self, task: TaskRead) -> tuple:
         done = task.status is TaskStatus.DONE
         title = plain(pick(task.title_zh, task.title_en), "dim" if done else ("red" if task.overdue else ""))
-        frequency = checklist.recurrence_label_key(task.recurrence)
+        frequency = task.frequency_key
         if frequency:
             title.append(f" ({_(frequency)})", style="dim")
         return (
@@ -264,7 +262,7 @@ class ChecklistScreen(ProjectScreen):
             self.notify(_("checklist.status_now", id=result.public_id, status=_(f"status.{result.status.value}")))
             self.reload()
 
-        self.app.call_service(checklist.toggle_done, self.app.project.id, task.public_id, self.app.today,
+        self.app.call_service("checklist.toggle_done", self.app.project.id, task.public_id, self.app.today,
                               then=toggled)
 
     @on(DataTable.RowSelected, "#tasks")
@@ -299,7 +297,7 @@ class ChecklistScreen(ProjectScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.call_service(checklist.delete_task, self.app.project.id, task.public_id,
+                self.app.call_service("checklist.delete_task", self.app.project.id, task.public_id,
                                       then=lambda _result: self._deleted(task.public_id))
 
         self.app.push_screen(

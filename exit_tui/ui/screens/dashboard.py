@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 
 from ...i18n import _, pick
 from ...i18n.labels import days_text, exit_type_label, phase_name
-from ...services.dashboard import DUE_SOON_DAYS, Dashboard, load_dashboard
+from ...services.readmodels import DUE_SOON_DAYS, Dashboard
 from ..widgets.cards import Card
 from ..widgets.format import due_cell, plain, progress_bar
 from .base import ProjectScreen
@@ -56,7 +56,7 @@ class DashboardScreen(ProjectScreen):
 
     def reload(self) -> None:
         app = self.app
-        app.call_service(load_dashboard, app.project.id, app.today, then=self.show_dashboard,
+        app.call_service("dashboard.load_dashboard", app.project.id, app.today, then=self.show_dashboard,
                          group="dashboard", exclusive=True)
 
     def action_reload(self) -> None:

@@ -1,0 +1,43 @@
+"""Checks of what a person typed, shared by the services (before writing) and the forms (as they type).
+
+Pure: no database, so the UI can call these on its own thread for live validation.
+"""
+
+from datetime import date
+
+from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, parse_due
+from .errors import UserError
+
+MAX_TITLE = 200
+MAX_BASIS = 40
+
+
+def clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise UserError("error.title_required", field="title")
+    if len(title) > MAX_TITLE:
+        raise UserError("error.title_too_long", field="title", max=MAX_TITLE)
+    return title
+
+
+def clean_basis(basis: str | None) -> str | None:
+    basis = (basis or "").strip()
+    if len(basis) > MAX_BASIS:
+        raise UserError("error.basis_too_long", field="legal_basis", max=MAX_BASIS)
+    return basis or None
+
+
+def parse_due_text(text: str, dates: ProjectDates) -> tuple[date, DueRule | None]:
+    if not text.strip():
+        raise UserError("error.date_required", field="due")
+    try:
+        return parse_due(text, dates)
+    except OffsetParseError:
+        raise UserError("error.bad_due", field="due", value=text) from None
+
+
+
+def resolve_due(dates: ProjectDates, text: str) -> tuple[date, DueRule | None]:
+    """Preview what a typed due date means (no database): the date, and the rule if it is an offset."""
+    return parse_due_text(text, dates)

@@ -1,0 +1,144 @@
+"""Plain read models and inputs that services return and take: frozen dataclasses, no ORM, no SQLAlchemy.
+
+Kept apart from the service functions so that the UI can import them without loading the database stack.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..domain.enums import ExitType, TaskStatus
+from ..domain.schedule import ProjectDates
+
+
+@dataclass(frozen=True)
+class ProjectRead:
+    id: int
+    public_id: str
+    name: str
+    address: str
+    units: int
+    exit_type: ExitType
+    rule_profile: str
+    dates: ProjectDates
+
+    @property
+    def handover(self) -> date:
+        return self.dates.handover
+
+
+@dataclass(frozen=True)
+class PhaseRead:
+    no: int
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class DateChange:
+    """What changing a project date did."""
+
+    project: ProjectRead
+    moved: int
+    """Open tasks whose due date moved with the changed date."""
+    kept_done: int
+    """Done tasks on the same date that stayed where they were."""
+
+
+@dataclass(frozen=True)
+class TaskRead:
+    public_id: str
+    phase_no: int
+    title_zh: str
+    title_en: str
+    owner: str
+    due_date: date
+    due_rule: str | None
+    """e.g. `contract_end -90d` when the due date follows a project date; None when absolute."""
+    recurrence: str | None
+    status: TaskStatus
+    legal_basis: str | None
+    note: str
+    done_on: date | None
+    overdue: bool
+
+    @property
+    def frequency_key(self) -> str | None:
+        """Catalog key describing the recurrence (`freq.weekly` …), or None when the task does not repeat."""
+        if not self.recurrence:
+            return None
+        for part in self.recurrence.upper().split(";"):
+            if part.startswith("FREQ="):
+                return f"freq.{part[5:].lower()}"
+        return "freq.other"
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """What the checklist shows. `text` matches id, titles, owner (key or role name), basis and note."""
+
+    text: str = ""
+    statuses: frozenset[TaskStatus] = field(default_factory=frozenset)
+    """Empty means every status."""
+    overdue_only: bool = False
+    phase_no: int | None = None
+    limit: int = 2000
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    rows: list[TaskRead]
+    matching: int
+    """How many tasks match the query (rows holds at most query.limit of them)."""
+    total: int
+    """How many tasks the project has."""
+
+
+@dataclass(frozen=True)
+class TaskChanges:
+    """Fields to change; None leaves a field as it is. `title` is written in `language` (zh or en)."""
+
+    title: str | None = None
+    language: str = "zh"
+    owner: str | None = None
+    due: str | None = None
+    """A date (`2026-03-01`, `2026年3月1日` …) or an offset such as `contract_end -90d` / `T+10d`."""
+    status: TaskStatus | str | None = None
+    legal_basis: str | None = None
+    note: str | None = None
+
+
+DUE_SOON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    no: int
+    name_zh: str
+    name_en: str
+    done: int
+    total: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    project: ProjectRead
+    today: date
+    phases: list[PhaseProgress]
+    overdue: int
+    due_soon: int
+    """Open tasks due from today to today + DUE_SOON_DAYS."""
+    done: int
+    total: int
+    next_up: list[TaskRead]
+    """Overdue and soon-due open tasks, most urgent first (a short list)."""
+
+    @property
+    def days_to_handover(self) -> int:
+        return (self.project.dates.handover - self.today).days
+
+    @property
+    def days_to_contract_end(self) -> int:
+        return (self.project.dates.contract_end - self.today).days
+
+
