@@ -4,7 +4,6 @@ import getpass
 import json
 import locale
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,11 +55,13 @@ class Settings:
 
     @classmethod
     def load(cls, paths: Paths) -> "Settings":
+        if not paths.config_file.is_file():
+            return cls()
+        import tomllib  # only when there is a config file to read
+
         try:
             with paths.config_file.open("rb") as handle:
                 raw = tomllib.load(handle)
-        except FileNotFoundError:
-            return cls()
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ValueError(f"{paths.config_file}: {exc}") from exc
         known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__ and isinstance(v, str)}

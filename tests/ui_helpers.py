@@ -5,6 +5,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
+from textual.worker import WorkerCancelled
 
 from exit_tui.config import State
 from exit_tui.services.backend import Backend
@@ -32,7 +33,10 @@ def demo_app(tmp_path: Path, *, with_project: bool = True, **kwargs) -> tuple[Ex
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
     """Wait until service workers have finished and their results are on screen."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive load superseded by a newer one: expected
+            pass
         await pilot.pause()
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 
 from ..errors import ExitTuiError
 from . import models
+from .quickread import database_url
 
 #: The schema version this code writes. Bump it and add a step to MIGRATIONS when tables change.
 SCHEMA_VERSION = 1
@@ -21,14 +22,6 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 
 class SchemaError(ExitTuiError):
     """The database cannot be used by this version of the app; the message is one line for the user."""
-
-
-def database_url(target: str | Path) -> str:
-    """A SQLAlchemy URL from a URL (`postgresql://…`, `sqlite://…`) or a plain file path."""
-    text = str(target)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

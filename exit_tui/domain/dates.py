@@ -4,7 +4,6 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from dateutil import parser as dateutil_parser
 
 _YMD = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
@@ -33,6 +32,8 @@ def parse_date(text: str) -> date:
             return date(int(match[1]), int(match[2]), int(match[3]))
         if not re.search(r"\d{4}", value):
             raise DateParseError(text)
+        from dateutil import parser as dateutil_parser  # only for the unusual forms; kept off start-up
+
         # dateutil fills missing parts (day, month) from its default; parse against two different
         # defaults so that a partial date such as `2026-3` or `2026` is refused rather than completed.
         first = dateutil_parser.parse(value, yearfirst=True, dayfirst=False, default=_DEFAULTS[0]).date()

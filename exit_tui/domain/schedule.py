@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrulestr
 
 from .dates import DateParseError, normalize, parse_date
 from .enums import Anchor
@@ -112,6 +111,8 @@ def parse_due(text: str, dates: ProjectDates) -> tuple[date, DueRule | None]:
 
 def occurrences(rule: str, start: date, until: date, limit: int = 500) -> list[date]:
     """Dates of a recurrence (an RRULE body such as `FREQ=WEEKLY`) from `start` up to `until`."""
+    from dateutil.rrule import rrulestr  # recurrences are rare: kept off the start-up path
+
     recurrence = rrulestr(rule, dtstart=datetime.combine(start, datetime.min.time()))
     found: list[date] = []
     for moment in recurrence:
@@ -123,4 +124,6 @@ def occurrences(rule: str, start: date, until: date, limit: int = 500) -> list[d
 
 def validate_rrule(rule: str) -> None:
     """Raise ValueError when `rule` is not an RRULE body dateutil understands."""
+    from dateutil.rrule import rrulestr
+
     rrulestr(rule, dtstart=datetime(2000, 1, 1))

@@ -1,7 +1,6 @@
 """Template data (data/ at the top of the repository): exit scenarios, roles, legal bases, demo."""
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,6 +75,8 @@ class Template:
 
 
 def _read(path: Path) -> dict:
+    import tomllib  # read on first use, not at start-up
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

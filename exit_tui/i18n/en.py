@@ -96,6 +96,7 @@ MESSAGES: dict[str, str] = {
     "unit.d": "d",
     "unit.w": "w",
     "unit.m": "m",
+    "start.loading": "Opening the database...",
     # header and dashboard
     "header.days_to_t": "Handover day T: {days}",
     "dash.days_to_t": "To handover day T",

@@ -96,6 +96,7 @@ MESSAGES: dict[str, str] = {
     "unit.d": "天",
     "unit.w": "周",
     "unit.m": "个月",
+    "start.loading": "正在打开数据库...",
     # header and dashboard
     "header.days_to_t": "距移交日 T: {days}",
     "dash.days_to_t": "距移交日 T",

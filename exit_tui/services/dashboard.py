@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from ..db.models import Phase, Task
+from ..db.models import AuditEntry, Phase, Task
 from ..domain.enums import TaskStatus
 from .checklist import task_read
 from .projects import get_project
@@ -43,6 +43,7 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
         select(Task).where(open_task, col(Task.due_date) <= soon_end)
         .order_by(col(Task.due_date), col(Task.public_id)).limit(next_up)
     )
+    stamp = session.exec(select(func.max(AuditEntry.id))).one() or 0
     return Dashboard(
         project=project,
         today=today,
@@ -52,4 +53,5 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
         done=sum(p.done for p in phases),
         total=sum(p.total for p in phases),
         next_up=[task_read(t, today) for t in urgent],
+        stamp=stamp,
     )

@@ -3,7 +3,8 @@
 Kept apart from the service functions so that the UI can import them without loading the database stack.
 """
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from ..domain.enums import ExitType, TaskStatus
@@ -132,6 +133,8 @@ class Dashboard:
     total: int
     next_up: list[TaskRead]
     """Overdue and soon-due open tasks, most urgent first (a short list)."""
+    stamp: int = 0
+    """The id of the newest audit entry when these figures were read: they hold while it is unchanged."""
 
     @property
     def days_to_handover(self) -> int:
@@ -142,3 +145,27 @@ class Dashboard:
         return (self.project.dates.contract_end - self.today).days
 
 
+
+
+def dashboard_to_json(dashboard: Dashboard) -> str:
+    return json.dumps(asdict(dashboard), default=str, ensure_ascii=False)
+
+
+def dashboard_from_json(text: str) -> Dashboard:
+    """The inverse of dashboard_to_json; raises ValueError/KeyError/TypeError on anything else."""
+    raw = json.loads(text)
+    day = date.fromisoformat
+    project = raw["project"]
+    dates = ProjectDates(**{name: day(value) for name, value in project["dates"].items()})
+    next_up = [
+        TaskRead(**{**t, "due_date": day(t["due_date"]), "status": TaskStatus(t["status"]),
+                    "done_on": day(t["done_on"]) if t["done_on"] else None})
+        for t in raw["next_up"]
+    ]
+    return Dashboard(**{
+        **raw,
+        "project": ProjectRead(**{**project, "exit_type": ExitType(project["exit_type"]), "dates": dates}),
+        "today": day(raw["today"]),
+        "phases": [PhaseProgress(**p) for p in raw["phases"]],
+        "next_up": next_up,
+    })

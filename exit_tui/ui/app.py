@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import ThemeProvider
-from textual.widgets import Footer, Header, LoadingIndicator
+from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..config import Settings, State
@@ -21,7 +21,8 @@ from ..i18n import _
 from ..i18n.labels import days_text
 from ..errors import ExitTuiError
 from ..services.errors import UserError
-from ..services.readmodels import ProjectRead
+from ..services.quickstart import remember_dashboard, remembered_dashboard
+from ..services.readmodels import Dashboard, ProjectRead
 from .bindings import localize_bindings
 from .commands import AppCommands
 from .modals.help import HelpScreen
@@ -46,11 +47,12 @@ def _open_failure(error: Exception) -> str:
 
 
 class StartScreen(Screen):
-    """Shown for the first frame while the project loads."""
+    """Shown for the first frame while the database opens. Static on purpose: an animation would compete
+    with the worker that imports the database stack for the interpreter lock."""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield LoadingIndicator()
+        yield Static(_("start.loading"), id="start-loading")
         yield Footer()
 
 
@@ -95,6 +97,8 @@ class ExitApp(App[None]):
         self._today = today
         self.project: ProjectRead | None = None
         self._checklist_request: ChecklistRequest | None = None
+        self.instant_dashboard: Dashboard | None = None
+        """Remembered figures for the dashboard's first frame (taken by the dashboard once)."""
         theme = self.settings.theme or (state.get("theme") if state else None)
         if theme in self.available_themes:
             self.theme = theme
@@ -108,6 +112,14 @@ class ExitApp(App[None]):
         return StartScreen()
 
     def on_mount(self) -> None:
+        if self._remember_start():
+            # Frame 1 is the start screen, frame 2 the remembered dashboard; only then the database opens,
+            # so that importing its stack in a worker does not compete with those two frames.
+            self.screen.call_after_refresh(self._show_remembered)
+        else:
+            self._open_start_project()
+
+    def _open_start_project(self) -> None:
         if self._demo:
             self.call_service("demo.open_or_create_demo", self.today, then=lambda p: self.open_project(p.id))
         elif self._start_project is not None:
@@ -115,8 +127,24 @@ class ExitApp(App[None]):
         else:
             self.call_service("projects.list_projects", then=self._choose_start_project)
 
+    def _last_project(self) -> int | None:
+        return self.state.get(f"last_project:{self.db_key}") if self.state else None
+
+    def _remember_start(self) -> bool:
+        """Take the remembered dashboard when it is exact (see services/quickstart.py)."""
+        project_id = self._start_project or self._last_project()
+        if project_id is None or self.state is None:
+            return False
+        self.instant_dashboard = remembered_dashboard(self.state, self.db_key, project_id, self.today)
+        return self.instant_dashboard is not None
+
+    def _show_remembered(self) -> None:
+        self.project = self.instant_dashboard.project
+        self.refresh_title()
+        self.switch_mode("dashboard")  # shows the remembered figures, then loads the live ones
+
     def _choose_start_project(self, rows: list[ProjectRead]) -> None:
-        last = self.state.get(f"last_project:{self.db_key}") if self.state else None
+        last = self._last_project()
         by_id = {p.id: p for p in rows}
         if last in by_id:
             self.open_project(last)
@@ -138,8 +166,18 @@ class ExitApp(App[None]):
             return self._backend
 
     def close_backend(self) -> None:
-        """Close the database if it was opened (after the app has run)."""
-        if self._backend is not None:
+        """After the app has run: remember the dashboard for the next instant start, close the database."""
+        if self._backend is None:
+            return
+        try:
+            if self.project is not None and self.state is not None:
+                from ..services.dashboard import load_dashboard
+
+                data = self._backend.call(load_dashboard, self.project.id, self.today)
+                remember_dashboard(self.state, self.db_key, data)
+        except Exception as error:  # noqa: BLE001 - remembering is a convenience; closing must happen
+            self.log.warning(f"dashboard not remembered: {error!r}")
+        finally:
             self._backend.close()
 
     def call_service(

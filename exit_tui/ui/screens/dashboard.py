@@ -53,6 +53,9 @@ class DashboardScreen(ProjectScreen):
         upcoming = self.query_one("#next-up", DataTable)
         upcoming.add_column(_("col.due"), key="due", width=12)
         upcoming.add_column(_("col.title"), key="title", width=46 - 12 - 4 - 2)
+        if self.app.instant_dashboard is not None:
+            remembered, self.app.instant_dashboard = self.app.instant_dashboard, None
+            self.show_dashboard(remembered)
 
     def reload(self) -> None:
         app = self.app
@@ -64,7 +67,8 @@ class DashboardScreen(ProjectScreen):
 
     def show_dashboard(self, data: Dashboard) -> None:
         self.data = data
-        project = data.project
+        project = self.app.project = data.project  # the freshest record of the project
+        self.app.refresh_title()
         percent = round(100 * data.done / data.total) if data.total else 0
         self.query_one("#card-handover", Card).show(
             _("dash.days_to_t"), days_text(data.days_to_handover), project.dates.handover.isoformat(),
