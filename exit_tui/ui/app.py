@@ -97,6 +97,7 @@ class ExitApp(App[None]):
         self._today = today
         self.project: ProjectRead | None = None
         self._checklist_request: ChecklistRequest | None = None
+        self._after_frame: list[Callable[[], Any]] = []
         self.instant_dashboard: Dashboard | None = None
         """Remembered figures for the dashboard's first frame (taken by the dashboard once)."""
         theme = self.settings.theme or (state.get("theme") if state else None)
@@ -112,12 +113,22 @@ class ExitApp(App[None]):
         return StartScreen()
 
     def on_mount(self) -> None:
+        # Frame 1 is the start screen (then, when exact, the remembered dashboard). Work that opens the
+        # database waits until a frame is on screen, so that importing its stack in a worker does not
+        # compete with drawing it.
         if self._remember_start():
-            # Frame 1 is the start screen, frame 2 the remembered dashboard; only then the database opens,
-            # so that importing its stack in a worker does not compete with those two frames.
-            self.screen.call_after_refresh(self._show_remembered)
+            self.after_frame(self._show_remembered)
         else:
-            self._open_start_project()
+            self.after_frame(self._open_start_project)
+
+    def after_frame(self, callback: Callable[[], Any]) -> None:
+        """Run `callback` on the UI thread once the next frame has been written to the terminal."""
+        self._after_frame.append(callback)
+
+    def post_display_hook(self) -> None:
+        pending, self._after_frame = self._after_frame, []
+        for callback in pending:
+            self.call_later(callback)
 
     def _open_start_project(self) -> None:
         if self._demo:

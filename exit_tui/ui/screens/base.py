@@ -21,10 +21,10 @@ class ProjectScreen(Screen):
         self._resume_pending = False
 
     def on_screen_resume(self) -> None:
-        # Textual may send ScreenResume more than once for one switch: load once, after the next refresh.
+        # Textual may send ScreenResume more than once for one switch: load once, when the screen is drawn.
         if not self._resume_pending:
             self._resume_pending = True
-            self.call_after_refresh(self._resumed)
+            self.app.after_frame(self._resumed)
 
     def _resumed(self) -> None:
         self._resume_pending = False
