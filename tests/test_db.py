@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
+from exit_tui.i18n import _
 from sqlalchemy import Numeric, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
@@ -160,7 +162,9 @@ def test_newer_database_is_refused_and_left_untouched(tmp_path):
         engine.dispose()
 
     message = str(caught.value)
-    assert f"version {db_engine.SCHEMA_VERSION + 1} is newer" in message and "\n" not in message
+    assert message == _("error.schema_too_new", version=db_engine.SCHEMA_VERSION + 1,
+                        supported=db_engine.SCHEMA_VERSION)
+    assert f"数据库结构版本 {db_engine.SCHEMA_VERSION + 1}" in message and "\n" not in message
     assert _sha256(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == files  # no backup, no leftovers
     assert _sqlite_version(path) == db_engine.SCHEMA_VERSION + 1
@@ -226,7 +230,7 @@ def test_missing_migration_step_is_a_schema_error(tmp_path, monkeypatch):
     _new_database(path)
     monkeypatch.setattr(db_engine, "SCHEMA_VERSION", 3)
     monkeypatch.setattr(db_engine, "MIGRATIONS", {1: _add_column})
-    with pytest.raises(SchemaError, match="no migration from schema version 2"):
+    with pytest.raises(SchemaError, match="没有从结构版本 2 升级的步骤"):
         Backend.open(str(path))
     assert _sqlite_version(path) == 1
     assert "region" not in _columns(path, "project")
@@ -275,3 +279,15 @@ def test_nothing_is_created_at_import_time(tmp_path):
     assert result.returncode == 0, result.stderr
     assert not home.exists()
     assert list(work.iterdir()) == []
+
+
+def test_a_file_that_is_not_a_database_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is a spreadsheet, not a database" * 100)
+    before = path.read_bytes()
+    engine = db_engine.make_engine(path)
+    with pytest.raises(SchemaError) as caught:
+        db_engine.init_db(engine)
+    message = str(caught.value)
+    assert message.startswith("无法打开数据库") and str(path) in message and "\n" not in message
+    assert path.read_bytes() == before

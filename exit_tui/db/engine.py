@@ -6,11 +6,13 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event, inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from ..errors import ExitTuiError
+from ..i18n import _
 from . import models
 from .quickread import database_url
 
@@ -77,13 +79,19 @@ def backup_path(engine: Engine, label: str) -> Path:
 
 
 def init_db(engine: Engine) -> None:
-    """Create the tables of a new database, migrate an older one (after a backup), refuse a newer one."""
-    version = _stored_version(engine)
+    """Create the tables of a new database, migrate an older one (after a backup), refuse a newer one.
+
+    Raises SchemaError (one translated line) for a database this app cannot use.
+    """
+    try:
+        version = _stored_version(engine)
+    except DBAPIError as exc:  # not a database, unreadable, no such folder, server refused …
+        engine.dispose()
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        where = engine.url.database if engine.dialect.name == "sqlite" else engine.url.render_as_string()
+        raise SchemaError(_("error.cannot_open_db", db=where, reason=reason)) from exc
     if version is not None and version > SCHEMA_VERSION:
-        raise SchemaError(
-            f"database schema version {version} is newer than this app supports ({SCHEMA_VERSION}); "
-            "update exit-tui"
-        )
+        raise SchemaError(_("error.schema_too_new", version=version, supported=SCHEMA_VERSION))
     if version is not None and version < SCHEMA_VERSION:
         _migrate(engine, version)
     SQLModel.metadata.create_all(engine)
@@ -107,13 +115,13 @@ def _migrate(engine: Engine, version: int) -> None:
                     connection.exec_driver_sql("BEGIN")
                 for step in range(version, SCHEMA_VERSION):
                     if step not in MIGRATIONS:
-                        raise SchemaError(f"no migration from schema version {step}")
+                        raise SchemaError(_("error.no_migration", version=step))
                     MIGRATIONS[step](connection)
                 connection.exec_driver_sql(f"UPDATE schema_info SET version = {SCHEMA_VERSION}")
                 if engine.dialect.name == "sqlite":
                     problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if problems:
-                        raise SchemaError(f"migration left {len(problems)} broken references; nothing changed")
+                        raise SchemaError(_("error.migration_broken", count=len(problems)))
         finally:  # also after a failed step: the pooled connection must not keep foreign keys off
             if engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")

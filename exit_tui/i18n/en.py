@@ -198,6 +198,10 @@ MESSAGES: dict[str, str] = {
     "error.basis_too_long": "A legal basis has at most {max} characters",
     "error.bad_status": "Unknown status: {value}",
     "error.bad_phase": "The phase must be from 1 to {max}",
+    "error.cannot_open_db": "cannot open the database {db}: {reason}",
+    "error.schema_too_new": "database schema version {version} is newer than this app supports ({supported}); update exit-tui. The database was not changed",
+    "error.no_migration": "no migration from schema version {version}; the database was not changed",
+    "error.migration_broken": "the migration left {count} broken references and was undone; the database was not changed",
     "error.unexpected_title": "Something went wrong",
     "error.unexpected": "The action was not completed and no data was changed.\n{error}",
     # command line
