@@ -17,9 +17,9 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..config import Settings, State
+from ..errors import ExitTuiError
 from ..i18n import _
 from ..i18n.labels import days_text
-from ..errors import ExitTuiError
 from ..services.errors import UserError
 from ..services.quickstart import remember_dashboard, remembered_dashboard
 from ..services.readmodels import Dashboard, ProjectRead
@@ -34,10 +34,6 @@ from .screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from ..services.backend import Backend
-
-#: The screens, in the order of their number keys.
-SCREENS_BY_KEY = {"1": "dashboard", "2": "checklist"}
-
 
 def _open_failure(error: Exception) -> str:
     """One line for the user: our own errors say it already; others get their type and first line."""
@@ -217,7 +213,7 @@ class ExitApp(App[None]):
         try:
             fn = getattr(importlib.import_module(f"exit_tui.services.{module}"), function)
             backend = self.backend
-        except Exception as error:  # noqa: BLE001 - the database cannot be opened (too new, unreadable, locked)
+        except Exception as error:  # noqa: BLE001 - no database to work on (too new, unreadable, locked): stop
             self.call_from_thread(self.exit, return_code=1, message=Text(f"exit-tui: {_open_failure(error)}"))
             return
         try:
@@ -250,9 +246,14 @@ class ExitApp(App[None]):
         if self.state:
             self.state.set(f"last_project:{self.db_key}", project.id)
         if self.current_mode in self.MODES:
-            self.screen.reload()
+            self.mode_screen.reload()
         else:
             self.switch_mode("dashboard")
+
+    @property
+    def mode_screen(self) -> Screen:
+        """The current mode's own screen (the dashboard, the checklist …), below any open dialog."""
+        return self.screen_stack[0]
 
     def refresh_title(self) -> None:
         if self.project is None:
@@ -274,7 +275,7 @@ class ExitApp(App[None]):
         """Open the checklist on one phase, on overdue tasks only, or with the cursor on one task."""
         self._checklist_request = ChecklistRequest(phase_no, overdue_only, task)
         if self.current_mode == "checklist":
-            self.screen.reload()
+            self.mode_screen.reload()
         else:
             self.switch_mode("checklist")
 

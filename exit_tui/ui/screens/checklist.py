@@ -1,5 +1,6 @@
 """Checklist: every task of the project grouped by phase; filter, toggle done, edit, add, delete."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -155,15 +156,15 @@ class ChecklistScreen(ProjectScreen):
         index = table.cursor_row
         names = {p.no: phase_name(p.name_zh, p.name_en) for p in self.phases}
         self.rows = {t.public_id: t for t in page.rows}
+        shown = Counter(t.phase_no for t in page.rows)
+        done = Counter(t.phase_no for t in page.rows if t.status is TaskStatus.DONE)
         table.clear()
         phase_no = None
         for task in page.rows:
             if task.phase_no != phase_no:
                 phase_no = task.phase_no
-                in_phase = [t for t in page.rows if t.phase_no == phase_no]
-                done = sum(t.status is TaskStatus.DONE for t in in_phase)
                 heading = Text(f"{phase_no:02d} {names.get(phase_no, '')}", style="bold")
-                heading.append(f"  {done}/{len(in_phase)}", style="dim")
+                heading.append(f"  {done[phase_no]}/{shown[phase_no]}", style="dim")
                 table.add_row(Text("──", style="dim"), heading, "", "", "", "", key=f"phase:{phase_no}")
             table.add_row(*self._cells(task), key=task.public_id)
         if keep in self.rows:
@@ -183,7 +184,7 @@ class ChecklistScreen(ProjectScreen):
             title,
             plain(role_label(task.owner)),
             due_cell(task.due_date, task.overdue),
-            status_cell(task.status, task.overdue),
+            status_cell(task.status),
             plain(task.legal_basis, "dim"),
         )
 

@@ -20,7 +20,7 @@ def progress_bar(done: int, total: int, width: int = 20) -> Text:
     return bar
 
 
-def status_cell(status: TaskStatus, overdue: bool) -> Text:
+def status_cell(status: TaskStatus) -> Text:
     mark = "✓ " if status is TaskStatus.DONE else ""
     return Text(mark + status_label(status), style=STATUS_STYLES[status])
 
