@@ -169,3 +169,55 @@ def dashboard_from_json(text: str) -> Dashboard:
         "phases": [PhaseProgress(**p) for p in raw["phases"]],
         "next_up": next_up,
     })
+
+
+# -- spreadsheet import ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One data row read from a file, with typed values keyed by column key (io/spec.py)."""
+
+    sheet: str
+    """The sheet's name as the file has it (for messages)."""
+    row: int
+    """The row number as Excel shows it (1-based, counting title and header rows)."""
+    values: dict
+    """Column key -> typed value (str, int, date, int fen, choice code) or None for an empty cell."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row (or one cell of it) that was not accepted, and why, in the user's language."""
+
+    sheet: str
+    row: int
+    column: str
+    """The header as written in the file ("" when the whole row is meant)."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    public_id: str
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (applied) or would do (dry run / preview)."""
+
+    added: list[str]
+    """Public ids given to the new rows (or `+ row N` placeholders in a dry run)."""
+    changed: list[FieldChange]
+    unchanged: int
+    rejected: list[Rejection]
+    ignored_columns: list[str] = field(default_factory=list)
+    """Headers in the file that no declared column accepts."""
+    applied: bool = False
+
+    @property
+    def changed_rows(self) -> int:
+        return len({c.public_id for c in self.changed})

@@ -1,0 +1,104 @@
+"""Sheets are declared, not coded: a SheetSpec lists its columns (key, zh/en header, accepted aliases, kind,
+required, allowed values). One generic writer and one generic reader (io/) serve every declared sheet.
+
+Later areas (handover, accounts, risks, people) add a SheetSpec of their own; nothing else changes.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..domain.enums import TaskStatus
+from ..i18n import pick
+from ..i18n.labels import status_label
+
+
+class Kind(StrEnum):
+    """How a cell is written and read."""
+
+    ID = "id"  # a public id such as T-0042; empty for a new row
+    TEXT = "text"
+    INT = "int"
+    DATE = "date"  # a real date cell, yyyy-mm-dd; read from serials, text and Chinese forms
+    MONEY = "money"  # integer fen inside, a number with two decimals in the sheet
+    CHOICE = "choice"  # one of `choices` (codes); written as its label, read from code or either label
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    """Field name in the rows the reader returns and the writer takes."""
+    zh: str
+    en: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    """Other headers people use for this column (either language); matched after normalize_header."""
+    choices: tuple[str, ...] = ()
+    """Allowed codes of a CHOICE column."""
+    label: Callable[[str], str] | None = None
+    """The display text of a code (current language), for CHOICE columns."""
+    width: int = 12
+    """Column width in characters (a CJK character counts as two)."""
+    imported: bool = True
+    """False for columns written for reading only (e.g. a phase's name next to its number)."""
+
+    @property
+    def header(self) -> str:
+        return pick(self.zh, self.en)
+
+    def names(self) -> set[str]:
+        """Every header accepted for this column, normalised."""
+        return {normalize_header(n) for n in (self.key, self.zh, self.en, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    key: str
+    zh: str
+    en: str
+    id_prefix: str
+    """Prefix of the public ids of this sheet's rows (rows of another kind are rejected)."""
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def title(self) -> str:
+        return pick(self.zh, self.en)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def normalize_header(text: object) -> str:
+    """`任务 编号`, `ＩＤ`, ` Due Date ` -> comparable keys: NFKC, lower case, no spaces or punctuation."""
+    folded = unicodedata.normalize("NFKC", str(text or "")).lower()
+    return re.sub(r"[\s_\-:：()（）*＊/\\.]+", "", folded)
+
+
+TASKS = SheetSpec(
+    key="tasks",
+    zh="任务清单",
+    en="Tasks",
+    id_prefix="T",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("任务编号", "序号编码", "no"), width=9),
+        Column("phase_no", "阶段", "Phase", Kind.INT, required=True, aliases=("阶段编号", "phaseno"), width=6),
+        Column("phase_name", "阶段名称", "Phase name", imported=False, width=24),
+        Column("title", "任务", "Task", required=True,
+               aliases=("任务内容", "工作内容", "事项", "title", "tasktitle"), width=44),
+        Column("owner", "负责人", "Owner", aliases=("责任人", "责任部门", "负责部门", "responsible"), width=12),
+        Column("due_date", "截止日期", "Due", Kind.DATE, required=True,
+               aliases=("截止时间", "完成时限", "计划完成日期", "duedate", "deadline"), width=12),
+        Column("status", "状态", "Status", Kind.CHOICE, required=True, aliases=("完成情况", "进度", "state"),
+               choices=tuple(s.value for s in TaskStatus), label=status_label, width=10),
+        Column("legal_basis", "法律依据", "Legal basis", aliases=("依据", "basis", "legalbasis"), width=16),
+        Column("note", "备注", "Note", aliases=("说明", "证据", "备注说明", "remarks", "notes", "evidence"),
+               width=30),
+        Column("done_on", "完成日期", "Done on", Kind.DATE, imported=False, width=12),
+    ),
+)
+
+#: Every declared sheet, by key.
+SHEETS: dict[str, SheetSpec] = {TASKS.key: TASKS}
