@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 user error (one line on stderr), 2 usage.
 import argparse
 import os
 import sys
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -15,12 +16,32 @@ from .i18n import _, set_language
 from .services.errors import UserError
 
 
+#: argparse's own English texts (it looks them up through gettext) and their catalog keys.
+ARGPARSE_TEXTS = {
+    "usage: ": "cli.ap_usage",
+    "positional arguments": "cli.ap_positional",
+    "options": "cli.ap_options",
+    "show this help message and exit": "cli.ap_help",
+    "the following arguments are required: %s": "cli.ap_required",
+    "unrecognized arguments: %s": "cli.ap_unrecognized",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.ap_invalid_choice",
+    "expected one argument": "cli.ap_expected_one",
+    "argument %(argument_name)s: %(message)s": "cli.ap_argument",
+}
+
+
+def _localize_argparse() -> None:
+    """Route argparse's texts through our catalogs (argparse calls the module-level `_` it imported)."""
+    argparse._ = lambda text: _(ARGPARSE_TEXTS[text]) if text in ARGPARSE_TEXTS else text
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors: one line, exit 2
         self.exit(2, f"exit-tui: {message}\n{_('cli.usage_hint')}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    _localize_argparse()
     parser = _Parser(prog="exit-tui", description=_("cli.description"))
     parser.add_argument("--db", metavar="URL_OR_PATH", help=_("cli.opt_db"))
     parser.add_argument("--lang", choices=("zh", "en"), help=_("cli.opt_lang"))
@@ -29,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--reset", action="store_true", help=_("cli.opt_reset"))
     commands.add_parser("projects", help=_("cli.cmd_projects"))
     commands.add_parser("backup", help=_("cli.cmd_backup"))
+    export = commands.add_parser("export", help=_("cli.cmd_export"))
+    export.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
+    export.add_argument("file", metavar="FILE.xlsx")
+    imports = commands.add_parser("import", help=_("cli.cmd_import"))
+    imports.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
+    imports.add_argument("file", metavar="FILE")
+    imports.add_argument("--dry-run", action="store_true", help=_("cli.opt_dry_run"))
     new = commands.add_parser("new", help=_("cli.cmd_new"))
     new.add_argument("--name", required=True)
     new.add_argument("--type", required=True, choices=("contract-expiry", "early-exit", "transfer"))
@@ -137,9 +165,45 @@ def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
             )
             print(project.public_id)
             return 0
+        if args.command == "export":
+            return _export(backend, args)
+        if args.command == "import":
+            return _import(backend, args)
         return _backup(backend)
     finally:
         backend.close()
+
+
+def _export(backend, args: argparse.Namespace) -> int:
+    from .io.export import export_package
+    from .services import projects
+
+    project = backend.call(projects.find_project, args.project)
+    result = backend.call(export_package, project.id, Path(args.file), today=date.today())
+    for title, rows in result.sheets:
+        print(f"{title}\t{rows}")
+    print(result.path)
+    return 0
+
+
+def _import(backend, args: argparse.Namespace) -> int:
+    from .io.imports import import_file
+    from .services import projects
+
+    project = backend.call(projects.find_project, args.project)
+    report = backend.call(import_file, project.id, Path(args.file), apply=not args.dry_run, today=date.today())
+    for public_id in report.added:
+        print(f"+ {public_id}")
+    for change in report.changed:
+        print(f"~ {change.public_id}\t{change.field}\t{change.old} -> {change.new}")
+    for item in report.rejected:
+        print(f"! {item.sheet}\t{_('cli.row', row=item.row)}\t{item.column}\t{item.reason}")
+    if report.ignored_columns:
+        print(_("dialog.import_ignored", columns=", ".join(report.ignored_columns)))
+    summary = _("dialog.import_summary", added=len(report.added), changed=report.changed_rows,
+                unchanged=report.unchanged, rejected=report.rejected_rows)
+    print(summary + ("" if report.applied else "  " + _("cli.dry_run_note")))
+    return 0
 
 
 def _print_projects(rows) -> int:

@@ -103,8 +103,9 @@ def test_every_service_the_ui_names_exists():
 
     names = set()
     for path in (PACKAGE / "ui").rglob("*.py"):
-        names |= set(re.findall(r'call_service\(\s*"([a-z_]+\.[a-z_]+)"', path.read_text("utf-8")))
+        names |= set(re.findall(r'call_service\(\s*"([a-z_.]+\.[a-z_]+)"', path.read_text("utf-8")))
     assert len(names) >= 10
     for name in sorted(names):
-        module, function = name.split(".")
-        assert callable(getattr(importlib.import_module(f"exit_tui.services.{module}"), function)), name
+        module, function = name.rsplit(".", 1)
+        package = "exit_tui" if module.startswith("io.") else "exit_tui.services"
+        assert callable(getattr(importlib.import_module(f"{package}.{module}"), function)), name

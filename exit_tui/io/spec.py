@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..domain.enums import TaskStatus
-from ..i18n import pick
+from ..i18n import CATALOGS, get_language, pick
 from ..i18n.labels import status_label
 
 
@@ -53,6 +53,20 @@ class Column:
         """Every header accepted for this column, normalised."""
         return {normalize_header(n) for n in (self.key, self.zh, self.en, *self.aliases)}
 
+    def choice_names(self) -> dict[str, str]:
+        """Every text accepted in a CHOICE cell, normalised, -> its code: the code itself and its label in
+        either language (whatever the current language is). Build it once per read, not once per cell."""
+        names: dict[str, str] = {}
+        for code in self.choices:
+            texts = {code, *_labels_in_every_language(self.label, code)}
+            for text in texts:
+                names.setdefault(normalize_header(text), code)
+        return names
+
+    def choice_code(self, text: object) -> str | None:
+        """The code a CHOICE cell means (`进行中`, `Doing`, ` doing ` -> `doing`), or None when it is none."""
+        return self.choice_names().get(normalize_header(text))
+
 
 @dataclass(frozen=True)
 class SheetSpec:
@@ -69,6 +83,21 @@ class SheetSpec:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+
+def _labels_in_every_language(label: Callable[[str], str] | None, code: str) -> set[str]:
+    """A code's label in the current language and, through the catalog key that gives it, in the others.
+
+    Labels are functions of the current language (`status_label`); rather than switching the global
+    language (other threads may be drawing), find the catalog key whose text the label is, preferring a key
+    that ends in the code (`status.doing`), and read that key in every catalog."""
+    if label is None:
+        return set()
+    shown = label(code)
+    keys = [key for key, text in CATALOGS[get_language()].items() if text == shown]
+    named = [key for key in keys if key.rsplit(".", 1)[-1] == code]
+    keys = named or (keys if len(keys) == 1 else [])
+    return {shown} | {catalog[key] for catalog in CATALOGS.values() for key in keys if key in catalog}
 
 
 def normalize_header(text: object) -> str:

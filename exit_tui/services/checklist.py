@@ -206,3 +206,33 @@ def delete_task(session: Session, project_id: int, public_id: str) -> None:
     session.delete(task)
     session.flush()
 
+
+
+def export_rows(session: Session, project_id: int) -> list[dict]:
+    """The task sheet's rows (keys of io.spec.TASKS), by phase, due date and id, texts in the current language."""
+    from ..db.models import Phase
+    from ..i18n import pick
+    from ..i18n.labels import role_label
+
+    phase_rows = session.exec(select(Phase).where(Phase.project_id == project_id))
+    phases = {p.no: pick(p.name_zh, p.name_en) for p in phase_rows}
+    tasks = session.exec(
+        select(Task)
+        .where(Task.project_id == project_id)
+        .order_by(col(Task.phase_no), col(Task.due_date), col(Task.id))
+    )
+    return [
+        {
+            "public_id": t.public_id,
+            "phase_no": t.phase_no,
+            "phase_name": phases.get(t.phase_no, ""),
+            "title": pick(t.title_zh, t.title_en),
+            "owner": role_label(t.owner),
+            "due_date": t.due_date,
+            "status": t.status,
+            "legal_basis": t.legal_basis or "",
+            "note": t.note,
+            "done_on": t.done_on,
+        }
+        for t in tasks
+    ]

@@ -221,3 +221,8 @@ class ImportReport:
     @property
     def changed_rows(self) -> int:
         return len({c.public_id for c in self.changed})
+
+    @property
+    def rejected_rows(self) -> int:
+        """Rows with at least one rejection (a row can be rejected for several cells)."""
+        return len({(r.sheet, r.row) for r in self.rejected})

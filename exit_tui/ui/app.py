@@ -20,7 +20,6 @@ from ..config import Settings, State
 from ..errors import ExitTuiError
 from ..i18n import _
 from ..i18n.labels import days_text
-from ..services.errors import UserError
 from ..services.quickstart import remember_dashboard, remembered_dashboard
 from ..services.readmodels import Dashboard, ProjectRead
 from .bindings import localize_bindings
@@ -63,6 +62,8 @@ class ExitApp(App[None]):
         Binding("p", "switch_project", "key.switch_project", tooltip="tip.switch_project", show=False,
                 id="switch-project"),
         Binding("question_mark,f1", "help", "key.help", tooltip="tip.help", id="help"),
+        Binding("e", "export", "key.export", tooltip="tip.export", show=False, id="export"),
+        Binding("i", "import", "key.import", tooltip="tip.import", show=False, id="import"),
         Binding("q", "quit", "key.quit", tooltip="tip.quit", show=False, id="quit"),
     ]
 
@@ -193,32 +194,36 @@ class ExitApp(App[None]):
         /,
         *args: Any,
         then: Callable[[Any], None] | None = None,
-        on_error: Callable[[UserError], None] | None = None,
+        on_error: Callable[[ExitTuiError], None] | None = None,
         group: str = "service",
         exclusive: bool = False,
+        session: bool = True,
         **kwargs: Any,
     ) -> None:
-        """Run the service function `service` ("module.function" under exit_tui.services) in a thread worker,
-        as `function(session, *args, **kwargs)` in one transaction; deliver the result or error on the UI thread.
+        """Run the function `service` in a thread worker, as `function(session, *args, **kwargs)` in one
+        transaction; deliver the result or error on the UI thread. `service` is "module.function" under
+        exit_tui.services, or "io.module.function" under exit_tui.io (spreadsheets).
 
-        Service modules are imported in the worker, so the database stack never loads on the UI thread.
+        Modules are imported in the worker, so the database stack and openpyxl never load on the UI thread.
         With `exclusive`, a newer call in the same group supersedes an older one, whose result is dropped.
+        With `session=False` the function is called without a session (and the database is not opened).
         """
-        job = partial(self._run_service, service, args, kwargs, then, on_error)
+        job = partial(self._run_service, service, args, kwargs, then, on_error, session)
         self.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
-    def _run_service(self, service, args, kwargs, then, on_error) -> None:
+    def _run_service(self, service, args, kwargs, then, on_error, session) -> None:
         worker = get_current_worker()
-        module, function = service.split(".")
+        module, function = service.rsplit(".", 1)
+        package = "exit_tui" if module.startswith("io.") else "exit_tui.services"
         try:
-            fn = getattr(importlib.import_module(f"exit_tui.services.{module}"), function)
-            backend = self.backend
+            fn = getattr(importlib.import_module(f"{package}.{module}"), function)
+            call = partial(self.backend.call, fn) if session else fn
         except Exception as error:  # noqa: BLE001 - no database to work on (too new, unreadable, locked): stop
             self.call_from_thread(self.exit, return_code=1, message=Text(f"exit-tui: {_open_failure(error)}"))
             return
         try:
-            result = backend.call(fn, *args, **kwargs)
-        except UserError as error:
+            result = call(*args, **kwargs)
+        except ExitTuiError as error:  # bad input, a refused file, a locked target: the user can act on it
             if not worker.is_cancelled:
                 self.call_from_thread(on_error or self.show_user_error, error)
             return
@@ -228,8 +233,8 @@ class ExitApp(App[None]):
         if then is not None and not worker.is_cancelled:
             self.call_from_thread(then, result)
 
-    def show_user_error(self, error: UserError) -> None:
-        self.notify(error.message(), title=_("notify.not_done"), severity="error")
+    def show_user_error(self, error: ExitTuiError) -> None:
+        self.notify(str(error), title=_("notify.not_done"), severity="error")
 
     def show_failure(self, error: Exception) -> None:
         self.log.error(repr(error))
@@ -292,6 +297,38 @@ class ExitApp(App[None]):
 
         self.push_screen(ProjectSwitcher(), chosen)
 
+    def action_export(self) -> None:
+        """Write the handover package (every schedule, printable, signable) to a file the user chooses."""
+        if self.project is None:
+            self.notify(_("notify.no_project"), severity="warning")
+            return
+        from .modals.export_dialog import ExportDialog
+
+        def written(path) -> None:
+            if path is not None:
+                self.notify(_("dialog.export_done", path=str(path)), timeout=10)
+
+        self.push_screen(ExportDialog(), written)
+
+    def action_import(self) -> None:
+        """Read a spreadsheet back: preview every change and rejected row, then apply all or nothing."""
+        if self.project is None:
+            self.notify(_("notify.no_project"), severity="warning")
+            return
+        from .modals.import_dialog import ImportPicker, ImportPreview
+
+        def applied(report) -> None:
+            if report is not None:
+                self.notify(_("dialog.import_done", added=len(report.added), changed=report.changed_rows,
+                              rejected=report.rejected_rows), timeout=10)
+                self.mode_screen.reload()
+
+        def picked(path) -> None:
+            if path is not None:
+                self.push_screen(ImportPreview(path), applied)
+
+        self.push_screen(ImportPicker(), picked)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -323,6 +360,8 @@ class ExitApp(App[None]):
             (_("cmd.switch_project"), _("tip.switch_project"), self.action_switch_project),
             (_("cmd.new_project"), _("tip.new_project"), self.action_new_project),
             (_("cmd.open_demo"), _("tip.open_demo"), self.action_open_demo),
+            (_("cmd.export"), _("tip.export"), self.action_export),
+            (_("cmd.import"), _("tip.import"), self.action_import),
             (_("key.help"), _("tip.help"), self.action_help),
         ]
         commands += getattr(self.screen, "palette_commands", lambda: [])()

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select
 from ...domain.enums import ExitType
 from ...i18n import _
 from ...i18n.labels import exit_type_label
-from ...services.errors import UserError
+from ...errors import ExitTuiError
 from ..bindings import localize_bindings
 from .form import Field
 
@@ -87,9 +87,9 @@ class ProjectForm(ModalScreen[int | None]):
             on_error=self.show_service_error,
         )
 
-    def show_service_error(self, error: UserError) -> None:
-        if error.field and self.query(f"#field-{error.field}"):
-            self.query_one(f"#field-{error.field}", Field).show_error(error.message())
+    def show_service_error(self, error: ExitTuiError) -> None:
+        if getattr(error, "field", None) and self.query(f"#field-{error.field}"):
+            self.query_one(f"#field-{error.field}", Field).show_error(str(error))
             self.query_one(f"#{error.field}").focus()
         else:
-            self.notify(error.message(), severity="error")
+            self.notify(str(error), severity="error")

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select
 from ...domain.enums import TaskStatus
 from ...i18n import _, get_language, pick
 from ...i18n.labels import anchor_help, basis_codes, basis_text, rule_label, owner_from_label, phase_name, role_label, role_names, status_label
+from ...errors import ExitTuiError
 from ...services.errors import UserError
 from ...services.inputs import resolve_due
 from ...services.readmodels import PhaseRead, ProjectRead, TaskChanges, TaskRead
@@ -97,7 +98,7 @@ class TaskForm(ModalScreen[str | None]):
         try:
             due, rule = resolve_due(self.project.dates, text)
         except UserError as error:
-            field.show_error(error.message() if text.strip() else _("error.date_required"))
+            field.show_error(str(error) if text.strip() else _("error.date_required"))
             return False
         if rule:
             field.show_hint(_("form.due_follows", date=due.isoformat(), rule=rule_label(str(rule))))
@@ -185,9 +186,9 @@ class TaskForm(ModalScreen[str | None]):
             note=changed(self.value("note"), task.note),
         )
 
-    def show_service_error(self, error: UserError) -> None:
-        name = error.field if error.field and self.query(f"#field-{error.field}") else None
+    def show_service_error(self, error: ExitTuiError) -> None:
+        name = error.field if getattr(error, "field", None) and self.query(f"#field-{error.field}") else None
         if name:
-            self.field(name).show_error(error.message())
+            self.field(name).show_error(str(error))
         else:
-            self.notify(error.message(), severity="error")
+            self.notify(str(error), severity="error")

@@ -19,7 +19,10 @@ class DashboardScreen(ProjectScreen):
     BINDINGS = [
         Binding("enter", "open_phase", "key.open_phase", tooltip="tip.open_phase", id="open-phase"),
         Binding("2", "app.show('checklist')", "key.checklist", tooltip="tip.checklist", id="to-checklist"),
-        Binding("p", "app.switch_project", "key.switch_project", tooltip="tip.switch_project", id="to-switch"),
+        Binding("p", "app.switch_project", "key.switch_project", tooltip="tip.switch_project", show=False,
+                id="to-switch"),
+        Binding("e", "app.export", "key.export", tooltip="tip.export", id="to-export"),
+        Binding("i", "app.import", "key.import", tooltip="tip.import", id="to-import"),
         Binding("o", "show_overdue", "key.show_overdue", tooltip="tip.show_overdue", id="show-overdue"),
         Binding("r", "reload", "key.reload", tooltip="tip.reload", show=False, id="reload"),
     ]

@@ -1,0 +1,81 @@
+"""The handover package of a project: gathered through the services (read only), written by xlsx_write."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from ..i18n import _
+from ..i18n.labels import exit_type_label
+from ..services import checklist, projects
+from ..services.readmodels import ProjectRead
+from .spec import TASKS
+from .xlsx_write import Package, write_package
+
+#: Characters Windows refuses in file names (and control characters).
+_BAD_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+MAX_NAME = 80
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    """The file written."""
+    sheets: list[tuple[str, int]]
+    """(sheet title, row count) of each schedule, in order."""
+
+
+def export_package(
+    session: Session,
+    project_id: int,
+    path: Path,
+    *,
+    today: date,
+    progress: Callable[[int, int], None] | None = None,
+    generated_at: datetime | None = None,
+) -> ExportResult:
+    """Write the project's handover package to `path`; raises ExportError when the file cannot be written."""
+    project = projects.get_project(session, project_id)
+    sheets = [(TASKS, checklist.export_rows(session, project_id))]
+    package = Package(
+        title=project.name,
+        exit_type=exit_type_label(project.exit_type),
+        key_dates=[
+            (_("export.date_decision"), project.dates.decision),
+            (_("export.date_contract_end"), project.dates.contract_end),
+            (_("export.date_handover"), project.dates.handover),
+            (_("export.date_continuation_end"), project.dates.continuation_end),
+            (_("export.as_of"), today),
+        ],
+        generated_at=generated_at or datetime.now().astimezone(),
+        sheets=sheets,
+        details=[
+            (_("export.project_id"), project.public_id),
+            *([(_("export.address"), project.address)] if project.address else []),
+            *([(_("export.units"), project.units)] if project.units else []),
+        ],
+    )
+    path = Path(path)
+    write_package(path, package, progress)
+    return ExportResult(path=path, sheets=[(spec.title, len(rows)) for spec, rows in sheets])
+
+
+def safe_file_name(text: str) -> str:
+    """`text` usable as (part of) a file name on Windows, macOS and Linux."""
+    text = _BAD_FILE_CHARS.sub("_", " ".join(text.split()))
+    return text[:MAX_NAME].strip(" .") or "exit-tui"
+
+
+def default_export_path(project: ProjectRead, documents_dir: Path | None = None, *, today: date | None = None) -> Path:
+    """`<project name>-移交资料包-2026-11-28.xlsx` in the user's documents folder (the home folder without one)."""
+    if documents_dir is None:
+        import platformdirs
+
+        documents_dir = platformdirs.user_documents_path()
+        if not documents_dir.is_dir():
+            documents_dir = Path.home()
+    day = (today or date.today()).isoformat()
+    return Path(documents_dir) / f"{safe_file_name(project.name)}-{_('export.file_name')}-{day}.xlsx"

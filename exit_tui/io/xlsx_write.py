@@ -1,0 +1,654 @@
+"""The generic spreadsheet writer: a handover package (index sheet + one sheet per declared schedule) in one .xlsx.
+
+Every sheet is written in openpyxl's write-only (streaming) mode, so a sheet of any length costs the memory of one
+row. What write-only mode allows, and how this module uses it:
+
+- freeze panes, column widths and the sheet properties (fit-to-page flag) are written at the top of the sheet
+  XML, so they are set before the first row is appended; a row's height is written with the row, so it is set
+  just before that row is appended;
+- autofilter, merged cells, data validation, hyperlinks, print options, margins, page setup and header/footer
+  are written after the rows, so they are set once the row count is known;
+- print titles (the repeated header row) are a workbook-level defined name, written at save;
+- cells that need a style (dates, money, wrapped or formula-like text, headers) are passed as cells with a
+  prepared style; other values are passed plain, which is what keeps a 10k-row sheet close to raw openpyxl speed.
+Nothing the issue asks for is impossible in write-only mode. What it cannot do is go back: a row, once appended,
+cannot be read or changed (so the index, written first, takes its row counts from the rows handed in, and the
+dropdowns and autofilter are sized from them), and nothing measures text, so the height of a row of wrapped text
+is estimated here (text_lines) — LibreOffice does not grow such rows on its own when it opens a file.
+
+User text is always text: a value beginning with = + - @ (or a tab / carriage return) is written as a string cell
+with Excel's quotePrefix flag, never as a formula.
+
+The file is written to a temporary file beside the target and moved into place with os.replace, so the target is
+either the old file or the complete new one; a target open in Excel or WPS gives ExportError ("close and retry").
+"""
+
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from ..errors import ExitTuiError
+from ..i18n import CATALOGS, _
+from .spec import Column, Kind, SheetSpec
+
+if TYPE_CHECKING:  # openpyxl itself is imported only when a file is written (importing io/ stays light)
+    from openpyxl import Workbook
+
+#: Excel's paper size code for A4.
+PAPER_A4 = 9
+#: Cell number formats.
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MONEY_FORMAT = "#,##0.00"
+#: Excel's limits: inline data-validation lists, characters in a cell, characters in a sheet name.
+MAX_INLINE_LIST = 255
+MAX_CELL_TEXT = 32767
+MAX_SHEET_TITLE = 31
+#: Total column width (in characters) above which a sheet prints in landscape.
+LANDSCAPE_ABOVE = 100
+#: How often (in rows) `progress` is called.
+PROGRESS_EVERY = 500
+#: First characters that make Excel (or openpyxl) read text as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Characters XML 1.0 cannot hold (openpyxl raises IllegalCharacterError on them): dropped from user text.
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+#: Characters Windows and Excel refuse in sheet names.
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+SIGNATURE_PARTIES = ("export.signature_handover", "export.signature_receiver", "export.signature_supervisor")
+
+
+class ExportError(ExitTuiError):
+    """The package could not be written (target open in Excel, folder missing, disk full ...). One line."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def message(self) -> str:
+        return _(self.key, **self.params)
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+@dataclass(frozen=True)
+class Package:
+    """What goes into a handover package. Texts are already in the user's language."""
+
+    title: str
+    """The project's title line (its name; the public id may follow): on the index and in every page header."""
+    exit_type: str
+    """The exit type's label."""
+    key_dates: Sequence[tuple[str, date]]
+    """(label, date) of the project's key dates, in order."""
+    generated_at: datetime
+    """When the package was made (an aware datetime is shown in local time)."""
+    sheets: Sequence[tuple[SheetSpec, Sequence[Mapping[str, object]]]]
+    """One schedule per entry: its declaration and its rows, each a dict keyed by column key with typed values
+    (str, int, date, int fen for MONEY, a choice code for CHOICE; None or a missing key for an empty cell)."""
+    details: Sequence[tuple[str, object]] = field(default_factory=tuple)
+    """Further (label, value) lines for the index, after the title line (address, units ...)."""
+
+
+# -- widths ----------------------------------------------------------------------------------------------------
+
+
+def display_width(text: object) -> int:
+    """Width of `text` in character cells: East Asian wide and full-width characters count as two."""
+    text = "" if text is None else str(text)
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+#: Room for the autofilter button at the right of a (bold) header cell.
+FILTER_BUTTON = 3
+
+
+def column_width(column: Column) -> int:
+    """The declared width, widened to fit the header (and the autofilter button) and every choice label."""
+    width = max(column.width, display_width(column.header) + FILTER_BUTTON)
+    if column.kind is Kind.CHOICE:
+        width = max([width, *(display_width(_choice_label(column, code)) + 1 for code in column.choices)])
+    return width
+
+
+def _choice_label(column: Column, code: object) -> str:
+    if column.label is None:
+        return str(code)
+    try:
+        return column.label(code)
+    except ValueError:  # a code the column does not know: show it as it is
+        return str(code)
+
+
+# -- text safety -----------------------------------------------------------------------------------------------
+
+
+def clean_text(value: object) -> str:
+    """User text as a cell can hold it: line breaks as Excel writes them (\\n), characters XML cannot carry
+    removed, cut at Excel's cell limit."""
+    text = str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    return text[:MAX_CELL_TEXT]
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def sheet_title(text: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (Excel: at most 31 characters, none of []:*?/\\, not quoted at the ends)."""
+    base = _BAD_SHEET_CHARS.sub("_", text).strip("'").strip() or "Sheet"
+    base = base[:MAX_SHEET_TITLE]
+    title, n = base, 2
+    while title.lower() in {t.lower() for t in taken}:
+        suffix = f" ({n})"
+        title = base[: MAX_SHEET_TITLE - len(suffix)] + suffix
+        n += 1
+    taken.add(title)
+    return title
+
+
+def column_letter(number: int) -> str:
+    """1 -> A, 27 -> AA (as openpyxl.utils.get_column_letter, without importing openpyxl)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def quote_sheet(title: str) -> str:
+    """A sheet name as formulas and links refer to it: `'任务清单'` (quotes inside doubled)."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _header_footer_text(text: str, limit: int = 80) -> str:
+    """Text for a page header/footer: `&` is a control character there, so it is doubled."""
+    return clean_text(text)[:limit].replace("&", "&&")
+
+
+def signature_markers() -> set[str]:
+    """The signature block's title in every language: a reader stops at a row whose first cell is one of them."""
+    return {catalog["export.signature_title"] for catalog in CATALOGS.values()}
+
+
+# -- styles ----------------------------------------------------------------------------------------------------
+
+
+class _Styles:
+    """Prepared cell styles of one workbook (style arrays, copied into each styled cell), and the cell maker."""
+
+    def __init__(self, ws) -> None:
+        from openpyxl.cell.cell import Cell
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.Cell = Cell
+        thin = Side(style="thin", color="808080")
+
+        def make(**attrs):
+            cell = Cell(ws, 1, 1)
+            for name, value in attrs.items():
+                setattr(cell, name, value)
+            return cell._style
+
+        # Data cells align to the top: in a row grown for a wrapped text, every cell starts on the first line.
+        top = Alignment(vertical="top")
+        self.plain = make(alignment=top)
+        self.text_wrap = make(alignment=Alignment(vertical="top", wrap_text=True))
+        self.text_quoted = make(alignment=Alignment(vertical="top", wrap_text=True), quotePrefix=True)
+        self.date = make(number_format=DATE_FORMAT, alignment=Alignment(horizontal="center", vertical="top"))
+        self.money = make(number_format=MONEY_FORMAT, alignment=top)
+        self.date_left = make(number_format=DATE_FORMAT, alignment=Alignment(horizontal="left", vertical="top"))
+        self.datetime_left = make(number_format=DATETIME_FORMAT,
+                                  alignment=Alignment(horizontal="left", vertical="top"))
+        self.int_left = make(alignment=Alignment(horizontal="left", vertical="top"))
+        self.bold_top = make(font=Font(bold=True), alignment=top)
+        self.header = make(
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor="D9E1F2"),
+            border=Border(left=thin, right=thin, top=thin, bottom=thin),
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        )
+        self.title = make(font=Font(bold=True, size=16))
+        self.bold = make(font=Font(bold=True))
+        self.section = make(font=Font(bold=True, size=12))
+        self.link = make(font=Font(color="0563C1", underline="single"))
+        self.sign_label = make(font=Font(bold=True), alignment=Alignment(vertical="bottom"))
+        self.sign_line = make(alignment=Alignment(vertical="bottom"))
+
+    def cell(self, ws, style, value, data_type: str):
+        """A cell of `ws` holding `value` as `data_type` (s, n, d) with a prepared style; no type guessing,
+        so a string is never turned into a formula."""
+        cell = self.Cell(ws, 1, 1, style_array=style)
+        cell._value = value
+        cell.data_type = data_type
+        return cell
+
+
+def _text_cell(ws, styles: _Styles, text: str, style=None):
+    """A string cell that can never be a formula."""
+    text = clean_text(text)
+    if looks_like_formula(text):
+        style = styles.text_quoted
+    return styles.cell(ws, style if style is not None else styles.text_wrap, text, "s")
+
+
+# -- one schedule sheet ----------------------------------------------------------------------------------------
+
+
+#: Height (points) of one line of 11-point text (CJK fonts need a little more than Excel's 15); a row of wrapped
+#: text gets a multiple of it.
+LINE_HEIGHT = 16
+#: Rows never grow beyond this many lines (Excel's limit is 409 points).
+MAX_LINES = 27
+
+
+def text_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a wrapped cell `width` characters wide (an estimate: CJK counts two,
+    Latin text gets a little slack for breaking at spaces)."""
+    usable = max(width - 1, 1)
+    lines = 0
+    for paragraph in text.split("\n"):
+        wide = display_width(paragraph)
+        if not paragraph.isascii() or " " not in paragraph:
+            lines += max(1, -(-wide // usable))
+        else:
+            lines += max(1, -(-wide * 11 // (usable * 10)))
+    return min(lines, MAX_LINES)
+
+
+class _RowLines:
+    """The tallest wrapped cell of the row being built (row heights must be set before a row is streamed)."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self) -> None:
+        self.lines = 1
+
+
+class _ColumnWriter:
+    """Turns one column's typed values into what ws.append takes (a plain value or a styled cell)."""
+
+    def __init__(self, ws, styles: _Styles, column: Column, width: int, row: _RowLines) -> None:
+        self.ws, self.styles, self.column, self.width, self.row = ws, styles, column, width, row
+        self.kind = column.kind
+
+    def __call__(self, value: object):
+        if value is None or value == "":
+            return None
+        kind = self.kind
+        if kind is Kind.DATE and isinstance(value, date):
+            day = value.date() if isinstance(value, datetime) else value
+            return self.styles.cell(self.ws, self.styles.date, day, "d")
+        if kind is Kind.MONEY and isinstance(value, int) and not isinstance(value, bool):
+            return self.styles.cell(self.ws, self.styles.money, Decimal(value) / 100, "n")
+        if kind is Kind.INT and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if kind is Kind.CHOICE:
+            value = _choice_label(self.column, value)
+        return self.text(value)
+
+    def text(self, value: object):
+        text = clean_text(value)
+        # Short text is written plain (cheap); text that would not fit on one line wraps, and its row grows.
+        wraps = "\n" in text or (2 * len(text) >= self.width and display_width(text) >= self.width)
+        if wraps:
+            lines = text_lines(text, self.width)
+            if lines > self.row.lines:
+                self.row.lines = lines
+        if looks_like_formula(text):
+            return self.styles.cell(self.ws, self.styles.text_quoted, text, "s")
+        return self.styles.cell(self.ws, self.styles.text_wrap, text, "s") if wraps else text
+
+
+def _top_aligned(ws, styles: _Styles, value):
+    """A plain value as a top-aligned cell (styled cells already are)."""
+    if value is None or isinstance(value, styles.Cell):
+        return value
+    return styles.cell(ws, styles.plain, value, "s" if isinstance(value, str) else "n")
+
+
+def _page_setup(ws, title: str, project: str, total_width: int, generated: datetime, grid: bool = False) -> None:
+    """A4, fit to the page width (any number of pages down), landscape when wide, headers and page numbers;
+    `grid` prints the cell grid (schedules: rows are easier to follow across a wide page)."""
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.orientation = "landscape" if total_width > LANDSCAPE_ABOVE else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.print_options.gridLines = grid
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddHeader.left.text = _header_footer_text(project)
+    ws.oddHeader.right.text = _header_footer_text(title, 40)
+    ws.oddFooter.left.text = _header_footer_text(generated.strftime("%Y-%m-%d %H:%M"))
+    ws.oddFooter.center.text = _("export.page_footer")
+
+
+def _fit_to_page(ws) -> None:
+    """Must be set before the first row: the sheet properties are written at the top of a streamed sheet."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+@dataclass
+class _Lists:
+    """Dropdown lists too long (or too awkward) to write inline: kept on one hidden sheet, a column each."""
+
+    title: str = ""
+    columns: list[list[str]] = field(default_factory=list)
+
+    def add(self, labels: list[str]) -> str:
+        self.columns.append(labels)
+        letter = column_letter(len(self.columns))
+        return f"{quote_sheet(self.title)}!${letter}$1:${letter}${len(labels)}"
+
+
+def _dropdown(column: Column, lists: _Lists):
+    """A list validation offering the column's labels: inline when short, else from the hidden list sheet."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    labels = [clean_text(_choice_label(column, code)) for code in column.choices]
+    inline = ",".join(labels)
+    if len(inline) > MAX_INLINE_LIST or any("," in label or '"' in label for label in labels):
+        formula = lists.add(labels)
+    else:
+        formula = f'"{inline}"'
+    return DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=not column.required,
+        showErrorMessage=True,
+        errorTitle=_("export.choice_error_title")[:32],
+        error=_("export.choice_error")[:255],
+    )
+
+
+def _write_schedule(
+    wb: "Workbook",
+    styles: _Styles,
+    title: str,
+    spec: SheetSpec,
+    rows: Sequence[Mapping[str, object]],
+    package: Package,
+    generated: datetime,
+    lists: _Lists,
+    tick: Callable[[], None],
+) -> None:
+    ws = wb.create_sheet(title)
+    columns = spec.columns
+    widths = [column_width(c) for c in columns]
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    _fit_to_page(ws)
+
+    ws.append([_text_cell(ws, styles, c.header, styles.header) for c in columns])
+    state = _RowLines()
+    writers = [_ColumnWriter(ws, styles, c, w, state) for c, w in zip(columns, widths)]
+    keys = [c.key for c in columns]
+    heights = ws.row_dimensions
+    for number, row in enumerate(rows, start=2):
+        get = row.get
+        cells = [write(get(key)) for write, key in zip(writers, keys)]
+        if state.lines > 1:  # a tall row (rare): every cell top-aligned, so the row reads from its first line
+            heights[number].height = LINE_HEIGHT * state.lines
+            state.lines = 1
+            cells = [_top_aligned(ws, styles, cell) for cell in cells]
+        ws.append(cells)
+        tick()
+
+    last_col = column_letter(len(columns))
+    last_row = len(rows) + 1
+    ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+    ws.print_title_rows = "1:1"
+    if rows:
+        for index, column in enumerate(columns, start=1):
+            if column.kind is Kind.CHOICE and column.choices:
+                validation = _dropdown(column, lists)
+                letter = column_letter(index)
+                validation.add(f"{letter}2:{letter}{last_row}")
+                ws.data_validations.append(validation)
+    _signature_block(ws, styles, widths, last_row + 1)
+    _page_setup(ws, title, package.title, sum(widths), generated, grid=True)
+
+
+#: Height (points) of a signature line: room to sign above it.
+SIGNATURE_ROW_HEIGHT = 36
+
+
+def _signature_block(ws, styles: _Styles, widths: list[int], first_row: int) -> None:
+    """A blank row, a title, then one tall line per party: who (seal), signature, date, in three merged boxes
+    spread over the sheet's width (so the block prints the same whatever the columns).
+
+    `first_row` is the row the block starts on (row heights must be set before a streamed row is written)."""
+    total, count = sum(widths), len(widths)
+    starts, running = [0], 0
+    for index, width in enumerate(widths):
+        if len(starts) < 3 and index > starts[-1] and running >= total * len(starts) / 3:
+            starts.append(index)
+        running += width
+    while len(starts) < 3:  # a sheet of one or two columns: the boxes still go side by side
+        starts.append(starts[-1] + 1)
+    ends = [starts[1] - 1, starts[2] - 1, max(count - 1, starts[2])]
+
+    def merge(row: int, first: int, last: int) -> None:
+        if last > first:
+            ws.merged_cells.add(f"{column_letter(first + 1)}{row}:{column_letter(last + 1)}{row}")
+
+    ws.append([])
+    title_row = first_row + 1
+    ws.append([_text_cell(ws, styles, _("export.signature_title"), styles.section)])
+    merge(title_row, 0, count - 1)
+    for row, party in enumerate(SIGNATURE_PARTIES, start=title_row + 1):
+        ws.row_dimensions[row].height = SIGNATURE_ROW_HEIGHT
+        line = [None] * (ends[2] + 1)
+        line[starts[0]] = _text_cell(ws, styles, _(party), styles.sign_label)
+        line[starts[1]] = _text_cell(ws, styles, _("export.signature_name"), styles.sign_line)
+        line[starts[2]] = _text_cell(ws, styles, _("export.signature_date"), styles.sign_line)
+        ws.append(line)
+        for first, last in zip(starts, ends):
+            merge(row, first, last)
+
+
+# -- the index sheet -------------------------------------------------------------------------------------------
+
+
+def _write_index(ws, styles: _Styles, package: Package, generated: datetime, titles: list[str]) -> None:
+    """Title, the project's facts and key dates, then the sheets with their row counts, each a link to it."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    label_texts = [_("export.project"), _("export.exit_type"), _("export.generated_at"), _("export.sheet")]
+    label_texts += [label for label, _value in (*package.details, *package.key_dates)] + titles
+    value_texts = [package.title, package.exit_type, *(str(v) for _label, v in package.details)]
+    label_width = min(max(display_width(t) for t in label_texts) + 4, 40)
+    value_width = min(max([20, *(display_width(t) + 2 for t in value_texts)]), 60)
+    ws.column_dimensions["A"].width = label_width
+    ws.column_dimensions["B"].width = value_width
+    _fit_to_page(ws)
+    row_number = 0
+
+    def append(cells: list, *texts: tuple[str, int]) -> None:
+        """Append a row, first making it tall enough for the longest of `texts` (text, column width)."""
+        nonlocal row_number
+        row_number += 1
+        lines = max([1, *(text_lines(text, width) for text, width in texts)])
+        if lines > 1:
+            ws.row_dimensions[row_number].height = LINE_HEIGHT * lines
+        ws.append(cells)
+
+    def text(value: object, style=None):
+        return _text_cell(ws, styles, str(value), style if style is not None else styles.text_wrap)
+
+    def fact(label: str, value: object) -> None:
+        if isinstance(value, datetime):
+            cell = styles.cell(ws, styles.datetime_left, value, "d")
+        elif isinstance(value, date):
+            cell = styles.cell(ws, styles.date_left, value, "d")
+        elif isinstance(value, int) and not isinstance(value, bool):
+            cell = styles.cell(ws, styles.int_left, value, "n")
+        else:
+            cell = text(value)
+        append([text(label, styles.bold_top), cell], (label, label_width), (str(value), value_width))
+
+    append([text(_("export.package_title"), styles.title)])
+    append([])
+    fact(_("export.project"), package.title)
+    for label, value in package.details:
+        fact(label, value)
+    fact(_("export.exit_type"), package.exit_type)
+    for label, day in package.key_dates:
+        fact(label, day)
+    fact(_("export.generated_at"), generated)
+    append([])
+    append([text(_("export.contents"), styles.section)])
+    append([text(_("export.sheet"), styles.header), text(_("export.rows"), styles.header)])
+    for sheet, (_spec, rows) in zip(titles, package.sheets):
+        link = _text_cell(ws, styles, sheet, styles.link)
+        link.hyperlink = Hyperlink(ref="A1", location=f"{quote_sheet(sheet)}!A1", display=sheet)
+        append([link, styles.cell(ws, styles.int_left, len(rows), "n")])
+    _page_setup(ws, ws.title, package.title, label_width + value_width, generated)
+
+
+# -- the package -----------------------------------------------------------------------------------------------
+
+
+def _local(moment: datetime) -> datetime:
+    """Excel has no time zones: an aware datetime becomes the local wall-clock time."""
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def _check_target(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        raise ExportError("export.no_folder", folder=str(folder))
+    # Excel and WPS leave `~$name` beside an open file; LibreOffice leaves `.~lock.name#`.
+    for lock in (f"~${path.name}", f".~lock.{path.name}#"):
+        if (folder / lock).exists():
+            raise ExportError("export.locked", name=path.name)
+    if path.exists():
+        try:
+            with open(path, "r+b"):  # Windows refuses this while Excel holds the file
+                pass
+        except PermissionError:
+            raise ExportError("export.locked", name=path.name) from None
+        except OSError:
+            pass  # not a regular file, or unreadable: the final replace reports it
+
+
+def write_package(
+    path: Path, package: Package, progress: Callable[[int, int], None] | None = None
+) -> None:
+    """Write `package` to `path` (.xlsx) atomically; `progress(done_rows, total_rows)` every ~500 rows.
+
+    Raises ExportError (one translated line) when the target is open elsewhere or cannot be written; the
+    previous file, if any, is then untouched and no temporary file is left behind."""
+    from openpyxl import Workbook
+
+    path = Path(path)
+    _check_target(path)
+    total = sum(len(rows) for _spec, rows in package.sheets)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
+    generated = _local(package.generated_at)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}-", suffix=".tmp", dir=path.parent)
+    except OSError as error:  # a read-only folder, a full disk
+        raise ExportError("export.write_failed", path=str(path), reason=_reason(error)) from None
+    os.close(handle)
+    temp = Path(temp_name)
+    wb = Workbook(write_only=True)
+    try:
+        wb.properties.creator = "exit-tui"
+        wb.properties.title = clean_text(package.title)[:200]
+        taken: set[str] = set()
+        index_title = sheet_title(_("export.index_sheet"), taken)
+        titles = [sheet_title(spec.title, taken) for spec, _rows in package.sheets]
+        lists = _Lists(title=sheet_title(_("export.lists_sheet"), taken))
+        index = wb.create_sheet(index_title)
+        styles = _Styles(index)
+        _write_index(index, styles, package, generated, titles)
+        for title, (spec, rows) in zip(titles, package.sheets):
+            _write_schedule(wb, styles, title, spec, rows, package, generated, lists, tick)
+        if lists.columns:
+            _write_lists(wb, styles, lists)
+        wb.save(temp)
+        with open(temp, "rb+") as written:
+            os.fsync(written.fileno())
+        try:
+            os.replace(temp, path)
+        except PermissionError:
+            raise ExportError("export.locked", name=path.name) from None
+    except ExportError:
+        _discard(wb, temp)
+        raise
+    except OSError as error:
+        _discard(wb, temp)
+        raise ExportError("export.write_failed", path=str(path), reason=_reason(error)) from None
+    except BaseException:
+        _discard(wb, temp)
+        raise
+    if progress is not None:
+        progress(total, total)
+
+
+def _write_lists(wb: "Workbook", styles: _Styles, lists: _Lists) -> None:
+    ws = wb.create_sheet(lists.title)
+    ws.sheet_state = "hidden"
+    longest = max(len(labels) for labels in lists.columns)
+    for row in range(longest):
+        ws.append([styles.cell(ws, None, clean_text(labels[row]), "s") if row < len(labels) else None
+                   for labels in lists.columns])
+
+
+def _reason(error: OSError) -> str:
+    """The system's one-line reason (`No space left on device`), without the path we already name."""
+    return (error.strerror or type(error).__name__).splitlines()[0]
+
+
+def _discard(wb: "Workbook", temp: Path) -> None:
+    """Remove the temporary target and the per-sheet stream files openpyxl made for a failed write."""
+    for ws in getattr(wb, "_sheets", []):
+        writer = getattr(ws, "_writer", None)
+        out = getattr(writer, "out", None)
+        if writer is None or not isinstance(out, str):
+            continue
+        for closable in (getattr(ws, "_rows", None), writer):  # the row stream first, then its file
+            try:
+                if closable is not None:
+                    closable.close()
+            except Exception:  # noqa: BLE001 - best effort: a failed write may have broken the stream
+                pass
+        try:
+            os.remove(out)
+        except OSError:
+            pass
+    try:
+        temp.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,342 @@
+"""Spreadsheet benchmark: exit-tui's export and import against the plain ways of doing the same.
+
+Usage (from the repository root; pandas is only in the ``bench`` dependency group)::
+
+    uv run --group bench python tests/perf/bench_excel.py [--runs 5] [--export-rows 10000] [--import-rows 20000]
+        [--only export|import]
+
+Not a test: pytest does not collect this file, and it exits 0 whether the targets are met or not (1 only
+when a measurement could not be taken). It prints the medians over ``--runs`` runs and the ratios.
+
+What is compared
+----------------
+* Export of a 10k-row schedule: ``io.export.export_package`` (the whole handover package: index sheet,
+  tasks sheet with styles, dropdowns, print set-up, signature block; rows read from the database) against
+  raw openpyxl write-only writing the same cells (the same rows read with sqlite3, the same values: id,
+  phase, phase name, title, owner and status labels, real dates) and nothing else.
+  Targets: time <= 1.2x raw, peak memory <= 1.5x raw.
+* Import of 20k new rows: ``io.imports.import_file(apply=True)`` (read, validate every row, diff, insert
+  with the audit entries, commit) against pandas ``read_excel`` + ``to_sql`` into the same SQLite schema (the
+  columns renamed and the missing NOT NULL columns filled, no validation). Targets: ours >= 2x faster,
+  peak memory no more than pandas.
+
+How it is measured
+------------------
+Every measurement runs in a fresh child process (this file with ``--child NAME``) so that one side's
+memory never counts for the other. The child imports what it needs and prepares its inputs (copies of a
+database built once by the parent, the workbook to read), then resets the kernel's peak-RSS mark
+(``/proc/self/clear_refs``), notes its RSS, and times the work alone with ``perf_counter``. Peak memory is
+the peak RSS during the work minus the RSS before it (``VmHWM`` - ``VmRSS``; where the mark cannot be reset,
+``ru_maxrss`` minus the RSS before). Time is in process: interpreter start and imports are left out.
+The sides alternate run by run (ours first on odd runs) so drift hits both alike.
+"""
+
+import argparse
+import gc
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+TODAY = date(2026, 11, 28)
+STATUS_ZH = {"todo": "待办", "doing": "进行中", "blocked": "受阻", "done": "已完成"}
+
+
+# -- memory ------------------------------------------------------------------------------------------------
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _measure(work) -> dict:
+    """Run work() once; its time and the peak RSS it added (MB)."""
+    gc.collect()
+    reset = _reset_peak()
+    before = _status_kb("VmRSS")
+    start = time.perf_counter()
+    extra = work()
+    seconds = time.perf_counter() - start
+    peak = _status_kb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": seconds, "peak_mb": max(peak - before, 0) / 1024, "extra": extra}
+
+
+# -- children ----------------------------------------------------------------------------------------------
+
+
+def _child(name: str, db: Path, path: Path, project_id: int) -> None:
+    if name == "export-ours":
+        from exit_tui.io.export import export_package
+        from exit_tui.services.backend import Backend
+
+        backend = Backend.open(str(db))
+        result = _measure(lambda: str(backend.call(export_package, project_id, path, today=TODAY).path))
+    elif name == "export-raw":
+        import sqlite3
+
+        from openpyxl import Workbook
+
+        from exit_tui.domain.templates import roles
+
+        role_names = {r.key: r.zh for r in roles().values()}
+
+        def raw_export():
+            connection = sqlite3.connect(db)
+            phases = dict(connection.execute("SELECT no, name_zh FROM phase WHERE project_id = ?", (project_id,)))
+            rows = connection.execute(
+                "SELECT public_id, phase_no, title_zh, owner, due_date, status, legal_basis, note, done_on"
+                " FROM task WHERE project_id = ? ORDER BY phase_no, due_date, public_id", (project_id,))
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet("任务清单")
+            sheet.append(["编号", "阶段", "阶段名称", "任务", "负责人", "截止日期", "状态", "法律依据", "备注",
+                          "完成日期"])
+            day = date.fromisoformat
+            count = 0
+            for public_id, phase, title, owner, due, status, basis, note, done in rows:
+                sheet.append([public_id, phase, phases[phase], title, role_names.get(owner, owner), day(due),
+                              STATUS_ZH[status], basis, note, day(done) if done else None])
+                count += 1
+            book.save(path)
+            connection.close()
+            return count
+
+        result = _measure(raw_export)
+    elif name == "import-ours":
+        from exit_tui.io.imports import import_file
+        from exit_tui.services.backend import Backend
+
+        backend = Backend.open(str(db))
+
+        def ours():
+            report = backend.call(import_file, project_id, path, apply=True, today=TODAY)
+            return {"added": len(report.added), "rejected": len(report.rejected)}
+
+        result = _measure(ours)
+    elif name == "import-pandas":
+        from datetime import UTC, datetime
+
+        import pandas as pd
+        from sqlalchemy import create_engine
+
+        engine = create_engine(f"sqlite:///{db}")
+        names = {"阶段": "phase_no", "任务": "title_zh", "负责人": "owner", "截止日期": "due_date", "状态": "status",
+                 "法律依据": "legal_basis", "备注": "note"}
+        codes = {label: code for code, label in STATUS_ZH.items()}
+
+        def pandas_import():
+            frame = pd.read_excel(path, sheet_name="任务清单", engine="openpyxl")
+            frame = frame[list(names)].rename(columns=names)
+            frame["due_date"] = frame["due_date"].dt.date
+            frame["status"] = frame["status"].map(codes)
+            frame[["owner", "note"]] = frame[["owner", "note"]].fillna("")
+            frame["title_en"] = frame["title_zh"]
+            frame["project_id"] = project_id
+            frame["public_id"] = [f"X-{n:05d}" for n in range(len(frame))]
+            frame["created_at"] = datetime.now(UTC)
+            frame.to_sql("task", engine, if_exists="append", index=False)
+            return {"added": len(frame)}
+
+        result = _measure(pandas_import)
+    else:
+        raise SystemExit(f"unknown child {name}")
+    print(json.dumps(result))
+
+
+# -- set-up (parent) ---------------------------------------------------------------------------------------
+
+
+def _build_database(folder: Path, extra_tasks: int) -> tuple[Path, int]:
+    """The demo project, plus `extra_tasks` tasks (through the import service itself, already measured fast)."""
+    from exit_tui.services.backend import Backend
+    from exit_tui.services.demo import create_demo
+    from exit_tui.services.imports import apply_tasks
+    from exit_tui.services.readmodels import ImportRow
+
+    db = folder / f"base-{extra_tasks}.db"
+    backend = Backend.open(str(db))
+    project = backend.call(create_demo, TODAY)
+    rows = [ImportRow("bench", n, _row_values(n)) for n in range(extra_tasks)]
+    if rows:
+        backend.call(apply_tasks, project.id, rows, TODAY)
+    backend.call(lambda session: session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)"))
+    backend.close()
+    return db, project.id
+
+
+def _row_values(n: int) -> dict:
+    return {
+        "public_id": None,
+        "phase_no": n % 20 + 1,
+        "title": f"第 {n} 号单元 入户查验并签字确认(含水电表读数)",
+        "owner": ("财务", "工程维修", "Legal", "业委会 张主任")[n % 4],
+        "due_date": TODAY + timedelta(days=n % 400),
+        "status": ("todo", "doing", "done", "blocked")[n % 4],
+        "legal_basis": "条例39" if n % 3 == 0 else None,
+        "note": "业委会已确认" if n % 5 == 0 else None,
+    }
+
+
+def _build_import_file(path: Path, count: int) -> None:
+    from openpyxl import Workbook
+
+    from exit_tui.io.spec import TASKS
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("任务清单")
+    sheet.append([c.zh for c in TASKS.columns])
+    for n in range(count):
+        v = _row_values(n)
+        sheet.append([None, v["phase_no"], f"阶段 {v['phase_no']}", v["title"], v["owner"], v["due_date"],
+                      STATUS_ZH[v["status"]], v["legal_basis"], v["note"], None])
+    book.save(path)
+
+
+def _run_child(name: str, db: Path, path: Path, project_id: int) -> dict:
+    command = [sys.executable, __file__, "--child", name, "--db", str(db), "--path", str(path),
+               "--project", str(project_id)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    if done.returncode != 0:
+        sys.stderr.write((done.stdout + done.stderr)[-3000:])
+        raise SystemExit(f"child {name} failed (exit {done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _compare(title: str, sides: tuple[str, str], labels: tuple[str, str], runs: int, prepare) -> dict:
+    """Run both sides `runs` times, alternating; return the medians."""
+    results: dict[str, list[dict]] = {side: [] for side in sides}
+    for run in range(runs):
+        order = sides if run % 2 == 0 else sides[::-1]
+        for side in order:
+            db, path, project_id = prepare(side, run)
+            results[side].append(_run_child(side, db, path, project_id))
+    medians = {
+        side: {
+            "seconds": statistics.median(r["seconds"] for r in results[side]),
+            "peak_mb": statistics.median(r["peak_mb"] for r in results[side]),
+            "all_seconds": [round(r["seconds"], 3) for r in results[side]],
+            "extra": results[side][-1]["extra"],
+        }
+        for side in sides
+    }
+    print(f"\n{title}  (medians of {runs} runs, each in a fresh process)")
+    for side, label in zip(sides, labels, strict=True):
+        m = medians[side]
+        print(f"  {label:<34} {m['seconds']:7.3f} s   peak +{m['peak_mb']:7.1f} MB   runs {m['all_seconds']}"
+              f"   {m['extra']}")
+    return medians
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--export-rows", type=int, default=10_000)
+    parser.add_argument("--import-rows", type=int, default=20_000)
+    parser.add_argument("--only", choices=("export", "import"), help="run one of the two comparisons")
+    parser.add_argument("--child")
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--path", type=Path)
+    parser.add_argument("--project", type=int)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.db, args.path, args.project)
+        return 0
+
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        print("pandas is missing: run  uv run --group bench python tests/perf/bench_excel.py", file=sys.stderr)
+        return 1
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-excel-"))
+    os.environ["EXIT_TUI_HOME"] = str(folder / "home")
+    try:
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpu; export {args.export_rows} rows, "
+              f"import {args.import_rows} rows")
+        empty_db, empty_project = _build_database(folder, 0)
+        ratios = []
+        if args.only in (None, "export"):
+            demo_tasks = _count_tasks(empty_db, empty_project)
+            export_db, export_project = _build_database(folder, max(args.export_rows - demo_tasks, 0))
+            print(f"export schedule: {_count_tasks(export_db, export_project)} tasks")
+
+            def prepare_export(side, run):
+                return export_db, folder / f"{side}-{run}.xlsx", export_project
+
+            exported = _compare("export", ("export-ours", "export-raw"),
+                                ("exit-tui export_package", "raw openpyxl write-only"), args.runs, prepare_export)
+            ours, raw = exported["export-ours"], exported["export-raw"]
+            ratios += [
+                ("export time      ours / raw", ours["seconds"] / raw["seconds"], "<= 1.2", lambda r: r <= 1.2),
+                ("export memory    ours / raw", _div(ours["peak_mb"], raw["peak_mb"]), "<= 1.5",
+                 lambda r: r <= 1.5),
+            ]
+        if args.only in (None, "import"):
+            import_file = folder / "import.xlsx"
+            _build_import_file(import_file, args.import_rows)
+
+            def prepare_import(side, run):
+                db = folder / f"{side}-{run}.db"
+                shutil.copyfile(empty_db, db)
+                return db, import_file, empty_project
+
+            imported = _compare("import", ("import-ours", "import-pandas"),
+                                ("exit-tui import_file (apply)", "pandas read_excel + to_sql"), args.runs,
+                                prepare_import)
+            mine, pandas_side = imported["import-ours"], imported["import-pandas"]
+            ratios += [
+                ("import speed-up  pandas / ours", pandas_side["seconds"] / mine["seconds"], ">= 2.0",
+                 lambda r: r >= 2.0),
+                ("import memory    ours / pandas", _div(mine["peak_mb"], pandas_side["peak_mb"]), "<= 1.0",
+                 lambda r: r <= 1.0),
+            ]
+        print("\nratios")
+        for ratio in ratios:
+            _ratio(*ratio)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def _div(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
+def _ratio(label: str, value: float, target: str, met) -> None:
+    print(f"  {label:<32} {value:6.2f}   target {target:<7} {'met' if met(value) else 'NOT met'}")
+
+
+def _count_tasks(db: Path, project_id: int) -> int:
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute("SELECT count(*) FROM task WHERE project_id = ?", (project_id,)).fetchone()[0]
+    finally:
+        connection.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
