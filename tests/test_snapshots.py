@@ -64,3 +64,48 @@ def test_help(snap_compare, tmp_path):
 def test_checklist_at_80x24(snap_compare, tmp_path):
     app, _backend, _ = demo_app(tmp_path)
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys_then_settle("2"))
+
+
+def test_export_dialog(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+
+    async def run_before(pilot) -> None:
+        await keys_then_settle("e")(pilot)
+        pilot.app.screen.query_one("#path").value = "/home/coordinator/Documents/锦绣华庭[一期]-移交资料包.xlsx"
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_import_preview(snap_compare, tmp_path):
+    """The preview of a package sent back with a status, a date in Chinese form, a new row and a bad date."""
+    import openpyxl
+
+    from exit_tui.io.export import export_package
+    from exit_tui.ui.modals.import_dialog import ImportPreview
+
+    from .ui_helpers import FROZEN_TODAY
+
+    app, backend, project_id = demo_app(tmp_path)
+    path = tmp_path / "回传.xlsx"
+    backend.call(export_package, project_id, path, today=FROZEN_TODAY)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[1]
+    header = next(r for r in sheet.iter_rows() if r[0].value == "编号")
+    column = {c.value: c.column for c in header}
+    rows = [r[0].row for r in sheet.iter_rows(min_row=header[0].row + 1) if str(r[0].value or "").startswith("T-")]
+    sheet.cell(rows[3], column["状态"]).value = "已完成"
+    sheet.cell(rows[4], column["截止日期"]).value = "2026年12月20日"
+    sheet.cell(rows[5], column["截止日期"]).value = "下周一"
+    sheet.insert_rows(rows[-1] + 1)
+    for key, value in {"阶段": 4, "任务": "核对 [C区] 储藏室钥匙", "负责人": "工程维修", "截止日期": "2026/12/15",
+                       "状态": "待办"}.items():
+        sheet.cell(rows[-1] + 1, column[key]).value = value
+    workbook.save(path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(ImportPreview(path))
+        await settle(pilot, rounds=5)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
