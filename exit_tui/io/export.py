@@ -39,7 +39,8 @@ def export_package(
 ) -> ExportResult:
     """Write the project's handover package to `path`; raises ExportError when the file cannot be written."""
     project = projects.get_project(session, project_id)
-    sheets = [(TASKS, checklist.export_rows(session, project_id))]
+    count, rows = checklist.export_rows(session, project_id, stream=True)  # streamed: one row in memory
+    sheets = [(TASKS, rows, count)]
     package = Package(
         title=project.name,
         exit_type=exit_type_label(project.exit_type),
@@ -60,7 +61,7 @@ def export_package(
     )
     path = Path(path)
     write_package(path, package, progress)
-    return ExportResult(path=path, sheets=[(spec.title, len(rows)) for spec, rows in sheets])
+    return ExportResult(path=path, sheets=[(spec.title, count) for spec, _rows, count in sheets])
 
 
 def safe_file_name(text: str) -> str:

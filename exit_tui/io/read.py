@@ -8,24 +8,28 @@ Rejection (sheet, Excel row number, header as written, reason) and keeps its row
 
 Nothing here writes: the import service (services/imports.py) compares the rows with the database.
 
-Formulas: one streaming pass over each sheet's XML with openpyxl's own sheet parser in data_only mode (a cell
-reads as its cached `<v>` value) and one small override that looks at the cell element itself: a `<c>` with an
-`<f>` and an empty or missing `<v>` is a formula never calculated (NO_CACHED_VALUE, a row error; openpyxl and
-other generators write `<v/>`), unless the cell says its result is text (`t="str"`), which Excel writes for a
-formula that calculated an empty text (an empty cell). Reading the workbook twice (data_only True and False) would
-cost twice the time and still could not tell those two apart.
+Formulas: one streaming pass over each sheet's XML with a cell reader that follows openpyxl's sheet parser in
+data_only mode (a cell reads as its cached `<v>` value, typed as openpyxl types it) and also looks at the cell
+element itself: a `<c>` with an `<f>` and an empty or missing `<v>` is a formula never calculated (NO_CACHED_VALUE,
+a row error; openpyxl and other generators write `<v/>`), unless the cell says its result is text (`t="str"`), which
+Excel writes for a formula that calculated an empty text (an empty cell). Reading the workbook twice (data_only True
+and False) would cost twice the time and still could not tell those two apart.
 
-Speed (20k rows x 12 columns here: 1.4 s, openpyxl's read-only iter_rows 3.6-4.1 s, pandas read_excel 4.1 s): the
-workbook is opened with openpyxl's ExcelReader step by step rather than load_workbook (whose read-only sheets parse
-a whole sheet once more just to size it when the dimension is missing or late, as in openpyxl's own write-only
-files); sheets and shared strings go through the C XML parser of the standard library behind _NoDoctype (no DTD,
-so no entity can be declared) instead of defusedxml's pure-Python parser; inline strings skip openpyxl's Text
-objects. The remaining parts (workbook, styles) are small and parsed by openpyxl with defusedxml.
+Speed (20k rows x 10 columns, tests/perf/bench_excel.py: about 0.5 s; openpyxl's read-only iter_rows 3.6-4.1 s,
+pandas read_excel 2-3 s): the workbook is opened with openpyxl's ExcelReader step by step rather than load_workbook
+(whose read-only sheets parse a whole sheet once more just to size it when the dimension is missing or late, as in
+openpyxl's own write-only files); sheets and shared strings go through the C XML parser of the standard library
+behind _NoDoctype (no DTD, so no entity can be declared) instead of defusedxml's pure-Python parser; inline strings
+skip openpyxl's Text objects; each row goes straight to {column: value} (no dict per cell, column letters resolved
+once per column); the cyclic garbage collector pauses during the read (see _gc_paused). The remaining parts
+(workbook, styles) are small and parsed by openpyxl with defusedxml.
 """
 
 import codecs
+import contextlib
 import csv
 import functools
+import gc
 import io
 import re
 import unicodedata
@@ -48,7 +52,8 @@ from .xlsx_write import signature_markers
 
 # openpyxl is imported inside the functions that read a workbook: importing io/ (the CLI, the UI) stays light.
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW_TAG, _CELL_FORMULA_TAG, _INLINE_TAG, _DIMENSION_TAG = (f"{_MAIN_NS}{t}" for t in ("row", "f", "is", "dimension"))
+_ROW_TAG, _CELL_FORMULA_TAG, _INLINE_TAG, _DIMENSION_TAG, _VALUE_TAG = (
+    f"{_MAIN_NS}{t}" for t in ("row", "f", "is", "dimension", "v"))
 _TEXT_TAG, _RUN_TAG, _STRING_TAG = (f"{_MAIN_NS}{t}" for t in ("t", "r", "si"))
 _SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 WINDOWS_EPOCH = datetime(1899, 12, 30)
@@ -91,10 +96,26 @@ def read_file(path: Path, specs: Iterable[SheetSpec] = SHEETS.values()) -> ReadR
     before or while parsing: see io/guards.py, plus entity expansion, damage and sheets over 1,048,576 rows."""
     path = Path(path)
     specs = tuple(specs)
-    if check_file(path) == "csv":
-        sheet = _read_grid(path.stem, _csv_rows(path), specs, WINDOWS_EPOCH)
-        return ReadResult([sheet] if sheet else [])
-    return ReadResult(_read_workbook(path, specs))
+    with _gc_paused():
+        if check_file(path) == "csv":
+            sheet = _read_grid(path.stem, _csv_rows(path), specs, WINDOWS_EPOCH)
+            return ReadResult([sheet] if sheet else [])
+        return ReadResult(_read_workbook(path, specs))
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a file is read: the hundreds of thousands of XML elements parsed
+    would otherwise trigger full collections that walk every row read so far again and again (a third of the
+    time of a 20k-row read). Nothing read here forms a cycle (its memory goes with reference counts), and the
+    collector is back on, as it was, as soon as the file is read or refused."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # -- cells -------------------------------------------------------------------------------------------------
@@ -134,6 +155,7 @@ _DOCTYPE = re.compile(b"|".join(re.escape("<!DOCTYPE".encode(c)) for c in ("asci
 _XML_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _SAFE_ENCODINGS = {b"utf-8", b"utf8", b"utf-16", b"us-ascii", b"ascii", b"iso-8859-1", b"latin-1"}
 _OVERLAP = 32
+_CHUNK_BYTES = 1 << 16
 
 
 class _NoDoctype:
@@ -165,44 +187,100 @@ def _sheet_parser() -> type:
     """openpyxl's sheet parser (data_only: cells read as their cached values) that also sees formulas without one.
     Made on first use, so that openpyxl is imported only when a workbook is read."""
     from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
     from openpyxl.worksheet._reader import WorkSheetParser
 
+    digits = "0123456789"
+
     class SheetParser(WorkSheetParser):
-        def parse_cell(self, element):
-            if element.get("t") == "inlineStr":  # openpyxl's own files: read without its slow Text objects
+        def row_cells(self, row: ElementTree.Element) -> tuple[int, Cells]:
+            """openpyxl's parse_row + parse_cell (data_only) in one pass, straight to {column: value}: the
+            same values, without a dict per cell and with each column's letters resolved once."""
+            number = row.get("r")
+            if number is not None:
+                try:
+                    self.row_counter = int(number)
+                except ValueError:
+                    as_float = float(number)
+                    if not as_float.is_integer():
+                        raise ValueError(f"{number} is not a valid row number") from None
+                    self.row_counter = int(as_float)
+            else:
+                self.row_counter += 1
+            column = 0
+            cells: Cells = {}
+            columns = self._columns
+            strings = self.shared_strings
+            date_formats = self.date_formats
+            for element in row:
                 coordinate = element.get("r")
                 if coordinate:
-                    row, self.col_counter = coordinate_to_tuple(coordinate)
+                    letters = coordinate.rstrip(digits)
+                    column = columns.get(letters) if letters != coordinate else None
+                    if column is None:
+                        column = coordinate_to_tuple(coordinate)[1]  # raises for a malformed reference
+                        if letters.isascii() and letters.isalpha():
+                            columns[letters] = column
                 else:
-                    self.col_counter += 1
-                    row = self.row_counter
-                child = element.find(_INLINE_TAG)
-                value = None if child is None else _rich_text(child)
-                return {"row": row, "column": self.col_counter, "value": value, "data_type": "s", "style_id": 0}
-            cell = super().parse_cell(element)
-            if cell["value"] is None:
-                if element.find(_CELL_FORMULA_TAG) is not None and element.get("t") != "str":
-                    cell["value"] = NO_CACHED_VALUE  # (a text result, t="str", may be empty: an empty cell)
-            elif cell["data_type"] == "e":
-                cell["value"] = CellError(str(cell["value"]))
-            return cell
+                    column += 1
+                kind = element.get("t")
+                if kind == "inlineStr":  # openpyxl's own files: read without its slow Text objects
+                    child = element.find(_INLINE_TAG)
+                    if child is not None:
+                        cells[column] = _rich_text(child)
+                    continue
+                value = element.findtext(_VALUE_TAG) or None
+                if value is None:
+                    if kind != "str" and element.find(_CELL_FORMULA_TAG) is not None:
+                        cells[column] = NO_CACHED_VALUE  # (a text result, t="str", may be empty: an empty cell)
+                    continue
+                if kind is None or kind == "n":
+                    value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+                    style = element.get("s")
+                    if style and (style := int(style)) in date_formats:
+                        try:
+                            value = from_excel(value, self.epoch, timedelta=style in self.timedelta_formats)
+                        except (OverflowError, ValueError):
+                            value = CellError("#VALUE!")  # as openpyxl: a date serial out of range
+                elif kind == "s":
+                    value = strings[int(value)]
+                elif kind == "b":
+                    value = bool(int(value))
+                elif kind == "d":
+                    value = from_ISO8601(value)
+                elif kind == "e":
+                    value = CellError(value)
+                cells[column] = value  # "str" and unknown types: the text as written
+            self.col_counter = column
+            return self.row_counter, cells
 
         def cell_rows(self, check_rows: Callable[[int], None]) -> Iterator[tuple[int, Cells]]:
             """Only the rows (openpyxl's parse() also builds validations, formatting, print settings …); the
             declared dimension and every row number go through `check_rows` as they come."""
-            for _event, element in ElementTree.iterparse(_NoDoctype(self.source)):
-                tag = element.tag
-                if tag == _ROW_TAG:
-                    row_no, cells = self.parse_row(element)
-                    element.clear()
-                    check_rows(row_no)
-                    yield row_no, {c["column"]: c["value"] for c in cells if c["value"] is not None}
-                elif tag == _DIMENSION_TAG:
-                    try:
-                        declared = range_boundaries(element.get("ref", ""))[3] or 0
-                    except ValueError:  # a malformed dimension says nothing; the rows are checked one by one
-                        declared = 0
-                    check_rows(declared)
+            self._columns: dict[str, int] = {}
+            source = _NoDoctype(self.source)
+            parser = ElementTree.XMLPullParser(events=("end",))  # what iterparse does, one generator less
+            while True:
+                chunk = source.read(_CHUNK_BYTES)
+                if chunk:
+                    parser.feed(chunk)
+                else:
+                    parser.close()
+                for _event, element in parser.read_events():
+                    tag = element.tag
+                    if tag == _ROW_TAG:
+                        row_no, cells = self.row_cells(element)
+                        element.clear()
+                        check_rows(row_no)
+                        yield row_no, cells
+                    elif tag == _DIMENSION_TAG:
+                        try:
+                            declared = range_boundaries(element.get("ref", ""))[3] or 0
+                        except ValueError:  # a malformed dimension says nothing; the rows are checked one by one
+                            declared = 0
+                        check_rows(declared)
+                if not chunk:
+                    return
 
     return SheetParser
 
@@ -210,7 +288,7 @@ def _sheet_parser() -> type:
 def _rich_text(element: ElementTree.Element) -> str:
     """The text of an `<is>` or `<si>` element without formatting or phonetic runs (openpyxl's Text.content)."""
     plain = element.findtext(_TEXT_TAG)
-    runs = [run.findtext(_TEXT_TAG) or "" for run in element.iterfind(_RUN_TAG)]
+    runs = [run.findtext(_TEXT_TAG) or "" for run in element.findall(_RUN_TAG)]
     return ((plain or "") + "".join(runs)) if runs else (plain or "")
 
 

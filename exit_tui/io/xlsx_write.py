@@ -27,7 +27,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -93,9 +93,13 @@ class Package:
     """(label, date) of the project's key dates, in order."""
     generated_at: datetime
     """When the package was made (an aware datetime is shown in local time)."""
-    sheets: Sequence[tuple[SheetSpec, Sequence[Mapping[str, object]]]]
+    sheets: Sequence[
+        tuple[SheetSpec, Sequence[Mapping[str, object]]] | tuple[SheetSpec, Iterable[Mapping[str, object]], int]
+    ]
     """One schedule per entry: its declaration and its rows, each a dict keyed by column key with typed values
-    (str, int, date, int fen for MONEY, a choice code for CHOICE; None or a missing key for an empty cell)."""
+    (str, int, date, int fen for MONEY, a choice code for CHOICE; None or a missing key for an empty cell).
+    A third item, the row count, lets the rows be any iterable (e.g. a stream from the database, read once,
+    while the sheet is written): the index, written first, shows that count."""
     details: Sequence[tuple[str, object]] = field(default_factory=tuple)
     """Further (label, value) lines for the index, after the title line (address, units ...)."""
 
@@ -103,12 +107,24 @@ class Package:
 # -- widths ----------------------------------------------------------------------------------------------------
 
 
+class _CharWidths(dict):
+    """Width of each character met so far (1, or 2 for East Asian wide and full-width ones)."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+_char_width = _CHAR_WIDTHS.__getitem__
+
+
 def display_width(text: object) -> int:
     """Width of `text` in character cells: East Asian wide and full-width characters count as two."""
     text = "" if text is None else str(text)
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return sum(map(_char_width, text))
 
 
 #: Room for the autofilter button at the right of a (bold) header cell.
@@ -190,21 +206,38 @@ def signature_markers() -> set[str]:
 # -- styles ----------------------------------------------------------------------------------------------------
 
 
+def _styled_cell_class(Cell):
+    """A cell whose style is one of the workbook's prepared styles, registered once: its style id is stored
+    with it, not looked up (hashing the style) again for every cell written."""
+
+    class StyledCell(Cell):
+        __slots__ = ("style_id",)
+        has_style = True
+
+    return StyledCell
+
+
 class _Styles:
-    """Prepared cell styles of one workbook (style arrays, copied into each styled cell), and the cell maker."""
+    """Prepared cell styles of one workbook (style arrays, registered with the workbook once and shared by the
+    cells that use them: a prepared style is never changed), and the cell maker."""
 
     def __init__(self, ws) -> None:
         from openpyxl.cell.cell import Cell
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self.Cell = Cell
+        self.StyledCell = _styled_cell_class(Cell)
+        self.ids: dict[int, int] = {}  # id(style array) -> its index in the workbook's cell styles
         thin = Side(style="thin", color="808080")
+        registered = ws.parent._cell_styles
 
         def make(**attrs):
             cell = Cell(ws, 1, 1)
             for name, value in attrs.items():
                 setattr(cell, name, value)
-            return cell._style
+            style = cell._style
+            self.ids[id(style)] = registered.add(style)
+            return style
 
         # Data cells align to the top: in a row grown for a wrapped text, every cell starts on the first line.
         top = Alignment(vertical="top")
@@ -234,7 +267,12 @@ class _Styles:
     def cell(self, ws, style, value, data_type: str):
         """A cell of `ws` holding `value` as `data_type` (s, n, d) with a prepared style; no type guessing,
         so a string is never turned into a formula."""
-        cell = self.Cell(ws, 1, 1, style_array=style)
+        if style is None:
+            cell = self.Cell(ws, 1, 1)
+        else:
+            cell = self.StyledCell(ws, 1, 1)
+            cell._style = style
+            cell.style_id = self.ids[id(style)]
         cell._value = value
         cell.data_type = data_type
         return cell
@@ -273,54 +311,135 @@ def text_lines(text: str, width: int) -> int:
 
 
 class _RowLines:
-    """The tallest wrapped cell of the row being built (row heights must be set before a row is streamed)."""
+    """The tallest wrapped cell of the row being built (row heights must be set before a row is streamed), and
+    whether the row being written is a tall one (its plain values then top-aligned too)."""
 
-    __slots__ = ("lines",)
+    __slots__ = ("lines", "top")
 
     def __init__(self) -> None:
         self.lines = 1
+        self.top = False
 
 
-class _ColumnWriter:
-    """Turns one column's typed values into what ws.append takes (a plain value or a styled cell)."""
-
-    def __init__(self, ws, styles: _Styles, column: Column, width: int, row: _RowLines) -> None:
-        self.ws, self.styles, self.column, self.width, self.row = ws, styles, column, width, row
-        self.kind = column.kind
-
-    def __call__(self, value: object):
-        if value is None or value == "":
-            return None
-        kind = self.kind
-        if kind is Kind.DATE and isinstance(value, date):
-            day = value.date() if isinstance(value, datetime) else value
-            return self.styles.cell(self.ws, self.styles.date, day, "d")
-        if kind is Kind.MONEY and isinstance(value, int) and not isinstance(value, bool):
-            return self.styles.cell(self.ws, self.styles.money, Decimal(value) / 100, "n")
-        if kind is Kind.INT and isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if kind is Kind.CHOICE:
-            value = _choice_label(self.column, value)
-        return self.text(value)
-
-    def text(self, value: object):
-        text = clean_text(value)
-        # Short text is written plain (cheap); text that would not fit on one line wraps, and its row grows.
-        wraps = "\n" in text or (2 * len(text) >= self.width and display_width(text) >= self.width)
-        if wraps:
-            lines = text_lines(text, self.width)
-            if lines > self.row.lines:
-                self.row.lines = lines
-        if looks_like_formula(text):
-            return self.styles.cell(self.ws, self.styles.text_quoted, text, "s")
-        return self.styles.cell(self.ws, self.styles.text_wrap, text, "s") if wraps else text
+#: How many distinct texts per column _column_writer remembers.
+SEEN_TEXTS = 256
 
 
-def _top_aligned(ws, styles: _Styles, value):
-    """A plain value as a top-aligned cell (styled cells already are)."""
-    if value is None or isinstance(value, styles.Cell):
-        return value
-    return styles.cell(ws, styles.plain, value, "s" if isinstance(value, str) else "n")
+def _column_writer(ws, styles: _Styles, column: Column, width: int, row: _RowLines) -> Callable[[object], object]:
+    """A function turning one column's typed values into what ws.append takes (a plain value or a styled cell).
+    The column's kind is looked at once, here, not once per cell."""
+    make = styles.cell
+    wrap_style, quoted_style = styles.text_wrap, styles.text_quoted
+
+    # Texts repeat down a column (phase names, owners, labels): what each one becomes is worked out once.
+    seen: dict[str, tuple[str, object, int]] = {}  # text -> (cleaned text, its style or None, its lines)
+
+    def text(value: object):
+        known = seen.get(value) if value.__class__ is str else None
+        if known is None:
+            text = clean_text(value)
+            # Short text is written plain (cheap); text that would not fit on one line wraps, and its row grows.
+            wraps = "\n" in text or (2 * len(text) >= width and display_width(text) >= width)
+            lines = text_lines(text, width) if wraps else 1
+            style = quoted_style if text.startswith(FORMULA_START) else wrap_style if wraps else None
+            known = (text, style, lines)
+            if value.__class__ is str and len(seen) < SEEN_TEXTS:
+                seen[value] = known
+        text, style, lines = known
+        if lines > row.lines:
+            row.lines = lines
+        return text if style is None else make(ws, style, text, "s")
+
+    kind = column.kind
+    if kind is Kind.DATE:
+        date_style = styles.date
+
+        def write(value: object):
+            if value is None or value == "":
+                return None
+            if isinstance(value, date):
+                return make(ws, date_style, value.date() if isinstance(value, datetime) else value, "d")
+            return text(value)
+
+    elif kind is Kind.MONEY:
+        money_style = styles.money
+
+        def write(value: object):
+            if value is None or value == "":
+                return None
+            if isinstance(value, int) and not isinstance(value, bool):
+                return make(ws, money_style, Decimal(value) / 100, "n")
+            return text(value)
+
+    elif kind is Kind.INT:
+
+        def write(value: object):
+            if value is None or value == "":
+                return None
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            return text(value)
+
+    elif kind is Kind.CHOICE:
+        labels: dict[object, str] = {}  # code -> label, worked out once per code
+
+        def write(value: object):
+            if value is None or value == "":
+                return None
+            try:
+                label = labels[value]
+            except KeyError:
+                label = labels[value] = _choice_label(column, value)
+            except TypeError:  # an unhashable value: shown as it is
+                label = _choice_label(column, value)
+            return text(label)
+
+    else:
+
+        def write(value: object):
+            if value is None or value == "":
+                return None
+            return text(value)
+
+    return write
+
+
+def _prepared_rows(ws, styles: _Styles, row: _RowLines):
+    """A stand-in for the write-only sheet's `_values_to_row`, for rows made only of None, int, str and
+    prepared cells (what the column writers return): openpyxl's own tries `cell.value = value` first, which for
+    a prepared cell fails with a ValueError whose message reprs the cell — most of the cost of a styled cell.
+    A str here is already known to be plain text (never formula-like), an int a number. In a tall row
+    (`row.top`) plain values are written top-aligned, like the prepared cells. As in openpyxl, the cell that
+    carries a plain value is reused: each cell is written as soon as it is yielded."""
+    Cell, StyledCell = styles.Cell, styles.StyledCell
+    flat = Cell(ws)
+    top = StyledCell(ws)
+    top._style, top.style_id = styles.plain, styles.ids[id(styles.plain)]
+
+    def values_to_row(values, row_idx):
+        carrier = top if row.top else flat
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            kind = value.__class__
+            if kind is StyledCell or kind is Cell:
+                cell = value
+            elif kind is str:
+                cell = carrier
+                cell._value, cell.data_type = value, "s"
+            elif kind is int:
+                cell = carrier
+                cell._value, cell.data_type = value, "n"
+            else:  # not made by the column writers: openpyxl's own conversion, on a fresh cell
+                cell = StyledCell(ws) if row.top else Cell(ws)
+                if row.top:
+                    cell._style, cell.style_id = top._style, top.style_id
+                cell.value = value
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+    return values_to_row
 
 
 def _page_setup(ws, title: str, project: str, total_width: int, generated: datetime, grid: bool = False) -> None:
@@ -386,7 +505,7 @@ def _write_schedule(
     styles: _Styles,
     title: str,
     spec: SheetSpec,
-    rows: Sequence[Mapping[str, object]],
+    rows: Iterable[Mapping[str, object]],
     package: Package,
     generated: datetime,
     lists: _Lists,
@@ -402,24 +521,38 @@ def _write_schedule(
 
     ws.append([_text_cell(ws, styles, c.header, styles.header) for c in columns])
     state = _RowLines()
-    writers = [_ColumnWriter(ws, styles, c, w, state) for c, w in zip(columns, widths)]
-    keys = [c.key for c in columns]
+    ws._values_to_row = _prepared_rows(ws, styles, state)  # the data rows: only what the column writers return
+    pairs = [(_column_writer(ws, styles, c, w, state), c.key) for c, w in zip(columns, widths)]
     heights = ws.row_dimensions
-    for number, row in enumerate(rows, start=2):
+    tall_rows: dict[int, dict[str, str]] = {}  # lines -> the row attributes of a row that tall
+    append = ws.append
+    number = 1
+    for row in rows:
+        number += 1
         get = row.get
-        cells = [write(get(key)) for write, key in zip(writers, keys)]
-        if state.lines > 1:  # a tall row (rare): every cell top-aligned, so the row reads from its first line
-            heights[number].height = LINE_HEIGHT * state.lines
+        cells = [write(get(key)) for write, key in pairs]
+        if state.lines > 1:  # a tall row: every cell top-aligned, so the row reads from its first line
+            # The row's attributes as the streamed writer reads them (dict(RowDimension(height=...))), made
+            # once per height instead of a RowDimension per row.
+            tall = tall_rows.get(state.lines)
+            if tall is None:
+                heights[number].height = LINE_HEIGHT * state.lines
+                tall = tall_rows[state.lines] = dict(heights[number])
+            heights[number] = tall
             state.lines = 1
-            cells = [_top_aligned(ws, styles, cell) for cell in cells]
-        ws.append(cells)
+            state.top = True
+            append(cells)
+            state.top = False
+            del heights[number]  # written with its row: keep no RowDimension per tall row in memory
+        else:
+            append(cells)
         tick()
 
     last_col = column_letter(len(columns))
-    last_row = len(rows) + 1
+    last_row = number
     ws.auto_filter.ref = f"A1:{last_col}{last_row}"
     ws.print_title_rows = "1:1"
-    if rows:
+    if last_row > 1:
         for index, column in enumerate(columns, start=1):
             if column.kind is Kind.CHOICE and column.choices:
                 validation = _dropdown(column, lists)
@@ -471,7 +604,9 @@ def _signature_block(ws, styles: _Styles, widths: list[int], first_row: int) -> 
 # -- the index sheet -------------------------------------------------------------------------------------------
 
 
-def _write_index(ws, styles: _Styles, package: Package, generated: datetime, titles: list[str]) -> None:
+def _write_index(
+    ws, styles: _Styles, package: Package, generated: datetime, titles: list[str], counts: list[int]
+) -> None:
     """Title, the project's facts and key dates, then the sheets with their row counts, each a link to it."""
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -520,10 +655,10 @@ def _write_index(ws, styles: _Styles, package: Package, generated: datetime, tit
     append([])
     append([text(_("export.contents"), styles.section)])
     append([text(_("export.sheet"), styles.header), text(_("export.rows"), styles.header)])
-    for sheet, (_spec, rows) in zip(titles, package.sheets):
+    for sheet, count in zip(titles, counts):
         link = _text_cell(ws, styles, sheet, styles.link)
         link.hyperlink = Hyperlink(ref="A1", location=f"{quote_sheet(sheet)}!A1", display=sheet)
-        append([link, styles.cell(ws, styles.int_left, len(rows), "n")])
+        append([link, styles.cell(ws, styles.int_left, count, "n")])
     _page_setup(ws, ws.title, package.title, label_width + value_width, generated)
 
 
@@ -564,7 +699,8 @@ def write_package(
 
     path = Path(path)
     _check_target(path)
-    total = sum(len(rows) for _spec, rows in package.sheets)
+    sheets = _sheet_entries(package)
+    total = sum(count for _spec, _rows, count in sheets)
     done = 0
 
     def tick() -> None:
@@ -588,12 +724,12 @@ def write_package(
         wb.properties.title = clean_text(package.title)[:200]
         taken: set[str] = set()
         index_title = sheet_title(_("export.index_sheet"), taken)
-        titles = [sheet_title(spec.title, taken) for spec, _rows in package.sheets]
+        titles = [sheet_title(spec.title, taken) for spec, _rows, _count in sheets]
         lists = _Lists(title=sheet_title(_("export.lists_sheet"), taken))
         index = wb.create_sheet(index_title)
         styles = _Styles(index)
-        _write_index(index, styles, package, generated, titles)
-        for title, (spec, rows) in zip(titles, package.sheets):
+        _write_index(index, styles, package, generated, titles, [count for _spec, _rows, count in sheets])
+        for title, (spec, rows, _count) in zip(titles, sheets):
             _write_schedule(wb, styles, title, spec, rows, package, generated, lists, tick)
         if lists.columns:
             _write_lists(wb, styles, lists)
@@ -615,6 +751,19 @@ def write_package(
         raise
     if progress is not None:
         progress(total, total)
+
+
+def _sheet_entries(package: Package) -> list[tuple[SheetSpec, Iterable[Mapping[str, object]], int]]:
+    """(spec, rows, count) of each schedule: the count as given, or the length of the rows."""
+    entries = []
+    for entry in package.sheets:
+        if len(entry) == 3:
+            spec, rows, count = entry
+        else:
+            spec, rows = entry
+            count = len(rows)
+        entries.append((spec, rows, count))
+    return entries
 
 
 def _write_lists(wb: "Workbook", styles: _Styles, lists: _Lists) -> None:

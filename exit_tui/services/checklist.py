@@ -208,31 +208,53 @@ def delete_task(session: Session, project_id: int, public_id: str) -> None:
 
 
 
-def export_rows(session: Session, project_id: int) -> list[dict]:
-    """The task sheet's rows (keys of io.spec.TASKS), by phase, due date and id, texts in the current language."""
+def export_rows(session: Session, project_id: int, *, stream: bool = False):
+    """The task sheet's rows (keys of io.spec.TASKS), by phase, due date and id, texts in the current language.
+
+    A list of dicts; with `stream=True`, `(count, rows)` where rows is an iterator yielding the dicts one at a
+    time straight from the database cursor (a Core select of just the columns the sheet shows, no ORM objects),
+    so a schedule of any length costs the memory of one row. Iterate it while the session is open."""
     from ..db.models import Phase
     from ..i18n import pick
     from ..i18n.labels import role_label
 
-    phase_rows = session.exec(select(Phase).where(Phase.project_id == project_id))
-    phases = {p.no: pick(p.name_zh, p.name_en) for p in phase_rows}
-    tasks = session.exec(
-        select(Task)
-        .where(Task.project_id == project_id)
+    # Plain column selects run through the connection (Core), not the ORM: no ORM loading context, and an ORM
+    # result would fetch every row before yielding the first.
+    connection = session.connection()
+    phase_rows = connection.execute(
+        select(Phase.no, Phase.name_zh, Phase.name_en).where(Phase.project_id == project_id)
+    )
+    phases = {no: pick(name_zh, name_en) for no, name_zh, name_en in phase_rows}
+    where = Task.project_id == project_id
+    query = (
+        select(Task.public_id, Task.phase_no, Task.title_zh, Task.title_en, Task.owner, Task.due_date,
+               Task.status, Task.legal_basis, Task.note, Task.done_on)
+        .where(where)
         .order_by(col(Task.phase_no), col(Task.due_date), col(Task.id))
     )
-    return [
-        {
-            "public_id": t.public_id,
-            "phase_no": t.phase_no,
-            "phase_name": phases.get(t.phase_no, ""),
-            "title": pick(t.title_zh, t.title_en),
-            "owner": role_label(t.owner),
-            "due_date": t.due_date,
-            "status": t.status,
-            "legal_basis": t.legal_basis or "",
-            "note": t.note,
-            "done_on": t.done_on,
-        }
-        for t in tasks
-    ]
+    owners: dict[str, str] = {}  # role_label per distinct owner text, not per row
+
+    def rows():
+        for public_id, phase_no, title_zh, title_en, owner, due_date, status, basis, note, done_on in (
+            connection.execute(query)
+        ):
+            label = owners.get(owner)
+            if label is None:
+                label = owners[owner] = role_label(owner)
+            yield {
+                "public_id": public_id,
+                "phase_no": phase_no,
+                "phase_name": phases.get(phase_no, ""),
+                "title": pick(title_zh, title_en),
+                "owner": label,
+                "due_date": due_date,
+                "status": status,
+                "legal_basis": basis or "",
+                "note": note,
+                "done_on": done_on,
+            }
+
+    if not stream:
+        return list(rows())
+    count = connection.execute(select(func.count()).select_from(Task).where(where)).scalar_one()
+    return count, rows()
