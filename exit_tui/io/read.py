@@ -21,15 +21,13 @@ pandas read_excel 2-3 s): the workbook is opened with openpyxl's ExcelReader ste
 openpyxl's own write-only files); sheets and shared strings go through the C XML parser of the standard library
 behind _NoDoctype (no DTD, so no entity can be declared) instead of defusedxml's pure-Python parser; inline strings
 skip openpyxl's Text objects; each row goes straight to {column: value} (no dict per cell, column letters resolved
-once per column); the cyclic garbage collector pauses during the read (see _gc_paused). The remaining parts
+once per column); the cyclic garbage collector pauses during the read (see exit_tui.speed.gc_paused). The remaining parts
 (workbook, styles) are small and parsed by openpyxl with defusedxml.
 """
 
 import codecs
-import contextlib
 import csv
 import functools
-import gc
 import io
 import re
 import unicodedata
@@ -49,6 +47,7 @@ from ..services.readmodels import ImportRow, Rejection
 from .guards import MAX_ROWS, FileRefused, check_file
 from .spec import SHEETS, Column, Kind, SheetSpec, normalize_header
 from .xlsx_write import signature_markers
+from ..speed import gc_paused
 
 # openpyxl is imported inside the functions that read a workbook: importing io/ (the CLI, the UI) stays light.
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -96,26 +95,11 @@ def read_file(path: Path, specs: Iterable[SheetSpec] = SHEETS.values()) -> ReadR
     before or while parsing: see io/guards.py, plus entity expansion, damage and sheets over 1,048,576 rows."""
     path = Path(path)
     specs = tuple(specs)
-    with _gc_paused():
+    with gc_paused():
         if check_file(path) == "csv":
             sheet = _read_grid(path.stem, _csv_rows(path), specs, WINDOWS_EPOCH)
             return ReadResult([sheet] if sheet else [])
         return ReadResult(_read_workbook(path, specs))
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a file is read: the hundreds of thousands of XML elements parsed
-    would otherwise trigger full collections that walk every row read so far again and again (a third of the
-    time of a 20k-row read). Nothing read here forms a cycle (its memory goes with reference counts), and the
-    collector is back on, as it was, as soon as the file is read or refused."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # -- cells -------------------------------------------------------------------------------------------------

@@ -13,12 +13,10 @@ whitespace against the title shown in the current language, None equals "", a ro
 in the project exactly as written counts as unchanged instead of being added again.
 """
 
-import contextlib
-import gc
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -37,6 +35,7 @@ from .errors import NotFound, UserError
 from .ids import next_public_ids
 from .inputs import clean_basis, clean_title, parse_due_text
 from .readmodels import FieldChange, ImportReport, ImportRow, Rejection
+from ..speed import gc_paused
 
 PREFIX = "T"
 """Public ids of task rows start with this prefix (`T-0042`)."""
@@ -421,7 +420,7 @@ def plan_tasks(session: Session, project_id: int, rows: list[ImportRow], today: 
     FieldChange.field and Rejection.column are column keys (`status`, `due_date`, `public_id`); io/ turns them
     into the headers a person reads.
     """
-    with _gc_paused():
+    with gc_paused():
         plan = _plan(session, project_id, rows, today)
     added = [_("import.new_row", row=new.row) for new in plan.new_rows]
     return plan.report(added, applied=False)
@@ -433,7 +432,7 @@ def apply_tasks(session: Session, project_id: int, rows: list[ImportRow], today:
     Writes in the caller's transaction and commits nothing: the caller (Backend.call) commits, and any
     exception raised on the way rolls back every row, so the database holds all accepted rows or none.
     """
-    with _gc_paused():
+    with gc_paused():
         plan = _plan(session, project_id, rows, today)
         now = datetime.now(UTC)
         added = _insert_new(session, project_id, plan.new_rows, today, now)
@@ -443,20 +442,6 @@ def apply_tasks(session: Session, project_id: int, rows: list[ImportRow], today:
         if isinstance(obj, Task) and obj.project_id == project_id:
             session.expire(obj)
     return plan.report(added, applied=True)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while rows are validated and written: tens of thousands of rows, values and
-    parameters would otherwise trigger full collections that walk them all again and again. They form no cycles
-    (reference counts free them); the collector is back on, as it was, when the call returns or raises."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _insert_new(
