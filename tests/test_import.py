@@ -593,3 +593,24 @@ def test_a_package_of_another_project_updates_nothing(backend, demo, tmp_path):
     reason = f"编号 {first_id} 来自另一个项目({other.public_id})导出的文件,不能用于本项目"
     assert report.rejected[0] == Rejection("任务清单", first, "编号", reason)
     assert _snapshot(backend) == before
+
+
+def test_bulk_insert_falls_back_to_core_for_named_paramstyles(backend, demo, monkeypatch):
+    """PostgreSQL's drivers bind by name: the fast positional path must give way, not fail."""
+    from sqlalchemy import insert as core_insert
+
+    from exit_tui.services import imports
+
+    real_compile = type(core_insert(imports._task)).compile
+
+    def named(self, *args, **kwargs):
+        compiled = real_compile(self, *args, **kwargs)
+        compiled.positiontup = None  # as with a named paramstyle
+        return compiled
+
+    monkeypatch.setattr(type(core_insert(imports._task)), "compile", named)
+    row = ImportRow("任务清单", 5, {"phase_no": 4, "title": "核对 [D区] 消防栓", "due_date": TODAY, "status": "todo"})
+    report = backend.call(imports.apply_tasks, demo.id, [row], TODAY)
+    assert len(report.added) == 1
+    added = backend.call(checklist.get_task, demo.id, report.added[0], TODAY)
+    assert added.title_zh == "核对 [D区] 消防栓" and added.due_date == TODAY

@@ -15,6 +15,7 @@ in the project exactly as written counts as unchanged instead of being added aga
 
 import re
 import unicodedata
+from functools import partial
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -456,10 +457,13 @@ def _insert_new(
     connection = session.connection()
     # Rows go to the driver as tuples, each value in the form SQLAlchemy's column type would bind it (dates as
     # its ISO text): no per-row parameter dicts and processing, which cost more than SQLite's own work.
-    add_task = _bulk_insert(connection, _task, _TASK_COLUMNS)
-    add_entry = _bulk_insert(connection, _audit, _AUDIT_COLUMNS)
-    day, moment = _binder(connection, _task.c.due_date), _binder(connection, _task.c.created_at)
-    created, at = moment(now), _binder(connection, _audit.c.at)(now)
+    add_task, fast = _bulk_insert(connection, _task, _TASK_COLUMNS)
+    add_entry, _fast = _bulk_insert(connection, _audit, _AUDIT_COLUMNS)
+    # On the fast path values go to the driver as they are, so dates are converted here, once; otherwise
+    # SQLAlchemy converts them itself.
+    binder = partial(_binder, connection) if fast else (lambda _column: (lambda value: value))
+    day, moment = binder(_task.c.due_date), binder(_task.c.created_at)
+    created, at = moment(now), binder(_audit.c.at)(now)
     done_on = day(today)
     for start in range(0, len(new_rows), _BATCH):
         tasks = []  # columns left out (template_key, recurrence, ...; audit `old`) are NULL
@@ -485,13 +489,20 @@ _TASK_COLUMNS = ("project_id", "public_id", "phase_no", "title_zh", "title_en", 
 _AUDIT_COLUMNS = ("project_id", "at", "actor", "action", "entity", "public_id", "field", "new")
 
 
-def _bulk_insert(connection: Connection, table: Table, names: tuple[str, ...]) -> Callable[[list[tuple]], None]:
-    """An executemany of `table`'s INSERT for rows given as tuples in the order of `names`, values bound as is."""
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(names))
-    if tuple(compiled.positiontup or ()) != names:  # another paramstyle, or a column default SQLAlchemy would add
-        raise RuntimeError(f"{table.name}: INSERT parameters {compiled.positiontup} are not {names}")
+def _bulk_insert(
+    connection: Connection, table: Table, names: tuple[str, ...]
+) -> tuple[Callable[[list[tuple]], None], bool]:
+    """An executemany of `table`'s INSERT for rows given as tuples in the order of `names`, and whether it is the
+    fast driver-level one (values bound as they are: convert them with _binder first)."""
+    statement = insert(table)
+    compiled = statement.compile(dialect=connection.dialect, column_keys=list(names))
+    if tuple(compiled.positiontup or ()) != names:
+        # Another paramstyle (PostgreSQL's drivers bind by name) or a column default SQLAlchemy would add: the
+        # ordinary Core executemany, slower but right everywhere.
+        return (lambda rows: connection.execute(statement, [dict(zip(names, row, strict=True)) for row in rows]),
+                False)
     sql = compiled.string
-    return lambda rows: connection.exec_driver_sql(sql, rows)
+    return (lambda rows: connection.exec_driver_sql(sql, rows)), True
 
 
 def _binder(connection: Connection, column: Column) -> Callable[[Any], Any]:
