@@ -69,10 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _db_target(args: argparse.Namespace, paths: Paths) -> str:
-    return args.db or os.environ.get("EXIT_TUI_DB") or str(paths.default_db)
-
-
 def _remove_sqlite(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

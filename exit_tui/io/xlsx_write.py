@@ -35,8 +35,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from ..errors import ExitTuiError
 from ..i18n import CATALOGS, _
+from ..services.errors import UserError
 from .spec import Column, Kind, SheetSpec
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when a file is written (importing io/ stays light)
@@ -66,19 +66,8 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 SIGNATURE_PARTIES = ("export.signature_handover", "export.signature_receiver", "export.signature_supervisor")
 
 
-class ExportError(ExitTuiError):
+class ExportError(UserError):
     """The package could not be written (target open in Excel, folder missing, disk full ...). One line."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-    def message(self) -> str:
-        return _(self.key, **self.params)
-
-    def __str__(self) -> str:
-        return self.message()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ..i18n import _
 from ..i18n.labels import days_text
 from ..services.quickstart import remember_dashboard, remembered_dashboard
 from ..services.readmodels import Dashboard, ProjectRead
-from .bindings import localize_bindings
+from .bindings import Localized
 from .commands import AppCommands
 from .modals.help import HelpScreen
 from .modals.message import MessageScreen
@@ -51,7 +51,7 @@ class StartScreen(Screen):
         yield Footer()
 
 
-class ExitApp(App[None]):
+class ExitApp(Localized, App[None]):
     TITLE = "exit-tui"
     CSS_PATH = "app.tcss"
     MODES = {"dashboard": DashboardScreen, "checklist": ChecklistScreen}
@@ -82,7 +82,6 @@ class ExitApp(App[None]):
         opened by the first service call, in a worker, after the first frame. `demo` opens the demo project
         (creating it in this database if it is not there yet)."""
         super().__init__()
-        localize_bindings(self)
         self._backend = backend if not callable(backend) else None
         self._open_backend = backend if callable(backend) else None
         self._backend_lock = threading.Lock()
@@ -269,9 +268,14 @@ class ExitApp(App[None]):
 
     # -- actions --------------------------------------------------------------------------------------
 
-    def action_show(self, mode: str) -> None:
+    def _project_needed(self) -> bool:
+        """True when no project is open (and the user has been told to open one)."""
         if self.project is None:
             self.notify(_("notify.no_project"), severity="warning")
+        return self.project is None
+
+    def action_show(self, mode: str) -> None:
+        if self._project_needed():
             return
         if self.current_mode != mode:
             self.switch_mode(mode)
@@ -299,8 +303,7 @@ class ExitApp(App[None]):
 
     def action_export(self) -> None:
         """Write the handover package (every schedule, printable, signable) to a file the user chooses."""
-        if self.project is None:
-            self.notify(_("notify.no_project"), severity="warning")
+        if self._project_needed():
             return
         from .modals.export_dialog import ExportDialog
 
@@ -312,8 +315,7 @@ class ExitApp(App[None]):
 
     def action_import(self) -> None:
         """Read a spreadsheet back: preview every change and rejected row, then apply all or nothing."""
-        if self.project is None:
-            self.notify(_("notify.no_project"), severity="warning")
+        if self._project_needed():
             return
         from .modals.import_dialog import ImportPicker, ImportPreview
 

@@ -19,3 +19,11 @@ def localize_bindings(node: DOMNode) -> None:
             )
             for item in items
         ]
+
+
+class Localized:
+    """Mixin (first among the bases) for screens and widgets whose BINDINGS use catalog keys: translated on creation."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)

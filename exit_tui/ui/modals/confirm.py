@@ -8,10 +8,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from ...i18n import _
-from ..bindings import localize_bindings
+from ..bindings import Localized
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Localized, ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "key.yes", id="yes"),
         Binding("n,escape", "answer(False)", "key.no", id="no"),
@@ -19,7 +19,6 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(self, title: str, question: str) -> None:
         super().__init__()
-        localize_bindings(self)
         self.title_text = title
         self.question = question
 

@@ -11,11 +11,11 @@ from textual.widgets import Button, Input, Label, ProgressBar
 
 from ...errors import ExitTuiError
 from ...i18n import _
-from ..bindings import localize_bindings
+from ..bindings import Localized
 from .form import Field
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(Localized, ModalScreen[Path | None]):
     """Dismisses with the written file's path, or None when cancelled."""
 
     BINDINGS = [
@@ -25,7 +25,6 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        localize_bindings(self)
         self.running = False
 
     def compose(self) -> ComposeResult:

@@ -8,15 +8,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
 from ...i18n import _
-from ..bindings import localize_bindings
+from ..bindings import Localized
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Localized, ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,f1,q", "close", "key.close", id="close")]
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
-        localize_bindings(self)
         self.for_screen = screen
 
     def compose(self) -> ComposeResult:

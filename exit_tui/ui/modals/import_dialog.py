@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, Load
 from ...errors import ExitTuiError
 from ...i18n import _
 from ...services.readmodels import ImportReport
-from ..bindings import localize_bindings
+from ..bindings import Localized
 from .form import Field
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".csv"}
@@ -33,14 +33,11 @@ def _start_folder() -> Path:
     return documents if documents.is_dir() else Path.home()
 
 
-class ImportPicker(ModalScreen[Path | None]):
+class ImportPicker(Localized, ModalScreen[Path | None]):
     """Choose the file: type a path or pick it in the tree."""
 
     BINDINGS = [Binding("escape", "cancel", "key.cancel", id="cancel")]
 
-    def __init__(self) -> None:
-        super().__init__()
-        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-picker"):
@@ -78,7 +75,7 @@ class ImportPicker(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class ImportPreview(ModalScreen[ImportReport | None]):
+class ImportPreview(Localized, ModalScreen[ImportReport | None]):
     """What the file would change. Dismisses with the applied report, or None."""
 
     BINDINGS = [
@@ -88,7 +85,6 @@ class ImportPreview(ModalScreen[ImportReport | None]):
 
     def __init__(self, path: Path) -> None:
         super().__init__()
-        localize_bindings(self)
         self.path = path
         self.report: ImportReport | None = None
 

@@ -8,15 +8,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from ...i18n import _
-from ..bindings import localize_bindings
+from ..bindings import Localized
 
 
-class MessageScreen(ModalScreen[None]):
+class MessageScreen(Localized, ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "close", "key.close", id="close")]
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
-        localize_bindings(self)
         self.title_text = title
         self.text = text
 

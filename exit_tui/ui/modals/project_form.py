@@ -13,13 +13,13 @@ from ...domain.enums import ExitType
 from ...i18n import _
 from ...i18n.labels import exit_type_label
 from ...errors import ExitTuiError
-from ..bindings import localize_bindings
+from ..bindings import Localized
 from .form import Field
 
 DATE_FIELDS = ("decision", "contract_end", "handover", "continuation_end")
 
 
-class ProjectForm(ModalScreen[int | None]):
+class ProjectForm(Localized, ModalScreen[int | None]):
     """Dismisses with the new project's database id, or None when cancelled."""
 
     BINDINGS = [
@@ -27,9 +27,6 @@ class ProjectForm(ModalScreen[int | None]):
         Binding("ctrl+s", "save", "key.save", id="save"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="project-form"):

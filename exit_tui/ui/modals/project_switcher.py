@@ -11,20 +11,17 @@ from textual.widgets.option_list import Option
 from ...i18n import _
 from ...i18n.labels import exit_type_label
 from ...services.readmodels import ProjectRead
-from ..bindings import localize_bindings
+from ..bindings import Localized
 
 NEW = "new"
 
 
-class ProjectSwitcher(ModalScreen[int | None]):
+class ProjectSwitcher(Localized, ModalScreen[int | None]):
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel", id="cancel"),
         Binding("n", "new", "cmd.new_project", id="new-project"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="switcher"):

@@ -16,11 +16,11 @@ from ...errors import ExitTuiError
 from ...services.errors import UserError
 from ...services.inputs import resolve_due
 from ...services.readmodels import PhaseRead, ProjectRead, TaskChanges, TaskRead
-from ..bindings import localize_bindings
+from ..bindings import Localized
 from .form import Field
 
 
-class TaskForm(ModalScreen[str | None]):
+class TaskForm(Localized, ModalScreen[str | None]):
     """Dismisses with the task's public id when saved, None when cancelled."""
 
     BINDINGS = [
@@ -32,7 +32,6 @@ class TaskForm(ModalScreen[str | None]):
         self, project: ProjectRead, phases: list[PhaseRead], task: TaskRead | None, phase_no: int = 1
     ) -> None:
         super().__init__()
-        localize_bindings(self)
         self.project = project
         self.phases = phases
         self.item = task

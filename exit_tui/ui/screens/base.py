@@ -4,20 +4,19 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
-from ..bindings import localize_bindings
+from ..bindings import Localized
 
 if TYPE_CHECKING:
     from ..app import ExitApp
 
 
-class ProjectScreen(Screen):
+class ProjectScreen(Localized, Screen):
     """A screen about the open project. Subclasses load their data in `reload()` (through a worker)."""
 
     app: "ExitApp"
 
     def __init__(self) -> None:
         super().__init__()
-        localize_bindings(self)
         self._resume_pending = False
 
     def on_screen_resume(self) -> None:

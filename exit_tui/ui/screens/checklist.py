@@ -18,7 +18,7 @@ from ...services.readmodels import PhaseRead, TaskPage, TaskQuery, TaskRead
 from ..modals.confirm import ConfirmScreen
 from ..modals.task_form import TaskForm
 from ..widgets.format import due_cell, plain, status_cell
-from ..bindings import localize_bindings
+from ..bindings import Localized
 from .base import ProjectScreen
 
 OPEN = frozenset({TaskStatus.TODO, TaskStatus.DOING, TaskStatus.BLOCKED})
@@ -39,14 +39,11 @@ class ChecklistRequest:
     task: str | None = None
 
 
-class TaskTable(DataTable):
+class TaskTable(Localized, DataTable):
     """The task list; its enter key is shown in the footer as "edit"."""
 
     BINDINGS = [Binding("enter", "select_cursor", "key.edit", tooltip="tip.edit", id="edit")]
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        localize_bindings(self)
 
 
 class ChecklistScreen(ProjectScreen):

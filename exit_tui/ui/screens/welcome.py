@@ -8,18 +8,15 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from ...i18n import _
-from ..bindings import localize_bindings
+from ..bindings import Localized
 
 
-class WelcomeScreen(Screen):
+class WelcomeScreen(Localized, Screen):
     BINDINGS = [
         Binding("n", "app.new_project", "cmd.new_project", tooltip="tip.new_project", id="new-project"),
         Binding("m", "app.open_demo", "cmd.open_demo", tooltip="tip.open_demo", id="open-demo"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
