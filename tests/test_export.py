@@ -479,3 +479,16 @@ def test_ampersand_in_the_project_name_is_literal_in_page_headers(tmp_path):
     write_package(path, _package((NOTE, []), title="A&B 花园"))
     ws = openpyxl.load_workbook(path)["备注表"]
     assert ws.oddHeader.left.text == "A&&B 花园"  # `&&` prints as one `&`; a lone `&` would start a code
+
+
+def test_the_package_is_an_ordinary_document_not_a_private_temp_file(backend, demo, tmp_path):
+    """mkstemp creates 0600; a package meant for the committee gets the usual document permissions."""
+    import stat
+
+    from exit_tui.io.atomic import DOCUMENT_MODE
+    from exit_tui.io.export import export_package
+
+    path = tmp_path / "package.xlsx"
+    backend.call(export_package, demo.id, path, today=TODAY)
+    assert stat.S_IMODE(path.stat().st_mode) == DOCUMENT_MODE
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []

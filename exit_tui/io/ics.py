@@ -17,12 +17,12 @@ What the output follows from RFC 5545:
   day before; PT0S on the day itself).
 """
 
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+
+from .atomic import atomic_path
 
 CRLF = "\r\n"
 FOLD_OCTETS = 75
@@ -166,21 +166,8 @@ def write_calendar(path: Path, text: str) -> None:
     """Write `text` to `path` as UTF-8 bytes (CRLF kept as it is), atomically.
 
     The bytes go to a temporary file in the same folder, which is flushed to disk and moved over `path` with
-    os.replace: `path` is either the old file or the complete new one. On failure the temporary file is removed
+    os.replace (io/atomic.py): `path` is either the old file or the complete new one. On failure the temporary file is removed
     and the OSError is raised.
     """
-    path = Path(path)
-    data = text.encode("utf-8")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_path(Path(path)) as temp:
+        temp.write_bytes(text.encode("utf-8"))

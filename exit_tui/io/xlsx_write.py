@@ -25,7 +25,6 @@ either the old file or the complete new one; a target open in Excel or WPS gives
 
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from ..i18n import CATALOGS, _
 from ..services.errors import UserError
+from .atomic import TargetInUse, atomic_path
 from .spec import Column, Kind, SheetSpec
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when a file is written (importing io/ stays light)
@@ -701,42 +701,31 @@ def write_package(
     if progress is not None:
         progress(0, total)
     generated = _local(package.generated_at)
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}-", suffix=".tmp", dir=path.parent)
-    except OSError as error:  # a read-only folder, a full disk
-        raise ExportError("export.write_failed", path=str(path), reason=_reason(error)) from None
-    os.close(handle)
-    temp = Path(temp_name)
     wb = Workbook(write_only=True)
     try:
-        wb.properties.creator = "exit-tui"
-        wb.properties.title = clean_text(package.title)[:200]
-        taken: set[str] = set()
-        index_title = sheet_title(_("export.index_sheet"), taken)
-        titles = [sheet_title(spec.title, taken) for spec, _rows, _count in sheets]
-        lists = _Lists(title=sheet_title(_("export.lists_sheet"), taken))
-        index = wb.create_sheet(index_title)
-        styles = _Styles(index)
-        _write_index(index, styles, package, generated, titles, [count for _spec, _rows, count in sheets])
-        for title, (spec, rows, _count) in zip(titles, sheets):
-            _write_schedule(wb, styles, title, spec, rows, package, generated, lists, tick)
-        if lists.columns:
-            _write_lists(wb, styles, lists)
-        wb.save(temp)
-        with open(temp, "rb+") as written:
-            os.fsync(written.fileno())
-        try:
-            os.replace(temp, path)
-        except PermissionError:
-            raise ExportError("export.locked", name=path.name) from None
-    except ExportError:
-        _discard(wb, temp)
-        raise
-    except OSError as error:
-        _discard(wb, temp)
+        with atomic_path(path) as temp:
+            wb.properties.creator = "exit-tui"
+            wb.properties.title = clean_text(package.title)[:200]
+            taken: set[str] = set()
+            index_title = sheet_title(_("export.index_sheet"), taken)
+            titles = [sheet_title(spec.title, taken) for spec, _rows, _count in sheets]
+            lists = _Lists(title=sheet_title(_("export.lists_sheet"), taken))
+            index = wb.create_sheet(index_title)
+            styles = _Styles(index)
+            _write_index(index, styles, package, generated, titles, [count for _spec, _rows, count in sheets])
+            for title, (spec, rows, _count) in zip(titles, sheets):
+                _write_schedule(wb, styles, title, spec, rows, package, generated, lists, tick)
+            if lists.columns:
+                _write_lists(wb, styles, lists)
+            wb.save(temp)
+    except TargetInUse:
+        _discard(wb)
+        raise ExportError("export.locked", name=path.name) from None
+    except OSError as error:  # a read-only folder, a full disk
+        _discard(wb)
         raise ExportError("export.write_failed", path=str(path), reason=_reason(error)) from None
     except BaseException:
-        _discard(wb, temp)
+        _discard(wb)
         raise
     if progress is not None:
         progress(total, total)
@@ -769,8 +758,8 @@ def _reason(error: OSError) -> str:
     return (error.strerror or type(error).__name__).splitlines()[0]
 
 
-def _discard(wb: "Workbook", temp: Path) -> None:
-    """Remove the temporary target and the per-sheet stream files openpyxl made for a failed write."""
+def _discard(wb: "Workbook") -> None:
+    """Remove the per-sheet stream files openpyxl made for a failed write (atomic_path removes the target's)."""
     for ws in getattr(wb, "_sheets", []):
         writer = getattr(ws, "_writer", None)
         out = getattr(writer, "out", None)
@@ -786,7 +775,3 @@ def _discard(wb: "Workbook", temp: Path) -> None:
             os.remove(out)
         except OSError:
             pass
-    try:
-        temp.unlink(missing_ok=True)
-    except OSError:
-        pass
