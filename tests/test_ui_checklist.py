@@ -252,3 +252,17 @@ async def test_changes_survive_a_restart(tmp_path):
     async with app2.run_test(size=(120, 40)) as pilot:
         table = await open_checklist(pilot)
         assert "已完成" in str(table.get_cell(target, "status"))
+
+
+async def test_the_title_column_follows_the_terminal_size(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        narrow = table.columns["title"].width
+        target = task_keys(table)[2]
+        await move_to(pilot, table, target)
+        await pilot.resize_terminal(160, 40)
+        await settle(pilot)
+        assert table.columns["title"].width == narrow + 40
+        assert app.screen.current_key() == target  # the cursor stays on the same task
+        assert len(task_keys(table)) == len(app.screen.rows)

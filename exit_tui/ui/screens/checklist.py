@@ -68,6 +68,8 @@ class ChecklistScreen(ProjectScreen):
         self._filter_timer: Timer | None = None
         self._focus_task: str | None = None
         self._request: ChecklistRequest | None = None
+        self._page: TaskPage | None = None
+        self._title_columns = 0
         self._phases_of: int | None = None
         self._phases_loading: int | None = None
 
@@ -86,14 +88,27 @@ class ChecklistScreen(ProjectScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._add_columns()
+        self.query_one("#tasks", DataTable).focus()
+
+    def _add_columns(self) -> None:
+        """The columns, the title taking the width the others leave (so it follows the terminal's size)."""
         table = self.query_one("#tasks", DataTable)
+        self._title_columns = self._title_width()
         table.add_column(_("col.id"), key="id", width=6)
-        table.add_column(_("col.title"), key="title", width=self._title_width())
+        table.add_column(_("col.title"), key="title", width=self._title_columns)
         table.add_column(_("col.owner"), key="owner", width=10)
         table.add_column(_("col.due"), key="due", width=12)
         table.add_column(_("col.status"), key="status", width=8)
         table.add_column(_("col.basis"), key="basis", width=16)
-        table.focus()
+
+    def on_resize(self) -> None:
+        if self._page is None or self._title_width() == self._title_columns:
+            return
+        self._focus_task = self.current_key()  # clearing the columns clears the rows and the cursor too
+        self.query_one("#tasks", DataTable).clear(columns=True)
+        self._add_columns()
+        self.show_tasks(self._page)
 
     def _title_width(self) -> int:
         return max(16, self.app.size.width - (6 + 10 + 12 + 8 + 16) - 2 * 6 - 4)
@@ -147,6 +162,7 @@ class ChecklistScreen(ProjectScreen):
         )
 
     def show_tasks(self, page: TaskPage) -> None:
+        self._page = page
         table = self.query_one("#tasks", DataTable)
         keep = self._focus_task or self.current_key()
         self._focus_task = None
