@@ -130,6 +130,12 @@ def _topological(by_key: dict[str, Activity], succs: dict[str, list[tuple[str, i
     return order
 
 
+def topological_order(activities: Iterable[Activity]) -> list[str]:
+    """Keys with every predecessor before its successors; raises CycleError naming a cycle."""
+    by_key = _index(activities)
+    return _topological(by_key, _successors(by_key))
+
+
 def analyse(activities: Iterable[Activity], today: date) -> dict[str, Timing]:
     """Earliest/latest dates, slack, critical path and at-risk flags, in topological order. O(V + E).
 

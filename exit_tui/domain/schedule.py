@@ -1,8 +1,14 @@
-"""Due dates as offsets from named project dates, and recurrences (python-dateutil)."""
+"""Due dates as offsets from named project dates or from another task, and recurrences (python-dateutil).
+
+Offsets in days, weeks and months use `relativedelta` (a month from 31 January is 28/29 February, as dateutil
+does). Working days (`wd`, 工作日) skip Saturdays and Sundays only: public holidays and the weekend days made
+into working days around them (调休) are not modelled, so check dates near a holiday by hand.
+"""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -24,9 +30,14 @@ ANCHOR_WORDS: dict[str, Anchor] = {
     "延续期满": Anchor.CONTINUATION_END,
     "延续期满日": Anchor.CONTINUATION_END,
 }
-UNIT_WORDS = {"d": "d", "天": "d", "日": "d", "w": "w", "周": "w", "m": "m", "月": "m", "个月": "m"}
-
-_OFFSET = re.compile(r"^\s*([a-z_\u4e00-\u9fff]+)\s*(?:([+-])\s*(\d+)\s*(个月|[a-z天日周月]))?\s*$")
+UNIT_WORDS = {
+    "d": "d", "天": "d", "日": "d", "w": "w", "周": "w", "m": "m", "月": "m", "个月": "m",
+    "wd": "wd", "bd": "wd", "工作日": "wd",
+}
+_UNIT = r"(个月|工作日|wd|bd|[a-z天日周月])"
+_OFFSET = re.compile(r"^\s*([a-z_\u4e00-\u9fff]+)\s*(?:([+-])\s*(\d+)\s*" + _UNIT + r")?\s*$")
+#: Another task as the anchor: its public id (T-0042), then an optional offset: `T-0042 +5d`.
+_TASK_OFFSET = re.compile(r"^\s*(t-\d{4,})\s*(?:([+-])\s*(\d+)\s*" + _UNIT + r")?\s*$")
 
 
 class OffsetParseError(ValueError):
@@ -35,31 +46,73 @@ class OffsetParseError(ValueError):
 
 @dataclass(frozen=True)
 class DueRule:
-    """`anchor` plus `amount` `unit`s, e.g. contract_end -90d. Unit: d (days), w (weeks), m (months)."""
+    """`anchor` plus `amount` `unit`s, e.g. `contract_end -90d` or `T-0042 +5wd`.
 
-    anchor: Anchor
+    The anchor is a project date (Anchor) or another task's public id (a finish-to-start link: the task is due
+    `amount` `unit`s after that task). Unit: d (days), w (weeks), m (months), wd (working days, Mon-Fri).
+    """
+
+    anchor: "Anchor | str"
     amount: int = 0
     unit: str = "d"
 
     def __str__(self) -> str:
         if not self.amount:
-            return self.anchor.value
-        return f"{self.anchor.value} {self.amount:+d}{self.unit}"
+            return self.anchor_code
+        return f"{self.anchor_code} {self.amount:+d}{self.unit}"
+
+    @property
+    def anchor_code(self) -> str:
+        """What is stored in the database: the anchor's code or the task's public id."""
+        return self.anchor.value if isinstance(self.anchor, Anchor) else self.anchor
+
+    @property
+    def task_ref(self) -> str | None:
+        """The public id of the task this rule hangs on, or None for a project-date rule."""
+        return None if isinstance(self.anchor, Anchor) else self.anchor
 
     @property
     def offset(self) -> str:
         """The offset part alone, e.g. `-90d` ("" when the rule is the anchor itself)."""
         return f"{self.amount:+d}{self.unit}" if self.amount else ""
 
-    def delta(self) -> relativedelta:
+    def shift(self, start: date) -> date:
+        """`start` moved by this rule's offset."""
+        if self.unit == "wd":
+            return add_working_days(start, self.amount)
         if self.unit == "m":
-            return relativedelta(months=self.amount)
+            return start + relativedelta(months=self.amount)
         if self.unit == "w":
-            return relativedelta(weeks=self.amount)
-        return relativedelta(days=self.amount)
+            return start + relativedelta(weeks=self.amount)
+        return start + relativedelta(days=self.amount)
 
-    def resolve(self, dates: "ProjectDates") -> date:
-        return dates[self.anchor] + self.delta()
+    def resolve(self, dates: "ProjectDates", tasks: Mapping[str, date] | None = None) -> date:
+        """The date this rule gives; a task anchor is looked up in `tasks` (public id -> due date)."""
+        if isinstance(self.anchor, Anchor):
+            return self.shift(dates[self.anchor])
+        if tasks is None or self.anchor not in tasks:
+            raise KeyError(self.anchor)
+        return self.shift(tasks[self.anchor])
+
+
+def add_working_days(start: date, count: int) -> date:
+    """`count` working days (Mon-Fri) after `start` (before it when negative); 0 gives `start` itself.
+
+    Counted with dateutil.rrule over weekdays. Public holidays are not modelled (see the module docstring).
+    """
+    if count == 0:
+        return start
+    from dateutil.rrule import DAILY, FR, MO, TH, TU, WE, rrule
+
+    weekdays = (MO, TU, WE, TH, FR)
+    if count > 0:
+        begin = datetime.combine(start + timedelta(days=1), datetime.min.time())
+        return list(rrule(DAILY, dtstart=begin, byweekday=weekdays, count=count))[-1].date()
+    # Backwards: every window of 7 days holds 5 working days, so 2 days per working day (+ a week) is enough.
+    span = timedelta(days=2 * -count + 7)
+    begin = datetime.combine(start - span, datetime.min.time())
+    end = datetime.combine(start - timedelta(days=1), datetime.min.time())
+    return list(rrule(DAILY, dtstart=begin, until=end, byweekday=weekdays))[count].date()
 
 
 @dataclass(frozen=True)
@@ -76,11 +129,16 @@ class ProjectDates:
 
 
 def parse_rule(text: str) -> DueRule:
-    """Parse `contract_end -90d`, `T+10d`, `合同到期 -3个月` into a DueRule."""
-    match = _OFFSET.match(normalize(text).lower())
-    if not match or match[1] not in ANCHOR_WORDS:
-        raise OffsetParseError(text)
-    anchor = ANCHOR_WORDS[match[1]]
+    """Parse `contract_end -90d`, `T+10d`, `合同到期 -3个月`, `T-0042 +5工作日` into a DueRule."""
+    cleaned = normalize(text).lower()
+    match = _TASK_OFFSET.match(cleaned)
+    if match:
+        anchor: Anchor | str = match[1].upper()
+    else:
+        match = _OFFSET.match(cleaned)
+        if not match or match[1] not in ANCHOR_WORDS:
+            raise OffsetParseError(text)
+        anchor = ANCHOR_WORDS[match[1]]
     if match[2] is None:
         return DueRule(anchor)
     if match[4] not in UNIT_WORDS:  # the pattern admits any letter; only d, w, m are units
@@ -96,24 +154,36 @@ def rule_from_parts(anchor: str | None, offset: str | None) -> DueRule | None:
     return parse_rule(f"{anchor}{offset or ''}")
 
 
-def parse_due(text: str, dates: ProjectDates) -> tuple[date, DueRule | None]:
-    """A due date typed by a person: a date (absolute) or an offset rule (which moves with its anchor)."""
+def parse_due(
+    text: str, dates: ProjectDates, tasks: Mapping[str, date] | None = None
+) -> tuple[date, DueRule | None]:
+    """A due date typed by a person: a date (absolute) or an offset rule (which moves with its anchor).
+
+    A rule on a task that `tasks` does not hold raises KeyError with the public id."""
     try:
         return parse_date(text), None
     except DateParseError:
         pass
     rule = parse_rule(text)
     try:
-        return rule.resolve(dates), rule
+        return rule.resolve(dates, tasks), rule
     except (OverflowError, ValueError):  # an offset that leaves the calendar (year 1..9999)
         raise OffsetParseError(text) from None
 
 
 def occurrences(rule: str, start: date, until: date, limit: int = 500) -> list[date]:
-    """Dates of a recurrence (an RRULE body such as `FREQ=WEEKLY`) from `start` up to `until`."""
+    """Dates of a recurrence (an RRULE body such as `FREQ=WEEKLY`) from `start` up to `until`.
+
+    A plain monthly rule starting on the 29th-31st falls on the last day of shorter months (RFC 5545 and
+    dateutil would skip those months): it becomes BYMONTHDAY=28..day;BYSETPOS=-1."""
     from dateutil.rrule import rrulestr  # recurrences are rare: kept off the start-up path
 
-    recurrence = rrulestr(rule, dtstart=datetime.combine(start, datetime.min.time()))
+    body = rule.strip().upper()
+    parts = dict(part.split("=", 1) for part in body.split(";") if "=" in part)
+    if parts.get("FREQ") == "MONTHLY" and start.day > 28 and not parts.keys() & {"BYMONTHDAY", "BYDAY", "BYSETPOS"}:
+        days = ",".join(str(day) for day in range(28, start.day + 1))
+        body = f"{body};BYMONTHDAY={days};BYSETPOS=-1"
+    recurrence = rrulestr(body, dtstart=datetime.combine(start, datetime.min.time()))
     found: list[date] = []
     for moment in recurrence:
         if moment.date() > until or len(found) >= limit:

@@ -226,3 +226,142 @@ class ImportReport:
     def rejected_rows(self) -> int:
         """Rows with at least one rejection (a row can be rejected for several cells)."""
         return len({(r.sheet, r.row) for r in self.rejected})
+
+
+# --- Timeline ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OccurrenceRead:
+    """One dated occurrence of a recurring task; `done_on` is set once it is marked done."""
+
+    day: date
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineRead:
+    """A statutory deadline of the project (derived from its dates and rule profile, never typed)."""
+
+    key: str
+    basis: str
+    """Legal basis code, e.g. 民法典947."""
+    rule: str
+    """How it is derived, e.g. `contract_end -90d`."""
+    day: date
+    title_zh: str
+    title_en: str
+    impossible: bool = False
+    """Already past on the decision date: the notice can no longer be given in time."""
+    missed_by: tuple[str, ...] = ()
+    """Public ids of the tasks serving it that are due (or were done) after it."""
+
+
+@dataclass(frozen=True)
+class TimelineTask:
+    public_id: str
+    phase_no: int
+    title_zh: str
+    title_en: str
+    owner: str
+    status: TaskStatus
+    start: date
+    due: date
+    """The bar runs from `start` to `due`, both inclusive (start == due for a one-day task or a milestone)."""
+    milestone: bool
+    """Duration 0: drawn as a diamond."""
+    done_on: date | None
+    rule: str | None
+    """e.g. `contract_end -90d` or `T-0042 +5d`; None when the date is absolute."""
+    predecessor: str | None
+    """The public id of the task the rule hangs on (a finish-to-start link)."""
+    legal_basis: str | None
+    recurrence: str | None
+    occurrences: tuple[OccurrenceRead, ...]
+    overdue: bool
+    at_risk: bool
+    """A predecessor is late (not done and overdue, or pushed past its plan)."""
+    critical: bool
+    """On the critical path (no slack)."""
+    slack_days: int
+    late_for: tuple[str, ...]
+    """Keys of statutory deadlines this task serves and misses."""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    project: ProjectRead
+    phases: list[PhaseRead]
+    tasks: list[TimelineTask]
+    """By phase, then start, due and id."""
+    deadlines: list[DeadlineRead]
+    """By date."""
+    today: date
+
+    @property
+    def first_day(self) -> date:
+        days = [self.project.dates.decision, self.today, *(t.start for t in self.tasks)]
+        return min(days)
+
+    @property
+    def last_day(self) -> date:
+        dates = self.project.dates
+        days = [dates.continuation_end, dates.handover, self.today, *(t.due for t in self.tasks)]
+        # A far-off deadline (the 3-year limitation) is listed, not allowed to stretch the chart.
+        days += [d.day for d in self.deadlines if d.day <= dates.continuation_end]
+        return max(days)
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """A change to replan: one project date (`anchor`) or one task's due (`task`, a public id) to `value`.
+
+    `value` is a date; for a task it may also be a rule such as `T-0042 +5d` or `handover -3d`."""
+
+    value: str
+    anchor: str | None = None
+    task: str | None = None
+
+
+@dataclass(frozen=True)
+class MoveRead:
+    public_id: str
+    title_zh: str
+    title_en: str
+    old: date
+    new: date
+
+
+@dataclass(frozen=True)
+class FlagRead:
+    """A task that misses (or no longer misses) a statutory deadline it serves."""
+
+    public_id: str
+    title_zh: str
+    title_en: str
+    deadline: DeadlineRead
+
+
+@dataclass(frozen=True)
+class ReplanPreview:
+    """What a PlanChange does, before (preview) or after (apply) it is written."""
+
+    change: PlanChange
+    moves: tuple[MoveRead, ...] = ()
+    flags_added: tuple[FlagRead, ...] = ()
+    flags_cleared: tuple[FlagRead, ...] = ()
+    warnings_added: tuple[DeadlineRead, ...] = ()
+    """Statutory deadlines that become impossible (already past on the decision date)."""
+    warnings_cleared: tuple[DeadlineRead, ...] = ()
+    kept_done: int = 0
+    """Done tasks that would follow the change by their rule but stay where they are."""
+
+    @property
+    def moves_others(self) -> bool:
+        """True when the change moves a task other than the one edited (the preview must be shown)."""
+        return any(m.public_id != self.change.task for m in self.moves)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.moves or self.flags_added or self.flags_cleared or self.warnings_added
+                    or self.warnings_cleared)

@@ -1,0 +1,143 @@
+"""Planning a project's tasks from their date rules: resolve, replan, statutory flags, dependency network.
+
+Pure functions over PlanTask values (no database). A task's rule hangs on a project date or on another task;
+done tasks never move, and a task anchored on a task that no longer exists keeps its date.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .network import Activity, Timing, analyse, topological_order
+from .schedule import DueRule, ProjectDates
+from .statutes import Deadline
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    """What planning needs to know of a task. `duration` is in days; 0 makes a milestone."""
+
+    key: str
+    due: date
+    rule: DueRule | None = None
+    done: bool = False
+    done_on: date | None = None
+    template_key: str | None = None
+    duration: int = 1
+
+    @property
+    def start(self) -> date:
+        return self.due - timedelta(days=max(self.duration - 1, 0))
+
+    @property
+    def predecessor(self) -> str | None:
+        return self.rule.task_ref if self.rule else None
+
+
+def _activities(tasks: Mapping[str, PlanTask]) -> list[Activity]:
+    """One activity per task; a rule on another task is a finish-to-start link whose lag keeps today's plan."""
+    found = []
+    for task in tasks.values():
+        links: tuple[tuple[str, int], ...] = ()
+        pred = tasks.get(task.predecessor) if task.predecessor else None
+        if pred is not None:
+            links = ((pred.key, (task.start - pred.due).days - 1),)
+        found.append(Activity(task.key, task.start, task.due, task.done, links))
+    return found
+
+
+def rule_order(tasks: Mapping[str, PlanTask]) -> list[str]:
+    """Keys with each task after the task its rule hangs on; raises CycleError naming a loop of rules."""
+    return topological_order(
+        Activity(t.key, t.due, t.due, predecessors=((t.predecessor, 0),) if t.predecessor in tasks else ())
+        for t in tasks.values()
+    )
+
+
+def plan_dates(tasks: Iterable[PlanTask], dates: ProjectDates) -> dict[str, date]:
+    """Each task's due date as its rule gives it with `dates`. Done tasks, tasks without a rule and tasks whose
+    anchor task is gone keep their date. Raises CycleError when rules loop."""
+    by_key = {t.key: t for t in tasks}
+    planned: dict[str, date] = {}
+    for key in rule_order(by_key):
+        task = by_key[key]
+        if task.done or task.rule is None or (task.predecessor and task.predecessor not in by_key):
+            planned[key] = task.due
+        else:
+            planned[key] = task.rule.resolve(dates, planned)
+    return planned
+
+
+def late_for(task: PlanTask, deadlines: Iterable[Deadline]) -> tuple[str, ...]:
+    """Keys of the statutory deadlines this task serves and misses: due (or, once done, done) after them."""
+    if task.template_key is None:
+        return ()
+    day = task.done_on if task.done and task.done_on else task.due
+    return tuple(d.key for d in deadlines if task.template_key in d.serves and day > d.day)
+
+
+def impossible(deadlines: Iterable[Deadline], dates: ProjectDates) -> tuple[str, ...]:
+    """Deadlines that had already passed on the decision date: the notice can no longer be given in time."""
+    return tuple(d.key for d in deadlines if d.day < dates.decision)
+
+
+def analyse_plan(tasks: Iterable[PlanTask], today: date) -> dict[str, Timing]:
+    """Critical path, slack and at-risk flags of the dependency network the task rules make."""
+    return analyse(_activities({t.key: t for t in tasks}), today)
+
+
+@dataclass(frozen=True)
+class Move:
+    key: str
+    old: date
+    new: date
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """What a change does before it is applied: tasks that move and statutory flags that appear or clear.
+
+    Flags are (task key, deadline key); project warnings are deadline keys already past on the decision date.
+    """
+
+    moves: tuple[Move, ...] = ()
+    flags_added: tuple[tuple[str, str], ...] = ()
+    flags_cleared: tuple[tuple[str, str], ...] = ()
+    warnings_added: tuple[str, ...] = ()
+    warnings_cleared: tuple[str, ...] = ()
+    unchanged_done: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not (self.moves or self.flags_added or self.flags_cleared or self.warnings_added
+                    or self.warnings_cleared)
+
+
+def _flags(tasks: Iterable[PlanTask], deadlines: list[Deadline]) -> set[tuple[str, str]]:
+    return {(t.key, key) for t in tasks for key in late_for(t, deadlines)}
+
+
+def diff_plan(
+    before: list[PlanTask],
+    after: list[PlanTask],
+    deadlines_before: list[Deadline],
+    deadlines_after: list[Deadline],
+    dates_before: ProjectDates,
+    dates_after: ProjectDates,
+) -> PlanDiff:
+    """Compare two plans of the same tasks (`after` already replanned with plan_dates)."""
+    old = {t.key: t for t in before}
+    moves = tuple(
+        Move(t.key, old[t.key].due, t.due) for t in after if t.key in old and old[t.key].due != t.due
+    )
+    flags_before, flags_after = _flags(before, deadlines_before), _flags(after, deadlines_after)
+    warn_before = set(impossible(deadlines_before, dates_before))
+    warn_after = set(impossible(deadlines_after, dates_after))
+    return PlanDiff(
+        moves=tuple(sorted(moves, key=lambda m: (m.new, m.key))),
+        flags_added=tuple(sorted(flags_after - flags_before)),
+        flags_cleared=tuple(sorted(flags_before - flags_after)),
+        warnings_added=tuple(sorted(warn_after - warn_before)),
+        warnings_cleared=tuple(sorted(warn_before - warn_after)),
+        unchanged_done=tuple(sorted(t.key for t in after if t.done and t.rule is not None)),
+    )
