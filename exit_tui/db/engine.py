@@ -17,9 +17,16 @@ from . import models
 from .quickread import database_url
 
 #: The schema version this code writes. Bump it and add a step to MIGRATIONS when tables change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v1_to_v2(connection: Connection) -> None:
+    """Version 2 (timeline): task durations. The occurrence_done table is new and made by create_all."""
+    connection.exec_driver_sql("ALTER TABLE task ADD COLUMN duration_days INTEGER NOT NULL DEFAULT 1")
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (runs with foreign keys off).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 
 class SchemaError(ExitTuiError):

@@ -62,11 +62,24 @@ class Task(SQLModel, table=True):
     due_offset: str | None = None
     recurrence: str | None = None
     recurrence_until: str | None = None
+    duration_days: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    """Days the bar spans, ending on the due date; 0 is a milestone."""
     status: str = "todo"
     legal_basis: str | None = None
     note: str = ""
     done_on: date | None = None
     created_at: datetime
+
+
+class OccurrenceDone(SQLModel, table=True):
+    """An occurrence of a recurring task marked done (occurrences themselves are derived from the rule)."""
+
+    __tablename__ = "occurrence_done"
+    __table_args__ = (UniqueConstraint("task_id", "occurs_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(sa_column=Column(Integer, ForeignKey("task.id", ondelete="CASCADE"), nullable=False))
+    occurs_on: date
+    done_on: date
 
 
 class IdCounter(SQLModel, table=True):

@@ -55,5 +55,7 @@ def create_demo(session: Session, today: date) -> ProjectRead:
             status = TaskStatus.DOING
         else:
             continue
-        checklist.set_status(session, project.id, task.public_id, status, today)
+        # Done on the day it was due (the demo's history), in progress from today.
+        when = task.due_date if status is TaskStatus.DONE else today
+        checklist.set_status(session, project.id, task.public_id, status, when)
     return project

@@ -3,6 +3,7 @@
 Pure: no database, so the UI can call these on its own thread for live validation.
 """
 
+from collections.abc import Mapping
 from datetime import date
 
 from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, parse_due
@@ -28,14 +29,18 @@ def clean_basis(basis: str | None) -> str | None:
     return basis or None
 
 
-def parse_due_text(text: str, dates: ProjectDates) -> tuple[date, DueRule | None]:
+def parse_due_text(
+    text: str, dates: ProjectDates, tasks: Mapping[str, date] | None = None
+) -> tuple[date, DueRule | None]:
+    """A typed due date; an offset from a task needs `tasks` (public id -> due date) to hold that task."""
     if not text.strip():
         raise UserError("error.date_required", field="due")
     try:
-        return parse_due(text, dates)
+        return parse_due(text, dates, tasks)
     except OffsetParseError:
         raise UserError("error.bad_due", field="due", value=text) from None
-
+    except KeyError as missing:
+        raise UserError("error.unknown_task_ref", field="due", value=missing.args[0]) from None
 
 
 def resolve_due(dates: ProjectDates, text: str) -> tuple[date, DueRule | None]:

@@ -1,0 +1,328 @@
+"""The timeline of a project: planned dates, dependencies, statutory deadlines, recurrences, replanning.
+
+Replanning always runs in two steps: `preview_replan` says what a change would do (tasks that move, statutory
+flags that appear or clear) and writes nothing; `apply_replan` does the same computation and writes it in the
+caller's transaction, each changed field with an audit entry. Done tasks never move.
+"""
+
+from dataclasses import replace
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from ..db.models import OccurrenceDone, Project, Task
+from ..domain.dates import DateParseError, parse_date
+from ..domain.enums import Anchor, ExitType, TaskStatus
+from ..domain.network import CycleError
+from ..domain.plan import PlanTask, analyse_plan, diff_plan, impossible, late_for, plan_dates, rule_order
+from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, occurrences, parse_rule, rule_from_parts
+from ..domain.statutes import Deadline, deadlines_for
+from . import audit
+from .errors import NotFound, UserError
+from .inputs import parse_due_text
+from .projects import DATE_FIELDS, _as_date, _dates, _read, _row, list_phases, validate_dates
+from .readmodels import (
+    DeadlineRead,
+    FlagRead,
+    MoveRead,
+    OccurrenceRead,
+    PlanChange,
+    ReplanPreview,
+    Timeline,
+    TimelineTask,
+)
+
+#: At most this many occurrences of one recurring task are listed (a daily rule over years stays bounded).
+MAX_OCCURRENCES = 400
+
+
+def _plan_task(task: Task) -> PlanTask:
+    return PlanTask(
+        key=task.public_id,
+        due=task.due_date,
+        rule=rule_from_parts(task.due_anchor, task.due_offset),
+        done=task.status == TaskStatus.DONE,
+        done_on=task.done_on,
+        template_key=task.template_key,
+        duration=task.duration_days,
+    )
+
+
+def _tasks(session: Session, project_id: int) -> list[Task]:
+    return list(
+        session.exec(
+            select(Task)
+            .where(Task.project_id == project_id)
+            .order_by(col(Task.phase_no), col(Task.due_date), col(Task.public_id))
+        )
+    )
+
+
+def _until(task: Task, dates: ProjectDates) -> date:
+    """The last day a recurring task repeats on: its `until` (a rule such as `handover`, or a date)."""
+    text = task.recurrence_until or ""
+    try:
+        return parse_date(text)
+    except DateParseError:
+        pass
+    try:
+        return parse_rule(text).resolve(dates)
+    except (OffsetParseError, KeyError):
+        return dates.handover
+
+
+def task_occurrences(task: Task, dates: ProjectDates, done: dict[date, date]) -> tuple[OccurrenceRead, ...]:
+    """The dated occurrences of a recurring task (empty for a one-off task) with their done marks."""
+    if not task.recurrence:
+        return ()
+    try:
+        days = occurrences(task.recurrence, task.due_date, _until(task, dates), MAX_OCCURRENCES)
+    except ValueError:  # a rule dateutil no longer accepts: show the task as a one-off
+        return ()
+    return tuple(OccurrenceRead(day, done.get(day)) for day in days)
+
+
+def _deadline_read(deadline: Deadline, dates: ProjectDates, missed_by: tuple[str, ...] = ()) -> DeadlineRead:
+    return DeadlineRead(
+        key=deadline.key,
+        basis=deadline.basis,
+        rule=str(deadline.rule),
+        day=deadline.day,
+        title_zh=deadline.zh,
+        title_en=deadline.en,
+        impossible=deadline.day < dates.decision,
+        missed_by=missed_by,
+    )
+
+
+def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
+    """Everything the Gantt, the Timeline sheet and the calendar show, computed in one read."""
+    project = _row(session, project_id)
+    dates = _dates(project)
+    rows = _tasks(session, project_id)
+    done_marks: dict[int, dict[date, date]] = {}
+    marks = session.exec(
+        select(OccurrenceDone.task_id, OccurrenceDone.occurs_on, OccurrenceDone.done_on)
+        .join(Task, col(Task.id) == OccurrenceDone.task_id)
+        .where(Task.project_id == project_id)
+    )
+    for task_id, occurs_on, done_on in marks:
+        done_marks.setdefault(task_id, {})[occurs_on] = done_on
+
+    plan = [_plan_task(task) for task in rows]
+    try:
+        timings = analyse_plan(plan, today)
+    except CycleError:  # cannot be written through the services; an edited database still shows its tasks
+        timings = {}
+    deadlines = deadlines_for(project.rule_profile, project.exit_type, dates)
+    missed: dict[str, list[str]] = {}
+    tasks = []
+    for task, planned in zip(rows, plan, strict=True):
+        status = TaskStatus(task.status)
+        series = task_occurrences(task, dates, done_marks.get(task.id, {}))
+        late = late_for(planned, deadlines)
+        for key in late:
+            missed.setdefault(key, []).append(task.public_id)
+        timing = timings.get(task.public_id)
+        open_task = status is not TaskStatus.DONE
+        if series:
+            start, due = series[0].day, series[-1].day
+            overdue = open_task and any(o.done_on is None and o.day < today for o in series)
+        else:
+            start, due = planned.start, task.due_date
+            overdue = open_task and task.due_date < today
+        tasks.append(
+            TimelineTask(
+                public_id=task.public_id,
+                phase_no=task.phase_no,
+                title_zh=task.title_zh,
+                title_en=task.title_en,
+                owner=task.owner,
+                status=status,
+                start=start,
+                due=due,
+                milestone=task.duration_days == 0 and not series,
+                done_on=task.done_on,
+                rule=str(planned.rule) if planned.rule else None,
+                predecessor=planned.predecessor,
+                legal_basis=task.legal_basis,
+                recurrence=task.recurrence,
+                occurrences=series,
+                overdue=overdue,
+                at_risk=bool(timing and timing.at_risk),
+                critical=bool(timing and timing.critical),
+                slack_days=timing.slack_days if timing else 0,
+                late_for=late,
+            )
+        )
+    tasks.sort(key=lambda t: (t.phase_no, t.start, t.due, t.public_id))
+    return Timeline(
+        project=_read(project),
+        phases=list_phases(session, project_id),
+        tasks=tasks,
+        deadlines=[_deadline_read(d, dates, tuple(missed.get(d.key, ()))) for d in deadlines],
+        today=today,
+    )
+
+
+# --- replanning -------------------------------------------------------------------------------------------------
+
+
+def _changed_dates(project: Project, change: PlanChange) -> ProjectDates:
+    anchor = Anchor(change.anchor)
+    new_date = _as_date(change.value, anchor.value)
+    if new_date is None:
+        raise UserError("error.date_required", field=anchor.value)
+    dates = replace(_dates(project), **{anchor.value: new_date})
+    validate_dates(ExitType(project.exit_type), dates)
+    return dates
+
+
+def _changed_task(plan: list[PlanTask], change: PlanChange, dates: ProjectDates) -> tuple[list[PlanTask], DueRule | None]:
+    """The plan with one task's due (a date or a rule) changed; rejects unknown ids and loops of rules."""
+    by_key = {t.key: t for t in plan}
+    key = (change.task or "").strip().upper()
+    if key not in by_key:
+        raise NotFound("error.task_not_found", value=change.task)
+    due, rule = parse_due_text(change.value, dates, {k: t.due for k, t in by_key.items()})
+    changed = {**by_key, key: replace(by_key[key], due=due, rule=rule)}
+    try:
+        rule_order(changed)
+    except CycleError as exc:
+        raise UserError("error.dependency_cycle", field="due", cycle=" -> ".join(exc.cycle)) from None
+    return list(changed.values()), rule
+
+
+def _flag_reads(pairs, titles: dict[str, Task], deadlines: list[Deadline], dates: ProjectDates) -> tuple:
+    by_key = {d.key: d for d in deadlines}
+    return tuple(
+        FlagRead(key, titles[key].title_zh, titles[key].title_en, _deadline_read(by_key[deadline], dates))
+        for key, deadline in pairs
+    )
+
+
+def _replan(session: Session, project_id: int, change: PlanChange, *, write: bool) -> ReplanPreview:
+    if (change.anchor is None) == (change.task is None):
+        raise ValueError("PlanChange needs exactly one of anchor or task")
+    project = _row(session, project_id)
+    rows = {task.public_id: task for task in _tasks(session, project_id)}
+    before = [_plan_task(task) for task in rows.values()]
+    dates_before = _dates(project)
+    if change.anchor is not None:
+        dates_after, edited, new_rule = _changed_dates(project, change), before, None
+    else:
+        dates_after = dates_before
+        edited, new_rule = _changed_task(before, change, dates_before)
+    planned = plan_dates(edited, dates_after)
+    after = [replace(t, due=planned[t.key]) for t in edited]
+    exit_type = ExitType(project.exit_type)
+    deadlines_before = deadlines_for(project.rule_profile, exit_type, dates_before)
+    deadlines_after = deadlines_for(project.rule_profile, exit_type, dates_after)
+    diff = diff_plan(before, after, deadlines_before, deadlines_after, dates_before, dates_after)
+    kept = sum(
+        1 for t in after
+        if t.done and t.rule is not None and (t.predecessor is None or t.predecessor in planned)
+        and t.rule.resolve(dates_after, planned) != t.due
+    )
+    preview = ReplanPreview(
+        change=change,
+        moves=tuple(
+            MoveRead(m.key, rows[m.key].title_zh, rows[m.key].title_en, m.old, m.new) for m in diff.moves
+        ),
+        flags_added=_flag_reads(diff.flags_added, rows, deadlines_after, dates_after),
+        flags_cleared=_flag_reads(diff.flags_cleared, rows, deadlines_before, dates_before),
+        warnings_added=tuple(
+            _deadline_read(d, dates_after) for d in deadlines_after if d.key in diff.warnings_added
+        ),
+        warnings_cleared=tuple(
+            _deadline_read(d, dates_before) for d in deadlines_before if d.key in diff.warnings_cleared
+        ),
+        kept_done=kept,
+    )
+    if write:
+        _write(session, project, rows, change, dates_before, dates_after, new_rule, diff.moves)
+    return preview
+
+
+def _write(session, project, rows, change, dates_before, dates_after, new_rule, moves) -> None:
+    if change.anchor is not None:
+        field = DATE_FIELDS[Anchor(change.anchor)]
+        old = getattr(project, field)
+        new = getattr(dates_after, Anchor(change.anchor).value)
+        if old != new:
+            audit.record(session, project.id, "update", "project", project.public_id, field, old, new)
+            setattr(project, field, new)
+            session.add(project)
+    else:
+        task = rows[change.task.strip().upper()]
+        anchor = new_rule.anchor_code if new_rule else None
+        offset = new_rule.offset if new_rule else None
+        for name, value in (("due_anchor", anchor), ("due_offset", offset)):
+            if getattr(task, name) != value:
+                audit.record(session, project.id, "update", "task", task.public_id, name, getattr(task, name), value)
+                setattr(task, name, value)
+                session.add(task)
+    for move in moves:
+        task = rows[move.key]
+        audit.record(session, project.id, "update", "task", task.public_id, "due_date", move.old, move.new)
+        task.due_date = move.new
+        session.add(task)
+    session.flush()
+
+
+def preview_replan(session: Session, project_id: int, change: PlanChange) -> ReplanPreview:
+    """What `change` would do: tasks that move (from, to), statutory flags that appear or clear. Writes nothing."""
+    return _replan(session, project_id, change, write=False)
+
+
+def apply_replan(session: Session, project_id: int, change: PlanChange) -> ReplanPreview:
+    """Apply `change` and every move it causes, audited, in the caller's transaction; returns what it did."""
+    return _replan(session, project_id, change, write=True)
+
+
+# --- occurrences of recurring tasks -----------------------------------------------------------------------------
+
+
+def _task_row(session: Session, project_id: int, public_id: str) -> Task:
+    task = session.exec(select(Task).where(Task.project_id == project_id, Task.public_id == public_id)).first()
+    if task is None:
+        raise NotFound("error.task_not_found", value=public_id)
+    return task
+
+
+def list_occurrences(session: Session, project_id: int, public_id: str) -> tuple[OccurrenceRead, ...]:
+    task = _task_row(session, project_id, public_id)
+    marks = session.exec(
+        select(OccurrenceDone.occurs_on, OccurrenceDone.done_on).where(OccurrenceDone.task_id == task.id)
+    )
+    return task_occurrences(task, _dates(_row(session, project_id)), dict(marks.all()))
+
+
+def set_occurrence_done(
+    session: Session, project_id: int, public_id: str, day: date, done: bool, today: date
+) -> tuple[OccurrenceRead, ...]:
+    """Mark one occurrence of a recurring task done (on `today`) or open again; audited. Returns them all."""
+    task = _task_row(session, project_id, public_id)
+    if day not in {o.day for o in list_occurrences(session, project_id, public_id)}:
+        raise UserError("error.no_such_occurrence", value=day.isoformat(), task=public_id)
+    mark = session.exec(
+        select(OccurrenceDone).where(OccurrenceDone.task_id == task.id, OccurrenceDone.occurs_on == day)
+    ).first()
+    field = f"occurrence {day.isoformat()}"
+    if done and mark is None:
+        session.add(OccurrenceDone(task_id=task.id, occurs_on=day, done_on=today))
+        audit.record(session, project_id, "update", "task", public_id, field, None, today)
+    elif not done and mark is not None:
+        audit.record(session, project_id, "update", "task", public_id, field, mark.done_on, None)
+        session.delete(mark)
+    session.flush()
+    return list_occurrences(session, project_id, public_id)
+
+
+def project_warnings(session: Session, project_id: int) -> tuple[DeadlineRead, ...]:
+    """Statutory deadlines already past on the decision date (for the dashboard and the project form)."""
+    project = _row(session, project_id)
+    dates = _dates(project)
+    deadlines = deadlines_for(project.rule_profile, project.exit_type, dates)
+    late = set(impossible(deadlines, dates))
+    return tuple(_deadline_read(d, dates) for d in deadlines if d.key in late)
