@@ -66,11 +66,15 @@ def test_create_project_makes_twenty_phases_and_every_template_task(backend, pro
     ids = sorted(t.public_id for t in tasks)
     assert ids == [f"T-{n:04d}" for n in range(1, len(template.tasks) + 1)]
     by_title = {t.title_zh: t for t in tasks}
+    keyed = {item.key: item for item in template.tasks}
     for item in template.tasks:
         task = by_title[item.zh]
         assert (task.phase_no, task.title_en, task.owner, task.legal_basis) == (item.phase_no, item.en, item.owner, item.basis)
-        assert task.due_date == item.due.resolve(SAMPLE_DATES)
-        assert task.due_rule == str(item.due)
+        assert task.due_date == template.due_dates(SAMPLE_DATES)[item.key]
+        if item.after:  # counted from another template task: the rule names that task's public id
+            assert task.due_rule == str(item.due).replace(item.after, by_title[keyed[item.after].zh].public_id)
+        else:
+            assert task.due_rule == str(item.due)
         assert task.recurrence == item.rrule
         assert task.status is TaskStatus.TODO and task.done_on is None
     entries = _audit(backend, project.id)
@@ -557,7 +561,7 @@ def test_demo_project(backend, demo):
     assert statuses.count(TaskStatus.DONE) > 10
     assert statuses.count(TaskStatus.DOING) > 0
     assert sum(t.overdue for t in tasks) > 0
-    assert all(t.done_on == TODAY for t in tasks if t.status is TaskStatus.DONE)
+    assert all(t.done_on == t.due_date for t in tasks if t.status is TaskStatus.DONE)  # done on the day
     assert len(tasks) == len(load_template(ExitType.CONTRACT_EXPIRY).tasks) + len(cfg["extra_task"])
     bracketed = _query(backend, demo.id, text="[B区]").rows
     assert len(bracketed) == 1

@@ -72,15 +72,49 @@ def test_every_due_and_until_parses_and_resolves_within_the_project(code):
     loaded = {task.key: task for task in load_template(code).tasks}
     assert len(raw_tasks) == len(loaded)
     latest = SAMPLE_DATES.continuation_end + relativedelta(months=6)
+    due_dates = load_template(code).due_dates(SAMPLE_DATES)
     for raw in raw_tasks:
         task = loaded[raw["key"]]
-        assert parse_rule(raw["due"]) == task.due
-        due = task.due.resolve(SAMPLE_DATES)
+        if task.after is None:
+            assert parse_rule(raw["due"]) == task.due
+        else:  # counted from another task of the template
+            assert raw["due"].startswith(task.after) and task.after in loaded
+        due = due_dates[task.key]
         assert isinstance(due, date)
         assert SAMPLE_DATES.decision <= due <= latest, (raw["key"], due)
         if "until" in raw:
             assert parse_rule(raw["until"]) == task.until
             assert isinstance(task.until.resolve(SAMPLE_DATES), date)
+
+
+@pytest.mark.parametrize("code", ALL_TYPES)
+def test_links_between_tasks_keep_the_order_of_the_work(code):
+    template = load_template(code)
+    due = template.due_dates(SAMPLE_DATES)
+    linked = [task for task in template.tasks if task.after]
+    assert len(linked) >= 5
+    for task in linked:
+        assert due[task.key] > due[task.after], task.key
+
+
+def test_links_to_unknown_tasks_and_loops_are_refused(tmp_path, monkeypatch):
+    import exit_tui.domain.templates as templates
+
+    source = (templates.data_dir() / "templates" / "contract-expiry.toml").read_text(encoding="utf-8")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    for name in ("roles.toml", "legal_basis.toml"):
+        (tmp_path / name).write_text((templates.data_dir() / name).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(templates, "data_dir", lambda: tmp_path)
+    for broken, message in (
+        (source.replace('due = "punch-list +7d"', 'due = "no-such-task +7d"'), "unknown task 'no-such-task'"),
+        (source.replace('due = "equipment-test +25d"', 'due = "joint-acceptance -7d"'), "in a loop"),
+    ):
+        (folder / "contract-expiry.toml").write_text(broken, encoding="utf-8")
+        templates.load_template.cache_clear()
+        with pytest.raises(TemplateError, match=message):
+            load_template("contract-expiry")
+    templates.load_template.cache_clear()
 
 
 @pytest.mark.parametrize("code", ALL_TYPES)

@@ -2,14 +2,17 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 from ..errors import ExitTuiError
 from .enums import PHASE_COUNT, ExitType
-from .schedule import DueRule, OffsetParseError, parse_rule, validate_rrule
+from .schedule import DueRule, OffsetParseError, ProjectDates, parse_rule, validate_rrule
 
 _KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: A due date counted from another task of the template: `punch-list +7d` (the task's key, then an offset).
+_AFTER = re.compile(r"^\s*([a-z0-9]+(?:-[a-z0-9]+)*)\s*([+-]\s*\d+\s*(?:wd|d|w|m))?\s*$")
 
 
 class TemplateError(ExitTuiError, ValueError):
@@ -47,9 +50,15 @@ class TemplateTask:
     en: str
     owner: str
     due: DueRule
+    """A project-date rule, or (when `after` is set) a rule whose anchor is that template key."""
     basis: str | None = None
     rrule: str | None = None
     until: DueRule | None = None
+
+    @property
+    def after(self) -> str | None:
+        """The key of the template task this one is counted from (finish-to-start), if any."""
+        return self.due.task_ref
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,12 @@ class Template:
     @property
     def tasks(self) -> list[TemplateTask]:
         return [task for phase in self.phases for task in phase.tasks]
+
+    def due_dates(self, dates: "ProjectDates") -> dict[str, date]:
+        """Each task's due date (by key) for a project with these dates, following the links between tasks."""
+        from .plan import PlanTask, plan_dates
+
+        return plan_dates((PlanTask(t.key, dates.decision, t.due) for t in self.tasks), dates)
 
 
 def _read(path: Path) -> dict:
@@ -109,7 +124,7 @@ def _task(path: Path, phase_no: int, raw: dict) -> TemplateTask:
     if basis is not None and basis not in legal_bases():
         raise TemplateError(f"{where}: unknown legal basis {basis!r}")
     try:
-        due = parse_rule(raw["due"])
+        due = _template_due(raw["due"])
         until = parse_rule(raw["until"]) if "until" in raw else None
     except (KeyError, OffsetParseError) as exc:
         raise TemplateError(f"{where}: due/until must look like 'contract_end -90d' ({exc})") from exc
@@ -122,6 +137,34 @@ def _task(path: Path, phase_no: int, raw: dict) -> TemplateTask:
         except ValueError as exc:
             raise TemplateError(f"{where}: bad rrule {rule!r}: {exc}") from exc
     return TemplateTask(key, phase_no, zh, en, owner, due, basis, rule, until)
+
+
+def _template_due(text: str) -> DueRule:
+    """`contract_end -90d`, or `punch-list +7d`: counted from another task of the same template."""
+    try:
+        return parse_rule(text)
+    except OffsetParseError:
+        match = _AFTER.match(text)
+        if not match:
+            raise
+        offset = parse_rule(f"decision{match[2] or ''}")  # reuse the offset grammar
+        return DueRule(match[1], offset.amount, offset.unit)
+
+
+def _check_links(path: Path, tasks: list[TemplateTask]) -> None:
+    from .network import Activity, CycleError, topological_order  # only when templates load
+
+    keys = {task.key for task in tasks}
+    for task in tasks:
+        if task.after is not None and task.after not in keys:
+            raise TemplateError(f"{path.name}: task {task.key!r} is counted from unknown task {task.after!r}")
+    day = date(2000, 1, 1)
+    try:
+        topological_order(
+            Activity(t.key, day, day, predecessors=((t.after, 0),) if t.after else ()) for t in tasks
+        )
+    except CycleError as exc:
+        raise TemplateError(f"{path.name}: tasks counted from each other in a loop: {exc.cycle}") from exc
 
 
 @cache
@@ -144,6 +187,7 @@ def load_template(code: ExitType | str) -> Template:
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
         raise TemplateError(f"{path.name}: duplicate task keys {duplicates}")
+    _check_links(path, [task for phase in phases for task in phase.tasks])
     missing = [name for name in ("name_zh", "name_en") if name not in raw]
     if missing:
         raise TemplateError(f"{path.name}: missing {', '.join(missing)}")

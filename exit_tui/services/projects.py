@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from ..db.models import Phase, Project, Task
 from ..domain.dates import DateParseError, parse_date
 from ..domain.enums import Anchor, ExitType, TaskStatus
-from ..domain.schedule import ProjectDates, rule_from_parts
+from ..domain.schedule import DueRule, ProjectDates, rule_from_parts
 from ..domain.templates import load_template
 from . import audit
 from .errors import NotFound, UserError
@@ -131,22 +131,28 @@ def create_project(
 
     template = load_template(exit_type)
     now = datetime.now(UTC)
-    ids = iter(next_public_ids(session, project.id, "T", len(template.tasks)))
+    ids = dict(zip((t.key for t in template.tasks), next_public_ids(session, project.id, "T", len(template.tasks)),
+                   strict=True))
+    rules = {  # a rule counted from another template task hangs on that task's public id
+        t.key: DueRule(ids[t.after], t.due.amount, t.due.unit) if t.after else t.due for t in template.tasks
+    }
+    due = template.due_dates(dates)
     for phase in template.phases:
         session.add(Phase(project_id=project.id, no=phase.no, name_zh=phase.zh, name_en=phase.en))
         for item in phase.tasks:
+            rule = rules[item.key]
             session.add(
                 Task(
                     project_id=project.id,
-                    public_id=next(ids),
+                    public_id=ids[item.key],
                     phase_no=phase.no,
                     template_key=item.key,
                     title_zh=item.zh,
                     title_en=item.en,
                     owner=item.owner,
-                    due_date=item.due.resolve(dates),
-                    due_anchor=item.due.anchor.value,
-                    due_offset=item.due.offset,
+                    due_date=due[item.key],
+                    due_anchor=rule.anchor_code,
+                    due_offset=rule.offset,
                     recurrence=item.rrule,
                     recurrence_until=str(item.until) if item.until else None,
                     legal_basis=item.basis,
