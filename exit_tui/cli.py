@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help=_("cli.cmd_export"))
     export.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
     export.add_argument("file", metavar="FILE.xlsx")
+    calendar = commands.add_parser("calendar", help=_("calendar.cli_cmd"))
+    calendar.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
+    calendar.add_argument("file", metavar="FILE.ics", help=_("calendar.cli_file"))
     imports = commands.add_parser("import", help=_("cli.cmd_import"))
     imports.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
     imports.add_argument("file", metavar="FILE")
@@ -165,6 +168,8 @@ def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
             return _export(backend, args)
         if args.command == "import":
             return _import(backend, args)
+        if args.command == "calendar":
+            return _calendar(backend, args)
         return _backup(backend)
     finally:
         backend.close()
@@ -179,6 +184,16 @@ def _export(backend, args: argparse.Namespace) -> int:
     for title, rows in result.sheets:
         print(f"{title}\t{rows}")
     print(result.path)
+    return 0
+
+
+def _calendar(backend, args: argparse.Namespace) -> int:
+    from .io.calendar import export_calendar
+    from .services import projects
+
+    project = backend.call(projects.find_project, args.project)
+    result = backend.call(export_calendar, project.id, Path(args.file), today=date.today())
+    print(_("calendar.cli_done", count=result.events, path=result.path))
     return 0
 
 

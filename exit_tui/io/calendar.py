@@ -1,0 +1,203 @@
+"""A project's open tasks and statutory deadlines as an iCalendar file (.ics) for a phone or desktop calendar.
+
+Read through services.timeline.load_timeline, rendered and written by io/ics.py (RFC 5545: CRLF, lines folded
+at 75 octets, escaped text, all-day events, atomic write).
+
+What goes in (texts in the current language):
+- every open task (not done) as an all-day event on its due day, "due" in the summary; its start (when the bar
+  spans several days), owner, rule, legal basis and the project are in the description. Reminder: one day before.
+  UID `P-0001-T-0042@exit-tui`.
+- a recurring task as one event per occurrence not yet done (past ones included, like an overdue task), instead
+  of the single due-day event. UID per task and occurrence date: `P-0001-T-0042-20261205@exit-tui`.
+- every statutory deadline of the project, with its legal basis code in the summary. Reminder: seven days
+  before (DEADLINE_ALARM_DAYS), so that there is still time to act. UID on its key: `P-0001-DL-notice-947@exit-tui`.
+
+The UIDs never change between exports, so importing a newer file into the same calendar updates the events
+(moved dates, new titles) instead of duplicating them.
+
+Known limitation: done tasks and done occurrences are left out of the file. A calendar that imported an earlier
+file keeps their events until they are deleted there by hand; a file import cannot remove events (that would
+take STATUS:CANCELLED events, or a subscribed calendar, which io/ics.py does not write).
+
+A FILE without the `.ics` extension gets it added (`日历` becomes `日历.ics`, `plan.2026` becomes `plan.2026.ics`).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlmodel import Session
+
+from ..domain.enums import Anchor, TaskStatus
+from ..i18n import _, pick
+from ..i18n.labels import basis_text, role_label, rule_label
+from ..services.errors import UserError
+from ..services.readmodels import DeadlineRead, ProjectRead, Timeline, TimelineTask
+from ..services.timeline import load_timeline
+from .atomic import TargetInUse
+from .ics import CalendarEvent, calendar_text, stable_uid, write_calendar
+
+SUFFIX = ".ics"
+TASK_ALARM_DAYS = 1
+"""Open tasks and occurrences: a reminder the day before."""
+DEADLINE_ALARM_DAYS = 7
+"""Statutory deadlines: a reminder a week before (a notice still has to be written and served)."""
+
+
+@dataclass(frozen=True)
+class CalendarResult:
+    path: Path
+    """The file written (with `.ics` added when it was missing)."""
+    events: int
+    """How many events it holds."""
+
+
+class CalendarError(UserError):
+    """The calendar file cannot be written (one translated line)."""
+
+
+def calendar_events(timeline: Timeline) -> list[CalendarEvent]:
+    """The events of the file: open tasks (recurring ones per open occurrence), then statutory deadlines."""
+    project = timeline.project
+    events: list[CalendarEvent] = []
+    for task in timeline.tasks:
+        if task.status is TaskStatus.DONE or task.done_on is not None:
+            continue
+        if task.recurrence and task.occurrences:
+            events += [_occurrence_event(project, task, occurrence.day)
+                       for occurrence in task.occurrences if occurrence.done_on is None]
+        else:
+            events.append(_task_event(project, task))
+    events += [_deadline_event(project, deadline) for deadline in timeline.deadlines]
+    return events
+
+
+def calendar_name(project: ProjectRead) -> str:
+    return _("calendar.name", name=project.name, project=project.public_id)
+
+
+def export_calendar(
+    session: Session,
+    project_id: int,
+    path: Path,
+    *,
+    today: date,
+    stamp: datetime | None = None,
+) -> CalendarResult:
+    """Write the project's calendar to `path` (`.ics` added if missing); raises CalendarError when it cannot."""
+    timeline = load_timeline(session, project_id, today)
+    events = calendar_events(timeline)
+    text = calendar_text(events, name=calendar_name(timeline.project),
+                         stamp=stamp or datetime.now(timezone.utc))
+    path = calendar_path(Path(path))
+    if not path.parent.is_dir():
+        raise CalendarError("export.no_folder", folder=str(path.parent))
+    try:
+        write_calendar(path, text)
+    except TargetInUse:
+        raise CalendarError("export.locked", name=path.name) from None
+    except OSError as error:  # a read-only folder, a full disk, a folder of that name
+        reason = (error.strerror or type(error).__name__).splitlines()[0]
+        raise CalendarError("export.write_failed", path=str(path), reason=reason) from None
+    return CalendarResult(path=path, events=len(events))
+
+
+def calendar_path(path: Path) -> Path:
+    """`path` with `.ics` appended unless it already ends in it (any case)."""
+    path = Path(path).expanduser()
+    return path if path.suffix.lower() == SUFFIX else path.with_name(path.name + SUFFIX)
+
+
+def default_calendar_path(project: ProjectRead, documents_dir: Path | None = None, *,
+                          today: date | None = None) -> Path:
+    """`<project name>-日历-2026-11-28.ics` in the folder the handover package goes to by default."""
+    from .export import default_export_path, safe_file_name
+
+    folder = default_export_path(project, documents_dir, today=today).parent
+    day = (today or date.today()).isoformat()
+    return folder / f"{safe_file_name(project.name)}-{_('calendar.file_name')}-{day}{SUFFIX}"
+
+
+# -- events -----------------------------------------------------------------------------------------------------
+
+
+def _task_event(project: ProjectRead, task: TimelineTask) -> CalendarEvent:
+    title = pick(task.title_zh, task.title_en)
+    return CalendarEvent(
+        uid=stable_uid(project.public_id, task.public_id),
+        day=task.due,
+        summary=_("calendar.task_summary", title=title, id=task.public_id),
+        description=_description(project, task, task.due),
+        alarm_days_before=TASK_ALARM_DAYS,
+    )
+
+
+def _occurrence_event(project: ProjectRead, task: TimelineTask, day: date) -> CalendarEvent:
+    title = pick(task.title_zh, task.title_en)
+    return CalendarEvent(
+        uid=stable_uid(project.public_id, f"{task.public_id}-{day:%Y%m%d}"),
+        day=day,
+        summary=_("calendar.occurrence_summary", title=title, id=task.public_id),
+        description=_description(project, task, day),
+        alarm_days_before=TASK_ALARM_DAYS,
+    )
+
+
+def _deadline_event(project: ProjectRead, deadline: DeadlineRead) -> CalendarEvent:
+    title = pick(deadline.title_zh, deadline.title_en)
+    lines = [
+        _line("calendar.project", f"{project.name} ({project.public_id})"),
+        _line("calendar.deadline", title),
+        _line("calendar.rule", _rule_text(deadline.rule)),
+        _line("calendar.legal_basis", _basis(deadline.basis)),
+    ]
+    if deadline.impossible:
+        lines.append(_("calendar.impossible"))
+    if deadline.missed_by:
+        lines.append(_line("calendar.missed_by", ", ".join(deadline.missed_by)))
+    return CalendarEvent(
+        uid=stable_uid(project.public_id, f"DL-{deadline.key}"),
+        day=deadline.day,
+        summary=_("calendar.deadline_summary", title=title, basis=deadline.basis),
+        description="\n".join(lines),
+        alarm_days_before=DEADLINE_ALARM_DAYS,
+    )
+
+
+def _description(project: ProjectRead, task: TimelineTask, day: date) -> str:
+    lines = [
+        _line("calendar.project", f"{project.name} ({project.public_id})"),
+        _line("calendar.task", f"{task.public_id} {pick(task.title_zh, task.title_en)}"),
+        _line("calendar.owner", role_label(task.owner)),
+    ]
+    if task.recurrence and task.occurrences:
+        lines.append(_line("calendar.recurrence", task.recurrence))
+    elif task.start != task.due:
+        lines.append(_line("calendar.period", f"{task.start.isoformat()} ~ {task.due.isoformat()}"))
+    lines.append(_line("calendar.due", day.isoformat()))
+    if task.rule:
+        lines.append(_line("calendar.rule", _rule_text(task.rule)))
+    if task.legal_basis:
+        lines.append(_line("calendar.legal_basis", _basis(task.legal_basis)))
+    if task.overdue:
+        lines.append(_("calendar.overdue"))
+    if task.late_for:
+        lines.append(_line("calendar.late_for", ", ".join(task.late_for)))
+    return "\n".join(lines)
+
+
+def _line(label_key: str, value: str) -> str:
+    return _("calendar.line", label=_(label_key), value=value)
+
+
+def _basis(code: str) -> str:
+    text = basis_text(code)
+    return f"{code} {text}" if text else code
+
+
+def _rule_text(rule: str) -> str:
+    """A rule as the user types it (`合同到期 -90天`); task-anchored and working-day rules as stored."""
+    anchor, _sep, offset = rule.partition(" ")
+    if anchor in {a.value for a in Anchor} and (not offset or offset[-1:] in "dwm" and offset[-2:] != "wd"):
+        return rule_label(rule)
+    return rule

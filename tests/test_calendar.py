@@ -1,0 +1,256 @@
+"""io/calendar and `exit-tui calendar`: open tasks, occurrences and statutory deadlines as an .ics file, read back
+with the `icalendar` package (a real RFC 5545 parser)."""
+
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from exit_tui import cli
+from exit_tui.domain.enums import ExitType, TaskStatus
+from exit_tui.domain.schedule import ProjectDates
+from exit_tui.i18n import set_language
+from exit_tui.io.calendar import (
+    DEADLINE_ALARM_DAYS,
+    calendar_events,
+    calendar_path,
+    default_calendar_path,
+    export_calendar,
+)
+from exit_tui.services import checklist
+from exit_tui.services.backend import Backend
+from exit_tui.services.demo import create_demo
+from exit_tui.services.readmodels import DeadlineRead, OccurrenceRead, ProjectRead, Timeline, TimelineTask
+from exit_tui.services.timeline import load_timeline, set_occurrence_done
+from tests.helpers import SAMPLE_DATES, TODAY
+
+STAMP = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+
+# -- calendar_events on a timeline built by hand ---------------------------------------------------------------
+
+PROJECT = ProjectRead(id=1, public_id="P-0007", name="阳光花园, 二期 [退出]", address="", units=10,
+                      exit_type=ExitType.CONTRACT_EXPIRY, rule_profile="national", dates=SAMPLE_DATES)
+
+
+def _task(public_id: str, **changes) -> TimelineTask:
+    task = TimelineTask(
+        public_id=public_id, phase_no=1, title_zh=f"任务{public_id}", title_en=f"Task {public_id}",
+        owner="legal", status=TaskStatus.TODO, start=date(2026, 12, 1), due=date(2026, 12, 5),
+        milestone=False, done_on=None, rule="contract_end -26d", predecessor=None, legal_basis="民法典947",
+        recurrence=None, occurrences=(), overdue=False, at_risk=False, critical=False, slack_days=0, late_for=(),
+    )
+    return replace(task, **changes)
+
+
+def _timeline() -> Timeline:
+    weekly = (OccurrenceRead(date(2026, 12, 7), done_on=date(2026, 12, 7)), OccurrenceRead(date(2026, 12, 14)),
+              OccurrenceRead(date(2026, 12, 21)))
+    return Timeline(
+        project=PROJECT,
+        phases=[],
+        tasks=[
+            _task("T-0001"),
+            _task("T-0002", status=TaskStatus.DONE, done_on=date(2026, 11, 20)),
+            _task("T-0003", recurrence="FREQ=WEEKLY", occurrences=weekly, start=weekly[0].day, due=weekly[-1].day),
+            _task("T-0004", status=TaskStatus.DONE, recurrence="FREQ=WEEKLY", occurrences=weekly[1:]),
+            _task("T-0005", title_zh="核对 [B区] 钥匙, 门禁卡; 遥控器", rule="T-0001 +2wd", start=date(2026, 12, 5),
+                  overdue=True, late_for=("notice-947",)),
+        ],
+        deadlines=[DeadlineRead("notice-947", "民法典947", "contract_end -90d", date(2026, 10, 2),
+                                "不续聘书面通知最迟送达日", "Latest day to serve the non-renewal notice")],
+        today=TODAY,
+    )
+
+
+def test_open_tasks_occurrences_and_deadlines_become_events():
+    events = {e.uid: e for e in calendar_events(_timeline())}
+    assert list(events) == [
+        "P-0007-T-0001@exit-tui",
+        "P-0007-T-0003-20261214@exit-tui",
+        "P-0007-T-0003-20261221@exit-tui",
+        "P-0007-T-0005@exit-tui",
+        "P-0007-DL-notice-947@exit-tui",
+    ]
+    task = events["P-0007-T-0001@exit-tui"]
+    assert (task.day, task.alarm_days_before) == (date(2026, 12, 5), 1)
+    assert task.summary == "到期:任务T-0001 [T-0001]"
+    for text in ("阳光花园, 二期 [退出] (P-0007)", "T-0001 任务T-0001", "负责人:", "2026-12-01 ~ 2026-12-05",
+                 "合同到期 -26天", "民法典947"):
+        assert text in task.description
+    assert events["P-0007-T-0003-20261214@exit-tui"].day == date(2026, 12, 14)
+    assert "FREQ=WEEKLY" in events["P-0007-T-0003-20261221@exit-tui"].description
+    late = events["P-0007-T-0005@exit-tui"]
+    assert "核对 [B区] 钥匙, 门禁卡; 遥控器" in late.summary
+    assert "T-0001 +2wd" in late.description and "已逾期" in late.description and "notice-947" in late.description
+    assert "2026-12-05 ~" not in late.description  # a one-day task has no period line
+    deadline = events["P-0007-DL-notice-947@exit-tui"]
+    assert (deadline.day, deadline.alarm_days_before) == (date(2026, 10, 2), DEADLINE_ALARM_DAYS)
+    assert deadline.summary == "法定期限:不续聘书面通知最迟送达日 [民法典947]"
+
+
+def test_events_are_in_english_when_the_language_is():
+    set_language("en")
+    events = {e.uid: e for e in calendar_events(_timeline())}
+    assert events["P-0007-T-0001@exit-tui"].summary == "Due: Task T-0001 [T-0001]"
+    assert "Owner: " in events["P-0007-T-0001@exit-tui"].description
+    assert events["P-0007-DL-notice-947@exit-tui"].summary == (
+        "Statutory deadline: Latest day to serve the non-renewal notice [民法典947]")
+
+
+def test_calendar_path_adds_the_extension_when_missing():
+    assert calendar_path(Path("/x/日历")) == Path("/x/日历.ics")
+    assert calendar_path(Path("/x/plan.2026")) == Path("/x/plan.2026.ics")
+    assert calendar_path(Path("/x/a.ICS")) == Path("/x/a.ICS")
+
+
+def test_default_path_is_beside_the_package(tmp_path):
+    path = default_calendar_path(PROJECT, tmp_path, today=TODAY)
+    assert path == tmp_path / "阳光花园, 二期 [退出]-日历-2026-11-28.ics"
+
+
+# -- the demo project, written and parsed back -----------------------------------------------------------------
+
+
+def _expected_uids(timeline: Timeline) -> set[str]:
+    pid = timeline.project.public_id
+    uids = {f"{pid}-DL-{d.key}@exit-tui" for d in timeline.deadlines}
+    for task in timeline.tasks:
+        if task.status is TaskStatus.DONE:
+            continue
+        if task.occurrences:
+            uids |= {f"{pid}-{task.public_id}-{o.day:%Y%m%d}@exit-tui" for o in task.occurrences if not o.done_on}
+        else:
+            uids.add(f"{pid}-{task.public_id}@exit-tui")
+    return uids
+
+
+def _parse(path: Path) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_export_of_the_demo_parses_with_every_open_task_and_deadline(backend, demo, tmp_path):
+    result = backend.call(export_calendar, demo.id, tmp_path / "demo", today=TODAY, stamp=STAMP)
+    assert result.path == tmp_path / "demo.ics"
+    timeline = backend.call(load_timeline, demo.id, TODAY)
+    events = _parse(result.path)
+    assert set(events) == _expected_uids(timeline) and result.events == len(events)
+    done = [t for t in timeline.tasks if t.status is TaskStatus.DONE]
+    assert done and not any(f"{demo.public_id}-{t.public_id}" in uid for t in done for uid in events)
+    recurring = [t for t in timeline.tasks if t.occurrences and t.status is not TaskStatus.DONE]
+    assert recurring, "the demo has an open recurring task"
+    assert any(uid.startswith(f"{demo.public_id}-{recurring[0].public_id}-") for uid in events)
+    assert {t for t in timeline.deadlines}, "the demo has statutory deadlines"
+    for uid, event in events.items():
+        trigger = event.walk("VALARM")[0]["TRIGGER"].to_ical()
+        assert trigger == (b"-P7D" if "-DL-" in uid else b"-P1D")
+        assert event["DTSTART"].params["VALUE"] == "DATE"
+
+
+def test_marking_a_task_or_an_occurrence_done_takes_it_out(backend, demo, tmp_path):
+    timeline = backend.call(load_timeline, demo.id, TODAY)
+    task = next(t for t in timeline.tasks if t.status is not TaskStatus.DONE and not t.occurrences)
+    series = next(t for t in timeline.tasks if t.status is not TaskStatus.DONE and len(t.occurrences) > 1)
+    occurrence = next(o.day for o in series.occurrences if o.done_on is None)
+    before = _parse(backend.call(export_calendar, demo.id, tmp_path / "a.ics", today=TODAY).path)
+    backend.call(checklist.toggle_done, demo.id, task.public_id, TODAY)
+    backend.call(set_occurrence_done, demo.id, series.public_id, occurrence, True, TODAY)
+    after = _parse(backend.call(export_calendar, demo.id, tmp_path / "b.ics", today=TODAY).path)
+    gone = {f"{demo.public_id}-{task.public_id}@exit-tui",
+            f"{demo.public_id}-{series.public_id}-{occurrence:%Y%m%d}@exit-tui"}
+    assert set(before) - set(after) == gone and set(after) < set(before)
+
+
+# -- the command line -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_db(tmp_path) -> Path:
+    path = tmp_path / "demo.db"
+    opened = Backend.open(str(path))
+    try:
+        opened.call(create_demo, TODAY)
+    finally:
+        opened.close()
+    return path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_writes_a_calendar_a_real_parser_reads(capsys, demo_db, tmp_path):
+    target = tmp_path / "out" / "锦绣 日历.ics"
+    target.parent.mkdir()
+    code, out, err = run(capsys, "--db", str(demo_db), "--lang", "zh", "calendar", "P-0001", str(target))
+    assert (code, err) == (0, "")
+    events = _parse(target)
+    assert out == f"已写入 {len(events)} 个事件到 {target}\n"
+    calendar = icalendar.Calendar.from_ical(target.read_bytes())
+    assert "锦绣华庭" in str(calendar["X-WR-CALNAME"])
+    summaries = [str(e["SUMMARY"]) for e in events.values()]
+    assert any(s.startswith("到期:") for s in summaries) and any(s.startswith("法定期限:") for s in summaries)
+    # Chinese text with brackets, commas and semicolons survives escaping and folding
+    bracketed = [e for e in events.values() if "[B区]" in str(e["SUMMARY"])]
+    assert bracketed and "锦绣华庭[一期] 物业退出 (P-0001)" in str(bracketed[0]["DESCRIPTION"])
+    assert any("\\," in line for line in target.read_bytes().decode("utf-8").split("\r\n"))
+
+
+def test_cli_file_is_crlf_and_folded_at_75_octets(capsys, demo_db, tmp_path):
+    target = tmp_path / "out.ics"
+    assert run(capsys, "--db", str(demo_db), "calendar", "P-0001", str(target))[0] == 0
+    data = target.read_bytes()
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    lines = data.split(b"\r\n")[:-1]
+    assert max(len(line) for line in lines) <= 75
+    assert any(line.startswith(b" ") for line in lines), "long Chinese lines were folded"
+    for line in lines:
+        line.decode("utf-8")  # never cut inside a character
+
+
+def test_cli_uids_are_stable_across_exports(capsys, demo_db, tmp_path):
+    first, second = tmp_path / "1.ics", tmp_path / "2"
+    assert run(capsys, "--db", str(demo_db), "calendar", "P-0001", str(first))[0] == 0
+    code, out, _err = run(capsys, "--db", str(demo_db), "--lang", "en", "calendar", "锦绣华庭[一期] 物业退出",
+                          str(second))
+    assert code == 0 and out.startswith("wrote ") and out.rstrip().endswith(f"events to {second}.ics")
+    one, two = _parse(first), _parse(Path(f"{second}.ics"))
+    assert list(one) == list(two)
+    assert {uid: e["DTSTART"].dt for uid, e in one.items()} == {uid: e["DTSTART"].dt for uid, e in two.items()}
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "a-folder", "a-file-as-folder"])
+def test_cli_unwritable_path_is_one_line_exit_1(capsys, demo_db, tmp_path, where):
+    (tmp_path / "a-folder.ics").mkdir()
+    (tmp_path / "file").write_text("x")
+    target = {"missing-folder": tmp_path / "nowhere" / "x.ics", "a-folder": tmp_path / "a-folder.ics",
+              "a-file-as-folder": tmp_path / "file" / "x.ics"}[where]
+    code, out, err = run(capsys, "--db", str(demo_db), "calendar", "P-0001", str(target))
+    assert (code, out) == (1, "")
+    assert err.startswith("exit-tui: ") and err.count("\n") == 1
+    assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_cli_unknown_project_is_one_line_exit_1(capsys, demo_db, tmp_path):
+    code, out, err = run(capsys, "--db", str(demo_db), "calendar", "P-0099", str(tmp_path / "x.ics"))
+    assert (code, out) == (1, "")
+    assert "P-0099" in err and err.count("\n") == 1
+    assert not (tmp_path / "x.ics").exists()
+
+
+def test_cli_missing_file_argument_is_a_usage_error(capsys, demo_db):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--db", str(demo_db), "calendar", "P-0001"])
+    assert caught.value.code == 2
+    assert "FILE.ics" in capsys.readouterr().err
+
+
+def test_cli_help_is_translated(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--lang", "zh", "calendar", "--help"])
+    out = capsys.readouterr().out
+    assert "日历文件" in out and "PROJECT" in out
