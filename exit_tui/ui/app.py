@@ -313,6 +313,18 @@ class ExitApp(Localized, App[None]):
 
         self.push_screen(ExportDialog(), written)
 
+    def action_export_calendar(self) -> None:
+        """Write open tasks and statutory deadlines as an .ics file for a phone calendar."""
+        if self._project_needed():
+            return
+        from .modals.calendar_dialog import CalendarDialog
+
+        def written(result) -> None:
+            if result is not None:
+                self.notify(_("calendar.done", count=result.events, path=str(result.path)), timeout=10)
+
+        self.push_screen(CalendarDialog(), written)
+
     def action_import(self) -> None:
         """Read a spreadsheet back: preview every change and rejected row, then apply all or nothing."""
         if self._project_needed():
@@ -363,6 +375,7 @@ class ExitApp(Localized, App[None]):
             (_("cmd.new_project"), _("tip.new_project"), self.action_new_project),
             (_("cmd.open_demo"), _("tip.open_demo"), self.action_open_demo),
             (_("cmd.export"), _("tip.export"), self.action_export),
+            (_("calendar.cmd"), _("calendar.tip"), self.action_export_calendar),
             (_("cmd.import"), _("tip.import"), self.action_import),
             (_("key.help"), _("tip.help"), self.action_help),
         ]
