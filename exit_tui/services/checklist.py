@@ -10,11 +10,11 @@ from ..domain.dates import normalize
 from ..domain.enums import PHASE_COUNT, TaskStatus
 from ..domain.schedule import ProjectDates, rule_from_parts
 from ..domain.templates import roles
-from . import audit
+from . import audit, timeline
 from .errors import NotFound, UserError
 from .ids import next_public_id
 from .inputs import clean_basis, clean_title, parse_due_text
-from .readmodels import TaskChanges, TaskPage, TaskQuery, TaskRead
+from .readmodels import PlanChange, TaskChanges, TaskPage, TaskQuery, TaskRead
 
 def task_read(task: Task, today: date) -> TaskRead:
     status = TaskStatus(task.status)
@@ -91,6 +91,18 @@ def _row(session: Session, project_id: int, public_id: str) -> Task:
     return task
 
 
+def _due_text(task: Task) -> str:
+    """The due as the form shows it: the rule when there is one, else the date."""
+    rule = rule_from_parts(task.due_anchor, task.due_offset)
+    return str(rule) if rule else task.due_date.isoformat()
+
+
+def _task_dates(session: Session, project_id: int) -> dict[str, date]:
+    """Public id -> due date of every task of the project (for rules counted from a task)."""
+    rows = session.exec(select(Task.public_id, Task.due_date).where(Task.project_id == project_id))
+    return dict(rows.all())
+
+
 def _project_dates(session: Session, project_id: int) -> ProjectDates:
     project = session.get(Project, project_id)
     if project is None:
@@ -136,7 +148,10 @@ def update_task(session: Session, project_id: int, public_id: str, changes: Task
     task = _row(session, project_id, public_id)
     title = clean_title(changes.title) if changes.title is not None else None
     basis = clean_basis(changes.legal_basis) if changes.legal_basis is not None else None
-    due = parse_due_text(changes.due, _project_dates(session, project_id)) if changes.due is not None else None
+    due_change = None
+    if changes.due is not None and changes.due.strip() != _due_text(task):
+        due_change = PlanChange(changes.due, task=public_id)
+        timeline.preview_replan(session, project_id, due_change)  # validates (bad text, unknown task, loop)
     status = None
     if changes.status is not None:
         try:
@@ -148,11 +163,9 @@ def update_task(session: Session, project_id: int, public_id: str, changes: Task
         _set(session, task, "title_en" if changes.language == "en" else "title_zh", title)
     if changes.owner is not None:
         _set(session, task, "owner", changes.owner.strip())
-    if due is not None:
-        due_date, rule = due
-        _set(session, task, "due_date", due_date)
-        _set(session, task, "due_anchor", rule.anchor.value if rule else None)
-        _set(session, task, "due_offset", rule.offset if rule else None)
+    if due_change is not None:  # the task and every open task counted from it move, audited
+        timeline.apply_replan(session, project_id, due_change)
+        session.refresh(task)
     if changes.legal_basis is not None:
         _set(session, task, "legal_basis", basis)
     if changes.note is not None:
@@ -179,7 +192,7 @@ def add_task(
     if not 1 <= int(phase_no) <= PHASE_COUNT:
         raise UserError("error.bad_phase", field="phase", max=PHASE_COUNT)
     title = clean_title(title)
-    due_date, rule = parse_due_text(due, _project_dates(session, project_id))
+    due_date, rule = parse_due_text(due, _project_dates(session, project_id), _task_dates(session, project_id))
     task = Task(
         project_id=project_id,
         public_id=next_public_id(session, project_id, "T"),
@@ -188,7 +201,7 @@ def add_task(
         title_en=title,
         owner=owner.strip(),
         due_date=due_date,
-        due_anchor=rule.anchor.value if rule else None,
+        due_anchor=rule.anchor_code if rule else None,
         due_offset=rule.offset if rule else None,
         legal_basis=clean_basis(legal_basis),
         note=note.strip(),

@@ -7,8 +7,8 @@ from sqlmodel import Session, col, select
 
 from ..db.models import Phase, Project, Task
 from ..domain.dates import DateParseError, parse_date
-from ..domain.enums import Anchor, ExitType, TaskStatus
-from ..domain.schedule import DueRule, ProjectDates, rule_from_parts
+from ..domain.enums import Anchor, ExitType
+from ..domain.schedule import DueRule, ProjectDates
 from ..domain.templates import load_template
 from . import audit
 from .errors import NotFound, UserError
@@ -197,33 +197,12 @@ def list_phases(session: Session, project_id: int) -> list[PhaseRead]:
 
 
 def change_project_date(session: Session, project_id: int, anchor: Anchor | str, value: date | str) -> DateChange:
-    """Change one of the four project dates; open tasks offset from it move, done tasks stay."""
-    anchor = Anchor(anchor)
-    new_date = _as_date(value, anchor.value)
-    if new_date is None:
-        raise UserError("error.date_required", field=anchor.value)
-    project = _row(session, project_id)
-    field = DATE_FIELDS[anchor]
-    old_date = getattr(project, field)
-    dates = ProjectDates(**{**_dates(project).__dict__, anchor.value: new_date})
-    validate_dates(ExitType(project.exit_type), dates)
-    if new_date == old_date:
-        return DateChange(_read(project), 0, 0)
-    setattr(project, field, new_date)
-    session.add(project)
-    audit.record(session, project.id, "update", "project", project.public_id, field, old_date, new_date)
+    """Change one of the four project dates; open tasks counted from it (directly or through other tasks) move,
+    done tasks stay. The same computation as the timeline's replan, applied without a preview."""
+    from .readmodels import PlanChange
+    from .timeline import apply_replan  # the timeline builds on this module
 
-    moved = kept = 0
-    tasks = session.exec(select(Task).where(Task.project_id == project_id, Task.due_anchor == anchor.value))
-    for task in tasks:
-        if task.status == TaskStatus.DONE:
-            kept += 1
-            continue
-        due = rule_from_parts(task.due_anchor, task.due_offset).resolve(dates)
-        if due != task.due_date:
-            audit.record(session, project.id, "update", "task", task.public_id, "due_date", task.due_date, due)
-            task.due_date = due
-            session.add(task)
-            moved += 1
-    session.flush()
-    return DateChange(_read(project), moved, kept)
+    if isinstance(value, date):
+        value = value.isoformat()
+    done = apply_replan(session, project_id, PlanChange(value, anchor=Anchor(anchor).value))
+    return DateChange(get_project(session, project_id), len(done.moves), done.kept_done)
