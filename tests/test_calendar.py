@@ -12,6 +12,7 @@ from exit_tui import cli
 from exit_tui.domain.enums import ExitType, TaskStatus
 from exit_tui.domain.schedule import ProjectDates
 from exit_tui.i18n import set_language
+from exit_tui.i18n.labels import rule_label
 from exit_tui.io.calendar import (
     DEADLINE_ALARM_DAYS,
     calendar_events,
@@ -83,7 +84,7 @@ def test_open_tasks_occurrences_and_deadlines_become_events():
     assert "FREQ=WEEKLY" in events["P-0007-T-0003-20261221@exit-tui"].description
     late = events["P-0007-T-0005@exit-tui"]
     assert "核对 [B区] 钥匙, 门禁卡; 遥控器" in late.summary
-    assert "T-0001 +2wd" in late.description and "已逾期" in late.description and "notice-947" in late.description
+    assert rule_label("T-0001 +2wd") in late.description and "已逾期" in late.description and "notice-947" in late.description
     assert "2026-12-05 ~" not in late.description  # a one-day task has no period line
     deadline = events["P-0007-DL-notice-947@exit-tui"]
     assert (deadline.day, deadline.alarm_days_before) == (date(2026, 10, 2), DEADLINE_ALARM_DAYS)

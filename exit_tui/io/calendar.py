@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from ..domain.enums import Anchor, TaskStatus
+from ..domain.enums import TaskStatus
 from ..i18n import _, pick
 from ..i18n.labels import basis_text, role_label, rule_label
 from ..services.errors import UserError
@@ -196,8 +196,5 @@ def _basis(code: str) -> str:
 
 
 def _rule_text(rule: str) -> str:
-    """A rule as the user types it (`合同到期 -90天`); task-anchored and working-day rules as stored."""
-    anchor, _sep, offset = rule.partition(" ")
-    if anchor in {a.value for a in Anchor} and (not offset or offset[-1:] in "dwm" and offset[-2:] != "wd"):
-        return rule_label(rule)
-    return rule
+    """A rule as the user reads and types it: `合同到期 -90天`, `T-0042 +5工作日`."""
+    return rule_label(rule)
