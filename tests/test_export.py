@@ -72,9 +72,9 @@ def demo_file(backend, demo, tmp_path):
 def test_demo_exports_every_task_with_its_public_id(backend, demo, demo_file):
     path, result = demo_file
     tasks = _tasks(backend, demo.id)
-    assert result == ExportResult(path, [("任务清单", len(tasks))])
+    assert result == ExportResult(path, [("任务清单", len(tasks)), ("时间线", len(tasks))])
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["目录", "任务清单"]
+    assert wb.sheetnames == ["目录", "任务清单", "时间线"]  # the timeline: tests/test_export_timeline.py
     ws = wb["任务清单"]
     assert [c.value for c in ws[1]] == [c.zh for c in TASKS.columns]
     rows = _data_rows(ws, len(tasks))
@@ -108,7 +108,7 @@ def test_index_lists_the_sheets_with_links_and_row_counts(backend, demo, demo_fi
     assert facts["生成时间"] == GENERATED
     assert facts["数据截至"].date() == TODAY
     links = [c for row in index.iter_rows() for c in row if c.hyperlink]
-    assert [(c.value, c.hyperlink.location) for c in links] == [("任务清单", "'任务清单'!A1")]
+    assert [(c.value, c.hyperlink.location) for c in links][0] == ("任务清单", "'任务清单'!A1")
     assert index.cell(links[0].row, 2).value == len(_tasks(backend, demo.id))
     assert index.oddHeader.left.text == demo.name
 
@@ -176,7 +176,7 @@ def test_english_package(backend, demo, tmp_path):
     path = tmp_path / "en.xlsx"
     _export_demo(backend, demo, path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Index", "Tasks"]
+    assert wb.sheetnames == ["Index", "Tasks", "Timeline"]
     ws = wb["Tasks"]
     assert ws.cell(1, 1).value == "ID"
     labels = ",".join(_(f"status.{s.value}") for s in TaskStatus)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from ..i18n import _
 from ..i18n.labels import exit_type_label
 from ..services import checklist, projects
+from ..services.timeline import load_timeline
 from ..services.readmodels import ProjectRead
 from .spec import TASKS
 from .xlsx_write import Package, write_package
@@ -58,10 +59,12 @@ def export_package(
             *([(_("export.address"), project.address)] if project.address else []),
             *([(_("export.units"), project.units)] if project.units else []),
         ],
+        timeline=load_timeline(session, project_id, today),
     )
     path = Path(path)
     write_package(path, package, progress)
-    return ExportResult(path=path, sheets=[(spec.title, count) for spec, _rows, count in sheets])
+    timeline = (_("export.timeline_sheet"), len(package.timeline.tasks))
+    return ExportResult(path=path, sheets=[*((spec.title, count) for spec, _rows, count in sheets), timeline])
 
 
 def safe_file_name(text: str) -> str:

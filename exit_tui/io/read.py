@@ -46,7 +46,7 @@ from ..i18n import _
 from ..services.readmodels import ImportRow, Rejection
 from .guards import MAX_ROWS, FileRefused, check_file
 from .spec import SHEETS, Column, Kind, SheetSpec, normalize_header
-from .xlsx_write import signature_markers
+from .xlsx_write import signature_markers, timeline_markers
 from ..speed import gc_paused
 
 # openpyxl is imported inside the functions that read a workbook: importing io/ (the CLI, the UI) stays light.
@@ -425,7 +425,7 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
     """Find the header among the first rows, then type every row below it, down to the end of the sheet or to
     the title of a signature block (a row holding only that). None when no spec matches."""
     head = list(islice(rows, HEADER_SCAN_ROWS))
-    found = _find_header(name, head, specs)
+    found = None if _is_timeline(head) else _find_header(name, head, specs)
     if found is None:
         rows.close()  # release the sheet's part now
         return None
@@ -481,6 +481,15 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
         else:
             accepted.append(ImportRow(name, row_no, values))
     return ReadSheet(name, spec, header_row, accepted, rejected, ignored)
+
+
+def _is_timeline(head: list[tuple[int, Cells]]) -> bool:
+    """True for an exported package's timeline sheet (its first cell is the sheet's title): a chart of the tasks,
+    whose headers look like a task sheet's, not rows to import."""
+    if not head or head[0][0] != 1:
+        return False
+    cells = head[0][1]
+    return bool(cells) and _text(cells[min(cells)]) in timeline_markers()
 
 
 def _header_lookup(spec: SheetSpec) -> dict[str, Column]:

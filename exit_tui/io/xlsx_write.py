@@ -28,19 +28,23 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from ..i18n import CATALOGS, _
+from ..domain.enums import TaskStatus
+from ..i18n import CATALOGS, _, pick
+from ..i18n.labels import role_label, status_label
 from ..services.errors import UserError
 from .atomic import TargetInUse, atomic_path
 from .spec import Column, Kind, SheetSpec
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when a file is written (importing io/ stays light)
     from openpyxl import Workbook
+
+    from ..services.readmodels import Timeline, TimelineTask
 
 #: Excel's paper size code for A4.
 PAPER_A4 = 9
@@ -91,6 +95,8 @@ class Package:
     while the sheet is written): the index, written first, shows that count."""
     details: Sequence[tuple[str, object]] = field(default_factory=tuple)
     """Further (label, value) lines for the index, after the title line (address, units ...)."""
+    timeline: "Timeline | None" = None
+    """The project's timeline: written as a Gantt sheet after the schedules (its texts picked here)."""
 
 
 # -- widths ----------------------------------------------------------------------------------------------------
@@ -217,16 +223,9 @@ class _Styles:
         self.Cell = Cell
         self.StyledCell = _styled_cell_class(Cell)
         self.ids: dict[int, int] = {}  # id(style array) -> its index in the workbook's cell styles
+        self.ws = ws
         thin = Side(style="thin", color="808080")
-        registered = ws.parent._cell_styles
-
-        def make(**attrs):
-            cell = Cell(ws, 1, 1)
-            for name, value in attrs.items():
-                setattr(cell, name, value)
-            style = cell._style
-            self.ids[id(style)] = registered.add(style)
-            return style
+        make = self.make
 
         # Data cells align to the top: in a row grown for a wrapped text, every cell starts on the first line.
         top = Alignment(vertical="top")
@@ -252,6 +251,15 @@ class _Styles:
         self.link = make(font=Font(color="0563C1", underline="single"))
         self.sign_label = make(font=Font(bold=True), alignment=Alignment(vertical="bottom"))
         self.sign_line = make(alignment=Alignment(vertical="bottom"))
+
+    def make(self, **attrs):
+        """A prepared style with `attrs` (font=..., fill=...), registered with the workbook."""
+        cell = self.Cell(self.ws, 1, 1)
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        style = cell._style
+        self.ids[id(style)] = self.ws.parent._cell_styles.add(style)
+        return style
 
     def cell(self, ws, style, value, data_type: str):
         """A cell of `ws` holding `value` as `data_type` (s, n, d) with a prepared style; no type guessing,
@@ -393,6 +401,33 @@ def _column_writer(ws, styles: _Styles, column: Column, width: int, row: _RowLin
     return write
 
 
+def _row_appender(ws, state: _RowLines) -> Callable[[int, list], None]:
+    """`append(number, cells)`: stream row `number`, grown to `state.lines` lines when the column writers found
+    a wrapped text that needs more (every cell then top-aligned, so the row reads from its first line)."""
+    heights = ws.row_dimensions
+    tall_rows: dict[int, dict[str, str]] = {}  # lines -> the row attributes of a row that tall
+    append = ws.append
+
+    def append_row(number: int, cells: list) -> None:
+        if state.lines == 1:
+            append(cells)
+            return
+        # The row's attributes as the streamed writer reads them (dict(RowDimension(height=...))), made once per
+        # height instead of a RowDimension per row.
+        tall = tall_rows.get(state.lines)
+        if tall is None:
+            heights[number].height = LINE_HEIGHT * state.lines
+            tall = tall_rows[state.lines] = dict(heights[number])
+        heights[number] = tall
+        state.lines = 1
+        state.top = True
+        append(cells)
+        state.top = False
+        del heights[number]  # written with its row: keep no RowDimension per tall row in memory
+
+    return append_row
+
+
 def _prepared_rows(ws, styles: _Styles, row: _RowLines):
     """A stand-in for the write-only sheet's `_values_to_row`, for rows made only of None, int, str and
     prepared cells (what the column writers return): openpyxl's own tries `cell.value = value` first, which for
@@ -512,29 +547,12 @@ def _write_schedule(
     state = _RowLines()
     ws._values_to_row = _prepared_rows(ws, styles, state)  # the data rows: only what the column writers return
     pairs = [(_column_writer(ws, styles, c, w, state), c.key) for c, w in zip(columns, widths)]
-    heights = ws.row_dimensions
-    tall_rows: dict[int, dict[str, str]] = {}  # lines -> the row attributes of a row that tall
-    append = ws.append
+    append = _row_appender(ws, state)
     number = 1
     for row in rows:
         number += 1
         get = row.get
-        cells = [write(get(key)) for write, key in pairs]
-        if state.lines > 1:  # a tall row: every cell top-aligned, so the row reads from its first line
-            # The row's attributes as the streamed writer reads them (dict(RowDimension(height=...))), made
-            # once per height instead of a RowDimension per row.
-            tall = tall_rows.get(state.lines)
-            if tall is None:
-                heights[number].height = LINE_HEIGHT * state.lines
-                tall = tall_rows[state.lines] = dict(heights[number])
-            heights[number] = tall
-            state.lines = 1
-            state.top = True
-            append(cells)
-            state.top = False
-            del heights[number]  # written with its row: keep no RowDimension per tall row in memory
-        else:
-            append(cells)
+        append(number, [write(get(key)) for write, key in pairs])
         tick()
 
     last_col = column_letter(len(columns))
@@ -588,6 +606,241 @@ def _signature_block(ws, styles: _Styles, widths: list[int], first_row: int) -> 
         ws.append(line)
         for first, last in zip(starts, ends):
             merge(row, first, last)
+
+
+# -- the timeline sheet ----------------------------------------------------------------------------------------
+
+
+#: Width (characters) of one week column of the Gantt; its header (the week's Monday) is written upright.
+WEEK_WIDTH = 3
+#: Rows above the data of the timeline sheet: title and months, then the column headers and weeks.
+TIMELINE_HEADER_ROWS = 2
+#: Bar fills (RGB) by the state of the task; a milestone is a ◆ on its state's fill.
+BAR_FILLS = {"done": "A9D08E", "open": "9DC3E6", "at_risk": "FFC000", "overdue": "FF7C80"}
+#: The ◆ of a statutory deadline.
+DEADLINE_COLOR = "C00000"
+#: Border colours of the marked week columns, strongest first (a week holding two is drawn as the first).
+MARKS = {"today": "FF0000", "handover": "7030A0", "contract_end": "ED7D31"}
+DIAMOND = "◆"
+
+
+def timeline_markers() -> set[str]:
+    """The timeline sheet's title (its cell A1) in every language: a reader skips a sheet starting with one."""
+    return {catalog["export.timeline_title"] for catalog in CATALOGS.values()}
+
+
+def _timeline_columns() -> tuple[Column, ...]:
+    """The columns left of the weeks (headers in the current language)."""
+    columns = (
+        ("public_id", _("export.timeline_id"), Kind.TEXT, 8),
+        ("phase_no", _("export.timeline_phase"), Kind.INT, 5),
+        ("title", _("export.timeline_task"), Kind.TEXT, 30),
+        ("owner", _("export.timeline_owner"), Kind.TEXT, 12),
+        ("start", _("export.timeline_start"), Kind.DATE, 11),
+        ("due", _("export.timeline_due"), Kind.DATE, 11),
+        ("status", _("export.timeline_status"), Kind.TEXT, 8),
+        ("flags", _("export.timeline_flags"), Kind.TEXT, 14),
+    )
+    return tuple(Column(key, text, text, kind, width=max(width, display_width(text) + 2))
+                 for key, text, kind, width in columns)
+
+
+def _bar_kind(task: "TimelineTask") -> str:
+    if task.status is TaskStatus.DONE:
+        return "done"
+    return "overdue" if task.overdue else "at_risk" if task.at_risk else "open"
+
+
+class _Gantt:
+    """The week columns of one timeline sheet: Monday-start weeks from its first to its last day, the marked
+    ones (today, T, contract end), and the shared cells that draw them."""
+
+    def __init__(self, ws, styles: _Styles, timeline: "Timeline") -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.ws, self.styles = ws, styles
+        self.first = timeline.first_day - timedelta(days=timeline.first_day.weekday())
+        self.mondays = [self.first + timedelta(weeks=n)
+                        for n in range((timeline.last_day - self.first).days // 7 + 1)]
+        dates = timeline.project.dates
+        self.marks: dict[int, list[str]] = {}  # week -> its marks, strongest first
+        for mark, day in (("today", timeline.today), ("handover", dates.handover),
+                          ("contract_end", dates.contract_end)):
+            week = self.week(day)
+            if week is not None:
+                self.marks.setdefault(week, []).append(mark)
+        self._cells: dict[tuple, object] = {}
+        self.Alignment, self.Border, self.Font, self.PatternFill, self.Side = Alignment, Border, Font, PatternFill, Side
+        # A row with no bar: only the marked weeks have a cell (their border).
+        self.blank = [self.cell(None, self._mark(week)) for week in range(len(self.mondays))]
+
+    def week(self, day: date) -> int | None:
+        """The index of the week holding `day`; None outside the chart."""
+        week = (day - self.first).days // 7
+        return week if 0 <= week < len(self.mondays) else None
+
+    def _mark(self, week: int) -> str | None:
+        marks = self.marks.get(week)
+        return marks[0] if marks else None
+
+    def cell(self, kind: str | None, mark: str | None, value: str | None = None):
+        """The cell of a week: `kind` a bar fill or "deadline", `mark` the column's mark, `value` ◆ or None.
+        One cell per look, shared by every row (a prepared cell is written as soon as it is appended)."""
+        key = (kind, mark, value)
+        if key == (None, None, None):
+            return None
+        made = self._cells.get(key)
+        if made is None:
+            attrs: dict[str, object] = {"alignment": self.Alignment(horizontal="center", vertical="top")}
+            if mark is not None:
+                side = self.Side(style="medium", color=MARKS[mark])
+                attrs["border"] = self.Border(left=side, right=side)
+            if kind in BAR_FILLS:
+                attrs["fill"] = self.PatternFill("solid", fgColor=BAR_FILLS[kind])
+            if kind == "deadline":
+                attrs["font"] = self.Font(bold=True, color=DEADLINE_COLOR)
+            made = self._cells[key] = self.styles.cell(self.ws, self.styles.make(**attrs), value, "s")
+        return made
+
+    def row(self, bars: Iterable[tuple[int | None, str]], value: str | None = None) -> list:
+        """The week cells of a row: `bars` (week, kind) filled, the marked weeks bordered."""
+        cells = self.blank.copy()
+        for week, kind in bars:
+            if week is not None:
+                cells[week] = self.cell(kind, self._mark(week), value)
+        return cells
+
+    def task_row(self, task: "TimelineTask", today: date) -> list:
+        kind = _bar_kind(task)
+        if task.occurrences:  # a recurring task: a cell per occurrence, each in its own state
+            return self.row((self.week(o.day), "done" if o.done_on or kind == "done"
+                             else "overdue" if o.day < today else kind) for o in task.occurrences)
+        if task.milestone:
+            return self.row([(self.week(task.due), kind)], DIAMOND)
+        first = self.week(max(task.start, self.first)) or 0
+        last = self.week(task.due)
+        last = len(self.mondays) - 1 if last is None else last
+        return self.row((week, kind) for week in range(first, last + 1))
+
+    def header_rows(self, left: int) -> tuple[list, list, list[str], int]:
+        """The month row and the week row (after `left` leading cells), the month merges, and the height (points)
+        of the week row, whose labels (the Monday, and today / T / contract end) are written upright."""
+        styles, ws, mondays = self.styles, self.ws, self.mondays
+        months: list = [None] * (left + len(mondays))
+        month_style = styles.make(font=self.Font(bold=True), alignment=self.Alignment(horizontal="left"),
+                                  border=self.Border(left=self.Side(style="thin", color="808080")))
+        starts = [w for w, monday in enumerate(mondays) if w == 0 or monday.month != mondays[w - 1].month]
+        merges = []
+        for start, end in zip(starts, [*starts[1:], len(mondays)]):
+            label = _("export.timeline_month", year=mondays[start].year, month=mondays[start].month)
+            if display_width(label) > (end - start) * WEEK_WIDTH + 1:  # a month cut short by the chart's ends
+                label = ""
+            months[left + start] = styles.cell(ws, month_style, label or None, "s")
+            if end - start > 1:
+                merges.append(f"{column_letter(left + start + 1)}1:{column_letter(left + end)}1")
+        labels = {"today": _("export.timeline_today"), "handover": _("export.timeline_handover"),
+                  "contract_end": _("export.timeline_contract_end")}
+        weeks: list = [None] * left
+        longest = 5
+        for week, monday in enumerate(mondays):
+            marks = self.marks.get(week, [])
+            text = " ".join([f"{monday:%m-%d}", *(labels[m] for m in marks)])
+            longest = max(longest, display_width(text))
+            weeks.append(styles.cell(ws, self._week_header(marks[0] if marks else None), text, "s"))
+        return months, weeks, merges, 5 * longest + 12  # 9-point text: about five points a character cell
+
+    def _week_header(self, mark: str | None):
+        key = ("header", mark)
+        style = self._cells.get(key)
+        if style is None:
+            thin = self.Side(style="thin", color="808080")
+            side = self.Side(style="medium", color=MARKS[mark]) if mark else thin
+            style = self._cells[key] = self.styles.make(
+                font=self.Font(bold=mark is not None, size=9, color=MARKS[mark] if mark else None),
+                fill=self.PatternFill("solid", fgColor="D9E1F2"),
+                border=self.Border(left=side, right=side, top=thin, bottom=thin),
+                alignment=self.Alignment(horizontal="center", vertical="bottom", textRotation=90),
+            )
+        return style
+
+
+def _write_timeline(
+    wb: "Workbook", styles: _Styles, title: str, timeline: "Timeline", package: Package, generated: datetime,
+    tick: Callable[[], None],
+) -> None:
+    ws = wb.create_sheet(title)
+    columns = _timeline_columns()
+    left = len(columns)
+    gantt = _Gantt(ws, styles, timeline)
+    widths = [c.width for c in columns]
+    for index, width in enumerate([*widths, *[WEEK_WIDTH] * len(gantt.mondays)], start=1):
+        ws.column_dimensions[column_letter(index)].width = width
+    ws.freeze_panes = f"{column_letter(left + 1)}{TIMELINE_HEADER_ROWS + 1}"
+    _fit_to_page(ws)
+
+    months, weeks, merges, height = gantt.header_rows(left)
+    months[0] = _text_cell(ws, styles, _("export.timeline_title"), styles.section)
+    ws.append(months)
+    ws.row_dimensions[2].height = height
+    weeks[:left] = [_text_cell(ws, styles, c.header, styles.header) for c in columns]
+    ws.append(weeks)
+
+    state = _RowLines()
+    ws._values_to_row = _prepared_rows(ws, styles, state)
+    writers = [(_column_writer(ws, styles, c, c.width, state), c.key) for c in columns]
+    append = _row_appender(ws, state)
+    number = TIMELINE_HEADER_ROWS
+    separator = _("export.timeline_separator")
+    deadline_titles = {d.key: pick(d.title_zh, d.title_en) for d in timeline.deadlines}
+    for deadline in timeline.deadlines:
+        number += 1
+        flags = [_("export.timeline_impossible")] if deadline.impossible else []
+        if deadline.missed_by:
+            flags.append(_("export.timeline_missed_by", tasks=", ".join(deadline.missed_by)))
+        values = {"title": _("export.timeline_deadline", title=deadline_titles[deadline.key], basis=deadline.basis),
+                  "due": deadline.day, "flags": separator.join(flags)}
+        week_cells = gantt.row([(gantt.week(deadline.day), "deadline")], DIAMOND)
+        append(number, [*(write(values.get(key)) for write, key in writers), *week_cells])
+    owners: dict[str, str] = {}
+    statuses: dict[str, str] = {}
+    for task in timeline.tasks:
+        number += 1
+        owner = owners.get(task.owner)
+        if owner is None:
+            owner = owners[task.owner] = role_label(task.owner)
+        status = statuses.get(task.status)
+        if status is None:
+            status = statuses[task.status] = status_label(task.status)
+        flags = [_(key) for key, on in (("export.timeline_critical", task.critical),
+                                        ("export.timeline_at_risk", task.at_risk),
+                                        ("export.timeline_overdue", task.overdue)) if on]
+        flags += [_("export.timeline_late_for", deadline=deadline_titles.get(key, key)) for key in task.late_for]
+        values = {"public_id": task.public_id, "phase_no": task.phase_no, "title": pick(task.title_zh, task.title_en),
+                  "owner": owner, "start": task.start, "due": task.due, "status": status,
+                  "flags": separator.join(flags)}
+        append(number, [*(write(values[key]) for write, key in writers), *gantt.task_row(task, timeline.today)])
+        tick()
+    _timeline_legend(ws, styles, gantt)
+
+    ws.merged_cells.add(f"A1:{column_letter(left)}1")
+    for merge in merges:
+        ws.merged_cells.add(merge)
+    ws.print_title_rows = f"1:{TIMELINE_HEADER_ROWS}"
+    ws.print_title_cols = f"A:{column_letter(left)}"
+    _page_setup(ws, title, package.title, sum(widths) + WEEK_WIDTH * len(gantt.mondays), generated, grid=True)
+    ws.page_setup.orientation = "landscape"  # a Gantt is wide, however short the project
+
+
+def _timeline_legend(ws, styles: _Styles, gantt: _Gantt) -> None:
+    """A blank row, then the legend: a sample cell in column A, what it means beside it."""
+    samples = [(gantt.cell(kind, None), f"export.timeline_legend_{kind}") for kind in BAR_FILLS]
+    samples += [(gantt.cell("open", None, DIAMOND), "export.timeline_legend_milestone"),
+                (gantt.cell("deadline", None, DIAMOND), "export.timeline_legend_deadline")]
+    samples += [(gantt.cell(None, mark), f"export.timeline_legend_{mark}") for mark in MARKS]
+    ws.append([])
+    ws.append([_text_cell(ws, styles, _("export.timeline_legend"), styles.bold)])
+    for sample, key in samples:
+        ws.append([sample, styles.cell(ws, None, _(key), "s")])
 
 
 # -- the index sheet -------------------------------------------------------------------------------------------
@@ -689,7 +942,8 @@ def write_package(
     path = Path(path)
     _check_target(path)
     sheets = _sheet_entries(package)
-    total = sum(count for _spec, _rows, count in sheets)
+    timeline = package.timeline
+    total = sum(count for _spec, _rows, count in sheets) + (len(timeline.tasks) if timeline else 0)
     done = 0
 
     def tick() -> None:
@@ -709,12 +963,19 @@ def write_package(
             taken: set[str] = set()
             index_title = sheet_title(_("export.index_sheet"), taken)
             titles = [sheet_title(spec.title, taken) for spec, _rows, _count in sheets]
+            counts = [count for _spec, _rows, count in sheets]
+            if timeline is not None:
+                timeline_title = sheet_title(_("export.timeline_sheet"), taken)
+                titles.append(timeline_title)
+                counts.append(len(timeline.tasks))
             lists = _Lists(title=sheet_title(_("export.lists_sheet"), taken))
             index = wb.create_sheet(index_title)
             styles = _Styles(index)
-            _write_index(index, styles, package, generated, titles, [count for _spec, _rows, count in sheets])
+            _write_index(index, styles, package, generated, titles, counts)
             for title, (spec, rows, _count) in zip(titles, sheets):
                 _write_schedule(wb, styles, title, spec, rows, package, generated, lists, tick)
+            if timeline is not None:
+                _write_timeline(wb, styles, timeline_title, timeline, package, generated, tick)
             if lists.columns:
                 _write_lists(wb, styles, lists)
             wb.save(temp)
