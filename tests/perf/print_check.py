@@ -8,7 +8,9 @@ Exports the demo project (laid out around 2026-11-28, as in the tests) to ``DIR/
 converts it with LibreOffice (``soffice --headless --convert-to pdf``) and renders every PDF page to PNG
 with ``pdftoppm -png -r DPI`` (poppler-utils), then lists the pages. Look at them: every column on the
 page (fit to width), the header row repeated on each page, CJK legible, dates as yyyy-mm-dd, page
-header (project, sheet) and footer (page X of Y), the signature block at the end.
+header (project, sheet) and footer (page X of Y), the signature block at the end. The Timeline sheet
+(a weekly Gantt) prints landscape: bars in the right weeks, the today / T / contract-end columns marked
+and labelled, its header rows and left columns repeated, the legend at the end.
 
 ``--extra-rows`` adds tasks with long, formula-like and multi-line texts so wrapping can be seen too.
 
