@@ -43,13 +43,16 @@ def phase_name(name_zh: str, name_en: str) -> str:
 
 
 def rule_label(rule: str | None) -> str:
-    """`contract_end -90d` as the user reads and types it: `合同到期 -90天` in Chinese, `contract_end -90d` in English."""
+    """`contract_end -90d` as the user reads and types it: `合同到期 -90天` in Chinese, `contract_end -90d` in English.
+
+    A rule counted from a task keeps the task's id: `T-0042 +5工作日`."""
     if not rule:
         return ""
     anchor, _sep, offset = rule.partition(" ")
-    text = _(f"anchor.{anchor}")
+    text = anchor if anchor.startswith("T-") else _(f"anchor.{anchor}")
     if offset:
-        text += " " + offset[:-1] + _(f"unit.{offset[-1]}")
+        unit = offset.lstrip("+-0123456789")
+        text += " " + offset[: len(offset) - len(unit)] + _(f"unit.{unit}")
     return text
 
 

@@ -13,7 +13,7 @@ from ..domain.templates import roles
 from . import audit, timeline
 from .errors import NotFound, UserError
 from .ids import next_public_id
-from .inputs import clean_basis, clean_title, parse_due_text
+from .inputs import clean_basis, clean_duration, clean_title, parse_due_text
 from .readmodels import PlanChange, TaskChanges, TaskPage, TaskQuery, TaskRead
 
 def task_read(task: Task, today: date) -> TaskRead:
@@ -33,6 +33,7 @@ def task_read(task: Task, today: date) -> TaskRead:
         note=task.note,
         done_on=task.done_on,
         overdue=status is not TaskStatus.DONE and task.due_date < today,
+        duration_days=task.duration_days,
     )
 
 
@@ -152,6 +153,7 @@ def update_task(session: Session, project_id: int, public_id: str, changes: Task
     if changes.due is not None and changes.due.strip() != _due_text(task):
         due_change = PlanChange(changes.due, task=public_id)
         timeline.preview_replan(session, project_id, due_change)  # validates (bad text, unknown task, loop)
+    duration = clean_duration(changes.duration) if changes.duration is not None else None
     status = None
     if changes.status is not None:
         try:
@@ -170,6 +172,8 @@ def update_task(session: Session, project_id: int, public_id: str, changes: Task
         _set(session, task, "legal_basis", basis)
     if changes.note is not None:
         _set(session, task, "note", changes.note.strip())
+    if duration is not None:
+        _set(session, task, "duration_days", duration)
     if status is not None:
         _set_status(session, task, status, today)
     session.flush()
@@ -187,6 +191,7 @@ def add_task(
     owner: str = "",
     legal_basis: str | None = None,
     note: str = "",
+    duration: str | int | None = None,
 ) -> TaskRead:
     """Add a task (its title is used for both languages until someone translates it)."""
     if not 1 <= int(phase_no) <= PHASE_COUNT:
@@ -205,6 +210,7 @@ def add_task(
         due_offset=rule.offset if rule else None,
         legal_basis=clean_basis(legal_basis),
         note=note.strip(),
+        duration_days=clean_duration(duration),
         created_at=datetime.now(UTC),
     )
     session.add(task)

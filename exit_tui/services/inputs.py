@@ -6,11 +6,13 @@ Pure: no database, so the UI can call these on its own thread for live validatio
 from collections.abc import Mapping
 from datetime import date
 
-from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, parse_due
+from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, parse_due, parse_rule
 from .errors import UserError
 
 MAX_TITLE = 200
 MAX_BASIS = 40
+#: A task lasts at most this many days (ten years); 0 is a milestone.
+MAX_DURATION = 3650
 
 
 def clean_title(title: str) -> str:
@@ -29,6 +31,18 @@ def clean_basis(basis: str | None) -> str | None:
     return basis or None
 
 
+def clean_duration(value: str | int | None) -> int:
+    """Days of work as typed (full-width digits allowed); empty means one day."""
+    from ..domain.dates import normalize
+
+    text = normalize(str(value if value is not None else "")).strip()
+    if not text:
+        return 1
+    if not text.isdigit() or int(text) > MAX_DURATION:
+        raise UserError("error.bad_duration", field="duration", value=text, max=MAX_DURATION)
+    return int(text)
+
+
 def parse_due_text(
     text: str, dates: ProjectDates, tasks: Mapping[str, date] | None = None
 ) -> tuple[date, DueRule | None]:
@@ -43,6 +57,13 @@ def parse_due_text(
         raise UserError("error.unknown_task_ref", field="due", value=missing.args[0]) from None
 
 
-def resolve_due(dates: ProjectDates, text: str) -> tuple[date, DueRule | None]:
-    """Preview what a typed due date means (no database): the date, and the rule if it is an offset."""
-    return parse_due_text(text, dates)
+def resolve_due(dates: ProjectDates, text: str) -> tuple[date | None, DueRule | None]:
+    """Preview what a typed due date means (no database): the date, and the rule if it is an offset.
+
+    A rule counted from another task gives no date here (the form does not hold every task's date)."""
+    try:
+        return parse_due_text(text, dates)
+    except UserError as error:
+        if error.key != "error.unknown_task_ref":
+            raise
+        return None, parse_rule(text)

@@ -61,6 +61,8 @@ class TaskRead:
     note: str
     done_on: date | None
     overdue: bool
+    duration_days: int = 1
+    """Days of work ending on the due date (the timeline's bar); 0 is a milestone."""
 
     @property
     def frequency_key(self) -> str | None:
@@ -106,6 +108,8 @@ class TaskChanges:
     status: TaskStatus | str | None = None
     legal_basis: str | None = None
     note: str | None = None
+    duration: str | int | None = None
+    """Days of work ending on the due date, 0 for a milestone."""
 
 
 DUE_SOON_DAYS = 7

@@ -14,10 +14,11 @@ from ...i18n import _, get_language, pick
 from ...i18n.labels import anchor_help, basis_codes, basis_text, rule_label, owner_from_label, phase_name, role_label, role_names, status_label
 from ...errors import ExitTuiError
 from ...services.errors import UserError
-from ...services.inputs import resolve_due
-from ...services.readmodels import PhaseRead, ProjectRead, TaskChanges, TaskRead
+from ...services.inputs import clean_duration, resolve_due
+from ...services.readmodels import PhaseRead, PlanChange, ProjectRead, ReplanPreview, TaskChanges, TaskRead
 from ..bindings import Localized
 from .form import Field
+from .replan import ReplanDialog
 
 
 class TaskForm(Localized, ModalScreen[str | None]):
@@ -58,6 +59,8 @@ class TaskForm(Localized, ModalScreen[str | None]):
             )
             yield Field(_("field.due"), Input(self._due_text(), id="due", placeholder=_("form.due_placeholder")),
                         "due")
+            yield Field(_("field.duration"), Input(str(task.duration_days) if task else "1", id="duration"),
+                        "duration")
             if task is not None:
                 statuses = [(status_label(s), s.value) for s in TaskStatus]
                 yield Field(_("field.status"), Select(statuses, value=task.status.value, allow_blank=False,
@@ -81,6 +84,7 @@ class TaskForm(Localized, ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
         self.check_due(self.query_one("#due", Input).value)
+        self.check_duration(self.query_one("#duration", Input).value)
         self.show_basis(self.query_one("#legal_basis", Input).value)
 
     def field(self, name: str) -> Field:
@@ -99,10 +103,25 @@ class TaskForm(Localized, ModalScreen[str | None]):
         except UserError as error:
             field.show_error(str(error) if text.strip() else _("error.date_required"))
             return False
-        if rule:
+        if due is None:  # counted from another task: its date is known to the service
+            field.show_hint(_("form.due_after_task", rule=rule_label(str(rule))))
+        elif rule:
             field.show_hint(_("form.due_follows", date=due.isoformat(), rule=rule_label(str(rule))))
         else:
             field.show_hint(_("form.due_fixed", date=due.isoformat(), anchors=anchor_help()))
+        return True
+
+    @on(Input.Changed, "#duration")
+    def duration_changed(self, event: Input.Changed) -> None:
+        self.check_duration(event.value)
+
+    def check_duration(self, text: str) -> bool:
+        try:
+            days = clean_duration(text)
+        except UserError as error:
+            self.field("duration").show_error(str(error))
+            return False
+        self.field("duration").show_hint(_("form.duration_hint", n=days))
         return True
 
     @on(Input.Changed, "#legal_basis")
@@ -149,6 +168,9 @@ class TaskForm(Localized, ModalScreen[str | None]):
         if not due_ok:
             self.query_one("#due", Input).focus()
             return
+        if not self.check_duration(self.value("duration")):
+            self.query_one("#duration", Input).focus()
+            return
         app = self.app
         owner = owner_from_label(self.value("owner"))
         if self.item is None:
@@ -156,6 +178,7 @@ class TaskForm(Localized, ModalScreen[str | None]):
                 "checklist.add_task", self.project.id, phase_no=self.query_one("#phase", Select).value,
                 title=self.value("title"), due=self.value("due"), owner=owner,
                 legal_basis=self.value("legal_basis"), note=self.value("note"), today=app.today,
+                duration=self.value("duration"),
                 then=lambda task: self.dismiss(task.public_id), on_error=self.show_service_error,
             )
             return
@@ -163,8 +186,30 @@ class TaskForm(Localized, ModalScreen[str | None]):
         if changes == TaskChanges(language=get_language()):
             self.dismiss(None)
             return
+        if changes.due is None:
+            self._update(changes)
+            return
+        # A new due date may move the tasks counted from this one or touch a statutory deadline: preview first.
         app.call_service(
-            "checklist.update_task", self.project.id, self.item.public_id, changes, app.today,
+            "timeline.preview_replan", self.project.id, PlanChange(changes.due, task=self.item.public_id),
+            then=lambda preview: self._previewed(preview, changes), on_error=self.show_service_error,
+        )
+
+    def _previewed(self, preview: ReplanPreview, changes: TaskChanges) -> None:
+        if not (preview.moves_others or preview.flags_added or preview.flags_cleared or preview.warnings_added):
+            self._update(changes)
+            return
+
+        def answered(apply: bool | None) -> None:
+            if apply:
+                self._update(changes)
+
+        title = _("replan.title_task", id=self.item.public_id)
+        self.app.push_screen(ReplanDialog(title, preview), answered)
+
+    def _update(self, changes: TaskChanges) -> None:
+        self.app.call_service(
+            "checklist.update_task", self.project.id, self.item.public_id, changes, self.app.today,
             then=lambda task: self.dismiss(task.public_id), on_error=self.show_service_error,
         )
 
@@ -183,6 +228,7 @@ class TaskForm(Localized, ModalScreen[str | None]):
             status=changed(self.query_one("#status", Select).value, task.status.value),
             legal_basis=changed(self.value("legal_basis"), task.legal_basis or ""),
             note=changed(self.value("note"), task.note),
+            duration=changed(self.value("duration"), str(task.duration_days)),
         )
 
     def show_service_error(self, error: ExitTuiError) -> None:

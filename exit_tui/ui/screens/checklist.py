@@ -55,6 +55,7 @@ class ChecklistScreen(ProjectScreen):
         Binding("s", "cycle_status", "key.status_filter", tooltip="tip.status_filter", id="status-filter"),
         Binding("o", "toggle_overdue", "key.overdue_only", tooltip="tip.overdue_only", show=False,
                 id="overdue-only"),
+        Binding("m", "occurrences", "key.occurrences", tooltip="tip.occurrences", show=False, id="occurrences"),
         Binding("escape", "clear_filter", "key.clear_filter", tooltip="tip.clear_filter", show=False,
                 id="clear-filter"),
         Binding("j", "cursor('down')", "key.down", show=False),
@@ -303,6 +304,19 @@ class ChecklistScreen(ProjectScreen):
             self._focus_task = saved_id
             self.reload()
 
+    def action_occurrences(self) -> None:
+        """A recurring task: mark its occurrences done one by one."""
+        task = self._need_task()
+        if task is None:
+            return
+        if not task.recurrence:
+            self.notify(_("occ.not_recurring", id=task.public_id))
+            return
+        from ..modals.occurrences import OccurrencesDialog
+
+        dialog = OccurrencesDialog(self.app.project.id, task.public_id, task.title_zh, task.title_en)
+        self.app.push_screen(dialog, lambda changed: changed and self.reload())
+
     def action_delete(self) -> None:
         task = self._need_task()
         if task is None:
@@ -329,4 +343,5 @@ class ChecklistScreen(ProjectScreen):
             (_("key.add"), _("tip.add"), self.action_add),
             (_("key.overdue_only"), _("tip.overdue_only"), self.action_toggle_overdue),
             (_("key.status_filter"), _("tip.status_filter"), self.action_cycle_status),
+            (_("cmd.occurrences"), _("tip.occurrences"), self.action_occurrences),
         ]

@@ -24,7 +24,7 @@ class DashboardScreen(ProjectScreen):
         Binding("e", "app.export", "key.export", tooltip="tip.export", id="to-export"),
         Binding("i", "app.import", "key.import", tooltip="tip.import", id="to-import"),
         Binding("o", "show_overdue", "key.show_overdue", tooltip="tip.show_overdue", id="show-overdue"),
-        Binding("r", "reload", "key.reload", tooltip="tip.reload", show=False, id="reload"),
+        Binding("f5,ctrl+r", "reload", "key.reload", tooltip="tip.reload", show=False, id="reload"),
     ]
 
     def compose(self) -> ComposeResult:

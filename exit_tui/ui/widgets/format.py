@@ -32,5 +32,12 @@ def due_cell(due, overdue: bool) -> Text:
     return text
 
 
+def weekday_name(day) -> str:
+    """Mon..Sun / 周一..周日 in the current language."""
+    from ...i18n import _
+
+    return _(f"weekday.{day.weekday()}")
+
+
 def plain(value: str | None, style: str = "") -> Text:
     return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
