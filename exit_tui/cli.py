@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--continuation-end", metavar="DATE")
     new.add_argument("--units", default="0")
     new.add_argument("--address", default="")
+    new.add_argument("--profile", default="national", metavar="PROFILE", help=_("cli.opt_profile"))
     return parser
 
 
@@ -161,6 +162,7 @@ def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
                 continuation_end=args.continuation_end,
                 units=args.units,
                 address=args.address,
+                rule_profile=args.profile,
             )
             print(project.public_id)
             return 0

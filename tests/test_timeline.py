@@ -284,3 +284,21 @@ def test_change_project_date_goes_through_the_same_replan(backend, project):
     assert result.project.dates.handover == date(2027, 1, 12)
     assert result.moved > 0 and result.kept_done == 0
     assert _task(backend, project.id, "handover-record").due_date == date(2027, 1, 12)
+
+
+def test_a_project_keeps_its_rule_profile_and_an_unknown_one_is_refused(backend):
+    local = backend.call(projects.create_project, **{**PROJECT_ARGS, "rule_profile": "local-15d"})
+    assert local.rule_profile == "local-15d"
+    loaded = backend.call(timeline.load_timeline, local.id, TODAY)
+    handover = next(d for d in loaded.deadlines if d.key == "handover-local")
+    assert (handover.basis, handover.day) == ("地方-移交期限", date(2027, 1, 15))  # contract end + 15 days
+    with pytest.raises(UserError) as caught:
+        backend.call(projects.create_project, **{**PROJECT_ARGS, "rule_profile": "shanghai"})
+    assert caught.value.field == "rule_profile" and "local-10d" in str(caught.value)
+
+
+def test_the_demo_uses_a_local_profile_and_meets_every_deadline(backend, demo):
+    assert demo.rule_profile == "local-10d"
+    loaded = backend.call(timeline.load_timeline, demo.id, TODAY)
+    assert {d.key for d in loaded.deadlines} >= {"notice-3m", "handover-local", "disclosure-30"}
+    assert not any(d.missed_by or d.impossible for d in loaded.deadlines)

@@ -28,6 +28,7 @@ def create_demo(session: Session, today: date) -> ProjectRead:
         session,
         name=cfg["name"],
         exit_type=cfg["exit_type"],
+        rule_profile=cfg.get("rule_profile", "national"),
         address=cfg["address"],
         units=cfg["units"],
         decision=today + timedelta(days=cfg["decision_days"]),

@@ -9,6 +9,7 @@ from ..db.models import Phase, Project, Task
 from ..domain.dates import DateParseError, parse_date
 from ..domain.enums import Anchor, ExitType
 from ..domain.schedule import DueRule, ProjectDates
+from ..domain.statutes import DEFAULT_PROFILE, rule_profiles
 from ..domain.templates import load_template
 from . import audit
 from .errors import NotFound, UserError
@@ -87,6 +88,7 @@ def create_project(
     units: int | str = 0,
     address: str = "",
     today: date | None = None,
+    rule_profile: str = DEFAULT_PROFILE,
 ) -> ProjectRead:
     """Create a project with the twenty phases and every task of its exit type's template."""
     name = name.strip()
@@ -108,6 +110,9 @@ def create_project(
         raise UserError("error.date_required", field="contract_end")
     if handover_date is None:
         raise UserError("error.date_required", field="handover")
+    if rule_profile not in rule_profiles():
+        raise UserError("error.bad_rule_profile", field="rule_profile", value=rule_profile,
+                        known=", ".join(rule_profiles()))
     decision_date = _as_date(decision, "decision") or today or date.today()
     continuation = _as_date(continuation_end, "continuation_end") or handover_date + DEFAULT_CONTINUATION
     dates = ProjectDates(decision_date, contract_end_date, handover_date, continuation)
@@ -119,6 +124,7 @@ def create_project(
         address=address.strip(),
         units=units,
         exit_type=exit_type.value,
+        rule_profile=rule_profile,
         decision_date=decision_date,
         contract_end=contract_end_date,
         handover_date=handover_date,

@@ -10,7 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from ...domain.enums import ExitType
-from ...i18n import _
+from ...domain.statutes import DEFAULT_PROFILE, rule_profiles
+from ...i18n import _, pick
 from ...i18n.labels import exit_type_label
 from ...errors import ExitTuiError
 from ..bindings import Localized
@@ -37,6 +38,9 @@ class ProjectForm(Localized, ModalScreen[int | None]):
             types = [(exit_type_label(t), t.value) for t in ExitType]
             yield Field(_("field.exit_type"), Select(types, value=ExitType.CONTRACT_EXPIRY.value,
                                                      allow_blank=False, id="exit_type"), "exit_type")
+            profiles = [(pick(p.zh, p.en), p.code) for p in rule_profiles().values()]
+            yield Field(_("field.rule_profile"), Select(profiles, value=DEFAULT_PROFILE, allow_blank=False,
+                                                        id="rule_profile"), "rule_profile")
             today = self.app.today if hasattr(self.app, "today") else date.today()
             yield Field(_("field.decision"), Input(today.isoformat(), id="decision"), "decision")
             yield Field(_("field.contract_end"), Input(id="contract_end", placeholder="2027-03-31"), "contract_end")
@@ -75,6 +79,7 @@ class ProjectForm(Localized, ModalScreen[int | None]):
             address=self.value("address"),
             units=self.value("units") or "0",
             exit_type=self.query_one("#exit_type", Select).value,
+            rule_profile=self.query_one("#rule_profile", Select).value,
             decision=self.value("decision"),
             contract_end=self.value("contract_end"),
             handover=self.value("handover"),
