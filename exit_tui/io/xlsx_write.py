@@ -16,6 +16,10 @@ cannot be read or changed (so the index, written first, takes its row counts fro
 dropdowns and autofilter are sized from them), and nothing measures text, so the height of a row of wrapped text
 is estimated here (text_lines) — LibreOffice does not grow such rows on its own when it opens a file.
 
+After the schedules, a package may hold a Timeline sheet: the tasks with their dates and a weekly Gantt drawn in
+cell fills (one narrow column per week, the weeks of today, T and the contract end bordered), printed landscape.
+Its first cell is its title, by which the reader (io/read.py) knows to skip it.
+
 User text is always text: a value beginning with = + - @ (or a tab / carriage return) is written as a string cell
 with Excel's quotePrefix flag, never as a formula.
 
