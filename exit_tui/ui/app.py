@@ -21,7 +21,7 @@ from ..errors import ExitTuiError
 from ..i18n import _
 from ..i18n.labels import days_text
 from ..services.quickstart import remember_dashboard, remembered_dashboard
-from ..services.readmodels import Dashboard, ProjectRead
+from ..services.readmodels import Dashboard, PlanChange, ProjectRead, ReplanPreview
 from .bindings import Localized
 from .commands import AppCommands
 from .modals.help import HelpScreen
@@ -29,6 +29,7 @@ from .modals.message import MessageScreen
 from .modals.project_switcher import ProjectSwitcher
 from .screens.checklist import ChecklistRequest, ChecklistScreen
 from .screens.dashboard import DashboardScreen
+from .screens.timeline import TimelineScreen
 from .screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
@@ -54,14 +55,16 @@ class StartScreen(Screen):
 class ExitApp(Localized, App[None]):
     TITLE = "exit-tui"
     CSS_PATH = "app.tcss"
-    MODES = {"dashboard": DashboardScreen, "checklist": ChecklistScreen}
+    MODES = {"dashboard": DashboardScreen, "checklist": ChecklistScreen, "timeline": TimelineScreen}
     COMMANDS = App.COMMANDS | {AppCommands}
     BINDINGS = [
         Binding("1", "show('dashboard')", "key.dashboard", tooltip="tip.dashboard", show=False, id="dashboard"),
         Binding("2", "show('checklist')", "key.checklist", tooltip="tip.checklist", show=False, id="checklist"),
+        Binding("3", "show('timeline')", "key.timeline", tooltip="tip.timeline", show=False, id="timeline"),
         Binding("p", "switch_project", "key.switch_project", tooltip="tip.switch_project", show=False,
                 id="switch-project"),
         Binding("question_mark,f1", "help", "key.help", tooltip="tip.help", id="help"),
+        Binding("r", "replan", "key.replan", tooltip="tip.replan", show=False, id="replan"),
         Binding("e", "export", "key.export", tooltip="tip.export", show=False, id="export"),
         Binding("i", "import", "key.import", tooltip="tip.import", show=False, id="import"),
         Binding("q", "quit", "key.quit", tooltip="tip.quit", show=False, id="quit"),
@@ -343,6 +346,37 @@ class ExitApp(Localized, App[None]):
 
         self.push_screen(ImportPicker(), picked)
 
+    def action_replan(self) -> None:
+        """Change a project date: the form, then a preview of every move and statutory flag, then apply."""
+        if self._project_needed():
+            return
+        from .modals.replan import ProjectDateForm
+
+        self.push_screen(ProjectDateForm(self.project), self.preview_replan)
+
+    def preview_replan(self, change: PlanChange | None) -> None:
+        """Preview `change` and apply it when the user confirms (one audited transaction)."""
+        if change is None:
+            return
+        from .modals.replan import ReplanDialog
+
+        def applied(done: ReplanPreview) -> None:
+            self.notify(_("replan.applied", n=len(done.moves)))
+            self.call_service("projects.get_project", self.project.id, then=self._project_loaded)
+
+        def answered(apply: bool | None) -> None:
+            if apply:
+                self.call_service("timeline.apply_replan", self.project.id, change, then=applied)
+            else:
+                self.notify(_("replan.cancelled"))
+
+        def previewed(preview: ReplanPreview) -> None:
+            field = _(f"field.{change.anchor}") if change.anchor else change.task
+            title = _("replan.title_date", field=field, date=change.value)
+            self.push_screen(ReplanDialog(title, preview), answered)
+
+        self.call_service("timeline.preview_replan", self.project.id, change, then=previewed)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -371,9 +405,11 @@ class ExitApp(Localized, App[None]):
         commands = [
             (_("screen.dashboard"), _("tip.dashboard"), lambda: self.action_show("dashboard")),
             (_("screen.checklist"), _("tip.checklist"), lambda: self.action_show("checklist")),
+            (_("screen.timeline"), _("tip.timeline"), lambda: self.action_show("timeline")),
             (_("cmd.switch_project"), _("tip.switch_project"), self.action_switch_project),
             (_("cmd.new_project"), _("tip.new_project"), self.action_new_project),
             (_("cmd.open_demo"), _("tip.open_demo"), self.action_open_demo),
+            (_("cmd.replan"), _("cmd.replan_help"), self.action_replan),
             (_("cmd.export"), _("tip.export"), self.action_export),
             (_("calendar.cmd"), _("calendar.tip"), self.action_export_calendar),
             (_("cmd.import"), _("tip.import"), self.action_import),

@@ -1,0 +1,158 @@
+"""Timeline: the project's tasks as a Gantt against today, T, the contract end and the statutory deadlines."""
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Footer, Header, Label
+
+from ...domain.enums import Anchor, TaskStatus
+from ...i18n import _, pick
+from ...i18n.labels import phase_name, rule_label, status_label
+from ...services.readmodels import PhaseRead, Timeline, TimelineTask
+from ..modals.task_form import TaskForm
+from ..widgets.gantt import ZOOM_NAMES, Gantt, Row
+from .base import ProjectScreen
+
+SEP = " | "
+ANCHORS = {a.value for a in Anchor}
+
+
+def rule_text(rule: str) -> str:
+    """A due rule as the user reads it (a rule hanging on another task is shown as it is)."""
+    return rule_label(rule) if rule.partition(" ")[0] in ANCHORS else rule
+
+
+def describe(row: Row | None, timeline: Timeline | None) -> str:
+    """The status line for the row under the cursor: its dates, slack, rule and flags in words."""
+    if row is None or timeline is None:
+        return ""
+    if row.kind == "task":
+        return describe_task(row.task, timeline)
+    if row.kind == "deadline":
+        deadline = row.deadline
+        parts = [f"{deadline.basis} {pick(deadline.title_zh, deadline.title_en)}",
+                 _("timeline.deadline_day", day=deadline.day.isoformat()), _("timeline.rule", rule=rule_text(deadline.rule))]
+        if deadline.impossible:
+            parts.append(_("timeline.impossible"))
+        if deadline.missed_by:
+            parts.append(_("timeline.missed_by", ids=", ".join(deadline.missed_by)))
+        return SEP.join(parts)
+    if row.kind == "phase":
+        parts = [f"{row.phase.no:02d} {phase_name(row.phase.name_zh, row.phase.name_en)}",
+                 _("timeline.phase_done", done=row.done, total=row.total)]
+        if row.start is not None:
+            parts.append(_("timeline.span", start=row.start.isoformat(), end=row.end.isoformat()))
+        return SEP.join(parts)
+    return _("timeline.deadlines_count", n=row.total)
+
+
+def describe_task(task: TimelineTask, timeline: Timeline) -> str:
+    if task.start == task.due:
+        parts = [f"{task.public_id} " + _("timeline.due", due=task.due.isoformat())]
+    else:
+        parts = [f"{task.public_id} " + _("timeline.span", start=task.start.isoformat(), end=task.due.isoformat())]
+    parts.append(status_label(task.status))
+    if task.milestone:
+        parts.append(_("timeline.milestone"))
+    if task.overdue:
+        parts.append(_("timeline.overdue"))
+    if task.at_risk:
+        parts.append(_("timeline.at_risk"))
+    if task.status is not TaskStatus.DONE:
+        parts.append(_("timeline.critical") if task.critical else _("timeline.slack", n=task.slack_days))
+    bases = {d.key: d.basis for d in timeline.deadlines}
+    parts += [_("timeline.late_for", basis=bases.get(key, key)) for key in task.late_for]
+    if task.rule:
+        parts.append(_("timeline.rule", rule=rule_text(task.rule)))
+    if task.occurrences:
+        done = sum(1 for o in task.occurrences if o.done_on)
+        parts.append(_("timeline.occurrences", done=done, n=len(task.occurrences)))
+    return SEP.join(parts)
+
+
+LEGEND = (
+    ("█", "gantt--open", "timeline.legend_open"),
+    ("█", "gantt--done", "timeline.legend_done"),
+    ("█", "gantt--overdue", "timeline.legend_overdue"),
+    ("█", "gantt--at-risk", "timeline.legend_at_risk"),
+    ("▓", "gantt--critical", "timeline.legend_critical"),
+    ("◆", "gantt--open", "timeline.legend_milestone"),
+    ("●", "gantt--open", "timeline.legend_recurring"),
+    ("│", "gantt--today", "timeline.legend_today"),
+    ("┃", "gantt--handover", "timeline.legend_handover"),
+    ("┃", "gantt--contract-end", "timeline.legend_contract_end"),
+    ("┊", "gantt--deadline", "timeline.legend_deadline"),
+)
+
+
+class TimelineScreen(ProjectScreen):
+    DEFAULT_CSS = """
+    TimelineScreen #timeline-status, TimelineScreen #timeline-legend { height: 1; width: 1fr; margin: 0 1; }
+    TimelineScreen #timeline-legend { color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timeline: Timeline | None = None
+        self.phases: list[PhaseRead] = []
+        self._keep: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(id="timeline-status")
+        yield Label(id="timeline-legend")
+        yield Gantt(id="gantt")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Gantt).focus()
+
+    def reload(self) -> None:
+        self.app.call_service("timeline.load_timeline", self.app.project.id, self.app.today, then=self.show,
+                              group="timeline", exclusive=True)
+
+    def show(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        self.phases = timeline.phases
+        gantt = self.query_one(Gantt)
+        gantt.load(timeline, keep=self._keep)
+        self._keep = None
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        gantt = self.query_one(Gantt)
+        legend = Text(no_wrap=True, overflow="crop")
+        for glyph, style, key in LEGEND:
+            legend.append(glyph, style=gantt.get_component_rich_style(style, partial=True))
+            legend.append(f" {_(key)}  ", style="dim")
+        self.query_one("#timeline-legend", Label).update(legend)
+
+    @on(Gantt.CursorMoved)
+    def cursor_moved(self, event: Gantt.CursorMoved) -> None:
+        gantt = self.query_one(Gantt)
+        text = Text(_("timeline.zoom", zoom=_(ZOOM_NAMES[gantt.zoom])) + SEP, style="dim")
+        text.append(describe(event.row, self.timeline))  # user text: never markup
+        text.no_wrap, text.overflow = True, "ellipsis"
+        self.query_one("#timeline-status", Label).update(text)
+
+    @on(Gantt.TaskChosen)
+    def task_chosen(self, event: Gantt.TaskChosen) -> None:
+        self.app.call_service("checklist.get_task", self.app.project.id, event.public_id, self.app.today,
+                              then=self._edit)
+
+    def _edit(self, task) -> None:
+        self.app.push_screen(TaskForm(self.app.project, self.phases, task), self._form_closed)
+
+    def _form_closed(self, saved_id: str | None) -> None:
+        if saved_id:
+            self._keep = saved_id
+            self.reload()
+
+    def palette_commands(self) -> list:
+        gantt = self.query_one(Gantt)
+        return [
+            (_("timeline.key_today"), _("timeline.tip_today"), gantt.action_today),
+            (_("timeline.key_zoom_in"), _("timeline.tip_zoom_in"), lambda: gantt.action_zoom(-1)),
+            (_("timeline.key_zoom_out"), _("timeline.tip_zoom_out"), lambda: gantt.action_zoom(1)),
+            (_("timeline.key_collapse"), _("timeline.tip_collapse"), gantt.action_collapse_all),
+        ]
