@@ -302,3 +302,28 @@ def test_the_demo_uses_a_local_profile_and_meets_every_deadline(backend, demo):
     loaded = backend.call(timeline.load_timeline, demo.id, TODAY)
     assert {d.key for d in loaded.deadlines} >= {"notice-3m", "handover-local", "disclosure-30"}
     assert not any(d.missed_by or d.impossible for d in loaded.deadlines)
+
+
+def test_an_import_that_moves_a_task_moves_what_is_counted_from_it(backend, project):
+    from exit_tui.services import imports
+    from exit_tui.services.readmodels import ImportRow
+
+    punch = _task(backend, project.id, "punch-list")
+    acceptance = _task(backend, project.id, "joint-acceptance")
+    later = punch.due_date + timedelta(days=2)
+    row = {"public_id": punch.public_id, "phase_no": punch.phase_no, "title": punch.title_zh,
+           "due_date": later, "status": "todo"}
+    backend.call(imports.apply_tasks, project.id, [ImportRow("任务清单", 2, row)], TODAY)
+    assert _task(backend, project.id, "punch-list").due_date == later
+    assert _task(backend, project.id, "joint-acceptance").due_date == acceptance.due_date + timedelta(days=2)
+    # A typed rule counted from a task of the project is understood ...
+    team = _task(backend, project.id, "exit-team")
+    row = {**row, "due_date": f"{team.public_id} +1d"}
+    backend.call(imports.apply_tasks, project.id, [ImportRow("任务清单", 2, row)], TODAY)
+    assert _task(backend, project.id, "punch-list").due_date == team.due_date + timedelta(days=1)
+    # ... and one that would loop is refused as a whole: nothing is written.
+    row = {**row, "due_date": f"{acceptance.public_id} +1d"}
+    with pytest.raises(UserError) as caught:
+        backend.call(imports.apply_tasks, project.id, [ImportRow("任务清单", 2, row)], TODAY)
+    assert caught.value.key == "error.dependency_cycle"
+    assert _task(backend, project.id, "punch-list").due_date == team.due_date + timedelta(days=1)

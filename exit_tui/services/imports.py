@@ -103,8 +103,9 @@ class _Cleaned:
 class _Cleaner:
     """Validates rows one by one (caches what repeats from row to row: status words, owners)."""
 
-    def __init__(self, dates: ProjectDates) -> None:
+    def __init__(self, dates: ProjectDates, task_dates: Mapping[str, date] | None = None) -> None:
         self.dates = dates
+        self.task_dates = task_dates or {}
         self.statuses = _status_words()
         self.owners: dict[str, str] = {}
         self.required = _("import.required")
@@ -156,7 +157,8 @@ class _Cleaner:
             return value.date(), None
         if isinstance(value, date):
             return value, None
-        return parse_due_text(str(value), self.dates)  # a date as text, or an offset such as `T+10d`
+        # A date as text, or an offset such as `T+10d` or `T-0042 +5d` (counted from a task of the project).
+        return parse_due_text(str(value), self.dates, self.task_dates)
 
     def status(self, value: Any) -> TaskStatus:
         status = self.statuses.get(_fold(value))
@@ -234,7 +236,7 @@ def _columns_for(key: str, value: Any, today: date, language: str) -> dict[str, 
         return {"title_en" if language == "en" else "title_zh": value}
     if key == "due_date":
         due, rule = value
-        return {"due_date": due, "due_anchor": rule.anchor.value if rule else None,
+        return {"due_date": due, "due_anchor": rule.anchor_code if rule else None,
                 "due_offset": rule.offset if rule else None}
     if key == "status":
         return {"status": value.value, "done_on": today if value is TaskStatus.DONE else None}
@@ -330,8 +332,8 @@ def _content_key(title: str, phase_no: int, due: date) -> tuple[str, int, date]:
 
 def _plan(session: Session, project_id: int, rows: list[ImportRow], today: date) -> _Plan:
     session.flush()  # the core reads below must see what this transaction already wrote through the ORM
-    cleaner = _Cleaner(_project_dates(session, project_id))
     existing = _existing_tasks(session, project_id)
+    cleaner = _Cleaner(_project_dates(session, project_id), {k: t["due_date"] for k, t in existing.items()})
     language = get_language()
     plan = _Plan()
 
@@ -442,6 +444,10 @@ def apply_tasks(session: Session, project_id: int, rows: list[ImportRow], today:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Task) and obj.project_id == project_id:
             session.expire(obj)
+    if any("due_date" in update.columns for update in plan.updates):
+        from .timeline import follow_rules  # tasks counted from a task whose date changed follow it
+
+        follow_rules(session, project_id)
     return plan.report(added, applied=True)
 
 

@@ -280,6 +280,29 @@ def apply_replan(session: Session, project_id: int, change: PlanChange) -> Repla
     return _replan(session, project_id, change, write=True)
 
 
+def follow_rules(session: Session, project_id: int) -> int:
+    """Move every open task to the date its rule gives now (after an import changed dates); audited.
+
+    Returns how many moved; rules that loop raise UserError naming the loop (the caller's transaction rolls
+    back)."""
+    project = _row(session, project_id)
+    rows = {task.public_id: task for task in _tasks(session, project_id)}
+    try:
+        planned = plan_dates([_plan_task(task) for task in rows.values()], _dates(project))
+    except CycleError as exc:
+        raise UserError("error.dependency_cycle", field="due_date", cycle=" -> ".join(exc.cycle)) from None
+    moved = 0
+    for key, day in planned.items():
+        task = rows[key]
+        if task.due_date != day:
+            audit.record(session, project_id, "update", "task", key, "due_date", task.due_date, day)
+            task.due_date = day
+            session.add(task)
+            moved += 1
+    session.flush()
+    return moved
+
+
 # --- occurrences of recurring tasks -----------------------------------------------------------------------------
 
 
