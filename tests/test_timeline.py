@@ -327,3 +327,16 @@ def test_an_import_that_moves_a_task_moves_what_is_counted_from_it(backend, proj
         backend.call(imports.apply_tasks, project.id, [ImportRow("任务清单", 2, row)], TODAY)
     assert caught.value.key == "error.dependency_cycle"
     assert _task(backend, project.id, "punch-list").due_date == team.due_date + timedelta(days=1)
+
+
+def test_the_dashboard_names_the_next_deadline_and_counts_the_faulty_ones(backend, project):
+    from exit_tui.services.dashboard import load_dashboard
+    from exit_tui.services.readmodels import dashboard_from_json, dashboard_to_json
+
+    board = backend.call(load_dashboard, project.id, TODAY)
+    assert board.next_deadline.key == "layoff-41" and board.deadline_alerts == 0  # 947 passed on 2026-10-02
+    notice = _task(backend, project.id, "notice-947")
+    backend.call(timeline.apply_replan, project.id, PlanChange("2026-10-10", task=notice.public_id))
+    board = backend.call(load_dashboard, project.id, TODAY)
+    assert board.deadline_alerts == 1
+    assert dashboard_from_json(dashboard_to_json(board)) == board  # remembered for the instant start

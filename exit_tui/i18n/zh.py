@@ -146,6 +146,8 @@ MESSAGES: dict[str, str] = {
     "dash.days_to_t": "距移交日 T",
     "dash.days_to_contract_end": "距合同到期",
     "dash.overdue": "逾期任务",
+    "dash.next_deadline": "下一法定期限",
+    "dash.deadline_alerts": "{n} 项期限有问题",
     "dash.due_soon": "{days} 日内到期",
     "dash.done": "完成度",
     "dash.units": "{units} 户",

@@ -9,7 +9,9 @@ from ..db.models import AuditEntry, Phase, Task
 from ..domain.enums import TaskStatus
 from .checklist import task_read
 from .projects import get_project
-from .readmodels import DUE_SOON_DAYS, Dashboard, PhaseProgress
+from ..domain.plan import PlanTask, late_for
+from ..domain.statutes import deadlines_for
+from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, PhaseProgress, ProjectRead
 
 OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
 
@@ -43,6 +45,7 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
         select(Task).where(open_task, col(Task.due_date) <= soon_end)
         .order_by(col(Task.due_date), col(Task.public_id)).limit(next_up)
     )
+    next_deadline, alerts = _deadlines(session, project, today)
     stamp = session.exec(select(func.max(AuditEntry.id))).one() or 0
     return Dashboard(
         project=project,
@@ -54,4 +57,25 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
         total=sum(p.total for p in phases),
         next_up=[task_read(t, today) for t in urgent],
         stamp=stamp,
+        next_deadline=next_deadline,
+        deadline_alerts=alerts,
     )
+
+
+def _deadlines(session: Session, project: ProjectRead, today: date) -> tuple[DeadlineRead | None, int]:
+    """The next statutory deadline, and how many are missed by a task serving them or already impossible."""
+    deadlines = deadlines_for(project.rule_profile, project.exit_type, project.dates)
+    serving = {key for d in deadlines for key in d.serves}
+    rows = session.exec(
+        select(Task.public_id, Task.template_key, Task.due_date, Task.status, Task.done_on)
+        .where(Task.project_id == project.id, col(Task.template_key).in_(serving))
+    )
+    tasks = [PlanTask(pid, due, done=status == TaskStatus.DONE.value, done_on=done_on, template_key=key)
+             for pid, key, due, status, done_on in rows]
+    missed = {key for task in tasks for key in late_for(task, deadlines)}
+    alerts = sum(1 for d in deadlines if d.key in missed or d.day < project.dates.decision)
+    upcoming = next((d for d in deadlines if d.day >= today), None)
+    if upcoming is None:
+        return None, alerts
+    return DeadlineRead(upcoming.key, upcoming.basis, str(upcoming.rule), upcoming.day, upcoming.zh, upcoming.en,
+                        upcoming.day < project.dates.decision), alerts

@@ -139,6 +139,10 @@ class Dashboard:
     """Overdue and soon-due open tasks, most urgent first (a short list)."""
     stamp: int = 0
     """The id of the newest audit entry when these figures were read: they hold while it is unchanged."""
+    next_deadline: "DeadlineRead | None" = None
+    """The first statutory deadline from today on."""
+    deadline_alerts: int = 0
+    """Statutory deadlines missed by a task that serves them, or impossible since the decision date."""
 
     @property
     def days_to_handover(self) -> int:
@@ -166,8 +170,12 @@ def dashboard_from_json(text: str) -> Dashboard:
                     "done_on": day(t["done_on"]) if t["done_on"] else None})
         for t in raw["next_up"]
     ]
+    deadline = raw.get("next_deadline")
+    if deadline:
+        deadline = DeadlineRead(**{**deadline, "day": day(deadline["day"]), "missed_by": tuple(deadline["missed_by"])})
     return Dashboard(**{
         **raw,
+        "next_deadline": deadline,
         "project": ProjectRead(**{**project, "exit_type": ExitType(project["exit_type"]), "dates": dates}),
         "today": day(raw["today"]),
         "phases": [PhaseProgress(**p) for p in raw["phases"]],

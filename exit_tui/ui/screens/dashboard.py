@@ -35,6 +35,7 @@ class DashboardScreen(ProjectScreen):
             yield Card(id="card-overdue")
             yield Card(id="card-soon")
             yield Card(id="card-done")
+            yield Card(id="card-deadline")
         yield Label(id="project-line")
         with Horizontal(id="dash-body"):
             with Vertical(id="phases-pane"):
@@ -82,6 +83,16 @@ class DashboardScreen(ProjectScreen):
         self.query_one("#card-overdue", Card).show(_("dash.overdue"), str(data.overdue), alert=data.overdue > 0)
         self.query_one("#card-soon", Card).show(_("dash.due_soon", days=DUE_SOON_DAYS), str(data.due_soon))
         self.query_one("#card-done", Card).show(_("dash.done"), f"{percent}%", f"{data.done}/{data.total}")
+        deadline = data.next_deadline
+        if deadline is None:
+            self.query_one("#card-deadline", Card).show(_("dash.next_deadline"), "-", alert=data.deadline_alerts > 0)
+        else:
+            detail = f"{deadline.basis} {deadline.day.isoformat()}"
+            if data.deadline_alerts:
+                detail = _("dash.deadline_alerts", n=data.deadline_alerts)
+            self.query_one("#card-deadline", Card).show(
+                _("dash.next_deadline"), days_text((deadline.day - data.today).days), detail,
+                alert=data.deadline_alerts > 0 or (deadline.day - data.today).days <= DUE_SOON_DAYS)
         line = Text(f"{project.public_id}  {exit_type_label(project.exit_type)}  ", style="bold")
         line.append(project.address)
         line.append("  " + _("dash.units", units=project.units), style="dim")
@@ -128,6 +139,8 @@ class DashboardScreen(ProjectScreen):
             self.app.show_checklist()
         elif event.card.id == "card-done":
             self.app.show_checklist()
+        elif event.card.id in ("card-deadline", "card-handover", "card-contract"):
+            self.app.action_show("timeline")
 
     def action_open_phase(self) -> None:
         phases = self.query_one("#phases", DataTable)
