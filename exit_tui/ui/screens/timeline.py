@@ -75,7 +75,7 @@ LEGEND = (
     ("█", "gantt--done", "timeline.legend_done"),
     ("█", "gantt--overdue", "timeline.legend_overdue"),
     ("█", "gantt--at-risk", "timeline.legend_at_risk"),
-    ("▓", "gantt--critical", "timeline.legend_critical"),
+    ("▓", "gantt--label", "timeline.legend_critical"),
     ("◆", "gantt--open", "timeline.legend_milestone"),
     ("●", "gantt--open", "timeline.legend_recurring"),
     ("│", "gantt--today", "timeline.legend_today"),
