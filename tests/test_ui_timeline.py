@@ -138,3 +138,59 @@ async def test_80x24_keeps_every_line_aligned(tmp_path):
             for text in lines(gantt):
                 assert cell_len(text) == width
                 assert cell_len(text[:text.index("│")]) == gantt.label_width - 1
+
+
+async def test_editing_a_date_from_the_timeline_goes_through_the_replan_preview(tmp_path):
+    from datetime import timedelta
+
+    from textual.widgets import Input
+
+    from exit_tui.ui.modals.replan import ReplanDialog
+
+    from .test_ui_replan import by_template, dialog_text
+
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        gantt = await open_timeline(pilot)
+        punch = by_template(backend, project_id, "punch-list")
+        acceptance = by_template(backend, project_id, "joint-acceptance")
+        assert gantt.select_key(punch.public_id)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskForm)
+        app.screen.query_one("#due", Input).value = (punch.due_date + timedelta(days=3)).isoformat()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplanDialog)
+        assert acceptance.public_id in dialog_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen) and gantt.cursor_key == punch.public_id
+        moved = next(t for t in app.screen.timeline.tasks if t.public_id == acceptance.public_id)
+        assert moved.due == acceptance.due_date + timedelta(days=3)  # the Gantt shows the new plan
+
+
+async def test_m_marks_occurrences_from_the_timeline(tmp_path):
+    from textual.widgets import SelectionList
+
+    from exit_tui.services import timeline
+    from exit_tui.ui.modals.occurrences import OccurrencesDialog
+
+    from .test_ui_replan import by_template
+
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        gantt = await open_timeline(pilot)
+        meeting = by_template(backend, project_id, "team-meeting")
+        assert gantt.select_key(meeting.public_id)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, OccurrencesDialog)
+        app.screen.query_one(SelectionList).highlighted = 2
+        await pilot.press("space", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        marks = backend.call(timeline.list_occurrences, project_id, meeting.public_id)
+        assert [o.done_on for o in marks[:3]] == [None, None, FROZEN_TODAY]
+        row = next(t for t in app.screen.timeline.tasks if t.public_id == meeting.public_id)
+        assert row.occurrences[2].done_on == FROZEN_TODAY

@@ -146,7 +146,7 @@ MESSAGES: dict[str, str] = {
     "dash.days_to_t": "To handover day T",
     "dash.days_to_contract_end": "To contract end",
     "dash.overdue": "Overdue tasks",
-    "dash.next_deadline": "Next statutory deadline",
+    "dash.next_deadline": "Next deadline",
     "dash.deadline_alerts": "{n} deadlines at fault",
     "dash.due_soon": "Due within {days} days",
     "dash.done": "Done",

@@ -19,6 +19,7 @@ class DashboardScreen(ProjectScreen):
     BINDINGS = [
         Binding("enter", "open_phase", "key.open_phase", tooltip="tip.open_phase", id="open-phase"),
         Binding("2", "app.show('checklist')", "key.checklist", tooltip="tip.checklist", id="to-checklist"),
+        Binding("3", "app.show('timeline')", "key.timeline", tooltip="tip.timeline", id="to-timeline"),
         Binding("p", "app.switch_project", "key.switch_project", tooltip="tip.switch_project", show=False,
                 id="to-switch"),
         Binding("e", "app.export", "key.export", tooltip="tip.export", id="to-export"),

@@ -3,9 +3,10 @@
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Footer, Header, Label
 
-from ...domain.enums import Anchor, TaskStatus
+from ...domain.enums import TaskStatus
 from ...i18n import _, pick
 from ...i18n.labels import phase_name, rule_label, status_label
 from ...services.readmodels import PhaseRead, Timeline, TimelineTask
@@ -14,12 +15,6 @@ from ..widgets.gantt import ZOOM_NAMES, Gantt, Row
 from .base import ProjectScreen
 
 SEP = " | "
-ANCHORS = {a.value for a in Anchor}
-
-
-def rule_text(rule: str) -> str:
-    """A due rule as the user reads it (a rule hanging on another task is shown as it is)."""
-    return rule_label(rule) if rule.partition(" ")[0] in ANCHORS else rule
 
 
 def describe(row: Row | None, timeline: Timeline | None) -> str:
@@ -31,7 +26,7 @@ def describe(row: Row | None, timeline: Timeline | None) -> str:
     if row.kind == "deadline":
         deadline = row.deadline
         parts = [f"{deadline.basis} {pick(deadline.title_zh, deadline.title_en)}",
-                 _("timeline.deadline_day", day=deadline.day.isoformat()), _("timeline.rule", rule=rule_text(deadline.rule))]
+                 _("timeline.deadline_day", day=deadline.day.isoformat()), _("timeline.rule", rule=rule_label(deadline.rule))]
         if deadline.impossible:
             parts.append(_("timeline.impossible"))
         if deadline.missed_by:
@@ -63,7 +58,7 @@ def describe_task(task: TimelineTask, timeline: Timeline) -> str:
     bases = {d.key: d.basis for d in timeline.deadlines}
     parts += [_("timeline.late_for", basis=bases.get(key, key)) for key in task.late_for]
     if task.rule:
-        parts.append(_("timeline.rule", rule=rule_text(task.rule)))
+        parts.append(_("timeline.rule", rule=rule_label(task.rule)))
     if task.occurrences:
         done = sum(1 for o in task.occurrences if o.done_on)
         parts.append(_("timeline.occurrences", done=done, n=len(task.occurrences)))
@@ -86,6 +81,9 @@ LEGEND = (
 
 
 class TimelineScreen(ProjectScreen):
+    BINDINGS = [
+        Binding("m", "occurrences", "key.occurrences", tooltip="tip.occurrences", show=False, id="occurrences"),
+    ]
     DEFAULT_CSS = """
     TimelineScreen #timeline-status, TimelineScreen #timeline-legend { height: 1; width: 1fr; margin: 0 1; }
     TimelineScreen #timeline-legend { color: $text-muted; }
@@ -148,9 +146,29 @@ class TimelineScreen(ProjectScreen):
             self._keep = saved_id
             self.reload()
 
+    def action_occurrences(self) -> None:
+        """A recurring task: mark its occurrences done one by one."""
+        row = self.query_one(Gantt).cursor_row
+        if row is None or row.kind != "task":
+            return
+        task = row.task
+        if not task.recurrence:
+            self.notify(_("occ.not_recurring", id=task.public_id))
+            return
+        from ..modals.occurrences import OccurrencesDialog
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self._keep = task.public_id
+                self.reload()
+
+        self.app.push_screen(OccurrencesDialog(self.app.project.id, task.public_id, task.title_zh, task.title_en),
+                             closed)
+
     def palette_commands(self) -> list:
         gantt = self.query_one(Gantt)
         return [
+            (_("cmd.occurrences"), _("tip.occurrences"), self.action_occurrences),
             (_("timeline.key_today"), _("timeline.tip_today"), gantt.action_today),
             (_("timeline.key_zoom_in"), _("timeline.tip_zoom_in"), lambda: gantt.action_zoom(-1)),
             (_("timeline.key_zoom_out"), _("timeline.tip_zoom_out"), lambda: gantt.action_zoom(1)),

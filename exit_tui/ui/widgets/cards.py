@@ -13,7 +13,7 @@ class Card(Static):
         width: 1fr;
         height: 5;
         border: round $primary-background-lighten-2;
-        padding: 0 1;
+        padding: 0;
         content-align: center middle;
         text-align: center;
     }
