@@ -109,3 +109,15 @@ def test_import_preview(snap_compare, tmp_path):
         await settle(pilot, rounds=5)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_replan_preview(snap_compare, tmp_path):
+    """r, a later handover day T, enter: the moves and the statutory deadline it would miss, before applying."""
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("r", "ctrl+u", *"2027-01-09", "enter"))
+
+
+def test_occurrences_dialog(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+    keys = ("2", *["down"] * 5, "m")  # T-0008, the weekly exit-team meeting
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle(*keys))

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from ..db.models import Project, Task
 from ..domain.enums import TaskStatus
 from ..domain.templates import demo_settings
-from . import checklist
+from . import checklist, timeline
 from .projects import ProjectRead, create_project, get_project
 
 
@@ -59,4 +59,9 @@ def create_demo(session: Session, today: date) -> ProjectRead:
         # Done on the day it was due (the demo's history), in progress from today.
         when = task.due_date if status is TaskStatus.DONE else today
         checklist.set_status(session, project.id, task.public_id, status, when)
+    for task in tasks:  # recurring tasks: every past occurrence done on its day but the latest one
+        if task.recurrence:
+            past = [o.day for o in timeline.list_occurrences(session, project.id, task.public_id) if o.day < today]
+            for day in past[:-1]:
+                timeline.set_occurrence_done(session, project.id, task.public_id, day, True, day)
     return project

@@ -26,7 +26,8 @@ def deadline_text(deadline: DeadlineRead) -> str:
 
 
 def preview_text(preview: ReplanPreview) -> Text:
-    """The preview as lines: moves from -> to, statutory flags that appear or clear, warnings."""
+    """The preview as lines: statutory flags that appear or clear and warnings first (they matter most), then the
+    moves from -> to."""
     text = Text()
 
     def section(title: str, style: str = "bold") -> None:
@@ -34,6 +35,22 @@ def preview_text(preview: ReplanPreview) -> Text:
             text.append("\n")
         text.append(title + "\n", style=style)
 
+    if preview.flags_added:
+        section(_("replan.flags_added"), "bold red")
+        for flag in preview.flags_added:
+            text.append(f"  {flag.public_id}  ", style="bold")
+            text.append(_("replan.misses", deadline=deadline_text(flag.deadline)), style="red")
+            text.append("  " + pick(flag.title_zh, flag.title_en) + "\n", style="dim")
+    if preview.flags_cleared:
+        section(_("replan.flags_cleared"), "bold green")
+        for flag in preview.flags_cleared:
+            text.append(f"  {flag.public_id}  ", style="bold")
+            text.append(_("replan.meets", deadline=deadline_text(flag.deadline)), style="green")
+            text.append("  " + pick(flag.title_zh, flag.title_en) + "\n", style="dim")
+    for deadline in preview.warnings_added:
+        section(_("replan.impossible", deadline=deadline_text(deadline)), "bold red")
+    for deadline in preview.warnings_cleared:
+        section(_("replan.possible_again", deadline=deadline_text(deadline)), "bold green")
     if preview.moves:
         section(_("replan.moves", n=len(preview.moves)))
         for move in preview.moves[:MAX_LISTED]:
@@ -43,20 +60,6 @@ def preview_text(preview: ReplanPreview) -> Text:
             text.append(pick(move.title_zh, move.title_en) + "\n", style="dim")
         if len(preview.moves) > MAX_LISTED:
             text.append("  " + _("replan.more", n=len(preview.moves) - MAX_LISTED) + "\n", style="dim")
-    if preview.flags_added:
-        section(_("replan.flags_added"), "bold red")
-        for flag in preview.flags_added:
-            text.append(f"  {flag.public_id}  ", style="bold")
-            text.append(_("replan.misses", deadline=deadline_text(flag.deadline)) + "\n", style="red")
-    if preview.flags_cleared:
-        section(_("replan.flags_cleared"), "bold green")
-        for flag in preview.flags_cleared:
-            text.append(f"  {flag.public_id}  ", style="bold")
-            text.append(_("replan.meets", deadline=deadline_text(flag.deadline)) + "\n", style="green")
-    for deadline in preview.warnings_added:
-        section(_("replan.impossible", deadline=deadline_text(deadline)), "bold red")
-    for deadline in preview.warnings_cleared:
-        section(_("replan.possible_again", deadline=deadline_text(deadline)), "bold green")
     if preview.kept_done:
         section(_("replan.kept_done", n=preview.kept_done), "dim")
     if not text:
