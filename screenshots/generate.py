@@ -26,9 +26,12 @@ VIEWS = [
     ("checklist-zh", "zh", ["2", "down", "down", "down"], True),
     ("task-form-zh", "zh", ["2", "down", "down", "down", "down", "enter"], True),
     ("palette-zh", "zh", ["ctrl+p"], True),
+    ("timeline-zh", "zh", ["3"], True),
+    ("replan-zh", "zh", ["r", "ctrl+u", *"2027-01-09", "enter"], True),
     ("dashboard-en", "en", [], True),
     ("checklist-en", "en", ["2", "o"], True),
     ("help-en", "en", ["2", "question_mark"], True),
+    ("timeline-en", "en", ["3", "minus", "down", "down", "down"], True),
 ]
 
 

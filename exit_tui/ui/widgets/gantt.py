@@ -104,13 +104,15 @@ def axis_lines(scale: Scale, n_cols: int) -> tuple[str, str]:
 
     last = scale.day_at(n_cols) + timedelta(days=7)
     day = scale.origin
+    if scale.zoom == "month":
+        put(top, "top", 0, f"{day.year}")  # the year the chart starts in, then each January's
     while day <= last:
         col = scale.col(day)
         if scale.zoom == "month":
             if day.day == 1 or (col == 0 and day.day <= 14):
                 month = MONTHS_EN[day.month - 1] if get_language() == "en" else f"{day.month}"
                 put(bottom, "bottom", col, month)
-                if day.month == 1 or col == 0:
+                if day.month == 1:
                     put(top, "top", col, f"{day.year}")
         else:
             if day.day == 1 or col == 0:
