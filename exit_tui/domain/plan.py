@@ -5,7 +5,7 @@ done tasks never move, and a task anchored on a task that no longer exists keeps
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .network import Activity, Timing, analyse, topological_order
@@ -105,7 +105,6 @@ class PlanDiff:
     flags_cleared: tuple[tuple[str, str], ...] = ()
     warnings_added: tuple[str, ...] = ()
     warnings_cleared: tuple[str, ...] = ()
-    unchanged_done: tuple[str, ...] = field(default=())
 
     @property
     def empty(self) -> bool:
@@ -139,5 +138,4 @@ def diff_plan(
         flags_cleared=tuple(sorted(flags_before - flags_after)),
         warnings_added=tuple(sorted(warn_after - warn_before)),
         warnings_cleared=tuple(sorted(warn_before - warn_after)),
-        unchanged_done=tuple(sorted(t.key for t in after if t.done and t.rule is not None)),
     )
