@@ -35,17 +35,15 @@ def preview_text(preview: ReplanPreview) -> Text:
             text.append("\n")
         text.append(title + "\n", style=style)
 
-    if preview.flags_added:
-        section(_("replan.flags_added"), "bold red")
-        for flag in preview.flags_added:
+    for flags, heading, line, style in (
+        (preview.flags_added, "replan.flags_added", "replan.misses", "red"),
+        (preview.flags_cleared, "replan.flags_cleared", "replan.meets", "green"),
+    ):
+        if flags:
+            section(_(heading), f"bold {style}")
+        for flag in flags:
             text.append(f"  {flag.public_id}  ", style="bold")
-            text.append(_("replan.misses", deadline=deadline_text(flag.deadline)), style="red")
-            text.append("  " + pick(flag.title_zh, flag.title_en) + "\n", style="dim")
-    if preview.flags_cleared:
-        section(_("replan.flags_cleared"), "bold green")
-        for flag in preview.flags_cleared:
-            text.append(f"  {flag.public_id}  ", style="bold")
-            text.append(_("replan.meets", deadline=deadline_text(flag.deadline)), style="green")
+            text.append(_(line, deadline=deadline_text(flag.deadline)), style=style)
             text.append("  " + pick(flag.title_zh, flag.title_en) + "\n", style="dim")
     for deadline in preview.warnings_added:
         section(_("replan.impossible", deadline=deadline_text(deadline)), "bold red")
