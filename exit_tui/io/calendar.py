@@ -31,10 +31,9 @@ from sqlmodel import Session
 from ..domain.enums import TaskStatus
 from ..i18n import _, pick
 from ..i18n.labels import basis_text, role_label, rule_label
-from ..services.errors import UserError
 from ..services.readmodels import DeadlineRead, ProjectRead, Timeline, TimelineTask
 from ..services.timeline import load_timeline
-from .atomic import TargetInUse
+from .atomic import export_errors
 from .ics import CalendarEvent, calendar_text, stable_uid, write_calendar
 
 SUFFIX = ".ics"
@@ -50,10 +49,6 @@ class CalendarResult:
     """The file written (with `.ics` added when it was missing)."""
     events: int
     """How many events it holds."""
-
-
-class CalendarError(UserError):
-    """The calendar file cannot be written (one translated line)."""
 
 
 def calendar_events(timeline: Timeline) -> list[CalendarEvent]:
@@ -84,21 +79,14 @@ def export_calendar(
     today: date,
     stamp: datetime | None = None,
 ) -> CalendarResult:
-    """Write the project's calendar to `path` (`.ics` added if missing); raises CalendarError when it cannot."""
+    """Write the project's calendar to `path` (`.ics` added if missing); raises ExportError (one line) when it cannot."""
     timeline = load_timeline(session, project_id, today)
     events = calendar_events(timeline)
     text = calendar_text(events, name=calendar_name(timeline.project),
                          stamp=stamp or datetime.now(timezone.utc))
     path = calendar_path(Path(path))
-    if not path.parent.is_dir():
-        raise CalendarError("export.no_folder", folder=str(path.parent))
-    try:
+    with export_errors(path):
         write_calendar(path, text)
-    except TargetInUse:
-        raise CalendarError("export.locked", name=path.name) from None
-    except OSError as error:  # a read-only folder, a full disk, a folder of that name
-        reason = (error.strerror or type(error).__name__).splitlines()[0]
-        raise CalendarError("export.write_failed", path=str(path), reason=reason) from None
     return CalendarResult(path=path, events=len(events))
 
 
@@ -148,7 +136,7 @@ def _deadline_event(project: ProjectRead, deadline: DeadlineRead) -> CalendarEve
     lines = [
         _line("calendar.project", f"{project.name} ({project.public_id})"),
         _line("calendar.deadline", title),
-        _line("calendar.rule", _rule_text(deadline.rule)),
+        _line("calendar.rule", rule_label(deadline.rule)),
         _line("calendar.legal_basis", _basis(deadline.basis)),
     ]
     if deadline.impossible:
@@ -176,7 +164,7 @@ def _description(project: ProjectRead, task: TimelineTask, day: date) -> str:
         lines.append(_line("calendar.period", f"{task.start.isoformat()} ~ {task.due.isoformat()}"))
     lines.append(_line("calendar.due", day.isoformat()))
     if task.rule:
-        lines.append(_line("calendar.rule", _rule_text(task.rule)))
+        lines.append(_line("calendar.rule", rule_label(task.rule)))
     if task.legal_basis:
         lines.append(_line("calendar.legal_basis", _basis(task.legal_basis)))
     if task.overdue:
@@ -193,8 +181,3 @@ def _line(label_key: str, value: str) -> str:
 def _basis(code: str) -> str:
     text = basis_text(code)
     return f"{code} {text}" if text else code
-
-
-def _rule_text(rule: str) -> str:
-    """A rule as the user reads and types it: `合同到期 -90天`, `T-0042 +5工作日`."""
-    return rule_label(rule)

@@ -41,8 +41,7 @@ from typing import TYPE_CHECKING
 from ..domain.enums import TaskStatus
 from ..i18n import CATALOGS, _, pick
 from ..i18n.labels import role_label, status_label
-from ..services.errors import UserError
-from .atomic import TargetInUse, atomic_path
+from .atomic import ExportError, atomic_path, export_errors
 from .spec import Column, Kind, SheetSpec
 
 if TYPE_CHECKING:  # openpyxl itself is imported only when a file is written (importing io/ stays light)
@@ -72,10 +71,6 @@ _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 SIGNATURE_PARTIES = ("export.signature_handover", "export.signature_receiver", "export.signature_supervisor")
-
-
-class ExportError(UserError):
-    """The package could not be written (target open in Excel, folder missing, disk full ...). One line."""
 
 
 @dataclass(frozen=True)
@@ -917,9 +912,8 @@ def _local(moment: datetime) -> datetime:
 
 
 def _check_target(path: Path) -> None:
+    """Refuse early (before the work) a target that Excel, WPS or LibreOffice holds open."""
     folder = path.parent
-    if not folder.is_dir():
-        raise ExportError("export.no_folder", folder=str(folder))
     # Excel and WPS leave `~$name` beside an open file; LibreOffice leaves `.~lock.name#`.
     for lock in (f"~${path.name}", f".~lock.{path.name}#"):
         if (folder / lock).exists():
@@ -961,7 +955,7 @@ def write_package(
     generated = _local(package.generated_at)
     wb = Workbook(write_only=True)
     try:
-        with atomic_path(path) as temp:
+        with export_errors(path), atomic_path(path) as temp:
             wb.properties.creator = "exit-tui"
             wb.properties.title = clean_text(package.title)[:200]
             taken: set[str] = set()
@@ -983,12 +977,6 @@ def write_package(
             if lists.columns:
                 _write_lists(wb, styles, lists)
             wb.save(temp)
-    except TargetInUse:
-        _discard(wb)
-        raise ExportError("export.locked", name=path.name) from None
-    except OSError as error:  # a read-only folder, a full disk
-        _discard(wb)
-        raise ExportError("export.write_failed", path=str(path), reason=_reason(error)) from None
     except BaseException:
         _discard(wb)
         raise
@@ -1016,11 +1004,6 @@ def _write_lists(wb: "Workbook", styles: _Styles, lists: _Lists) -> None:
     for row in range(longest):
         ws.append([styles.cell(ws, None, clean_text(labels[row]), "s") if row < len(labels) else None
                    for labels in lists.columns])
-
-
-def _reason(error: OSError) -> str:
-    """The system's one-line reason (`No space left on device`), without the path we already name."""
-    return (error.strerror or type(error).__name__).splitlines()[0]
 
 
 def _discard(wb: "Workbook") -> None:
