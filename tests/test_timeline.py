@@ -340,3 +340,29 @@ def test_the_dashboard_names_the_next_deadline_and_counts_the_faulty_ones(backen
     board = backend.call(load_dashboard, project.id, TODAY)
     assert board.deadline_alerts == 1
     assert dashboard_from_json(dashboard_to_json(board)) == board  # remembered for the instant start
+
+
+def test_a_recurring_task_is_overdue_by_its_occurrences_not_by_its_first_date(backend, project):
+    from exit_tui.services.dashboard import load_dashboard
+    from exit_tui.services.readmodels import TaskQuery
+
+    weekly = _task(backend, project.id, "team-meeting")
+    days = [o.day for o in backend.call(timeline.list_occurrences, project.id, weekly.public_id)]
+    today = days[1] + timedelta(days=1)  # two occurrences are past
+
+    def overdue_ids():
+        page = backend.call(checklist.list_tasks, project.id, TaskQuery(overdue_only=True), today)
+        return {t.public_id for t in page.rows}
+
+    assert weekly.public_id in overdue_ids()
+    read = backend.call(checklist.get_task, project.id, weekly.public_id, today)
+    assert read.overdue and read.shown_due == days[0] == read.late_occurrence
+    backend.call(timeline.set_occurrence_done, project.id, weekly.public_id, days[0], True, days[0])
+    assert backend.call(checklist.get_task, project.id, weekly.public_id, today).shown_due == days[1]
+    backend.call(timeline.set_occurrence_done, project.id, weekly.public_id, days[1], True, days[1])
+    assert weekly.public_id not in overdue_ids()  # its first date is past, but every past occurrence is done
+    assert not backend.call(checklist.get_task, project.id, weekly.public_id, today).overdue
+    board = backend.call(load_dashboard, project.id, today)
+    assert weekly.public_id not in {t.public_id for t in board.next_up}
+    loaded = backend.call(timeline.load_timeline, project.id, today)
+    assert not next(t for t in loaded.tasks if t.public_id == weekly.public_id).overdue

@@ -38,7 +38,6 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from ..domain.enums import TaskStatus
 from ..i18n import CATALOGS, _, pick
 from ..i18n.labels import role_label, status_label
 from .atomic import ExportError, atomic_path, export_errors
@@ -644,12 +643,6 @@ def _timeline_columns() -> tuple[Column, ...]:
                  for key, text, kind, width in columns)
 
 
-def _bar_kind(task: "TimelineTask") -> str:
-    if task.status is TaskStatus.DONE:
-        return "done"
-    return "overdue" if task.overdue else "at_risk" if task.at_risk else "open"
-
-
 class _Gantt:
     """The week columns of one timeline sheet: Monday-start weeks from its first to its last day, the marked
     ones (today, T, contract end), and the shared cells that draw them."""
@@ -710,10 +703,9 @@ class _Gantt:
         return cells
 
     def task_row(self, task: "TimelineTask", today: date) -> list:
-        kind = _bar_kind(task)
+        kind = task.state
         if task.occurrences:  # a recurring task: a cell per occurrence, each in its own state
-            return self.row((self.week(o.day), "done" if o.done_on or kind == "done"
-                             else "overdue" if o.day < today else kind) for o in task.occurrences)
+            return self.row((self.week(o.day), task.occurrence_state(o, today)) for o in task.occurrences)
         if task.milestone:
             return self.row([(self.week(task.due), kind)], DIAMOND)
         first = self.week(max(task.start, self.first)) or 0

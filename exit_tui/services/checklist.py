@@ -1,5 +1,6 @@
 """Tasks of a project: list and filter (in SQL), change status/owner/due/note, add, delete. All audited."""
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, or_
@@ -16,7 +17,10 @@ from .ids import next_public_id
 from .inputs import clean_basis, clean_duration, clean_title, parse_due_text
 from .readmodels import PlanChange, TaskChanges, TaskPage, TaskQuery, TaskRead
 
-def task_read(task: Task, today: date) -> TaskRead:
+def task_read(task: Task, today: date, late_series: Mapping[str, date] | None = None) -> TaskRead:
+    """`late_series`: the recurring tasks with a past occurrence still open (timeline.late_series); a recurring
+    task is overdue by its occurrences, any other by its due date."""
+    late = (late_series or {}).get(task.public_id) if task.recurrence else None
     status = TaskStatus(task.status)
     rule = rule_from_parts(task.due_anchor, task.due_offset)
     return TaskRead(
@@ -32,17 +36,32 @@ def task_read(task: Task, today: date) -> TaskRead:
         legal_basis=task.legal_basis,
         note=task.note,
         done_on=task.done_on,
-        overdue=status is not TaskStatus.DONE and task.due_date < today,
+        overdue=status is not TaskStatus.DONE and (late is not None if task.recurrence else task.due_date < today),
+        late_occurrence=late if status is not TaskStatus.DONE else None,
         duration_days=task.duration_days,
     )
 
 
-def _conditions(project_id: int, query: TaskQuery, today: date) -> list:
+def overdue_condition(today: date, late_series: Mapping[str, date]):
+    """SQL for "open and overdue": past its due date, or (a recurring task) among `late_series`."""
+    return (Task.status != TaskStatus.DONE.value) & or_(
+        col(Task.recurrence).is_(None) & (col(Task.due_date) < today),
+        col(Task.public_id).in_(list(late_series)),
+    )
+
+
+def _read(session: Session, task: Task, today: date) -> TaskRead:
+    """One task, its overdue flag included (a recurring one by its occurrences)."""
+    late = timeline.late_series(session, task.project_id, today) if task.recurrence else None
+    return task_read(task, today, late)
+
+
+def _conditions(project_id: int, query: TaskQuery, today: date, late_series: Mapping[str, date]) -> list:
     conditions = [Task.project_id == project_id]
     if query.statuses:
         conditions.append(col(Task.status).in_([s.value for s in query.statuses]))
     if query.overdue_only:
-        conditions += [Task.status != TaskStatus.DONE.value, col(Task.due_date) < today]
+        conditions.append(overdue_condition(today, late_series))
     if query.phase_no is not None:
         conditions.append(Task.phase_no == query.phase_no)
     text = normalize(query.text)
@@ -69,7 +88,8 @@ def _conditions(project_id: int, query: TaskQuery, today: date) -> list:
 
 def list_tasks(session: Session, project_id: int, query: TaskQuery, today: date) -> TaskPage:
     """Tasks matching `query`, by phase then due date, at most `query.limit` of them."""
-    conditions = _conditions(project_id, query, today)
+    late = timeline.late_series(session, project_id, today)
+    conditions = _conditions(project_id, query, today, late)
     matching = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
     total = session.exec(select(func.count()).select_from(Task).where(Task.project_id == project_id)).one()
     rows = session.exec(
@@ -78,11 +98,11 @@ def list_tasks(session: Session, project_id: int, query: TaskQuery, today: date)
         .order_by(col(Task.phase_no), col(Task.due_date), col(Task.public_id))
         .limit(query.limit)
     )
-    return TaskPage([task_read(t, today) for t in rows], matching, total)
+    return TaskPage([task_read(t, today, late) for t in rows], matching, total)
 
 
 def get_task(session: Session, project_id: int, public_id: str, today: date) -> TaskRead:
-    return task_read(_row(session, project_id, public_id), today)
+    return _read(session, _row(session, project_id, public_id), today)
 
 
 def _row(session: Session, project_id: int, public_id: str) -> Task:
@@ -134,7 +154,7 @@ def set_status(session: Session, project_id: int, public_id: str, status: TaskSt
     task = _row(session, project_id, public_id)
     _set_status(session, task, status, today)
     session.flush()
-    return task_read(task, today)
+    return _read(session, task, today)
 
 
 def toggle_done(session: Session, project_id: int, public_id: str, today: date) -> TaskRead:
@@ -177,7 +197,7 @@ def update_task(session: Session, project_id: int, public_id: str, changes: Task
     if status is not None:
         _set_status(session, task, status, today)
     session.flush()
-    return task_read(task, today)
+    return _read(session, task, today)
 
 
 def add_task(
@@ -216,7 +236,7 @@ def add_task(
     session.add(task)
     audit.record(session, project_id, "create", "task", task.public_id, new=title)
     session.flush()
-    return task_read(task, today)
+    return _read(session, task, today)
 
 
 def delete_task(session: Session, project_id: int, public_id: str) -> None:

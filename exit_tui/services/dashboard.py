@@ -7,7 +7,8 @@ from sqlmodel import Session, col, select
 
 from ..db.models import AuditEntry, Phase, Task
 from ..domain.enums import TaskStatus
-from .checklist import task_read
+from .checklist import overdue_condition, task_read
+from .timeline import late_series
 from .projects import get_project
 from ..domain.plan import PlanTask, late_for
 from ..domain.statutes import deadlines_for
@@ -18,7 +19,8 @@ OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
 def load_dashboard(session: Session, project_id: int, today: date, next_up: int = 8) -> Dashboard:
     project = get_project(session, project_id)
     is_done = Task.status == TaskStatus.DONE.value
-    is_overdue = (Task.status != TaskStatus.DONE.value) & (col(Task.due_date) < today)
+    late = late_series(session, project_id, today)
+    is_overdue = overdue_condition(today, late)
     counts = session.exec(
         select(
             Task.phase_no,
@@ -37,13 +39,17 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
     soon_end = today + timedelta(days=DUE_SOON_DAYS)
     # `IN (open statuses)` rather than `!= done`, so that the (project, status, due) index serves it.
     open_task = (Task.project_id == project_id) & col(Task.status).in_(OPEN_STATUSES)
+    # A recurring task is listed when an occurrence is late, not because its series started in the past.
+    one_off_or_late = col(Task.recurrence).is_(None) | col(Task.public_id).in_(list(late))
     due_soon = session.exec(
-        select(func.count()).select_from(Task).where(open_task, col(Task.due_date) >= today,
-                                                     col(Task.due_date) <= soon_end)
+        select(func.count()).select_from(Task).where(open_task, col(Task.recurrence).is_(None),
+                                                     col(Task.due_date) >= today, col(Task.due_date) <= soon_end)
     ).one()
+    # Most urgent first by the date a list shows (a late recurring task: its late occurrence).
+    shown_due = case(late, value=Task.public_id, else_=Task.due_date) if late else col(Task.due_date)
     urgent = session.exec(
-        select(Task).where(open_task, col(Task.due_date) <= soon_end)
-        .order_by(col(Task.due_date), col(Task.public_id)).limit(next_up)
+        select(Task).where(open_task, one_off_or_late, col(Task.due_date) <= soon_end)
+        .order_by(shown_due, col(Task.public_id)).limit(next_up)
     )
     next_deadline, alerts = _deadlines(session, project, today)
     stamp = session.exec(select(func.max(AuditEntry.id))).one() or 0
@@ -55,7 +61,7 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
         due_soon=due_soon,
         done=sum(p.done for p in phases),
         total=sum(p.total for p in phases),
-        next_up=[task_read(t, today) for t in urgent],
+        next_up=[task_read(t, today, late) for t in urgent],
         stamp=stamp,
         next_deadline=next_deadline,
         deadline_alerts=alerts,

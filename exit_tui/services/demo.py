@@ -50,6 +50,8 @@ def create_demo(session: Session, today: date) -> ProjectRead:
         select(Task).where(Task.project_id == project.id).order_by(col(Task.due_date), col(Task.id))
     ).all()
     for index, task in enumerate(tasks, start=1):
+        if task.recurrence:  # followed occurrence by occurrence (below)
+            continue
         if task.due_date < today and index % cfg["overdue_every"]:
             status = TaskStatus.DONE
         elif today <= task.due_date <= doing_until and index % 2:

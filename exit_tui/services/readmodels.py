@@ -63,6 +63,13 @@ class TaskRead:
     overdue: bool
     duration_days: int = 1
     """Days of work ending on the due date (the timeline's bar); 0 is a milestone."""
+    late_occurrence: date | None = None
+    """A recurring task: its first past occurrence not marked done (what makes it overdue)."""
+
+    @property
+    def shown_due(self) -> date:
+        """The date a list shows: the late occurrence of a recurring task, else the due date."""
+        return self.late_occurrence or self.due_date
 
     @property
     def frequency_key(self) -> str | None:
@@ -167,7 +174,8 @@ def dashboard_from_json(text: str) -> Dashboard:
     dates = ProjectDates(**{name: day(value) for name, value in project["dates"].items()})
     next_up = [
         TaskRead(**{**t, "due_date": day(t["due_date"]), "status": TaskStatus(t["status"]),
-                    "done_on": day(t["done_on"]) if t["done_on"] else None})
+                    "done_on": day(t["done_on"]) if t["done_on"] else None,
+                    "late_occurrence": day(t["late_occurrence"]) if t.get("late_occurrence") else None})
         for t in raw["next_up"]
     ]
     deadline = raw.get("next_deadline")
@@ -268,6 +276,11 @@ class DeadlineRead:
     missed_by: tuple[str, ...] = ()
     """Public ids of the tasks serving it that are due (or were done) after it."""
 
+    @property
+    def fault(self) -> str | None:
+        """"impossible", "missed" (a task serving it is late) or None."""
+        return "impossible" if self.impossible else "missed" if self.missed_by else None
+
 
 @dataclass(frozen=True)
 class TimelineTask:
@@ -298,6 +311,19 @@ class TimelineTask:
     slack_days: int
     late_for: tuple[str, ...]
     """Keys of statutory deadlines this task serves and misses."""
+
+    @property
+    def state(self) -> str:
+        """How its bar is coloured: done, overdue, at_risk or open."""
+        if self.status is TaskStatus.DONE:
+            return "done"
+        return "overdue" if self.overdue else "at_risk" if self.at_risk else "open"
+
+    def occurrence_state(self, occurrence: OccurrenceRead, today: date) -> str:
+        """done, overdue (past and open) or open: how one occurrence of a recurring task is drawn."""
+        if occurrence.done_on or self.status is TaskStatus.DONE:
+            return "done"
+        return "overdue" if occurrence.day < today else "open"
 
 
 @dataclass(frozen=True)

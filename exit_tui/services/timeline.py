@@ -165,6 +165,34 @@ def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
     )
 
 
+def late_series(session: Session, project_id: int, today: date) -> dict[str, date]:
+    """The open recurring tasks with an occurrence before `today` not marked done: public id -> the first such
+    occurrence.
+
+    A recurring task is late by its occurrences, not by its first date; the few of a project are expanded here
+    so that the checklist and the dashboard count them as the timeline does."""
+    rows = list(session.exec(select(Task).where(
+        Task.project_id == project_id, col(Task.recurrence).is_not(None), Task.status != TaskStatus.DONE.value,
+        col(Task.due_date) < today,
+    )))
+    if not rows:
+        return {}
+    dates = _dates(_row(session, project_id))
+    marks: dict[int, dict[date, date]] = {}
+    for task_id, occurs_on, done_on in session.exec(
+        select(OccurrenceDone.task_id, OccurrenceDone.occurs_on, OccurrenceDone.done_on)
+        .where(col(OccurrenceDone.task_id).in_([task.id for task in rows]))
+    ):
+        marks.setdefault(task_id, {})[occurs_on] = done_on
+    late: dict[str, date] = {}
+    for task in rows:
+        series = task_occurrences(task, dates, marks.get(task.id, {}))
+        first = next((o.day for o in series if o.done_on is None and o.day < today), None)
+        if first is not None:
+            late[task.public_id] = first
+    return late
+
+
 # --- replanning -------------------------------------------------------------------------------------------------
 
 

@@ -197,7 +197,7 @@ class ChecklistScreen(ProjectScreen):
             Text(task.public_id, style="dim" if done else ""),
             title,
             plain(role_label(task.owner)),
-            due_cell(task.due_date, task.overdue),
+            due_cell(task.shown_due, task.overdue),
             status_cell(task.status),
             plain(task.legal_basis, "dim"),
         )

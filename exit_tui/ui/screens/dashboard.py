@@ -116,7 +116,7 @@ class DashboardScreen(ProjectScreen):
         upcoming.clear()
         for task in data.next_up:
             upcoming.add_row(
-                due_cell(task.due_date, task.overdue),
+                due_cell(task.shown_due, task.overdue),
                 plain(pick(task.title_zh, task.title_en)),
                 key=task.public_id,
             )

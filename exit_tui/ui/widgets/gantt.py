@@ -180,13 +180,12 @@ def build_rows(timeline: Timeline) -> list[Row]:
 
 def task_style(task: TimelineTask) -> str:
     """The component class of a task's bar: done, overdue, at risk or open."""
-    if task.status is TaskStatus.DONE:
-        return "gantt--done"
-    if task.overdue:
-        return "gantt--overdue"
-    if task.at_risk:
-        return "gantt--at-risk"
-    return "gantt--open"
+    return "gantt--" + task.state.replace("_", "-")
+
+
+def deadline_style(deadline: DeadlineRead, default: str) -> str:
+    """Impossible and missed deadlines stand out; others use `default`."""
+    return {"impossible": "gantt--impossible", "missed": "gantt--overdue"}.get(deadline.fault, default)
 
 
 def row_marks(row: Row, scale: Scale, today: date) -> list[Mark]:
@@ -198,12 +197,7 @@ def row_marks(row: Row, scale: Scale, today: date) -> list[Mark]:
             first, last = scale.span(task.start, task.due)
             marks = [Mark(first, "─" * (last - first + 1), "gantt--recurring")]
             for occurrence in task.occurrences:
-                if occurrence.done_on:
-                    kind = "gantt--done"
-                elif occurrence.day < today:
-                    kind = "gantt--overdue"
-                else:
-                    kind = "gantt--open"
+                kind = "gantt--" + task.occurrence_state(occurrence, today)
                 marks.append(Mark(scale.mid(occurrence.day), "●", kind))
             return marks
         if task.milestone:
@@ -212,8 +206,7 @@ def row_marks(row: Row, scale: Scale, today: date) -> list[Mark]:
         return [Mark(first, ("▓" if task.critical else "█") * (last - first + 1), style)]
     if row.kind == "deadline":
         deadline = row.deadline
-        style = "gantt--impossible" if deadline.impossible else (
-            "gantt--overdue" if deadline.missed_by else "gantt--deadline")
+        style = deadline_style(deadline, "gantt--deadline")
         col = scale.mid(deadline.day)
         return [Mark(col, "◆", style), Mark(col + 2, cells(deadline.basis), style)]
     if row.kind == "phase" and row.start is not None:
@@ -232,9 +225,8 @@ def row_label(row: Row, collapsed: bool) -> list[tuple[str, str]]:
         return [(f"{arrow}{row.phase.no:02d} {name}", "gantt--group"), (f"  {row.done}/{row.total}", "gantt--dim")]
     if row.kind == "deadline":
         deadline = row.deadline
-        style = "gantt--impossible" if deadline.impossible else (
-            "gantt--overdue" if deadline.missed_by else "gantt--label")
-        flag = "!" if deadline.impossible or deadline.missed_by else " "
+        style = deadline_style(deadline, "gantt--label")
+        flag = "!" if deadline.fault else " "
         return [(f"{flag} ", style), (f"{deadline.basis} ", style),
                 (pick(deadline.title_zh, deadline.title_en), "gantt--label")]
     task = row.task
