@@ -106,11 +106,6 @@ class PlanDiff:
     warnings_added: tuple[str, ...] = ()
     warnings_cleared: tuple[str, ...] = ()
 
-    @property
-    def empty(self) -> bool:
-        return not (self.moves or self.flags_added or self.flags_cleared or self.warnings_added
-                    or self.warnings_cleared)
-
 
 def _flags(tasks: Iterable[PlanTask], deadlines: list[Deadline]) -> set[tuple[str, str]]:
     return {(t.key, key) for t in tasks for key in late_for(t, deadlines)}

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from ..db.models import AuditEntry, Phase, Task
 from ..domain.enums import TaskStatus
 from .checklist import overdue_condition, task_read
-from .timeline import late_series
+from .timeline import deadline_read, late_series
 from .projects import get_project
 from ..domain.plan import PlanTask, late_for
 from ..domain.statutes import deadlines_for
@@ -81,7 +81,4 @@ def _deadlines(session: Session, project: ProjectRead, today: date) -> tuple[Dea
     missed = {key for task in tasks for key in late_for(task, deadlines)}
     alerts = sum(1 for d in deadlines if d.key in missed or d.day < project.dates.decision)
     upcoming = next((d for d in deadlines if d.day >= today), None)
-    if upcoming is None:
-        return None, alerts
-    return DeadlineRead(upcoming.key, upcoming.basis, str(upcoming.rule), upcoming.day, upcoming.zh, upcoming.en,
-                        upcoming.day < project.dates.decision), alerts
+    return (deadline_read(upcoming, project.dates) if upcoming else None), alerts

@@ -398,8 +398,3 @@ class ReplanPreview:
     def moves_others(self) -> bool:
         """True when the change moves a task other than the one edited (the preview must be shown)."""
         return any(m.public_id != self.change.task for m in self.moves)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.moves or self.flags_added or self.flags_cleared or self.warnings_added
-                    or self.warnings_cleared)

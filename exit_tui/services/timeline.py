@@ -14,7 +14,7 @@ from ..db.models import OccurrenceDone, Project, Task
 from ..domain.dates import DateParseError, parse_date
 from ..domain.enums import Anchor, ExitType, TaskStatus
 from ..domain.network import CycleError
-from ..domain.plan import PlanTask, analyse_plan, diff_plan, impossible, late_for, plan_dates, rule_order
+from ..domain.plan import PlanTask, analyse_plan, diff_plan, late_for, plan_dates, rule_order
 from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, occurrences, parse_rule, rule_from_parts
 from ..domain.statutes import Deadline, deadlines_for
 from . import audit
@@ -82,7 +82,8 @@ def task_occurrences(task: Task, dates: ProjectDates, done: dict[date, date]) ->
     return tuple(OccurrenceRead(day, done.get(day)) for day in days)
 
 
-def _deadline_read(deadline: Deadline, dates: ProjectDates, missed_by: tuple[str, ...] = ()) -> DeadlineRead:
+def deadline_read(deadline: Deadline, dates: ProjectDates, missed_by: tuple[str, ...] = ()) -> DeadlineRead:
+    """A deadline of the project as the screens show it (impossible when past on the decision date)."""
     return DeadlineRead(
         key=deadline.key,
         basis=deadline.basis,
@@ -160,7 +161,7 @@ def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
         project=_read(project),
         phases=list_phases(session, project_id),
         tasks=tasks,
-        deadlines=[_deadline_read(d, dates, tuple(missed.get(d.key, ()))) for d in deadlines],
+        deadlines=[deadline_read(d, dates, tuple(missed.get(d.key, ()))) for d in deadlines],
         today=today,
     )
 
@@ -224,7 +225,7 @@ def _changed_task(plan: list[PlanTask], change: PlanChange, dates: ProjectDates)
 def _flag_reads(pairs, titles: dict[str, Task], deadlines: list[Deadline], dates: ProjectDates) -> tuple:
     by_key = {d.key: d for d in deadlines}
     return tuple(
-        FlagRead(key, titles[key].title_zh, titles[key].title_en, _deadline_read(by_key[deadline], dates))
+        FlagRead(key, titles[key].title_zh, titles[key].title_en, deadline_read(by_key[deadline], dates))
         for key, deadline in pairs
     )
 
@@ -260,10 +261,10 @@ def _replan(session: Session, project_id: int, change: PlanChange, *, write: boo
         flags_added=_flag_reads(diff.flags_added, rows, deadlines_after, dates_after),
         flags_cleared=_flag_reads(diff.flags_cleared, rows, deadlines_before, dates_before),
         warnings_added=tuple(
-            _deadline_read(d, dates_after) for d in deadlines_after if d.key in diff.warnings_added
+            deadline_read(d, dates_after) for d in deadlines_after if d.key in diff.warnings_added
         ),
         warnings_cleared=tuple(
-            _deadline_read(d, dates_before) for d in deadlines_before if d.key in diff.warnings_cleared
+            deadline_read(d, dates_before) for d in deadlines_before if d.key in diff.warnings_cleared
         ),
         kept_done=kept,
     )
@@ -368,12 +369,3 @@ def set_occurrence_done(
         session.delete(mark)
     session.flush()
     return list_occurrences(session, project_id, public_id)
-
-
-def project_warnings(session: Session, project_id: int) -> tuple[DeadlineRead, ...]:
-    """Statutory deadlines already past on the decision date (for the dashboard and the project form)."""
-    project = _row(session, project_id)
-    dates = _dates(project)
-    deadlines = deadlines_for(project.rule_profile, project.exit_type, dates)
-    late = set(impossible(deadlines, dates))
-    return tuple(_deadline_read(d, dates) for d in deadlines if d.key in late)
