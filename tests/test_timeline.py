@@ -366,3 +366,15 @@ def test_a_recurring_task_is_overdue_by_its_occurrences_not_by_its_first_date(ba
     assert weekly.public_id not in {t.public_id for t in board.next_up}
     loaded = backend.call(timeline.load_timeline, project.id, today)
     assert not next(t for t in loaded.tasks if t.public_id == weekly.public_id).overdue
+
+
+def test_a_recurring_task_with_occurrences_done_stays_put_when_its_anchor_moves(backend, project):
+    weekly = _task(backend, project.id, "team-meeting")  # decision +7d, weekly until T
+    first = backend.call(timeline.list_occurrences, project.id, weekly.public_id)[0].day
+    change = PlanChange("2026-06-15", anchor="decision")
+    assert weekly.public_id in {m.public_id for m in backend.call(timeline.preview_replan, project.id, change).moves}
+    backend.call(timeline.set_occurrence_done, project.id, weekly.public_id, first, True, first)
+    preview = backend.call(timeline.apply_replan, project.id, change)
+    assert weekly.public_id not in {m.public_id for m in preview.moves} and preview.kept_done == 1
+    marks = backend.call(timeline.list_occurrences, project.id, weekly.public_id)
+    assert marks[0].day == first and marks[0].done_on == first  # its done mark still matches an occurrence

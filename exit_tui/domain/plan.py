@@ -24,6 +24,8 @@ class PlanTask:
     done_on: date | None = None
     template_key: str | None = None
     duration: int = 1
+    pinned: bool = False
+    """Kept where it is by replanning although not done (a recurring task with occurrences done)."""
 
     @property
     def start(self) -> date:
@@ -55,13 +57,13 @@ def rule_order(tasks: Mapping[str, PlanTask]) -> list[str]:
 
 
 def plan_dates(tasks: Iterable[PlanTask], dates: ProjectDates) -> dict[str, date]:
-    """Each task's due date as its rule gives it with `dates`. Done tasks, tasks without a rule and tasks whose
-    anchor task is gone keep their date. Raises CycleError when rules loop."""
+    """Each task's due date as its rule gives it with `dates`. Done and pinned tasks, tasks without a rule and
+    tasks whose anchor task is gone keep their date. Raises CycleError when rules loop."""
     by_key = {t.key: t for t in tasks}
     planned: dict[str, date] = {}
     for key in rule_order(by_key):
         task = by_key[key]
-        if task.done or task.rule is None or (task.predecessor and task.predecessor not in by_key):
+        if task.done or task.pinned or task.rule is None or (task.predecessor and task.predecessor not in by_key):
             planned[key] = task.due
         else:
             planned[key] = task.rule.resolve(dates, planned)

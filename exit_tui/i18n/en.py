@@ -34,7 +34,7 @@ MESSAGES: dict[str, str] = {
     "replan.meets": "meets {deadline}",
     "replan.impossible": "Already past on the decision date, cannot be met: {deadline}",
     "replan.possible_again": "Can be met again: {deadline}",
-    "replan.kept_done": "{n} done tasks keep their dates",
+    "replan.kept_done": "{n} done tasks (or recurring tasks with occurrences done) keep their dates",
     "replan.nothing_moves": "No other task moves and no statutory deadline is affected.",
     "replan.title_task": "Change the due date of {id}: preview",
     "replan.title_date": "Change the {field} to {date}: preview",

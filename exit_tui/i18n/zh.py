@@ -34,7 +34,7 @@ MESSAGES: dict[str, str] = {
     "replan.meets": "满足 {deadline}",
     "replan.impossible": "决定日已过期限,无法按时完成:{deadline}",
     "replan.possible_again": "期限又可按时完成:{deadline}",
-    "replan.kept_done": "{n} 项已完成任务保持原日期不变",
+    "replan.kept_done": "{n} 项已完成(或已有某次完成)的任务保持原日期不变",
     "replan.nothing_moves": "没有其他任务移动,也没有法定期限受影响。",
     "replan.title_task": "修改 {id} 的截止日期:预览影响",
     "replan.title_date": "修改{field}为 {date}:预览影响",

@@ -392,7 +392,8 @@ class ReplanPreview:
     """Statutory deadlines that become impossible (already past on the decision date)."""
     warnings_cleared: tuple[DeadlineRead, ...] = ()
     kept_done: int = 0
-    """Done tasks that would follow the change by their rule but stay where they are."""
+    """Done tasks (and recurring tasks with occurrences done) that would follow the change by their rule but
+    stay where they are."""
 
     @property
     def moves_others(self) -> bool:

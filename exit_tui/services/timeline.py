@@ -36,7 +36,8 @@ from .readmodels import (
 MAX_OCCURRENCES = 400
 
 
-def _plan_task(task: Task) -> PlanTask:
+def _plan_task(task: Task, started: frozenset[int] = frozenset()) -> PlanTask:
+    """`started`: ids of recurring tasks with an occurrence done; replanning keeps them (their marks are dated)."""
     return PlanTask(
         key=task.public_id,
         due=task.due_date,
@@ -45,7 +46,16 @@ def _plan_task(task: Task) -> PlanTask:
         done_on=task.done_on,
         template_key=task.template_key,
         duration=task.duration_days,
+        pinned=task.id in started,
     )
+
+
+def _started_series(session: Session, project_id: int) -> frozenset[int]:
+    rows = session.exec(
+        select(OccurrenceDone.task_id).distinct()
+        .join(Task, col(Task.id) == OccurrenceDone.task_id).where(Task.project_id == project_id)
+    )
+    return frozenset(rows.all())
 
 
 def _tasks(session: Session, project_id: int) -> list[Task]:
@@ -235,7 +245,8 @@ def _replan(session: Session, project_id: int, change: PlanChange, *, write: boo
         raise ValueError("PlanChange needs exactly one of anchor or task")
     project = _row(session, project_id)
     rows = {task.public_id: task for task in _tasks(session, project_id)}
-    before = [_plan_task(task) for task in rows.values()]
+    started = _started_series(session, project_id)
+    before = [_plan_task(task, started) for task in rows.values()]
     dates_before = _dates(project)
     if change.anchor is not None:
         dates_after, edited, new_rule = _changed_dates(project, change), before, None
@@ -250,7 +261,7 @@ def _replan(session: Session, project_id: int, change: PlanChange, *, write: boo
     diff = diff_plan(before, after, deadlines_before, deadlines_after, dates_before, dates_after)
     kept = sum(
         1 for t in after
-        if t.done and t.rule is not None and (t.predecessor is None or t.predecessor in planned)
+        if (t.done or t.pinned) and t.rule is not None and (t.predecessor is None or t.predecessor in planned)
         and t.rule.resolve(dates_after, planned) != t.due
     )
     preview = ReplanPreview(
@@ -317,7 +328,8 @@ def follow_rules(session: Session, project_id: int) -> int:
     project = _row(session, project_id)
     rows = {task.public_id: task for task in _tasks(session, project_id)}
     try:
-        planned = plan_dates([_plan_task(task) for task in rows.values()], _dates(project))
+        started = _started_series(session, project_id)
+        planned = plan_dates([_plan_task(task, started) for task in rows.values()], _dates(project))
     except CycleError as exc:
         raise UserError("error.dependency_cycle", field="due_date", cycle=" -> ".join(exc.cycle)) from None
     moved = 0
