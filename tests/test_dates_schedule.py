@@ -1,15 +1,20 @@
-"""domain/dates.py and domain/schedule.py: reading dates and offsets, resolving them, recurrences."""
+"""domain/dates.py, domain/schedule.py and domain/workdays.py: reading dates and offsets, resolving them (China's working
+days included), recurrences."""
 
 from datetime import date
 
+import chinese_calendar
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from exit_tui.domain.dates import DateParseError, normalize, parse_date
+from exit_tui.domain import workdays
 from exit_tui.domain.enums import Anchor
 from exit_tui.domain.schedule import (
     DueRule,
     OffsetParseError,
     ProjectDates,
+    add_working_days,
     occurrences,
     parse_due,
     parse_rule,
@@ -224,3 +229,62 @@ def test_occurrences_monthly_and_interval():
 def test_occurrences_until_before_start_is_empty_and_same_day_is_one():
     assert occurrences("FREQ=WEEKLY", date(2026, 3, 1), date(2026, 2, 1)) == []
     assert occurrences("FREQ=WEEKLY", date(2026, 3, 1), date(2026, 3, 1)) == [date(2026, 3, 1)]
+
+
+# --- working days: China's holidays and 调休 (domain/workdays.py) ------------------------------------
+
+
+def test_working_days_skip_national_day_2026():
+    wednesday = _dates(contract_end=date(2026, 9, 30))
+    assert parse_rule("contract_end +1wd").resolve(wednesday) == date(2026, 10, 8)  # 1-7 October off
+    assert parse_rule("合同到期日 +3工作日").resolve(wednesday) == date(2026, 10, 10)  # Thu, Fri, then 调休 Sat
+    back = _dates(contract_end=date(2026, 10, 8))
+    assert parse_rule("contract_end -1wd").resolve(back) == date(2026, 9, 30)
+
+
+def test_weekend_days_worked_in_lieu_count():
+    friday = date(2026, 10, 9)
+    assert workdays.is_working_day(date(2026, 10, 10))  # Saturday worked for National Day
+    assert workdays.is_working_day(date(2026, 9, 20))  # Sunday worked for National Day
+    assert not workdays.is_working_day(date(2026, 10, 11))
+    assert add_working_days(friday, 1) == date(2026, 10, 10)
+    assert add_working_days(date(2026, 9, 18), 1) == date(2026, 9, 20)  # Friday -> Sunday (调休)
+    assert add_working_days(date(2026, 10, 12), -1) == date(2026, 10, 10)
+
+
+def test_is_working_day_agrees_with_the_package():
+    day = date(2025, 1, 1)
+    while day.year < 2027:
+        assert workdays.is_working_day(day) == chinese_calendar.is_workday(day), day
+        day += relativedelta(days=1)
+
+
+def test_a_year_without_data_falls_back_to_monday_to_friday_and_says_so():
+    assert workdays.LAST_YEAR == 2026 and not workdays.covered(2027)
+    with pytest.raises(NotImplementedError):
+        chinese_calendar.is_workday(date(2027, 10, 1))
+    # 1 October 2027 is National Day, but there is no data for 2027: counted as a Friday
+    assert add_working_days(date(2027, 9, 30), 1) == date(2027, 10, 1)
+    assert add_working_days(date(2026, 12, 30), 5) == date(2027, 1, 6)  # 1 January 2027 counted as working
+    assert workdays.uncovered_years(date(2026, 12, 30), date(2027, 1, 6)) == [2027]
+    assert workdays.uncovered_years(date(2028, 3, 1), date(2026, 1, 1)) == [2027, 2028]
+    assert workdays.uncovered_years(date(2026, 1, 1), date(2026, 12, 31)) == []
+
+
+def test_rule_names_the_years_it_counted_without_data():
+    assert parse_rule("T +5wd").uncovered_years(SAMPLE_DATES) == [2027]  # T is 2027-01-10
+    assert parse_rule("contract_end -5wd").uncovered_years(SAMPLE_DATES) == []
+    assert parse_rule("contract_end +5wd").uncovered_years(SAMPLE_DATES) == [2027]  # counts into 2027
+    assert parse_rule("T +5d").uncovered_years(SAMPLE_DATES) == []  # calendar days need no holiday data
+    assert parse_rule("T-0042 +2wd").uncovered_years(SAMPLE_DATES, {"T-0042": date(2026, 6, 1)}) == []
+
+
+def test_calendar_day_offsets_do_not_change_around_holidays():
+    national_day = _dates(contract_end=date(2026, 9, 30))
+    assert parse_rule("contract_end +1d").resolve(national_day) == date(2026, 10, 1)
+    assert parse_rule("contract_end +1w").resolve(national_day) == date(2026, 10, 7)
+
+
+def test_absurd_working_day_offsets_are_refused():
+    with pytest.raises(OffsetParseError):
+        parse_due("T+99999999wd", SAMPLE_DATES)

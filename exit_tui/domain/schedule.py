@@ -1,14 +1,15 @@
 """Due dates as offsets from named project dates or from another task, and recurrences (python-dateutil).
 
 Offsets in days, weeks and months use `relativedelta` (a month from 31 January is 28/29 February, as dateutil
-does). Working days (`wd`, 工作日) skip Saturdays and Sundays only: public holidays and the weekend days made
-into working days around them (调休) are not modelled, so check dates near a holiday by hand.
+does). Working days (`wd`, 工作日) are China's (domain/workdays.py): public holidays are skipped and the weekend
+days worked in their place (调休) count, for the years the holiday data covers; in other years Monday to Friday
+count, and DueRule.uncovered_years names those years so that the user can be told.
 """
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
@@ -49,7 +50,7 @@ class DueRule:
     """`anchor` plus `amount` `unit`s, e.g. `contract_end -90d` or `T-0042 +5wd`.
 
     The anchor is a project date (Anchor) or another task's public id (a finish-to-start link: the task is due
-    `amount` `unit`s after that task). Unit: d (days), w (weeks), m (months), wd (working days, Mon-Fri).
+    `amount` `unit`s after that task). Unit: d (days), w (weeks), m (months), wd (working days, domain/workdays.py).
     """
 
     anchor: "Anchor | str"
@@ -88,31 +89,36 @@ class DueRule:
 
     def resolve(self, dates: "ProjectDates", tasks: Mapping[str, date] | None = None) -> date:
         """The date this rule gives; a task anchor is looked up in `tasks` (public id -> due date)."""
+        return self.shift(self.anchor_day(dates, tasks))
+
+    def anchor_day(self, dates: "ProjectDates", tasks: Mapping[str, date] | None = None) -> date:
+        """The date this rule counts from; KeyError for a task anchor that `tasks` does not hold."""
         if isinstance(self.anchor, Anchor):
-            return self.shift(dates[self.anchor])
+            return dates[self.anchor]
         if tasks is None or self.anchor not in tasks:
             raise KeyError(self.anchor)
-        return self.shift(tasks[self.anchor])
+        return tasks[self.anchor]
+
+    def uncovered_years(self, dates: "ProjectDates", tasks: Mapping[str, date] | None = None) -> list[int]:
+        """The years this rule counted working days in without holiday data (Monday to Friday instead): [] for a
+        rule in days, weeks or months, or one within the years the data covers."""
+        if self.unit != "wd" or not self.amount:
+            return []
+        from . import workdays
+
+        start = self.anchor_day(dates, tasks)
+        return workdays.uncovered_years(start, self.shift(start))
 
 
 def add_working_days(start: date, count: int) -> date:
-    """`count` working days (Mon-Fri) after `start` (before it when negative); 0 gives `start` itself.
+    """`count` Chinese working days after `start` (before it when negative); 0 gives `start` itself.
 
-    Counted with dateutil.rrule over weekdays. Public holidays are not modelled (see the module docstring).
-    """
+    Holidays and 调休 days where the data covers the year, Monday to Friday elsewhere (see domain/workdays.py)."""
     if count == 0:
         return start
-    from dateutil.rrule import DAILY, FR, MO, TH, TU, WE, rrule
+    from . import workdays  # the holiday tables take ~0.1 s to import: only when working days are counted
 
-    weekdays = (MO, TU, WE, TH, FR)
-    if count > 0:
-        begin = datetime.combine(start + timedelta(days=1), datetime.min.time())
-        return list(rrule(DAILY, dtstart=begin, byweekday=weekdays, count=count))[-1].date()
-    # Backwards: every window of 7 days holds 5 working days, so 2 days per working day (+ a week) is enough.
-    span = timedelta(days=2 * -count + 7)
-    begin = datetime.combine(start - span, datetime.min.time())
-    end = datetime.combine(start - timedelta(days=1), datetime.min.time())
-    return list(rrule(DAILY, dtstart=begin, until=end, byweekday=weekdays))[count].date()
+    return workdays.add_working_days(start, count)
 
 
 @dataclass(frozen=True)
