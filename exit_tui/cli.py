@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import Paths, Settings, State, choose_language
 from .errors import ExitTuiError
-from .i18n import _, set_language
+from .i18n import _, _n, set_language
 from .services.errors import UserError
 
 
@@ -195,7 +195,7 @@ def _calendar(backend, args: argparse.Namespace) -> int:
 
     project = backend.call(projects.find_project, args.project)
     result = backend.call(export_calendar, project.id, Path(args.file), today=date.today())
-    print(_("calendar.cli_done", count=result.events, path=result.path))
+    print(_n("calendar.cli_done", result.events, count=result.events, path=result.path))
     return 0
 
 

@@ -8,15 +8,19 @@ import pytest
 
 from exit_tui.config import DEFAULT_LANGUAGE, Settings, choose_language, system_language
 from exit_tui.domain.enums import Anchor, ExitType, TaskStatus
-from exit_tui.i18n import CATALOGS, _, get_language, pick, set_language
+from exit_tui.i18n import CATALOGS, PLURAL_FORM, _, _n, get_language, pick, set_language
 from exit_tui.i18n.en import MESSAGES as EN
 from exit_tui.i18n.zh import MESSAGES as ZH
 
 PACKAGE = Path(__file__).resolve().parent.parent / "exit_tui"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
-#: `_("key")` / `_('key', ...)` with a literal first argument.
-CALL = re.compile(r"""\b_\(\s*(["'])([^"'\\]+)\1""")
+#: `_("key")` / `_('key', ...)` / `_n("key", count, ...)` with a literal first argument.
+CALL = re.compile(r"""\b_n?\(\s*(["'])([^"'\\]+)\1""")
+#: `_n("key", count, ...)` alone: messages that count something.
+PLURAL_CALL = re.compile(r"""\b_n\(\s*(["'])([^"'\\]+)\1""")
+#: Plural forms other than the general one (which is the key itself), as `key.one`.
+FORMS = {form for rule in PLURAL_FORM.values() for form in map(rule, range(200))} - {"other"}
 #: Binding descriptions and tooltips written as catalog keys.
 BINDING_KEY = re.compile(r'"((?:key|tip|cmd)\.[a-z_]+)"')
 #: Keys raised with UserError / NotFound (shown to the user through _()).
@@ -37,10 +41,45 @@ def _used(pattern: re.Pattern, group: int = 1) -> dict[str, list[str]]:
     return found
 
 
+def _plural_forms(catalog: dict[str, str]) -> dict[str, str]:
+    """`key.one` -> `key` for the plural forms of a catalog."""
+    return {key: key.rpartition(".")[0] for key in catalog if key.rpartition(".")[2] in FORMS}
+
+
 def test_catalogs_have_exactly_the_same_keys():
+    """The same keys, but for the plural forms: English has `key.one` beside `key`, Chinese has no plural."""
     assert set(CATALOGS) == {"zh", "en"}
+    assert FORMS == {"one"}
+    assert _plural_forms(ZH) == {}
     assert sorted(set(ZH) - set(EN)) == []
-    assert sorted(set(EN) - set(ZH)) == []
+    assert sorted(set(EN) - set(ZH) - set(_plural_forms(EN))) == []
+    assert sorted(set(_plural_forms(EN).values()) - set(EN)) == []  # every singular has its general form
+
+
+def test_counted_messages_are_called_with_their_count():
+    """A message with a singular form is called through _n(), and _n() is only called with such messages."""
+    counted = set(_plural_forms(EN).values())
+    assert set(_used(PLURAL_CALL, 2)) == counted
+    plain = re.compile(r"""\b_\(\s*(["'])([^"'\\]+)\1""")
+    assert {key: files for key, files in _used(plain, 2).items() if key in counted} == {}
+
+
+def test_plural_forms_keep_the_placeholders():
+    for form, key in _plural_forms(EN).items():
+        assert _placeholders(EN[form]) == _placeholders(EN[key]), form
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "0 tasks move:"), (1, "1 task moves:"), (2, "2 tasks move:")])
+def test_english_plurals(count, expected):
+    set_language("en")
+    assert _n("replan.moves", count, n=count) == expected
+    assert _n("form.duration_hint", 1, n=1).startswith("1 day of work")
+
+
+def test_chinese_has_one_form():
+    set_language("zh")
+    assert _n("replan.moves", 1, n=1) == "1 项任务将移动:"
+    assert _n("form.duration_hint", 1, n=1) == ZH["form.duration_hint"].format(n=1)
 
 
 def test_no_value_is_empty():
@@ -89,7 +128,7 @@ def test_dynamic_key_families_exist():
 
 def test_placeholders_in_use_are_provided():
     """Calls such as _("checklist.count", shown=…, matching=…, total=…) pass every placeholder of the text."""
-    call = re.compile(r"""\b_\(\s*["']([a-z_]+\.[a-z_]+)["']\s*,([^()]*(?:\([^()]*\)[^()]*)*)\)""")
+    call = re.compile(r"""\b_n?\(\s*["']([a-z_]+\.[a-z_]+)["']\s*,([^()]*(?:\([^()]*\)[^()]*)*)\)""")
     for path in SOURCES:
         for match in call.finditer(path.read_text("utf-8")):
             key, arguments = match.groups()

@@ -12,7 +12,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from ..errors import ExitTuiError
-from ..i18n import _
+from ..i18n import _, _n
 from . import models
 from .quickread import database_url
 
@@ -128,7 +128,7 @@ def _migrate(engine: Engine, version: int) -> None:
                 if engine.dialect.name == "sqlite":
                     problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if problems:
-                        raise SchemaError(_("error.migration_broken", count=len(problems)))
+                        raise SchemaError(_n("error.migration_broken", len(problems), count=len(problems)))
         finally:  # also after a failed step: the pooled connection must not keep foreign keys off
             if engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")

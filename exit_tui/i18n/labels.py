@@ -2,7 +2,7 @@
 
 from ..domain.enums import Anchor, ExitType, TaskStatus
 from ..domain.templates import legal_bases, roles
-from . import _, get_language, pick
+from . import _, _n, get_language, pick
 
 
 def exit_type_label(exit_type: ExitType | str) -> str:
@@ -63,7 +63,7 @@ def anchor_help() -> str:
 def days_text(days: int) -> str:
     if days == 0:
         return _("days.today")
-    return _("days.ahead", n=days) if days > 0 else _("days.ago", n=-days)
+    return _n("days.ahead", days, n=days) if days > 0 else _n("days.ago", -days, n=-days)
 
 
 def language() -> str:

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from ..config import Settings, State
 from ..errors import ExitTuiError
-from ..i18n import _
+from ..i18n import _, _n
 from ..i18n.labels import days_text
 from ..services.quickstart import remember_dashboard, remembered_dashboard
 from ..services.readmodels import Dashboard, PlanChange, ProjectRead, ReplanPreview
@@ -324,7 +324,7 @@ class ExitApp(Localized, App[None]):
 
         def written(result) -> None:
             if result is not None:
-                self.notify(_("calendar.done", count=result.events, path=str(result.path)), timeout=10)
+                self.notify(_n("calendar.done", result.events, count=result.events, path=str(result.path)), timeout=10)
 
         self.push_screen(CalendarDialog(), written)
 
@@ -361,7 +361,7 @@ class ExitApp(Localized, App[None]):
         from .modals.replan import ReplanDialog
 
         def applied(done: ReplanPreview) -> None:
-            self.notify(_("replan.applied", n=len(done.moves)))
+            self.notify(_n("replan.applied", len(done.moves), n=len(done.moves)))
             self.call_service("projects.get_project", self.project.id, then=self._project_loaded)
 
         def answered(apply: bool | None) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ...domain.dates import DateParseError, parse_date
 from ...domain.enums import Anchor
-from ...i18n import _, pick
+from ...i18n import _, _n, pick
 from ...services.readmodels import DeadlineRead, PlanChange, ProjectRead, ReplanPreview
 from ..bindings import Localized
 from .form import Field
@@ -50,16 +50,16 @@ def preview_text(preview: ReplanPreview) -> Text:
     for deadline in preview.warnings_cleared:
         section(_("replan.possible_again", deadline=deadline_text(deadline)), "bold green")
     if preview.moves:
-        section(_("replan.moves", n=len(preview.moves)))
+        section(_n("replan.moves", len(preview.moves), n=len(preview.moves)))
         for move in preview.moves[:MAX_LISTED]:
             days = (move.new - move.old).days
             text.append(f"  {move.public_id}  ", style="bold")
             text.append(f"{move.old.isoformat()} -> {move.new.isoformat()} ({days:+d}) ")
             text.append(pick(move.title_zh, move.title_en) + "\n", style="dim")
-        if len(preview.moves) > MAX_LISTED:
-            text.append("  " + _("replan.more", n=len(preview.moves) - MAX_LISTED) + "\n", style="dim")
+        if (more := len(preview.moves) - MAX_LISTED) > 0:
+            text.append("  " + _n("replan.more", more, n=more) + "\n", style="dim")
     if preview.kept_done:
-        section(_("replan.kept_done", n=preview.kept_done), "dim")
+        section(_n("replan.kept_done", preview.kept_done, n=preview.kept_done), "dim")
     if not text:
         text.append(_("replan.nothing_moves"))
     return text

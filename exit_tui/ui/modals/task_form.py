@@ -10,7 +10,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select
 
 from ...domain.enums import TaskStatus
-from ...i18n import _, get_language, pick
+from ...i18n import _, _n, get_language, pick
 from ...i18n.labels import anchor_help, basis_codes, basis_text, rule_label, owner_from_label, phase_name, role_label, role_names, status_label
 from ...errors import ExitTuiError
 from ...services.errors import UserError
@@ -121,7 +121,7 @@ class TaskForm(Localized, ModalScreen[str | None]):
         except UserError as error:
             self.field("duration").show_error(str(error))
             return False
-        self.field("duration").show_hint(_("form.duration_hint", n=days))
+        self.field("duration").show_hint(_n("form.duration_hint", days, n=days))
         return True
 
     @on(Input.Changed, "#legal_basis")

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label
 
-from ...i18n import _, pick
+from ...i18n import _, _n, pick
 from ...i18n.labels import days_text, exit_type_label, phase_name
 from ...services.readmodels import DUE_SOON_DAYS, Dashboard
 from ..widgets.cards import Card
@@ -82,7 +82,8 @@ class DashboardScreen(ProjectScreen):
             _("dash.days_to_contract_end"), days_text(data.days_to_contract_end),
             project.dates.contract_end.isoformat())
         self.query_one("#card-overdue", Card).show(_("dash.overdue"), str(data.overdue), alert=data.overdue > 0)
-        self.query_one("#card-soon", Card).show(_("dash.due_soon", days=DUE_SOON_DAYS), str(data.due_soon))
+        soon = _n("dash.due_soon", DUE_SOON_DAYS, days=DUE_SOON_DAYS)
+        self.query_one("#card-soon", Card).show(soon, str(data.due_soon))
         self.query_one("#card-done", Card).show(_("dash.done"), f"{percent}%", f"{data.done}/{data.total}")
         deadline = data.next_deadline
         if deadline is None:
@@ -90,13 +91,13 @@ class DashboardScreen(ProjectScreen):
         else:
             detail = f"{deadline.basis} {deadline.day.isoformat()}"
             if data.deadline_alerts:
-                detail = _("dash.deadline_alerts", n=data.deadline_alerts)
+                detail = _n("dash.deadline_alerts", data.deadline_alerts, n=data.deadline_alerts)
             self.query_one("#card-deadline", Card).show(
                 _("dash.next_deadline"), days_text((deadline.day - data.today).days), detail,
                 alert=data.deadline_alerts > 0 or (deadline.day - data.today).days <= DUE_SOON_DAYS)
         line = Text(f"{project.public_id}  {exit_type_label(project.exit_type)}  ", style="bold")
         line.append(project.address)
-        line.append("  " + _("dash.units", units=project.units), style="dim")
+        line.append("  " + _n("dash.units", project.units, units=project.units), style="dim")
         self.query_one("#project-line", Label).update(line)
 
         phases = self.query_one("#phases", DataTable)

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Label
 
 from ...domain.enums import TaskStatus
-from ...i18n import _, pick
+from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, rule_label, status_label
 from ...services.readmodels import PhaseRead, Timeline, TimelineTask
 from ..modals.task_form import TaskForm
@@ -38,7 +38,7 @@ def describe(row: Row | None, timeline: Timeline | None) -> str:
         if row.start is not None:
             parts.append(_("timeline.span", start=row.start.isoformat(), end=row.end.isoformat()))
         return SEP.join(parts)
-    return _("timeline.deadlines_count", n=row.total)
+    return _n("timeline.deadlines_count", row.total, n=row.total)
 
 
 def describe_task(task: TimelineTask, timeline: Timeline) -> str:
@@ -54,7 +54,8 @@ def describe_task(task: TimelineTask, timeline: Timeline) -> str:
     if task.at_risk:
         parts.append(_("timeline.at_risk"))
     if task.status is not TaskStatus.DONE:
-        parts.append(_("timeline.critical") if task.critical else _("timeline.slack", n=task.slack_days))
+        slack = _n("timeline.slack", task.slack_days, n=task.slack_days)
+        parts.append(_("timeline.critical") if task.critical else slack)
     bases = {d.key: d.basis for d in timeline.deadlines}
     parts += [_("timeline.late_for", basis=bases.get(key, key)) for key in task.late_for]
     if task.rule:
