@@ -5,9 +5,8 @@ import pytest
 from exit_tui.i18n import get_language, set_language
 from exit_tui.services import audit
 from exit_tui.services.backend import Backend
-from exit_tui.services.demo import create_demo
-from exit_tui.services.projects import ProjectRead
-from tests.helpers import TODAY
+from exit_tui.services.readmodels import ProjectRead
+from tests.helpers import TEMPLATES
 
 
 @pytest.fixture(autouse=True)
@@ -24,15 +23,24 @@ def isolated_environment(tmp_path, monkeypatch):
     set_language(previous)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def database_templates():
+    """The session's template databases (built on first use, copied per test), removed at the end."""
+    yield TEMPLATES
+    TEMPLATES.close()
+
+
 @pytest.fixture
-def backend(tmp_path):
-    """A fresh SQLite database in the test's tmp folder."""
-    opened = Backend.open(str(tmp_path / "t.db"))
+def backend(request, tmp_path):
+    """A database of its own in the test's tmp folder: a copy of the session's demo database when the test
+    also asks for `demo`, else of an empty one (schema only)."""
+    template = "demo" if "demo" in request.fixturenames else "empty"
+    opened = Backend.open(str(TEMPLATES.copy(template, tmp_path / "t.db")))
     yield opened
     opened.close()
 
 
 @pytest.fixture
 def demo(backend) -> ProjectRead:
-    """The demo project (1,200 units, contract expiry) laid out around TODAY."""
-    return backend.call(create_demo, TODAY)
+    """The demo project (1,200 units, contract expiry) laid out around TODAY, in `backend`."""
+    return TEMPLATES.demo_project

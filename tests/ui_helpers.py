@@ -1,6 +1,5 @@
 """Helpers for Pilot and snapshot tests: a demo database with a frozen date, and waiting for workers."""
 
-from datetime import date
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -9,16 +8,19 @@ from textual.worker import WorkerCancelled
 
 from exit_tui.config import State
 from exit_tui.services.backend import Backend
-from exit_tui.services.demo import create_demo
 from exit_tui.ui.app import ExitApp
 
-FROZEN_TODAY = date(2026, 11, 28)
+from .helpers import TEMPLATES, TODAY
+
+FROZEN_TODAY = TODAY
 
 
 def demo_app(tmp_path: Path, *, with_project: bool = True, **kwargs) -> tuple[ExitApp, Backend, int | None]:
-    """An app on a fresh database holding the demo project (dates relative to FROZEN_TODAY)."""
-    backend = Backend.open(str(tmp_path / "ui.db"))
-    project_id = backend.call(create_demo, FROZEN_TODAY).id if with_project else None
+    """An app on a database of its own holding the demo project (dates relative to FROZEN_TODAY), or an
+    empty one; a copy of the session's template (tests/helpers.py)."""
+    template = "demo" if with_project else "empty"
+    backend = Backend.open(str(TEMPLATES.copy(template, tmp_path / "ui.db")))
+    project_id = TEMPLATES.demo_project.id if with_project else None
     app = ExitApp(
         backend,
         state=State(tmp_path / "state.json"),
