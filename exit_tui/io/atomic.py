@@ -1,6 +1,7 @@
 """Writing a file so that the target is always either the old file or the complete new one."""
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,14 +21,53 @@ class ExportError(UserError):
     """A document could not be written (target open in Excel, folder missing, disk full ...). One line."""
 
 
+#: Endings of the scratch files and folders made beside a target (`.NAME-XXXX.tmp`, `.NAME-XXXX.parts`).
+TEMP_SUFFIX, SCRATCH_SUFFIX = ".tmp", ".parts"
+
+
+def _prefix(path: Path) -> str:
+    return f".{path.name[:40]}-"
+
+
+def remove_leftovers(path: Path) -> None:
+    """Remove what an earlier write of `path` left beside it when its process was killed (a temporary file, a
+    scratch folder). Best effort: what cannot be removed now is tried again next time."""
+    prefix = _prefix(path)
+    try:
+        names = [entry for entry in os.scandir(path.parent) if entry.name.startswith(prefix)]
+    except OSError:
+        return
+    for entry in names:
+        if entry.name.endswith(SCRATCH_SUFFIX) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        elif entry.name.endswith(TEMP_SUFFIX) and entry.is_file(follow_symlinks=False):
+            try:
+                os.remove(entry.path)
+            except OSError:
+                pass
+
+
+@contextmanager
+def scratch_folder(path: Path) -> Iterator[Path]:
+    """Yield a new empty folder beside `path` for a writer's scratch files (not the system temp folder, which a
+    killed export would fill unseen); removed with its content afterwards, whatever happened."""
+    folder = Path(tempfile.mkdtemp(prefix=_prefix(path), suffix=SCRATCH_SUFFIX, dir=path.parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside `path` to write to. When the block succeeds the file is flushed to disk,
-    given document permissions and moved over `path` (os.replace); on any error it is removed.
+    given document permissions and moved over `path` (os.replace); on any error it is removed. Leftovers of an
+    earlier write of `path` that was killed are removed first.
 
     Raises OSError when no temporary file can be made there, TargetInUse when the target cannot be replaced.
     """
-    handle, name = tempfile.mkstemp(prefix=f".{path.stem[:40]}-", suffix=".tmp", dir=path.parent)
+    remove_leftovers(path)
+    handle, name = tempfile.mkstemp(prefix=_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     os.close(handle)
     temp = Path(name)
     try:

@@ -46,7 +46,7 @@ from ..i18n import _
 from ..services.readmodels import ImportRow, Rejection
 from .guards import MAX_ROWS, FileRefused, check_file
 from .spec import SHEETS, Column, Kind, SheetSpec, normalize_header
-from .xlsx_write import signature_markers, timeline_markers
+from .xlsx_text import signature_markers, timeline_markers
 from ..speed import gc_paused
 
 # openpyxl is imported inside the functions that read a workbook: importing io/ (the CLI, the UI) stays light.

@@ -1,0 +1,133 @@
+"""One schedule sheet of a package, generic over its SheetSpec (io/spec.py): a header row, the rows streamed
+below it, dropdowns on CHOICE columns, an autofilter, then a signature block; printed on A4.
+
+Dropdown lists too long for Excel's inline limit (255 characters), or with labels holding a comma or a quote, are
+kept on one hidden sheet (`Lists`), written after the schedules.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ..i18n import _
+from .spec import Column, Kind, SheetSpec
+from .xlsx_sheet import Formats, column_writer, page_setup, set_widths, write_row, write_text
+from .xlsx_text import MAX_INLINE_LIST, choice_label, clean_text, column_letter, column_width, quote_sheet
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+SIGNATURE_PARTIES = ("export.signature_handover", "export.signature_receiver", "export.signature_supervisor")
+#: Height (points) of a signature line: room to sign above it.
+SIGNATURE_ROW_HEIGHT = 36
+
+
+@dataclass
+class Lists:
+    """Dropdown lists kept on one hidden sheet, a column each."""
+
+    title: str = ""
+    columns: list[list[str]] = field(default_factory=list)
+
+    def add(self, labels: list[str]) -> str:
+        """Keep `labels`; the range they will be on, as a validation refers to it."""
+        self.columns.append(labels)
+        letter = column_letter(len(self.columns))
+        return f"={quote_sheet(self.title)}!${letter}$1:${letter}${len(labels)}"
+
+    def write(self, workbook: "Workbook") -> None:
+        """The hidden sheet itself (nothing when no list was kept)."""
+        if not self.columns:
+            return
+        ws = workbook.add_worksheet(self.title)
+        ws.hide()
+        longest = max(len(labels) for labels in self.columns)
+        for row in range(longest):
+            for col, labels in enumerate(self.columns):
+                if row < len(labels):
+                    ws.write_string(row, col, labels[row])
+
+
+def write_schedule(
+    workbook: "Workbook",
+    formats: Formats,
+    title: str,
+    spec: SheetSpec,
+    rows: Iterable[Mapping[str, object]],
+    lists: Lists,
+    heading: tuple[str, datetime],
+    tick: Callable[[], None],
+) -> None:
+    """Write `rows` (dicts keyed by column key, typed values) as sheet `title`; `heading` is the project's title
+    line and the package's time, for the page header and footer."""
+    ws = workbook.add_worksheet(title)
+    columns = spec.columns
+    widths = [column_width(c) for c in columns]
+    set_widths(ws, widths)
+    ws.freeze_panes(1, 0)
+    for col, column in enumerate(columns):
+        write_text(ws, formats, 0, col, column.header, formats.header)
+    writers = [(column_writer(ws, formats, c, w), c.key) for c, w in zip(columns, widths)]
+    last = 0
+    for last, row in enumerate(rows, start=1):
+        get = row.get
+        write_row(ws, last, [(write, get(key)) for write, key in writers])
+        tick()
+
+    ws.autofilter(0, 0, last, len(columns) - 1)
+    ws.repeat_rows(0)
+    if last > 0:
+        for col, column in enumerate(columns):
+            if column.kind is Kind.CHOICE and column.choices:
+                ws.data_validation(1, col, last, col, _dropdown(column, lists))
+    _signature_block(ws, formats, widths, last + 1)
+    project, generated = heading
+    page_setup(ws, title, project, sum(widths), generated, grid=True)
+
+
+def _dropdown(column: Column, lists: Lists) -> dict:
+    """A list validation offering the column's labels: inline when short, else from the hidden list sheet."""
+    labels = [clean_text(choice_label(column, code)) for code in column.choices]
+    inline = ",".join(labels)
+    if len(inline) > MAX_INLINE_LIST or any("," in label or '"' in label for label in labels):
+        source: object = lists.add(labels)
+    else:
+        source = labels
+    return {
+        "validate": "list",
+        "source": source,
+        "ignore_blank": not column.required,
+        "error_type": "stop",
+        "error_title": _("export.choice_error_title")[:32],
+        "error_message": _("export.choice_error")[:255],
+    }
+
+
+def _signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank_row: int) -> None:
+    """A blank row, a title, then one tall line per party: who (seal), signature, date, in three merged boxes
+    spread over the sheet's width (so the block prints the same whatever the columns)."""
+    total, count = sum(widths), len(widths)
+    starts, running = [0], 0
+    for index, width in enumerate(widths):
+        if len(starts) < 3 and index > starts[-1] and running >= total * len(starts) / 3:
+            starts.append(index)
+        running += width
+    while len(starts) < 3:  # a sheet of one or two columns: the boxes still go side by side
+        starts.append(starts[-1] + 1)
+    ends = [starts[1] - 1, starts[2] - 1, max(count - 1, starts[2])]
+
+    def box(row: int, first: int, last: int, text: str, cell_format) -> None:
+        if last > first:
+            ws.merge_range(row, first, row, last, "", cell_format)
+        write_text(ws, formats, row, first, text, cell_format)
+
+    title_row = blank_row + 1
+    box(title_row, 0, count - 1, _("export.signature_title"), formats.section)
+    for row, party in enumerate(SIGNATURE_PARTIES, start=title_row + 1):
+        ws.set_row(row, SIGNATURE_ROW_HEIGHT)
+        texts = (_(party), _("export.signature_name"), _("export.signature_date"))
+        cell_formats = (formats.sign_label, formats.sign_line, formats.sign_line)
+        for first, last, text, cell_format in zip(starts, ends, texts, cell_formats):
+            box(row, first, last, text, cell_format)
