@@ -20,14 +20,23 @@ from exit_tui.io.calendar import (
     default_calendar_path,
     export_calendar,
 )
-from exit_tui.services import checklist
+from exit_tui.services import checklist, meta
 from exit_tui.services.backend import Backend
+from exit_tui.services.calendar import CalendarData, uncovered_by_task
 from exit_tui.services.demo import create_demo
-from exit_tui.services.readmodels import DeadlineRead, OccurrenceRead, ProjectRead, Timeline, TimelineTask
+from exit_tui.services.readmodels import (
+    DeadlineRead,
+    OccurrenceRead,
+    ProjectRead,
+    TaskChanges,
+    Timeline,
+    TimelineTask,
+)
 from exit_tui.services.timeline import load_timeline, set_occurrence_done
 from tests.helpers import SAMPLE_DATES, TODAY
 
 STAMP = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+DB = "0123456789abcdef0123456789abcdef"
 
 # -- calendar_events on a timeline built by hand ---------------------------------------------------------------
 
@@ -65,39 +74,63 @@ def _timeline() -> Timeline:
     )
 
 
+def _data(timeline: Timeline | None = None, **revisions: int) -> CalendarData:
+    timeline = timeline or _timeline()
+    return CalendarData(timeline, DB, {("task", k.replace("_", "-")): n for k, n in revisions.items()},
+                        uncovered_by_task(timeline))
+
+
+def uid(key: str) -> str:
+    return f"P-0007-{key}.{DB}@exit-tui"
+
+
 def test_open_tasks_occurrences_and_deadlines_become_events():
-    events = {e.uid: e for e in calendar_events(_timeline())}
-    assert list(events) == [
-        "P-0007-T-0001@exit-tui",
-        "P-0007-T-0003-20261214@exit-tui",
-        "P-0007-T-0003-20261221@exit-tui",
-        "P-0007-T-0005@exit-tui",
-        "P-0007-DL-notice-947@exit-tui",
-    ]
-    task = events["P-0007-T-0001@exit-tui"]
+    events = {e.uid: e for e in calendar_events(_data())}
+    assert list(events) == [uid("T-0001"), uid("T-0003-20261214"), uid("T-0003-20261221"), uid("T-0005"),
+                            uid("DL-notice-947")]
+    task = events[uid("T-0001")]
     assert (task.day, task.alarm_days_before) == (date(2026, 12, 5), 1)
     assert task.summary == "到期:任务T-0001 [T-0001]"
     for text in ("阳光花园, 二期 [退出] (P-0007)", "T-0001 任务T-0001", "负责人:", "2026-12-01 ~ 2026-12-05",
                  "合同到期 -26天", "民法典947"):
         assert text in task.description
-    assert events["P-0007-T-0003-20261214@exit-tui"].day == date(2026, 12, 14)
-    assert "FREQ=WEEKLY" in events["P-0007-T-0003-20261221@exit-tui"].description
-    late = events["P-0007-T-0005@exit-tui"]
+    assert events[uid("T-0003-20261214")].day == date(2026, 12, 14)
+    assert "FREQ=WEEKLY" in events[uid("T-0003-20261221")].description
+    late = events[uid("T-0005")]
     assert "核对 [B区] 钥匙, 门禁卡; 遥控器" in late.summary
     assert rule_label("T-0001 +2wd") in late.description and "已逾期" in late.description and "notice-947" in late.description
     assert "2026-12-05 ~" not in late.description  # a one-day task has no period line
-    deadline = events["P-0007-DL-notice-947@exit-tui"]
+    deadline = events[uid("DL-notice-947")]
     assert (deadline.day, deadline.alarm_days_before) == (date(2026, 10, 2), DEADLINE_ALARM_DAYS)
     assert deadline.summary == "法定期限:不续聘书面通知最迟送达日 [民法典947]"
 
 
 def test_events_are_in_english_when_the_language_is():
     set_language("en")
-    events = {e.uid: e for e in calendar_events(_timeline())}
-    assert events["P-0007-T-0001@exit-tui"].summary == "Due: Task T-0001 [T-0001]"
-    assert "Owner: " in events["P-0007-T-0001@exit-tui"].description
-    assert events["P-0007-DL-notice-947@exit-tui"].summary == (
+    events = {e.uid: e for e in calendar_events(_data())}
+    assert events[uid("T-0001")].summary == "Due: Task T-0001 [T-0001]"
+    assert "Owner: " in events[uid("T-0001")].description
+    assert events[uid("DL-notice-947")].summary == (
         "Statutory deadline: Latest day to serve the non-renewal notice [民法典947]")
+
+
+def test_sequence_is_the_number_of_audited_changes():
+    events = {e.uid: e for e in calendar_events(_data(T_0001=3, T_0003=1))}
+    assert events[uid("T-0001")].sequence == 3
+    assert events[uid("T-0003-20261214")].sequence == events[uid("T-0003-20261221")].sequence == 1
+    assert events[uid("T-0005")].sequence == 0
+
+
+def test_working_days_counted_without_holiday_data_are_noted():
+    """T-0005 counts 2 working days from T-0001 (2026-12-05); moved into 2027 there is no holiday data."""
+    assert uncovered_by_task(_timeline()) == {}
+    timeline = _timeline()
+    tasks = [replace(t, due=date(2027, 1, 4)) if t.public_id == "T-0001" else t for t in timeline.tasks]
+    moved = replace(timeline, tasks=tasks)
+    assert uncovered_by_task(moved) == {"T-0005": [2027]}
+    events = {e.uid: e for e in calendar_events(_data(moved))}
+    assert "2027 年没有法定节假日数据" in events[uid("T-0005")].description
+    assert "法定节假日" not in events[uid("T-0001")].description
 
 
 def test_calendar_path_adds_the_extension_when_missing():
@@ -114,16 +147,16 @@ def test_default_path_is_beside_the_package(tmp_path):
 # -- the demo project, written and parsed back -----------------------------------------------------------------
 
 
-def _expected_uids(timeline: Timeline) -> set[str]:
-    pid = timeline.project.public_id
-    uids = {f"{pid}-DL-{d.key}@exit-tui" for d in timeline.deadlines}
+def _expected_uids(timeline: Timeline, database_id: str) -> set[str]:
+    pid, at = timeline.project.public_id, f".{database_id}@exit-tui"
+    uids = {f"{pid}-DL-{d.key}{at}" for d in timeline.deadlines}
     for task in timeline.tasks:
         if task.status is TaskStatus.DONE:
             continue
         if task.occurrences:
-            uids |= {f"{pid}-{task.public_id}-{o.day:%Y%m%d}@exit-tui" for o in task.occurrences if not o.done_on}
+            uids |= {f"{pid}-{task.public_id}-{o.day:%Y%m%d}{at}" for o in task.occurrences if not o.done_on}
         else:
-            uids.add(f"{pid}-{task.public_id}@exit-tui")
+            uids.add(f"{pid}-{task.public_id}{at}")
     return uids
 
 
@@ -136,8 +169,10 @@ def test_export_of_the_demo_parses_with_every_open_task_and_deadline(backend, de
     result = backend.call(export_calendar, demo.id, tmp_path / "demo", today=TODAY, stamp=STAMP)
     assert result.path == tmp_path / "demo.ics"
     timeline = backend.call(load_timeline, demo.id, TODAY)
+    database_id = backend.call(meta.database_id)
+    assert len(database_id) == 32
     events = _parse(result.path)
-    assert set(events) == _expected_uids(timeline) and result.events == len(events)
+    assert set(events) == _expected_uids(timeline, database_id) and result.events == len(events)
     done = [t for t in timeline.tasks if t.status is TaskStatus.DONE]
     assert done and not any(f"{demo.public_id}-{t.public_id}" in uid for t in done for uid in events)
     recurring = [t for t in timeline.tasks if t.occurrences and t.status is not TaskStatus.DONE]
@@ -159,9 +194,37 @@ def test_marking_a_task_or_an_occurrence_done_takes_it_out(backend, demo, tmp_pa
     backend.call(checklist.toggle_done, demo.id, task.public_id, TODAY)
     backend.call(set_occurrence_done, demo.id, series.public_id, occurrence, True, TODAY)
     after = _parse(backend.call(export_calendar, demo.id, tmp_path / "b.ics", today=TODAY).path)
-    gone = {f"{demo.public_id}-{task.public_id}@exit-tui",
-            f"{demo.public_id}-{series.public_id}-{occurrence:%Y%m%d}@exit-tui"}
+    at = f".{backend.call(meta.database_id)}@exit-tui"
+    gone = {f"{demo.public_id}-{task.public_id}{at}", f"{demo.public_id}-{series.public_id}-{occurrence:%Y%m%d}{at}"}
     assert set(before) - set(after) == gone and set(after) < set(before)
+
+
+def test_an_edited_task_raises_its_sequence_and_only_its_own(backend, demo, tmp_path):
+    timeline = backend.call(load_timeline, demo.id, TODAY)
+    task = next(t for t in timeline.tasks if t.status is not TaskStatus.DONE and not t.occurrences)
+    before = _parse(backend.call(export_calendar, demo.id, tmp_path / "a.ics", today=TODAY).path)
+    backend.call(checklist.update_task, demo.id, task.public_id, TaskChanges(title="改过的标题"), TODAY)
+    after = _parse(backend.call(export_calendar, demo.id, tmp_path / "b.ics", today=TODAY).path)
+    assert set(after) == set(before)
+    raised = {uid for uid in after if after[uid]["SEQUENCE"] != before[uid]["SEQUENCE"]}
+    (edited,) = raised
+    assert edited.startswith(f"{demo.public_id}-{task.public_id}.")
+    assert after[edited]["SEQUENCE"] > before[edited]["SEQUENCE"] and "改过的标题" in str(after[edited]["SUMMARY"])
+
+
+def test_the_demo_in_two_databases_has_different_uids(tmp_path):
+    uids = []
+    for name in ("one.db", "two.db"):
+        opened = Backend.open(str(tmp_path / name))
+        try:
+            project = opened.call(create_demo, TODAY)
+            path = opened.call(export_calendar, project.id, tmp_path / name, today=TODAY).path
+            again = opened.call(export_calendar, project.id, tmp_path / f"again-{name}", today=TODAY).path
+        finally:
+            opened.close()
+        uids.append(set(_parse(path)))
+        assert set(_parse(again)) == uids[-1]  # stable within one database
+    assert uids[0] and not uids[0] & uids[1]
 
 
 # -- the command line -------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""io/ics: the iCalendar writer, its output parsed back with the `icalendar` package (a real RFC 5545 parser)."""
+"""io/ics: the calendar file built with the `icalendar` package, parsed back with it (a real RFC 5545 parser)."""
 
 import os
 from datetime import date, datetime, timedelta, timezone
@@ -7,62 +7,62 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from exit_tui.io.ics import (
-    DEFAULT_PRODUCT,
-    CalendarEvent,
-    calendar_text,
-    escape_text,
-    fold_line,
-    stable_uid,
-    write_calendar,
-)
+from exit_tui.io.ics import DEFAULT_PRODUCT, CalendarEvent, calendar_bytes, stable_uid, write_calendar
 
 STAMP = datetime(2026, 11, 28, 9, 30, 5, tzinfo=timezone.utc)
+DB = "0123456789abcdef0123456789abcdef"
 TRICKY = "退场, 交接; 钥匙\\备份\n第二行 [紧急] (业主委员会)"
 LONG_ZH = "向业主委员会和街道办事处书面告知物业服务合同到期不再续约并移交全部共用部位共用设施设备档案资料" * 2
 
 
 def sample_events() -> list[CalendarEvent]:
     return [
-        CalendarEvent(uid=stable_uid("P-0001", "T-0042"), day=date(2026, 12, 31), summary="公示退出通知",
+        CalendarEvent(uid=stable_uid("P-0001", "T-0042", DB), day=date(2026, 12, 31), summary="公示退出通知",
                       description="依据《物业管理条例》第三十八条"),
-        CalendarEvent(uid=stable_uid("P-0001", "T-0043"), day=date(2028, 2, 29), summary=TRICKY,
+        CalendarEvent(uid=stable_uid("P-0001", "T-0043", DB), day=date(2028, 2, 29), summary=TRICKY,
                       description=TRICKY, alarm_days_before=3),
-        CalendarEvent(uid=stable_uid("P-0001", "LAW-1"), day=date(2027, 1, 5), summary=LONG_ZH,
+        CalendarEvent(uid=stable_uid("P-0001", "LAW-1", DB), day=date(2027, 1, 5), summary=LONG_ZH,
                       alarm_days_before=None),
-        CalendarEvent(uid=stable_uid("P-0001", "T-0044"), day=date(2027, 1, 6), summary="当天提醒",
+        CalendarEvent(uid=stable_uid("P-0001", "T-0044", DB), day=date(2027, 1, 6), summary="当天提醒",
                       alarm_days_before=0),
     ]
 
 
-def render(events=None, **kwargs) -> str:
-    return calendar_text(sample_events() if events is None else events,
-                         name=kwargs.pop("name", "阳光花园, 退出 [P-0001]"), stamp=kwargs.pop("stamp", STAMP), **kwargs)
+def render(events=None, **kwargs) -> bytes:
+    return calendar_bytes(sample_events() if events is None else events,
+                          name=kwargs.pop("name", "阳光花园, 退出 [P-0001]"), uid=kwargs.pop("uid", f"P-0001.{DB}@exit-tui"),
+                          stamp=kwargs.pop("stamp", STAMP), **kwargs)
 
 
-def parsed_events(text: str) -> dict[str, icalendar.Event]:
-    cal = icalendar.Calendar.from_ical(text.encode("utf-8"))
+def parsed_events(data: bytes) -> dict[str, icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(data)
     return {str(event["UID"]): event for event in cal.walk("VEVENT")}
+
+
+def uid(key: str) -> str:
+    return f"P-0001-{key}.{DB}@exit-tui"
 
 
 # -- parsed back ---------------------------------------------------------------------------------------------
 
 
 def test_calendar_parses_with_header_properties():
-    cal = icalendar.Calendar.from_ical(render().encode("utf-8"))
+    cal = icalendar.Calendar.from_ical(render(description="注意: 2027 年没有数据, 请核对"))
     assert cal.name == "VCALENDAR"
     assert str(cal["VERSION"]) == "2.0"
     assert str(cal["PRODID"]) == DEFAULT_PRODUCT
     assert str(cal["CALSCALE"]) == "GREGORIAN"
-    # icalendar does not know the X-WR-CALNAME extension's type, so it hands the value back still escaped (TEXT)
-    assert str(cal["X-WR-CALNAME"]) == "阳光花园\\, 退出 [P-0001]"
+    assert cal.calendar_name == "阳光花园, 退出 [P-0001]"  # NAME (RFC 7986) and X-WR-CALNAME
+    assert str(cal["X-WR-CALNAME"]) == "阳光花园, 退出 [P-0001]"
+    assert cal.description == "注意: 2027 年没有数据, 请核对"
+    assert str(cal["UID"]) == f"P-0001.{DB}@exit-tui"
     assert len(cal.walk("VEVENT")) == 4
+    assert "DESCRIPTION" not in icalendar.Calendar.from_ical(render())
 
 
 def test_events_round_trip_uids_dates_and_text():
     events = parsed_events(render())
-    assert set(events) == {"P-0001-T-0042@exit-tui", "P-0001-T-0043@exit-tui", "P-0001-LAW-1@exit-tui",
-                           "P-0001-T-0044@exit-tui"}
+    assert set(events) == {uid("T-0042"), uid("T-0043"), uid("LAW-1"), uid("T-0044")}
     for source in sample_events():
         event = events[source.uid]
         start = event.decoded("DTSTART")
@@ -72,6 +72,7 @@ def test_events_round_trip_uids_dates_and_text():
         assert end == source.day + timedelta(days=1)
         assert str(event["SUMMARY"]) == source.summary
         assert event.decoded("DTSTAMP") == STAMP
+        assert event["SEQUENCE"] == source.sequence
         if source.description:
             assert str(event["DESCRIPTION"]) == source.description
         else:
@@ -80,43 +81,44 @@ def test_events_round_trip_uids_dates_and_text():
 
 def test_special_characters_round_trip():
     events = parsed_events(render())
-    tricky = events["P-0001-T-0043@exit-tui"]
+    tricky = events[uid("T-0043")]
     assert str(tricky["SUMMARY"]) == TRICKY
     assert str(tricky["DESCRIPTION"]) == TRICKY
     assert "\n" in str(tricky["SUMMARY"]) and "[紧急]" in str(tricky["SUMMARY"])
 
 
 def test_leap_day_event_ends_on_march_first():
-    event = parsed_events(render())["P-0001-T-0043@exit-tui"]
+    event = parsed_events(render())[uid("T-0043")]
     assert event.decoded("DTEND") == date(2028, 3, 1)
 
 
 def test_alarms():
     events = parsed_events(render())
-    one_day = events["P-0001-T-0042@exit-tui"].walk("VALARM")
+    one_day = events[uid("T-0042")].walk("VALARM")
     assert len(one_day) == 1
     alarm = one_day[0]
     assert str(alarm["ACTION"]) == "DISPLAY"
     assert str(alarm["DESCRIPTION"]) == "公示退出通知"
     assert alarm.decoded("TRIGGER") == timedelta(days=-1)
 
-    (three,) = events["P-0001-T-0043@exit-tui"].walk("VALARM")
+    (three,) = events[uid("T-0043")].walk("VALARM")
     assert three.decoded("TRIGGER") == timedelta(days=-3)
     assert str(three["DESCRIPTION"]) == TRICKY
 
-    (same_day,) = events["P-0001-T-0044@exit-tui"].walk("VALARM")
+    (same_day,) = events[uid("T-0044")].walk("VALARM")
     assert same_day.decoded("TRIGGER") == timedelta(0)
 
-    assert events["P-0001-LAW-1@exit-tui"].walk("VALARM") == []
+    assert events[uid("LAW-1")].walk("VALARM") == []
 
 
 def test_raw_lines_are_as_specified():
-    text = render([CalendarEvent(uid="U-1@exit-tui", day=date(2026, 12, 31), summary="a")])
+    text = render([CalendarEvent(uid="U-1@exit-tui", day=date(2026, 12, 31), summary="a", sequence=3)]).decode()
     unfolded = text.replace("\r\n ", "")
     lines = unfolded.split("\r\n")
-    assert lines[:5] == ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{DEFAULT_PRODUCT}", "CALSCALE:GREGORIAN",
-                         "X-WR-CALNAME:阳光花园\\, 退出 [P-0001]"]
+    assert lines[:3] == ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{DEFAULT_PRODUCT}"]
+    assert "CALSCALE:GREGORIAN" in lines
     assert "DTSTAMP:20261128T093005Z" in lines
+    assert "SEQUENCE:3" in lines
     assert "DTSTART;VALUE=DATE:20261231" in lines
     assert "DTEND;VALUE=DATE:20270101" in lines
     assert "TRIGGER:-P1D" in lines
@@ -126,13 +128,13 @@ def test_raw_lines_are_as_specified():
 def test_stamp_is_converted_to_utc():
     shanghai = timezone(timedelta(hours=8))
     text = render(stamp=datetime(2026, 11, 28, 8, 0, 0, tzinfo=shanghai))
-    assert "DTSTAMP:20261128T000000Z\r\n" in text
+    assert b"DTSTAMP:20261128T000000Z\r\n" in text
     naive = render(stamp=datetime(2026, 11, 28, 8, 0, 0))
-    assert "DTSTAMP:20261128T080000Z\r\n" in naive
+    assert b"DTSTAMP:20261128T080000Z\r\n" in naive
 
 
 def test_empty_calendar_still_parses():
-    cal = icalendar.Calendar.from_ical(render([]).encode("utf-8"))
+    cal = icalendar.Calendar.from_ical(render([]))
     assert cal.walk("VEVENT") == []
 
 
@@ -140,7 +142,7 @@ def test_empty_calendar_still_parses():
 
 
 def test_every_physical_line_is_at_most_75_octets_and_ends_with_crlf():
-    data = render().encode("utf-8")
+    data = render()
     assert data.endswith(b"\r\n")
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert b"\r" not in data.replace(b"\r\n", b"")
@@ -152,7 +154,7 @@ def test_every_physical_line_is_at_most_75_octets_and_ends_with_crlf():
 
 
 def test_folding_never_splits_a_character():
-    data = render().encode("utf-8")
+    data = render()
     folded = [line for line in data.split(b"\r\n") if line.startswith(b" ")]
     assert folded
     for line in data.split(b"\r\n"):
@@ -162,50 +164,31 @@ def test_folding_never_splits_a_character():
     assert f"SUMMARY:{LONG_ZH}\r\n" in unfolded
 
 
-def test_fold_line_fills_lines_up_to_the_limit():
-    ascii_line = "DESCRIPTION:" + "x" * 200
-    physical = fold_line(ascii_line).split("\r\n")[:-1]
-    assert len(physical[0].encode()) == 75
-    assert all(len(p.encode()) == 75 for p in physical[1:-1])
-    assert all(p.startswith(" ") and not p.startswith("  ") for p in physical[1:])
-    assert "".join([physical[0], *(p[1:] for p in physical[1:])]) == ascii_line
-    # three-byte characters: 12 octets of name, then 21 characters = 63 octets fit in 75, the 22nd would not
-    zh = fold_line("DESCRIPTION:" + "中" * 100).split("\r\n")[:-1]
-    assert len(zh[0].encode()) == 75
-    assert all(len(p.encode()) <= 75 for p in zh)
-    # four-byte characters (emoji) are not split either
-    emoji = fold_line("SUMMARY:" + "🏠" * 40).split("\r\n")[:-1]
-    for p in emoji:
-        assert len(p.encode()) <= 75
-        p.encode().decode("utf-8")
-
-
-def test_short_line_is_not_folded():
-    assert fold_line("VERSION:2.0") == "VERSION:2.0\r\n"
-    exactly = "X" * 75
-    assert fold_line(exactly) == exactly + "\r\n"
-    assert fold_line("X" * 76) == "X" * 75 + "\r\n X\r\n"
-
-
-def test_escape_text():
-    assert escape_text("a\\b;c,d\ne") == "a\\\\b\\;c\\,d\\ne"
-    assert escape_text("x\r\ny\rz") == "x\\ny\\nz"
-    assert escape_text("tab\tok\x00\x07\x1f\x7f") == "tab\tok"
-    assert escape_text("[括号]:冒号") == "[括号]:冒号"
+def test_control_characters_are_dropped_line_breaks_kept():
+    event = CalendarEvent(uid="u@x", day=date(2026, 1, 1), summary="a\x1b]0;pwned\x07b\tc", description="x\r\ny\x00")
+    (parsed,) = parsed_events(render([event])).values()
+    assert str(parsed["SUMMARY"]) == "a]0;pwnedb\tc"
+    assert str(parsed["DESCRIPTION"]) == "x\ny"
 
 
 # -- UIDs ------------------------------------------------------------------------------------------------------
 
 
 def test_stable_uid_format():
-    assert stable_uid("P-0001", "T-0042") == "P-0001-T-0042@exit-tui"
-    assert stable_uid("P-0001", "T-0042", domain="example.org") == "P-0001-T-0042@example.org"
+    assert stable_uid("P-0001", "T-0042", DB) == f"P-0001-T-0042.{DB}@exit-tui"
+    assert stable_uid("P-0001", "T-0042", "ab", domain="example.org") == "P-0001-T-0042.ab@example.org"
     with pytest.raises(ValueError):
-        stable_uid("", "T-1")
+        stable_uid("", "T-1", DB)
     with pytest.raises(ValueError):
-        stable_uid("P 1", "T-1")
+        stable_uid("P-1", "T-1", "")
     with pytest.raises(ValueError):
-        stable_uid("P-1", "T@1")
+        stable_uid("P 1", "T-1", DB)
+    with pytest.raises(ValueError):
+        stable_uid("P-1", "T@1", DB)
+
+
+def test_the_same_task_in_two_databases_has_two_uids():
+    assert stable_uid("P-0001", "T-0042", DB) != stable_uid("P-0001", "T-0042", "f" * 32)
 
 
 def test_uids_stable_across_renders():
@@ -213,12 +196,14 @@ def test_uids_stable_across_renders():
     later = datetime(2027, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     # a later export, with one task renamed and moved: same UIDs, so a calendar updates rather than duplicates
     changed = [
-        CalendarEvent(uid=stable_uid("P-0001", "T-0042"), day=date(2027, 1, 15), summary="公示退出通知(改期)"),
+        CalendarEvent(uid=stable_uid("P-0001", "T-0042", DB), day=date(2027, 1, 15), summary="公示退出通知(改期)",
+                      sequence=1),
         *sample_events()[1:],
     ]
     second = parsed_events(render(changed, stamp=later))
     assert list(first) == list(second)
-    assert second["P-0001-T-0042@exit-tui"].decoded("DTSTART") == date(2027, 1, 15)
+    assert second[uid("T-0042")].decoded("DTSTART") == date(2027, 1, 15)
+    assert (first[uid("T-0042")]["SEQUENCE"], second[uid("T-0042")]["SEQUENCE"]) == (0, 1)
     # the same input renders to the same text
     assert render() == render()
 
@@ -234,6 +219,8 @@ def test_bad_events_are_rejected():
         render([CalendarEvent(uid=" ", day=date(2026, 1, 1), summary="a")])
     with pytest.raises(ValueError):
         render([CalendarEvent(uid="u@x", day=date(2026, 1, 1), summary="a", alarm_days_before=-1)])
+    with pytest.raises(ValueError):
+        render([CalendarEvent(uid="u@x", day=date(2026, 1, 1), summary="a", sequence=-1)])
 
 
 # -- writing ---------------------------------------------------------------------------------------------------
@@ -242,10 +229,10 @@ def test_bad_events_are_rejected():
 def test_write_calendar_is_atomic_and_keeps_crlf(tmp_path: Path):
     target = tmp_path / "退出日历.ics"
     target.write_bytes(b"old")
-    text = render()
-    write_calendar(target, text)
+    content = render()
+    write_calendar(target, content)
     data = target.read_bytes()
-    assert data == text.encode("utf-8")
+    assert data == content
     assert b"\r\n" in data and b"\r\r\n" not in data
     assert os.listdir(tmp_path) == ["退出日历.ics"]  # no temporary file left behind
     cal = icalendar.Calendar.from_ical(data)

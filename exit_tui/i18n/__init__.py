@@ -35,7 +35,7 @@ def _(key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
-def _n(key: str, count: int, **params: object) -> str:
+def _n(key: str, count: int, /, **params: object) -> str:
     """`_(key, **params)` in the form `count` takes: `key.one` for 1 in English, `key` otherwise."""
     form = PLURAL_FORM[_language](count)
     if form != "other" and f"{key}.{form}" in CATALOGS[_language]:

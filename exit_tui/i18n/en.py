@@ -430,6 +430,7 @@ MESSAGES: dict[str, str] = {
     "calendar.done": "Exported {count} calendar events: {path}",
     # timeline sheet
     "calendar.done.one": "Exported {count} calendar event: {path}",
+    "workdays.uncovered": "No public-holiday data for {years}: working days there were counted Monday to Friday; check those dates by hand",
     "export.timeline_sheet": "Timeline",
     "export.timeline_title": "Timeline (weekly Gantt chart)",
     "export.timeline_id": "ID",

@@ -416,6 +416,7 @@ MESSAGES: dict[str, str] = {
     "calendar.dialog_title": "导出日历 (.ics)",
     "calendar.dialog_explain": "未完成的任务(重复任务按每一次)和法定期限,都是全天事件:任务提前一天提醒,法定期限提前七天提醒。再次导入同一日历会更新原有事件而不会重复;已完成的任务不在文件里,日历中先前导入的需手动删除。",
     "calendar.done": "已导出 {count} 个日历事件:{path}",
+    "workdays.uncovered": "{years} 年没有法定节假日数据:其中按工作日计算的日期只跳过周六、周日,请人工核对",
     # timeline sheet
     "export.timeline_sheet": "时间线",
     "export.timeline_title": "时间线(按周甘特图)",

@@ -1,19 +1,25 @@
 """A project's open tasks and statutory deadlines as an iCalendar file (.ics) for a phone or desktop calendar.
 
-Read through services.timeline.load_timeline, rendered and written by io/ics.py (RFC 5545: CRLF, lines folded
-at 75 octets, escaped text, all-day events, atomic write).
+Read through services.calendar.calendar_data (the timeline, the database's id, the audit log's change counts),
+built with the `icalendar` package and written atomically by io/ics.py.
 
 What goes in (texts in the current language):
 - every open task (not done) as an all-day event on its due day, "due" in the summary; its start (when the bar
   spans several days), owner, rule, legal basis and the project are in the description. Reminder: one day before.
-  UID `P-0001-T-0042@exit-tui`.
+  UID `P-0001-T-0042.<database id>@exit-tui`.
 - a recurring task as one event per occurrence not yet done (past ones included, like an overdue task), instead
-  of the single due-day event. UID per task and occurrence date: `P-0001-T-0042-20261205@exit-tui`.
+  of the single due-day event. UID per task and occurrence date: `P-0001-T-0042-20261205.<database id>@exit-tui`.
 - every statutory deadline of the project, with its legal basis code in the summary. Reminder: seven days
-  before (DEADLINE_ALARM_DAYS), so that there is still time to act. UID on its key: `P-0001-DL-notice-947@exit-tui`.
+  before (DEADLINE_ALARM_DAYS), so that there is still time to act. UID on its key:
+  `P-0001-DL-notice-947.<database id>@exit-tui`.
 
-The UIDs never change between exports, so importing a newer file into the same calendar updates the events
-(moved dates, new titles) instead of duplicating them.
+The UIDs never change between exports of one database and differ between databases (the demo's P-0001 is not
+yours), so importing a newer file into the same calendar updates the events (moved dates, new titles) instead of
+duplicating them. SEQUENCE is the number of audited changes of the task (of the project, for a deadline), so it
+grows whenever a date or a title is changed.
+
+When working days were counted in a year without holiday data (Monday to Friday instead), the calendar's
+description and each such task's description say so.
 
 Known limitation: done tasks and done occurrences are left out of the file. A calendar that imported an earlier
 file keeps their events until they are deleted there by hand; a file import cannot remove events (that would
@@ -31,10 +37,10 @@ from sqlmodel import Session
 from ..domain.enums import TaskStatus
 from ..i18n import _, pick
 from ..i18n.labels import basis_text, role_label, rule_label
-from ..services.readmodels import DeadlineRead, ProjectRead, Timeline, TimelineTask
-from ..services.timeline import load_timeline
+from ..services.calendar import CalendarData, calendar_data
+from ..services.readmodels import DeadlineRead, ProjectRead, TimelineTask
 from .atomic import export_errors
-from .ics import CalendarEvent, calendar_text, stable_uid, write_calendar
+from .ics import DOMAIN, CalendarEvent, calendar_bytes, stable_uid, write_calendar
 
 SUFFIX = ".ics"
 TASK_ALARM_DAYS = 1
@@ -51,24 +57,40 @@ class CalendarResult:
     """How many events it holds."""
 
 
-def calendar_events(timeline: Timeline) -> list[CalendarEvent]:
+def calendar_events(data: CalendarData) -> list[CalendarEvent]:
     """The events of the file: open tasks (recurring ones per open occurrence), then statutory deadlines."""
-    project = timeline.project
+    timeline = data.timeline
     events: list[CalendarEvent] = []
     for task in timeline.tasks:
         if task.status is TaskStatus.DONE or task.done_on is not None:
             continue
         if task.recurrence and task.occurrences:
-            events += [_occurrence_event(project, task, occurrence.day)
+            events += [_task_event(data, task, occurrence.day)
                        for occurrence in task.occurrences if occurrence.done_on is None]
         else:
-            events.append(_task_event(project, task))
-    events += [_deadline_event(project, deadline) for deadline in timeline.deadlines]
+            events.append(_task_event(data, task))
+    events += [_deadline_event(data, deadline) for deadline in timeline.deadlines]
     return events
 
 
 def calendar_name(project: ProjectRead) -> str:
     return _("calendar.name", name=project.name, project=project.public_id)
+
+
+def calendar_uid(data: CalendarData) -> str:
+    """The calendar's own UID: the project in this database."""
+    return f"{data.timeline.project.public_id}.{data.database_id}@{DOMAIN}"
+
+
+def calendar_description(data: CalendarData) -> str:
+    """What the calendar as a whole says: the notice on years counted without holiday data ("" without any).
+    One line: icalendar 7.3 writes the X-WR-CALDESC copy of a calendar's description unescaped."""
+    return workdays_notice(data.uncovered_years) if data.uncovered_years else ""
+
+
+def workdays_notice(years: list[int]) -> str:
+    """The notice for dates counted in working days in years without holiday data (Monday to Friday instead)."""
+    return _("workdays.uncovered", years=", ".join(map(str, years)))
 
 
 def export_calendar(
@@ -80,13 +102,13 @@ def export_calendar(
     stamp: datetime | None = None,
 ) -> CalendarResult:
     """Write the project's calendar to `path` (`.ics` added if missing); raises ExportError (one line) when it cannot."""
-    timeline = load_timeline(session, project_id, today)
-    events = calendar_events(timeline)
-    text = calendar_text(events, name=calendar_name(timeline.project),
-                         stamp=stamp or datetime.now(timezone.utc))
+    data = calendar_data(session, project_id, today)
+    events = calendar_events(data)
+    content = calendar_bytes(events, name=calendar_name(data.timeline.project), uid=calendar_uid(data),
+                             description=calendar_description(data), stamp=stamp or datetime.now(timezone.utc))
     path = calendar_path(Path(path))
     with export_errors(path):
-        write_calendar(path, text)
+        write_calendar(path, content)
     return CalendarResult(path=path, events=len(events))
 
 
@@ -109,29 +131,25 @@ def default_calendar_path(project: ProjectRead, documents_dir: Path | None = Non
 # -- events -----------------------------------------------------------------------------------------------------
 
 
-def _task_event(project: ProjectRead, task: TimelineTask) -> CalendarEvent:
+def _task_event(data: CalendarData, task: TimelineTask, occurrence: date | None = None) -> CalendarEvent:
+    """A task's event on its due day, or on `occurrence` for one occurrence of a recurring task."""
+    project = data.timeline.project
     title = pick(task.title_zh, task.title_en)
+    key = task.public_id if occurrence is None else f"{task.public_id}-{occurrence:%Y%m%d}"
+    summary = "calendar.task_summary" if occurrence is None else "calendar.occurrence_summary"
+    day = occurrence or task.due
     return CalendarEvent(
-        uid=stable_uid(project.public_id, task.public_id),
-        day=task.due,
-        summary=_("calendar.task_summary", title=title, id=task.public_id),
-        description=_description(project, task, task.due),
-        alarm_days_before=TASK_ALARM_DAYS,
-    )
-
-
-def _occurrence_event(project: ProjectRead, task: TimelineTask, day: date) -> CalendarEvent:
-    title = pick(task.title_zh, task.title_en)
-    return CalendarEvent(
-        uid=stable_uid(project.public_id, f"{task.public_id}-{day:%Y%m%d}"),
+        uid=stable_uid(project.public_id, key, data.database_id),
         day=day,
-        summary=_("calendar.occurrence_summary", title=title, id=task.public_id),
-        description=_description(project, task, day),
+        summary=_(summary, title=title, id=task.public_id),
+        description=_description(data, task, day),
         alarm_days_before=TASK_ALARM_DAYS,
+        sequence=data.revision("task", task.public_id),
     )
 
 
-def _deadline_event(project: ProjectRead, deadline: DeadlineRead) -> CalendarEvent:
+def _deadline_event(data: CalendarData, deadline: DeadlineRead) -> CalendarEvent:
+    project = data.timeline.project
     title = pick(deadline.title_zh, deadline.title_en)
     lines = [
         _line("calendar.project", f"{project.name} ({project.public_id})"),
@@ -144,15 +162,17 @@ def _deadline_event(project: ProjectRead, deadline: DeadlineRead) -> CalendarEve
     if deadline.missed_by:
         lines.append(_line("calendar.missed_by", ", ".join(deadline.missed_by)))
     return CalendarEvent(
-        uid=stable_uid(project.public_id, f"DL-{deadline.key}"),
+        uid=stable_uid(project.public_id, f"DL-{deadline.key}", data.database_id),
         day=deadline.day,
         summary=_("calendar.deadline_summary", title=title, basis=deadline.basis),
         description="\n".join(lines),
         alarm_days_before=DEADLINE_ALARM_DAYS,
+        sequence=data.revision("project", project.public_id),
     )
 
 
-def _description(project: ProjectRead, task: TimelineTask, day: date) -> str:
+def _description(data: CalendarData, task: TimelineTask, day: date) -> str:
+    project = data.timeline.project
     lines = [
         _line("calendar.project", f"{project.name} ({project.public_id})"),
         _line("calendar.task", f"{task.public_id} {pick(task.title_zh, task.title_en)}"),
@@ -165,6 +185,8 @@ def _description(project: ProjectRead, task: TimelineTask, day: date) -> str:
     lines.append(_line("calendar.due", day.isoformat()))
     if task.rule:
         lines.append(_line("calendar.rule", rule_label(task.rule)))
+    if task.public_id in data.uncovered:
+        lines.append(workdays_notice(data.uncovered[task.public_id]))
     if task.legal_basis:
         lines.append(_line("calendar.legal_basis", _basis(task.legal_basis)))
     if task.overdue:

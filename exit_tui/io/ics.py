@@ -1,32 +1,33 @@
-"""A pure iCalendar (RFC 5545) writer for all-day events: open tasks and statutory deadlines for a phone calendar.
+"""All-day events (open tasks, statutory deadlines) as an iCalendar file, built with the `icalendar` package.
 
-Standard library only: no Textual, no database. The caller turns its tasks into CalendarEvent values (with a UID
-from stable_uid, so that importing the file again updates the events instead of duplicating them), renders them
-with calendar_text and writes the text with write_calendar.
+No Textual, no database. The caller turns its tasks into CalendarEvent values (with a UID from stable_uid, so that
+importing the file again updates the events instead of duplicating them), builds the file with calendar_bytes and
+writes it with write_calendar. icalendar does what RFC 5545 asks of the text: CRLF line ends, lines folded at 75
+octets without cutting a character, escaped TEXT values, DATE values for all-day events, DTSTAMP in UTC.
 
-What the output follows from RFC 5545:
-- every content line ends with CRLF (3.1), also the last one;
-- content lines longer than 75 octets are folded (3.1): the line is cut at 75 UTF-8 bytes at most — never inside
-  a multi-byte character — and each continuation line starts with one space, so it carries 74 bytes of content
-  at most;
-- TEXT values escape backslash, semicolon and comma and write a line break as \\n (3.3.11); a CR or CRLF is taken
-  as a line break, and other control characters (which TEXT does not allow) are dropped;
-- all-day events are DTSTART;VALUE=DATE with DTEND;VALUE=DATE on the next day (3.6.1, DTEND is exclusive);
-- DTSTAMP is in UTC (3.8.7.2);
-- a reminder is a VALARM with ACTION:DISPLAY, a DESCRIPTION and a TRIGGER relative to the start (-P1D for one
-  day before; PT0S on the day itself).
+What this module adds:
+- an all-day event ends on the next day (DTEND is exclusive);
+- SEQUENCE is the event's revision (how many recorded changes it has had), so that a calendar which already holds
+  the event takes the newer file's version (some, like Google Calendar, ignore an import that does not raise it);
+- a reminder is a VALARM with ACTION:DISPLAY and a TRIGGER relative to the start (-P1D: one day before, PT0S on
+  the day itself);
+- control characters other than tab and line breaks (which TEXT does not allow) are dropped from texts.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+from icalendar import Alarm, Calendar, Event
+
 from .atomic import atomic_path
 
-CRLF = "\r\n"
-FOLD_OCTETS = 75
 DEFAULT_PRODUCT = "-//exit-tui//物业项目退出协调台//ZH"
+DOMAIN = "exit-tui"
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -38,136 +39,85 @@ class CalendarEvent:
     summary: str
     description: str = ""
     alarm_days_before: int | None = 1
+    sequence: int = 0
+    """The event's revision: raise it whenever what the event says changes."""
 
 
-def stable_uid(project_public_id: str, key: str, domain: str = "exit-tui") -> str:
-    """A UID that stays the same for the same project and key (a task's public id): `P-0001-T-0042@exit-tui`.
+def stable_uid(project_public_id: str, key: str, database_id: str, domain: str = DOMAIN) -> str:
+    """A UID that stays the same for the same database, project and key (a task's public id):
+    `P-0001-T-0042.<database id>@exit-tui`.
 
-    Calendars match events by UID, so the same task keeps its UID in every export.
+    Calendars match events by UID: the same task keeps its UID in every export, and a task of another database
+    (the demo's P-0001 T-0042, a colleague's) has another one.
     """
-    parts = (project_public_id.strip(), key.strip(), domain.strip())
+    parts = (project_public_id.strip(), key.strip(), database_id.strip(), domain.strip())
     if not all(parts):
-        raise ValueError("stable_uid needs a project id, a key and a domain")
-    if any(ch.isspace() or ch == "@" for part in parts[:2] for ch in part):
-        raise ValueError(f"stable_uid: no spaces or @ allowed in {parts[0]!r} / {parts[1]!r}")
-    return f"{parts[0]}-{parts[1]}@{parts[2]}"
+        raise ValueError("stable_uid needs a project id, a key, a database id and a domain")
+    if any(ch.isspace() or ch == "@" for part in parts[:3] for ch in part):
+        raise ValueError(f"stable_uid: no spaces or @ allowed in {parts[:3]!r}")
+    return f"{parts[0]}-{parts[1]}.{parts[2]}@{parts[3]}"
 
 
-def escape_text(value: str) -> str:
-    """A TEXT value escaped as RFC 5545 3.3.11 asks: \\\\ \\; \\, and \\n for a line break."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    out = []
-    for ch in value:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == ";":
-            out.append("\\;")
-        elif ch == ",":
-            out.append("\\,")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t" or not (ord(ch) < 0x20 or ord(ch) == 0x7F):
-            out.append(ch)
-        # other control characters are not allowed in TEXT: dropped
-    return "".join(out)
-
-
-def fold_line(line: str, limit: int = FOLD_OCTETS) -> str:
-    """One content line folded at `limit` octets, with CRLF after each physical line.
-
-    The cut falls between characters, never inside one's UTF-8 bytes; continuation lines begin with a space,
-    which counts towards their `limit`.
-    """
-    pieces: list[str] = []
-    current: list[str] = []
-    used = 0
-    room = limit
-    for ch in line:
-        size = len(ch.encode("utf-8"))
-        if used + size > room:
-            pieces.append("".join(current))
-            current, used, room = [], 0, limit - 1
-        current.append(ch)
-        used += size
-    pieces.append("".join(current))
-    return CRLF.join([pieces[0], *(" " + piece for piece in pieces[1:])]) + CRLF
-
-
-def _utc_stamp(stamp: datetime) -> str:
-    """`YYYYMMDDTHHMMSSZ`; an aware datetime is converted to UTC, a naive one is taken as UTC already."""
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc)
-    return stamp.strftime("%Y%m%dT%H%M%SZ")
-
-
-def _trigger(days_before: int) -> str:
-    if days_before < 0:
-        raise ValueError(f"alarm_days_before must be 0 or more, not {days_before}")
-    return f"-P{days_before}D" if days_before else "PT0S"
-
-
-def _event_lines(event: CalendarEvent, dtstamp: str) -> list[str]:
-    if not event.uid.strip():
-        raise ValueError("a calendar event needs a UID")
-    summary = escape_text(event.summary)
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{escape_text(event.uid)}",
-        f"DTSTAMP:{dtstamp}",
-        f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{summary}",
-    ]
-    if event.description:
-        lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-    if event.alarm_days_before is not None:
-        lines += [
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            f"DESCRIPTION:{summary}",
-            f"TRIGGER:{_trigger(event.alarm_days_before)}",
-            "END:VALARM",
-        ]
-    lines.append("END:VEVENT")
-    return lines
-
-
-def calendar_text(
+def calendar_bytes(
     events: Iterable[CalendarEvent],
     *,
     name: str,
-    product: str = DEFAULT_PRODUCT,
+    uid: str,
     stamp: datetime,
-) -> str:
-    """The whole .ics file as text (CRLF line endings, folded lines); encode it as UTF-8 to write it.
+    description: str = "",
+    product: str = DEFAULT_PRODUCT,
+) -> bytes:
+    """The whole .ics file (UTF-8). `uid` names the calendar itself (RFC 7986), `stamp` (the export time) is every
+    DTSTAMP; a naive `stamp` is taken as UTC.
 
     Raises ValueError for an event without a UID, for two events with the same UID (a calendar would keep only
-    one of them) and for a negative alarm_days_before.
+    one of them), for a negative alarm_days_before or sequence.
     """
-    dtstamp = _utc_stamp(stamp)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{escape_text(product)}",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{escape_text(name)}",
-    ]
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    calendar = Calendar.new(name=_clean(name), description=_clean(description) or None, uid=uid, prodid=product,
+                            calscale="GREGORIAN")
     seen: set[str] = set()
     for event in events:
         if event.uid in seen:
             raise ValueError(f"two calendar events share the UID {event.uid!r}")
         seen.add(event.uid)
-        lines += _event_lines(event, dtstamp)
-    lines.append("END:VCALENDAR")
-    return "".join(fold_line(line) for line in lines)
+        calendar.add_component(_event(event, stamp))
+    return calendar.to_ical()
 
 
-def write_calendar(path: Path, text: str) -> None:
-    """Write `text` to `path` as UTF-8 bytes (CRLF kept as it is), atomically.
-
-    The bytes go to a temporary file in the same folder, which is flushed to disk and moved over `path` with
-    os.replace (io/atomic.py): `path` is either the old file or the complete new one. On failure the temporary file is removed
-    and the OSError is raised.
-    """
+def write_calendar(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (io/atomic.py): `path` is either the old file or the complete new one.
+    On failure the temporary file is removed and the OSError is raised."""
     with atomic_path(Path(path)) as temp:
-        temp.write_bytes(text.encode("utf-8"))
+        temp.write_bytes(data)
+
+
+def _event(event: CalendarEvent, stamp: datetime) -> Event:
+    if not event.uid.strip():
+        raise ValueError("a calendar event needs a UID")
+    if event.sequence < 0:
+        raise ValueError(f"sequence must be 0 or more, not {event.sequence}")
+    summary = _clean(event.summary)
+    component = Event.new(
+        uid=event.uid,
+        start=event.day,
+        end=event.day + relativedelta(days=1),
+        summary=summary,
+        description=_clean(event.description) or None,
+        stamp=stamp,
+        sequence=event.sequence,
+    )
+    if event.alarm_days_before is not None:
+        if event.alarm_days_before < 0:
+            raise ValueError(f"alarm_days_before must be 0 or more, not {event.alarm_days_before}")
+        alarm = Alarm.new(description=summary)
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("TRIGGER", -timedelta(days=event.alarm_days_before))
+        component.add_component(alarm)
+    return component
+
+
+def _clean(text: str) -> str:
+    """`text` without the control characters TEXT values may not hold (tab and line breaks are kept)."""
+    return _CONTROLS.sub("", text)
