@@ -1,4 +1,4 @@
-"""db/engine.py: engine factory, SQLite pragmas, schema versioning with a backup before any migration."""
+"""db/engine.py: engine factory, SQLite pragmas, a new or up-to-date database, refusals of what cannot be opened."""
 
 import hashlib
 import sqlite3
@@ -14,7 +14,7 @@ from sqlalchemy import Numeric, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from exit_tui.db import engine as db_engine
+from exit_tui.db import engine as db_engine, migrations
 from exit_tui.db.engine import SchemaError, backup_path, backup_sqlite, database_url, init_db, make_engine
 from exit_tui.services.backend import Backend
 from exit_tui.services.projects import create_project
@@ -31,14 +31,6 @@ def _sqlite_version(path: Path) -> int:
     connection = sqlite3.connect(path)
     try:
         return connection.execute("SELECT version FROM schema_info").fetchone()[0]
-    finally:
-        connection.close()
-
-
-def _columns(path: Path, table: str) -> list[str]:
-    connection = sqlite3.connect(path)
-    try:
-        return [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
     finally:
         connection.close()
 
@@ -130,6 +122,7 @@ def test_init_db_stores_the_schema_version_once(tmp_path):
     connection = sqlite3.connect(path)
     try:
         assert connection.execute("SELECT id, version FROM schema_info").fetchall() == [(1, db_engine.SCHEMA_VERSION)]
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(migrations.head(),)]
     finally:
         connection.close()
     assert {"project", "phase", "task", "id_counter", "audit_entry"} <= set(_tables(path))
@@ -170,114 +163,7 @@ def test_newer_database_is_refused_and_left_untouched(tmp_path):
     assert _sqlite_version(path) == db_engine.SCHEMA_VERSION + 1
 
 
-#: The current schema version: the generic migration tests add a made-up version after it.
-V = db_engine.SCHEMA_VERSION
-
-
-def _add_column(connection) -> None:
-    connection.exec_driver_sql("ALTER TABLE project ADD COLUMN region TEXT NOT NULL DEFAULT 'national'")
-
-
-def test_older_database_is_backed_up_then_migrated(tmp_path, monkeypatch):
-    path = tmp_path / "old.db"
-    backend = Backend.open(str(path))
-    backend.call(create_project, **PROJECT_ARGS)
-    backend.close()
-    assert _sqlite_version(path) == V
-
-    monkeypatch.setattr(db_engine, "SCHEMA_VERSION", V + 1)
-    monkeypatch.setattr(db_engine, "MIGRATIONS", {V: _add_column})
-    backend = Backend.open(str(path))
-    try:
-        with backend.engine.connect() as connection:  # foreign keys are back on after the migration
-            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    finally:
-        backend.close()
-
-    assert _sqlite_version(path) == V + 1
-    assert "region" in _columns(path, "project")
-    backups = sorted(tmp_path.glob(f"old.v{V}-backup-*.db"))
-    assert len(backups) == 1
-    assert _sqlite_version(backups[0]) == V
-    assert "region" not in _columns(backups[0], "project")
-    connection = sqlite3.connect(backups[0])
-    try:
-        assert connection.execute("SELECT public_id, name FROM project").fetchall() == [("P-0001", PROJECT_ARGS["name"])]
-        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    finally:
-        connection.close()
-
-
-def test_failed_migration_changes_nothing(tmp_path, monkeypatch):
-    path = tmp_path / "old.db"
-    _new_database(path)
-
-    def broken(connection):
-        _add_column(connection)
-        raise RuntimeError("step failed")
-
-    monkeypatch.setattr(db_engine, "SCHEMA_VERSION", V + 1)
-    monkeypatch.setattr(db_engine, "MIGRATIONS", {V: broken})
-    with pytest.raises(RuntimeError, match="step failed"):
-        Backend.open(str(path))
-    assert _sqlite_version(path) == V
-    assert "region" not in _columns(path, "project")  # the DDL of the failed step was rolled back too
-
-    monkeypatch.setattr(db_engine, "MIGRATIONS", {V: _add_column})
-    Backend.open(str(path)).close()
-    assert _sqlite_version(path) == V + 1
-    assert "region" in _columns(path, "project")
-
-
-def test_missing_migration_step_is_a_schema_error(tmp_path, monkeypatch):
-    path = tmp_path / "old.db"
-    _new_database(path)
-    monkeypatch.setattr(db_engine, "SCHEMA_VERSION", V + 2)
-    monkeypatch.setattr(db_engine, "MIGRATIONS", {V: _add_column})
-    with pytest.raises(SchemaError, match=f"没有从结构版本 {V + 1} 升级的步骤"):
-        Backend.open(str(path))
-    assert _sqlite_version(path) == V
-    assert "region" not in _columns(path, "project")
-
-
-def _downgrade_to_v1(path: Path) -> None:
-    """Make a current database look like one written by version 1 (before the timeline)."""
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("ALTER TABLE task DROP COLUMN duration_days")
-        connection.execute("DROP TABLE occurrence_done")
-        connection.execute("UPDATE schema_info SET version = 1")
-        connection.commit()
-    finally:
-        connection.close()
-
-
-def test_real_migration_from_version_1_keeps_every_task(tmp_path):
-    path = tmp_path / "v1.db"
-    backend = Backend.open(str(path))
-    project = backend.call(create_project, **PROJECT_ARGS)
-    backend.close()
-    _downgrade_to_v1(path)
-    before = sqlite3.connect(path).execute("SELECT public_id, due_date, status FROM task ORDER BY id").fetchall()
-
-    backend = Backend.open(str(path))
-    try:
-        from exit_tui.services import timeline
-
-        loaded = backend.call(timeline.load_timeline, project.id, project.dates.decision)
-        assert len(loaded.tasks) == len(before)
-        assert not any(task.milestone for task in loaded.tasks)  # every old task lasts one day
-    finally:
-        backend.close()
-    assert _sqlite_version(path) == 2
-    connection = sqlite3.connect(path)
-    try:
-        assert connection.execute("SELECT public_id, due_date, status FROM task ORDER BY id").fetchall() == before
-        assert {row[0] for row in connection.execute("SELECT duration_days FROM task")} == {1}
-        assert connection.execute("SELECT count(*) FROM occurrence_done").fetchone() == (0,)
-    finally:
-        connection.close()
-    assert len(list(tmp_path.glob("v1.v1-backup-*.db"))) == 1
+# Upgrades of older databases, refusals of newer revisions and failed steps: tests/test_migrations.py.
 
 
 # --- backups --------------------------------------------------------------------------------------

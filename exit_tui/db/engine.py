@@ -1,32 +1,23 @@
-"""Engine factory, SQLite connection pragmas, schema versioning with a backup before any migration."""
+"""Engine factory, SQLite connection pragmas, schema migrations (Alembic) with a backup before any upgrade."""
 
 import sqlite3
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, event, inspect
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import create_engine
 
 from ..errors import ExitTuiError
 from ..i18n import _, _n
-from . import models
+from . import migrations
 from .quickread import database_url
 
-#: The schema version this code writes. Bump it and add a step to MIGRATIONS when tables change.
-SCHEMA_VERSION = 2
-
-
-def _v1_to_v2(connection: Connection) -> None:
-    """Version 2 (timeline): task durations. The occurrence_done table is new and made by create_all."""
-    connection.exec_driver_sql("ALTER TABLE task ADD COLUMN duration_days INTEGER NOT NULL DEFAULT 1")
-
-
-#: MIGRATIONS[n] upgrades a database from version n to n + 1 (runs with foreign keys off).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+#: The schema_info version of every database Alembic manages. Releases before Alembic read only schema_info
+#: and refuse a version above 2; this code refuses one above SCHEMA_VERSION the same way.
+SCHEMA_VERSION = 3
 
 
 class SchemaError(ExitTuiError):
@@ -56,12 +47,16 @@ def make_engine(target: str | Path) -> Engine:
     return engine
 
 
-def _stored_version(engine: Engine) -> int | None:
-    if not inspect(engine).has_table("schema_info"):
-        return None
-    with Session(engine) as session:
-        row = session.exec(select(models.SchemaInfo)).first()
-        return row.version if row else None
+def _stored_schema(engine: Engine) -> tuple[str | None, int | None]:
+    """(Alembic revision, schema_info version) of a database, None where it has none; one connection."""
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        revision = version = None
+        if "alembic_version" in tables:
+            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if "schema_info" in tables:
+            version = connection.execute(text("SELECT max(version) FROM schema_info")).scalar()
+    return revision, version
 
 
 def backup_sqlite(engine: Engine, destination: Path) -> Path:
@@ -86,12 +81,14 @@ def backup_path(engine: Engine, label: str) -> Path:
 
 
 def init_db(engine: Engine) -> None:
-    """Create the tables of a new database, migrate an older one (after a backup), refuse a newer one.
+    """Bring a database to the newest revision: a new one is made by running every revision, an older one is
+    upgraded after a backup, one of the releases before Alembic first gets their last step. A database newer
+    than this code, or not a database, is refused untouched.
 
-    Raises SchemaError (one translated line) for a database this app cannot use.
+    Raises SchemaError (one translated line) for a database this app cannot use or could not upgrade.
     """
     try:
-        version = _stored_version(engine)
+        revision, version = _stored_schema(engine)
     except DBAPIError as exc:  # not a database, unreadable, no such folder, server refused …
         engine.dispose()
         reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
@@ -99,36 +96,60 @@ def init_db(engine: Engine) -> None:
         raise SchemaError(_("error.cannot_open_db", db=where, reason=reason)) from exc
     if version is not None and version > SCHEMA_VERSION:
         raise SchemaError(_("error.schema_too_new", version=version, supported=SCHEMA_VERSION))
-    if version is not None and version < SCHEMA_VERSION:
-        _migrate(engine, version)
-    SQLModel.metadata.create_all(engine)
-    if version is None:
-        with Session(engine) as session:
-            session.add(models.SchemaInfo(version=SCHEMA_VERSION))
-            session.commit()
+    if revision is not None and revision not in migrations.revisions():
+        raise SchemaError(_("error.schema_too_new", version=revision, supported=migrations.head()))
+    if revision != migrations.head():
+        _upgrade(engine, revision, version)
 
 
-def _migrate(engine: Engine, version: int) -> None:
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        backup_sqlite(engine, backup_path(engine, f"v{version}-backup"))
+def _upgrade(engine: Engine, revision: str | None, version: int | None) -> None:
+    """Run the missing revisions in one transaction with foreign keys off, after a backup of a SQLite file."""
+    backup = None
+    if (revision or version) and engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        backup = backup_sqlite(engine, backup_path(engine, f"{revision or f'v{version}'}-backup"))
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
+        if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
             connection.commit()  # end the autobegun transaction so that begin() below can start one
         try:
             with connection.begin():
-                if engine.dialect.name == "sqlite":
-                    # pysqlite only opens a transaction before DML; open it now so DDL steps roll back too.
+                if sqlite:
+                    # pysqlite only opens a transaction before DML; open it now so DDL rolls back too.
                     connection.exec_driver_sql("BEGIN")
-                for step in range(version, SCHEMA_VERSION):
-                    if step not in MIGRATIONS:
-                        raise SchemaError(_("error.no_migration", version=step))
-                    MIGRATIONS[step](connection)
-                connection.exec_driver_sql(f"UPDATE schema_info SET version = {SCHEMA_VERSION}")
-                if engine.dialect.name == "sqlite":
-                    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if problems:
-                        raise SchemaError(_n("error.migration_broken", len(problems), count=len(problems)))
-        finally:  # also after a failed step: the pooled connection must not keep foreign keys off
-            if engine.dialect.name == "sqlite":
+                _run_revisions(connection, revision, version)
+                if sqlite:
+                    _check_foreign_keys(connection)
+        except Exception as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if backup is None:
+                raise SchemaError(_("error.migration_failed", reason=reason)) from exc
+            raise SchemaError(_("error.migration_failed_backup", reason=reason, backup=backup)) from exc
+        finally:  # also after a failure: the pooled connection must not keep foreign keys off
+            if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def _run_revisions(connection: Connection, revision: str | None, version: int | None) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from .migrations import legacy
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations.DIRECTORY).replace("%", "%%"))
+    config.set_main_option("path_separator", "os")
+    config.attributes["connection"] = connection
+    if revision is None and version is not None:  # a database of the releases before Alembic
+        legacy.to_release_v2(connection, version)
+        command.stamp(config, "0001")
+    command.upgrade(config, "head")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Raise SchemaError naming the first table with rows whose references lead nowhere."""
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        table = problems[0][0]
+        count = sum(1 for problem in problems if problem[0] == table)
+        raise SchemaError(_n("error.migration_bad_rows", count, table=table, n=count))

@@ -2,8 +2,30 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, UniqueConstraint, false, text,
+)
 from sqlmodel import Field, SQLModel
+
+from ..domain.enums import PHASE_COUNT, ExitType, TaskStatus
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+}
+"""Names of constraints, so that a migration can drop or rebuild them by name. Never change it: stored
+databases carry these names (indexes keep SQLAlchemy's default; primary keys stay unnamed)."""
+
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+AUDIT_ACTIONS = ("create", "update", "delete")
+
+
+def _one_of(column: str, values) -> CheckConstraint:
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=column)
 
 
 def _project_fk() -> Column:
@@ -11,14 +33,24 @@ def _project_fk() -> Column:
 
 
 class SchemaInfo(SQLModel, table=True):
-    """One row: the schema version this database is at."""
+    """One row: 2 in databases of the release before Alembic, 3 in every database Alembic manages since, so
+    that releases before Alembic refuse them (the schema's revision is in `alembic_version`)."""
 
     __tablename__ = "schema_info"
     id: int = Field(default=1, primary_key=True)
     version: int
 
 
+class Meta(SQLModel, table=True):
+    """Facts about the database itself, e.g. `database_id` (a uuid4 hex set when it was created or upgraded)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
 class Project(SQLModel, table=True):
+    __table_args__ = (_one_of("exit_type", [member.value for member in ExitType]),)
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(unique=True, index=True)
     name: str
@@ -31,6 +63,8 @@ class Project(SQLModel, table=True):
     handover_date: date
     continuation_end: date
     created_at: datetime
+    archived: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """Kept for the record but out of the way (archiving comes later)."""
 
 
 class Phase(SQLModel, table=True):
@@ -48,6 +82,10 @@ class Task(SQLModel, table=True):
         # The dashboard's counts and the "due soon" list on large projects.
         Index("ix_task_project_status_due", "project_id", "status", "due_date"),
         Index("ix_task_project_phase_status", "project_id", "phase_no", "status", "due_date"),
+        ForeignKeyConstraint(["project_id", "phase_no"], ["phase.project_id", "phase.no"], ondelete="CASCADE"),
+        _one_of("status", [member.value for member in TaskStatus]),
+        CheckConstraint(f"phase_no BETWEEN 1 AND {PHASE_COUNT}", name="phase_no"),
+        CheckConstraint("duration_days >= 0", name="duration_days"),
     )
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=_project_fk())
@@ -56,6 +94,8 @@ class Task(SQLModel, table=True):
     template_key: str | None = None
     title_zh: str
     title_en: str
+    title: str | None = None
+    """The title as the user typed or imported it; None means the template's title_zh / title_en are shown."""
     owner: str = ""
     due_date: date
     due_anchor: str | None = None
@@ -86,15 +126,20 @@ class IdCounter(SQLModel, table=True):
     """Last number handed out per project and id prefix, so a deleted id is never reused."""
 
     __tablename__ = "id_counter"
-    project_id: int = Field(primary_key=True)
+    project_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    )
     prefix: str = Field(primary_key=True)
     last: int = 0
 
 
 class AuditEntry(SQLModel, table=True):
-    """Append-only record of every change: who changed which field of which row from what to what."""
+    """Append-only record of every change: who changed which field of which row from what to what.
+
+    project_id has no foreign key: the log outlives a deleted project."""
 
     __tablename__ = "audit_entry"
+    __table_args__ = (_one_of("action", AUDIT_ACTIONS),)
     id: int | None = Field(default=None, primary_key=True)
     project_id: int | None = Field(default=None, index=True)
     at: datetime
@@ -105,3 +150,5 @@ class AuditEntry(SQLModel, table=True):
     field: str = ""
     old: str | None = None
     new: str | None = None
+    hash: str = Field(default="", sa_column_kwargs={"server_default": text("''")})
+    """domain.audit_chain.entry_hash over this entry and the previous entry's hash (the log's hash chain)."""

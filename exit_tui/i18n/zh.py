@@ -253,8 +253,9 @@ MESSAGES: dict[str, str] = {
     "error.bad_phase": "阶段须在 1 到 {max} 之间",
     "error.cannot_open_db": "无法打开数据库 {db}:{reason}",
     "error.schema_too_new": "数据库结构版本 {version} 比本程序支持的版本 ({supported}) 新;请升级 exit-tui。数据库未被改动",
-    "error.no_migration": "没有从结构版本 {version} 升级的步骤;数据库未被改动",
-    "error.migration_broken": "升级后有 {count} 处引用损坏,已撤销,数据库未被改动",
+    "error.migration_bad_rows": "表 {table} 中有 {n} 行不符合新结构的规则",
+    "error.migration_failed": "数据库升级失败,已撤销,数据库未被改动:{reason}",
+    "error.migration_failed_backup": "数据库升级失败,已撤销,数据库未被改动(升级前的备份:{backup}):{reason}",
     "error.unexpected_title": "出现意外错误",
     "error.unexpected": "操作没有完成,数据未被修改。\n{error}",
     # command line
