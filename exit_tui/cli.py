@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
     imports.add_argument("file", metavar="FILE")
     imports.add_argument("--dry-run", action="store_true", help=_("cli.opt_dry_run"))
+    audit = commands.add_parser("audit", help=_("cli.cmd_audit"))
+    audit.add_argument("project", metavar="PROJECT", nargs="?", help=_("cli.arg_project"))
+    audit.add_argument("--verify", action="store_true", help=_("cli.opt_verify"))
+    audit.add_argument("--since", metavar="DATE", help=_("cli.opt_since"))
+    audit.add_argument("--json", action="store_true", help=_("cli.opt_json"))
     new = commands.add_parser("new", help=_("cli.cmd_new"))
     new.add_argument("--name", required=True)
     new.add_argument("--type", required=True, choices=("contract-expiry", "early-exit", "transfer"))
@@ -172,6 +177,8 @@ def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
             return _import(backend, args)
         if args.command == "calendar":
             return _calendar(backend, args)
+        if args.command == "audit":
+            return _audit(backend, args)
         return _backup(backend)
     finally:
         backend.close()
@@ -216,6 +223,38 @@ def _import(backend, args: argparse.Namespace) -> int:
     summary = _("dialog.import_summary", added=len(report.added), changed=report.changed_rows,
                 unchanged=report.unchanged, rejected=report.rejected_rows)
     print(summary + ("" if report.applied else "  " + _("cli.dry_run_note")))
+    return 0
+
+
+def _audit(backend, args: argparse.Namespace) -> int:
+    """`audit --verify`: check the whole log's hash chain; `audit PROJECT`: print the project's entries."""
+    import json
+
+    from .domain.dates import parse_date
+    from .services import audit, projects
+
+    if args.verify:
+        check = backend.call(audit.verify)
+        if check.ok:
+            print(_n("cli.audit_ok", check.entries, count=check.entries))
+            return 0
+        key = "cli.audit_removed" if check.removed else "cli.audit_changed"
+        print(_(key, id=check.broken_at), file=sys.stderr)
+        return 1
+    if not args.project:
+        raise UserError("cli.audit_needs_project")
+    project = backend.call(projects.find_project, args.project)
+    since = parse_date(args.since) if args.since else None
+    entries = [e for e in reversed(backend.call(audit.list_entries, project.id, None))
+               if since is None or e.at.date() >= since]
+    if args.json:
+        keys = ("id", "at", "actor", "action", "entity", "public_id", "field", "old", "new")
+        rows = [{k: (getattr(e, k).isoformat() if k == "at" else getattr(e, k)) for k in keys} for e in entries]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for e in entries:
+        change = f"{e.old or ''} -> {e.new or ''}" if e.action == "update" else (e.new or e.old or "")
+        print(f"{e.id}\t{e.at:%Y-%m-%d %H:%M}\t{e.actor}\t{e.action}\t{e.entity}\t{e.public_id}\t{e.field}\t{change}")
     return 0
 
 

@@ -6,6 +6,8 @@ workbook (io/export.py -> openpyxl edits -> io/imports.py) is at the end.
 
 from datetime import date, timedelta
 
+import json
+
 import pytest
 from sqlmodel import select
 
@@ -16,7 +18,8 @@ from exit_tui.i18n.labels import role_label
 from exit_tui.services import audit, checklist, projects
 from exit_tui.services.checklist import TaskQuery
 from exit_tui.services.errors import NotFound
-from exit_tui.services.imports import apply_tasks, plan_tasks
+from exit_tui.services.imports import import_rows
+from exit_tui.services.task_import import TaskImport
 from exit_tui.services.readmodels import FieldChange, ImportRow, Rejection
 from tests.helpers import PROJECT_ARGS, TODAY, count_rows
 
@@ -101,7 +104,7 @@ def test_plan_lists_added_changed_unchanged_rejected_and_writes_nothing(backend,
     rows.append(_new(501, public_id="T-9999"))
     before = _snapshot(backend)
 
-    report = backend.call(plan_tasks, demo.id, rows, TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=False)
 
     assert report.applied is False
     assert report.added == ["第 500 行"]
@@ -128,7 +131,7 @@ def test_status_labels_are_those_of_the_catalog():
 
 def test_unknown_project_is_refused(backend, demo):
     with pytest.raises(NotFound):
-        backend.call(plan_tasks, 999, [_new(2)], TODAY)
+        backend.call(import_rows, TaskImport, 999, [_new(2)], TODAY, apply=False)
 
 
 # --- apply ---------------------------------------------------------------------------------------------------
@@ -144,7 +147,7 @@ def test_apply_adds_and_updates_field_by_field_with_audit(backend, demo):
         _new(3, title="  清点   门禁卡 ", owner="Legal", status="doing", legal_basis="条例39", note=" 附清单 "),
     ]
 
-    report = backend.call(apply_tasks, demo.id, rows, TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
 
     new_id = f"T-{last + 1:04d}"
     assert report.applied is True
@@ -161,7 +164,7 @@ def test_apply_adds_and_updates_field_by_field_with_audit(backend, demo):
     added = after[new_id]
     assert (added.phase_no, added.title_zh, added.title_en, added.owner, added.due_date, added.due_rule,
             added.status, added.legal_basis, added.note, added.done_on) == (
-        4, "清点 门禁卡", "清点 门禁卡", "legal", date(2026, 12, 20), None, TaskStatus.DOING, "条例39", "附清单", None)
+        4, "清点   门禁卡", "清点   门禁卡", "legal", date(2026, 12, 20), None, TaskStatus.DOING, "条例39", "附清单", None)
 
     entries = _audit(backend, demo.id)  # newest first
     entries = entries[: len(entries) - audit_before]
@@ -171,9 +174,12 @@ def test_apply_adds_and_updates_field_by_field_with_audit(backend, demo):
         ("update", todo.public_id, "due_anchor", todo.due_rule.split()[0], None),
         ("update", todo.public_id, "due_offset", todo.due_rule.split()[1], None),
         ("update", todo.public_id, "status", "todo", "done"),
-        ("create", new_id, "", None, "清点 门禁卡"),
+        ("update", todo.public_id, "done_on", None, TODAY.isoformat()),
+        ("create", new_id, "", None, next(e.new for e in entries if e.action == "create")),
     ])
-    assert {e.actor for e in entries} == {audit._actor}
+    created = json.loads(next(e.new for e in entries if e.action == "create"))  # the whole new row
+    assert (created["public_id"], created["title"], created["status"]) == (new_id, "清点   门禁卡", "doing")
+    assert {e.actor for e in entries} == {audit.actor()}
 
 
 def _rule(rule: str) -> str:
@@ -185,7 +191,7 @@ def _rule(rule: str) -> str:
 def test_unchanged_due_date_keeps_its_rule_and_done_to_todo_clears_done_on(backend, demo):
     tasks = _tasks(backend, demo.id)
     done = next(t for t in tasks.values() if t.status is TaskStatus.DONE and t.due_rule)
-    report = backend.call(apply_tasks, demo.id, [_as_sheet(done, 2, status="To do")], TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, [_as_sheet(done, 2, status="To do")], TODAY, apply=True)
     assert [(c.field, c.old, c.new) for c in report.changed] == [("status", "已完成", "待办")]
     after = _tasks(backend, demo.id)[done.public_id]
     assert (after.status, after.done_on, after.due_rule, after.due_date) == (
@@ -194,30 +200,33 @@ def test_unchanged_due_date_keeps_its_rule_and_done_to_todo_clears_done_on(backe
 
 def test_due_as_offset_text_sets_a_rule(backend, demo):
     task = next(iter(_tasks(backend, demo.id).values()))
-    report = backend.call(apply_tasks, demo.id, [_as_sheet(task, 2, due_date="T+10d")], TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, [_as_sheet(task, 2, due_date="T+10d")], TODAY, apply=True)
     after = _tasks(backend, demo.id)[task.public_id]
     assert after.due_rule == "handover +10d"
     assert after.due_date == demo.handover + timedelta(days=10)
     assert report.changed[0].new == f"{after.due_date.isoformat()} (移交日 +10天)"
 
 
-def test_title_is_written_in_the_current_language(backend, demo):
+def test_an_imported_title_is_one_text_kept_exactly(backend, demo):
+    """A title from a sheet becomes the task's one text in both languages, trimmed at the ends only: inner
+    spaces, full-width ones included, and brackets come back exactly as written."""
     task = next(iter(_tasks(backend, demo.id).values()))
     set_language("en")
-    report = backend.call(apply_tasks, demo.id, [_as_sheet(task, 2, title="Form the exit team  now")], TODAY)
-    assert [(c.field, c.old, c.new) for c in report.changed] == [("title", task.title_en, "Form the exit team now")]
+    title = " ［重要］　移交　钥匙  now "
+    report = backend.call(import_rows, TaskImport, demo.id, [_as_sheet(task, 2, title=title)], TODAY, apply=True)
+    assert [(c.field, c.old, c.new) for c in report.changed] == [("title", task.title_en, title.strip())]
     after = _tasks(backend, demo.id)[task.public_id]
-    assert (after.title_zh, after.title_en) == (task.title_zh, "Form the exit team now")
-    # The Chinese sheet of the same task is unchanged by that.
+    assert (after.title_zh, after.title_en) == (title.strip(), title.strip())
+    # The same row read back in the other language changes nothing.
     set_language("zh")
-    assert backend.call(plan_tasks, demo.id, [_as_sheet(after, 2)], TODAY).unchanged == 1
+    assert backend.call(import_rows, TaskImport, demo.id, [_as_sheet(after, 2)], TODAY, apply=False).unchanged == 1
 
 
 def test_missing_columns_leave_fields_alone_and_empty_optional_cells_clear_them(backend, demo):
     task = next(t for t in _tasks(backend, demo.id).values() if t.note)
     only_status = ImportRow(SHEET, 2, {"public_id": task.public_id, "status": task.status.value})
-    assert backend.call(plan_tasks, demo.id, [only_status], TODAY).unchanged == 1
-    cleared = backend.call(apply_tasks, demo.id, [_as_sheet(task, 2, note=None)], TODAY)
+    assert backend.call(import_rows, TaskImport, demo.id, [only_status], TODAY, apply=False).unchanged == 1
+    cleared = backend.call(import_rows, TaskImport, demo.id, [_as_sheet(task, 2, note=None)], TODAY, apply=True)
     assert [(c.field, c.old, c.new) for c in cleared.changed] == [("note", task.note, "")]
     assert _tasks(backend, demo.id)[task.public_id].note == ""
 
@@ -228,17 +237,17 @@ def test_missing_columns_leave_fields_alone_and_empty_optional_cells_clear_them(
 @pytest.mark.parametrize("owner", ["财务", "Finance", "finance", " 财务 "])
 def test_owner_role_name_in_either_language_maps_to_the_key(backend, demo, owner):
     task = next(t for t in _tasks(backend, demo.id).values() if t.owner != "finance")
-    report = backend.call(apply_tasks, demo.id, [_as_sheet(task, 2, owner=owner)], TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, [_as_sheet(task, 2, owner=owner)], TODAY, apply=True)
     assert [(c.field, c.new) for c in report.changed] == [("owner", "财务")]
     assert _tasks(backend, demo.id)[task.public_id].owner == "finance"
     set_language("en")
-    again = backend.call(plan_tasks, demo.id, [_as_sheet(task, 2, owner=owner)], TODAY)
+    again = backend.call(import_rows, TaskImport, demo.id, [_as_sheet(task, 2, owner=owner)], TODAY, apply=False)
     assert (again.changed, again.unchanged) == ([], 1)
 
 
 def test_other_owner_text_stays_text(backend, demo):
     task = next(iter(_tasks(backend, demo.id).values()))
-    backend.call(apply_tasks, demo.id, [_as_sheet(task, 2, owner=" 业委会 张主任 ")], TODAY)
+    backend.call(import_rows, TaskImport, demo.id, [_as_sheet(task, 2, owner=" 业委会 张主任 ")], TODAY, apply=True)
     assert _tasks(backend, demo.id)[task.public_id].owner == "业委会 张主任"
 
 
@@ -252,10 +261,10 @@ def test_equivalent_cells_are_unchanged(backend, demo):
                   phase_no=float(task.phase_no)),
     ]
     rows[0].values["title"] = "  " + " ".join(pick(task.title_zh, task.title_en).split()) + "  "
-    report = backend.call(plan_tasks, demo.id, rows, TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=False)
     assert (report.added, report.changed, report.unchanged, report.rejected) == ([], [], 1, [])
     wide = _as_sheet(task, 3, public_id="Ｔ－" + task.public_id[2:])
-    assert backend.call(plan_tasks, demo.id, [wide], TODAY).unchanged == 1
+    assert backend.call(import_rows, TaskImport, demo.id, [wide], TODAY, apply=False).unchanged == 1
 
 
 def test_importing_the_same_rows_twice_changes_nothing_the_second_time(backend, demo):
@@ -265,11 +274,11 @@ def test_importing_the_same_rows_twice_changes_nothing_the_second_time(backend, 
     rows[5] = _as_sheet(tasks[5], 7, title="新的 标题", note="  已核对  ")
     rows += [_new(900), _new(901, title="另一项新任务", owner="物业公司张三")]
 
-    first = backend.call(apply_tasks, demo.id, rows, TODAY)
+    first = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
     assert len(first.added) == 2 and first.changed_rows == 2
     snapshot, entries = _snapshot(backend), len(_audit(backend, demo.id))
 
-    second = backend.call(apply_tasks, demo.id, rows, TODAY)
+    second = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
     assert (second.added, second.changed, second.rejected) == ([], [], [])
     assert second.unchanged == len(rows)
     assert _snapshot(backend) == snapshot
@@ -277,8 +286,8 @@ def test_importing_the_same_rows_twice_changes_nothing_the_second_time(backend, 
 
 
 def test_a_row_without_id_is_added_again_when_it_differs(backend, demo):
-    backend.call(apply_tasks, demo.id, [_new(2)], TODAY)
-    report = backend.call(plan_tasks, demo.id, [_new(2, note="不同")], TODAY)
+    backend.call(import_rows, TaskImport, demo.id, [_new(2)], TODAY, apply=True)
+    report = backend.call(import_rows, TaskImport, demo.id, [_new(2, note="不同")], TODAY, apply=False)
     assert report.added == ["第 2 行"]
 
 
@@ -288,7 +297,7 @@ def test_a_row_without_id_is_added_again_when_it_differs(backend, demo):
 def test_ids_of_the_wrong_kind_unknown_or_malformed_are_rejected(backend, demo):
     rows = [_new(2, public_id="P-0001"), _new(3, public_id="A-0042"), _new(4, public_id="T-9999"),
             _new(5, public_id="第一行")]
-    report = backend.call(plan_tasks, demo.id, rows, TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=False)
     assert report.rejected == [
         Rejection(SHEET, 2, "public_id", "P-0001 不是任务编号(任务编号以 T- 开头)"),
         Rejection(SHEET, 3, "public_id", "A-0042 不是任务编号(任务编号以 T- 开头)"),
@@ -302,19 +311,19 @@ def test_an_id_of_another_project_is_rejected(backend, demo, other):
     demo_last = backend.call(lambda s: s.get(IdCounter, (demo.id, "T")).last)
     foreign = f"T-{demo_last + 2:04d}"
     task = _tasks(backend, other.id)[foreign]
-    report = backend.call(apply_tasks, demo.id, [_as_sheet(task, 7)], TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, [_as_sheet(task, 7)], TODAY, apply=True)
     reason = f"编号 {foreign} 是另一个项目(另一个项目)的任务,不属于本项目"
     assert report.rejected == [Rejection(SHEET, 7, "public_id", reason)]
     assert report.added == [] and report.changed == []
     set_language("en")
-    report = backend.call(plan_tasks, demo.id, [_as_sheet(task, 7)], TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, [_as_sheet(task, 7)], TODAY, apply=False)
     assert report.rejected[0].reason == f"{foreign} is a task of another project (另一个项目), not of this one"
 
 
 def test_a_deleted_id_is_rejected_not_revived(backend, demo):
     task = next(iter(_tasks(backend, demo.id).values()))
     backend.call(checklist.delete_task, demo.id, task.public_id)
-    report = backend.call(apply_tasks, demo.id, [_as_sheet(task, 2)], TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, [_as_sheet(task, 2)], TODAY, apply=True)
     assert report.rejected == [Rejection(SHEET, 2, "public_id", f"任务 {task.public_id} 已从本项目删除")]
     assert task.public_id not in _tasks(backend, demo.id)
 
@@ -322,7 +331,7 @@ def test_a_deleted_id_is_rejected_not_revived(backend, demo):
 def test_an_id_repeated_in_the_file_rejects_every_row_that_has_it(backend, demo):
     task = next(iter(_tasks(backend, demo.id).values()))
     rows = [_as_sheet(task, 2, note="甲"), _as_sheet(task, 9, public_id=task.public_id.lower(), note="乙"), _new(10)]
-    report = backend.call(apply_tasks, demo.id, rows, TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
     reason = f"编号 {task.public_id} 在文件中出现了多次(第 2, 9 行)"
     assert report.rejected == [Rejection(SHEET, 2, "public_id", reason), Rejection(SHEET, 9, "public_id", reason)]
     assert len(report.added) == 1 and report.changed == []
@@ -334,7 +343,7 @@ def test_every_bad_cell_of_a_row_is_reported(backend, demo):
         _new(2, phase_no=0, title="   ", due_date=None, status="maybe", legal_basis="x" * 41),
         ImportRow(SHEET, 3, {"title": "只有标题"}),
     ]
-    report = backend.call(plan_tasks, demo.id, rows, TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=False)
     assert report.rejected == [
         Rejection(SHEET, 2, "phase_no", "阶段须在 1 到 20 之间"),
         Rejection(SHEET, 2, "title", "此项必填,不能为空"),
@@ -343,15 +352,28 @@ def test_every_bad_cell_of_a_row_is_reported(backend, demo):
         Rejection(SHEET, 2, "legal_basis", "法律依据最多 40 个字"),
         Rejection(SHEET, 3, "phase_no", "此项必填,不能为空"),
         Rejection(SHEET, 3, "due_date", "此项必填,不能为空"),
-        Rejection(SHEET, 3, "status", "此项必填,不能为空"),
     ]
     assert report.added == []
+
+
+def test_a_new_row_with_a_blank_status_is_to_do(backend, demo):
+    """A committee's new row with a phase, a title and a due date but no status is added as to do, and the
+    preview says the default was used; an existing row's status still may not be blanked."""
+    task = next(iter(_tasks(backend, demo.id).values()))
+    rows = [_new(2, status=None), ImportRow(SHEET, 3, {"phase_no": 4, "title": "无状态列", "due_date": TODAY}),
+            _as_sheet(task, 4, status=None)]
+    preview = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=False)
+    assert [(d.row, d.column) for d in preview.defaults] == [(2, "status"), (3, "status")]
+    assert "待办" in preview.defaults[0].reason
+    assert preview.rejected == [Rejection(SHEET, 4, "status", "此项必填,不能为空")]
+    applied = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
+    assert {_tasks(backend, demo.id)[i].status for i in applied.added} == {TaskStatus.TODO}
 
 
 def test_rejected_rows_do_not_stop_the_accepted_ones(backend, demo):
     task = next(iter(_tasks(backend, demo.id).values()))
     rows = [_new(2, phase_no=21), _as_sheet(task, 3, note="已确认"), _new(4)]
-    report = backend.call(apply_tasks, demo.id, rows, TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
     assert len(report.rejected) == 1 and len(report.added) == 1 and report.changed_rows == 1
 
 
@@ -364,23 +386,19 @@ def test_a_failure_mid_way_leaves_the_database_unchanged(backend, demo, monkeypa
         _as_sheet(t, n, note=f"改 {n}", owner="Legal") for n, t in enumerate(tasks[:5], start=4)
     ]
     before = _snapshot(backend)
-    calls = []
-    real = audit.record
+    real = audit.update_rows
 
-    def failing(*args, **kwargs):
-        calls.append(args)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return real(*args, **kwargs)
+    def failing(*args, **kwargs):  # the new rows and the updates are written, then the disk fills up
+        real(*args, **kwargs)
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(audit, "record", failing)
+    monkeypatch.setattr(audit, "update_rows", failing)
     with pytest.raises(RuntimeError, match="disk full"):
-        backend.call(apply_tasks, demo.id, rows, TODAY)
-    assert len(calls) == 3
+        backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
     assert _snapshot(backend) == before
 
-    monkeypatch.setattr(audit, "record", real)
-    report = backend.call(apply_tasks, demo.id, rows, TODAY)
+    monkeypatch.setattr(audit, "update_rows", real)
+    report = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
     assert len(report.added) == 2 and report.changed_rows == 5
 
 
@@ -392,13 +410,13 @@ def test_many_new_rows_get_consecutive_ids_and_one_audit_entry_each(backend, dem
     rows = [_new(n + 2, title=f"批量任务 {n}", phase_no=n % 20 + 1, status="done" if n % 3 == 0 else "todo")
             for n in range(3000)]
     audit_before = count_rows(backend, AuditEntry)
-    report = backend.call(apply_tasks, demo.id, rows, TODAY)
+    report = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
     assert report.added == [f"T-{n:04d}" for n in range(last + 1, last + 3001)]
     assert count_rows(backend, AuditEntry) == audit_before + 3000
     tasks = _tasks(backend, demo.id)
     assert tasks[f"T-{last + 1:04d}"].done_on == TODAY and tasks[f"T-{last + 2:04d}"].done_on is None
     assert tasks[f"T-{last + 3000:04d}"].title_zh == "批量任务 2999"
-    assert backend.call(plan_tasks, demo.id, rows, TODAY).unchanged == 3000
+    assert backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=False).unchanged == 3000
 
 
 # --- a file: io/imports.import_file ----------------------------------------------------------------------
@@ -546,6 +564,7 @@ def test_round_trip_through_the_handover_package(backend, demo, tmp_path):
     entries = entries[: len(entries) - audit_before]
     assert sorted((e.public_id, e.action, e.field) for e in entries) == sorted([
         (todo.public_id, "update", "status"),
+        (todo.public_id, "update", "done_on"),
         (owned.public_id, "update", "owner"),
         (dated.public_id, "update", "due_date"),
         (dated.public_id, "update", "due_anchor"),
@@ -595,22 +614,3 @@ def test_a_package_of_another_project_updates_nothing(backend, demo, tmp_path):
     assert _snapshot(backend) == before
 
 
-def test_bulk_insert_falls_back_to_core_for_named_paramstyles(backend, demo, monkeypatch):
-    """PostgreSQL's drivers bind by name: the fast positional path must give way, not fail."""
-    from sqlalchemy import insert as core_insert
-
-    from exit_tui.services import imports
-
-    real_compile = type(core_insert(imports._task)).compile
-
-    def named(self, *args, **kwargs):
-        compiled = real_compile(self, *args, **kwargs)
-        compiled.positiontup = None  # as with a named paramstyle
-        return compiled
-
-    monkeypatch.setattr(type(core_insert(imports._task)), "compile", named)
-    row = ImportRow("任务清单", 5, {"phase_no": 4, "title": "核对 [D区] 消防栓", "due_date": TODAY, "status": "todo"})
-    report = backend.call(imports.apply_tasks, demo.id, [row], TODAY)
-    assert len(report.added) == 1
-    added = backend.call(checklist.get_task, demo.id, report.added[0], TODAY)
-    assert added.title_zh == "核对 [D区] 消防栓" and added.due_date == TODAY

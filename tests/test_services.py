@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import json
+
 import pytest
 from dateutil.relativedelta import relativedelta
 from sqlmodel import select
@@ -77,8 +79,14 @@ def test_create_project_makes_twenty_phases_and_every_template_task(backend, pro
             assert task.due_rule == str(item.due)
         assert task.recurrence == item.rrule
         assert task.status is TaskStatus.TODO and task.done_on is None
-    entries = _audit(backend, project.id)
-    assert [(e.action, e.entity, e.public_id, e.new) for e in entries] == [("create", "project", "P-0001", PROJECT_ARGS["name"])]
+    # Creating a project records everything it created, each row whole: the project, its phases, its tasks.
+    entries = list(reversed(_audit(backend, project.id)))
+    assert [(e.action, e.entity) for e in entries[:2]] == [("create", "project"), ("create", "phase")]
+    assert json.loads(entries[0].new)["name"] == PROJECT_ARGS["name"]
+    assert sorted(e.public_id for e in entries if e.entity == "phase") == [f"{n:02d}" for n in range(1, 21)]
+    created = {e.public_id: json.loads(e.new) for e in entries if e.entity == "task"}
+    assert sorted(created) == ids and {e.action for e in entries} == {"create"}
+    assert created["T-0001"]["title_zh"] == by_title[created["T-0001"]["title_zh"]].title_zh
 
 
 def test_create_project_defaults(backend):
@@ -268,9 +276,13 @@ def test_toggle_done_sets_done_on_and_audits(backend, project):
     assert _row(backend, project.id, "T-0005").done_on == TODAY
     back = backend.call(checklist.toggle_done, project.id, "T-0005", TODAY + timedelta(days=1))
     assert (back.status, back.done_on) == (TaskStatus.TODO, None)
-    entries = [(e.actor, e.action, e.entity, e.public_id, e.field, e.old, e.new) for e in _audit(backend, project.id)[:2]]
-    assert entries == [
+    entries = [(e.actor, e.action, e.entity, e.public_id, e.field, e.old, e.new) for e in _audit(backend, project.id)[:4]]
+    assert sorted(entries[:2]) == [  # one entry per column that changed: the status and the date it was done
+        ("王经理", "update", "task", "T-0005", "done_on", "2026-11-28", None),
         ("王经理", "update", "task", "T-0005", "status", "done", "todo"),
+    ]
+    assert sorted(entries[2:]) == [
+        ("王经理", "update", "task", "T-0005", "done_on", None, "2026-11-28"),
         ("王经理", "update", "task", "T-0005", "status", "todo", "done"),
     ]
 
@@ -281,7 +293,7 @@ def test_set_status(backend, project):
     blocked = backend.call(checklist.set_status, project.id, "T-0006", TaskStatus.BLOCKED, TODAY)
     assert (blocked.status, blocked.done_on) == (TaskStatus.BLOCKED, None)
     backend.call(checklist.set_status, project.id, "T-0006", "blocked", TODAY)  # no change, no entry
-    assert len(_audit(backend, project.id)) == before + 2
+    assert len(_audit(backend, project.id)) == before + 4  # status and done_on, twice
     with pytest.raises(UserError) as caught:
         backend.call(checklist.set_status, project.id, "T-0006", "finished", TODAY)
     assert (caught.value.field, caught.value.key) == ("status", "error.bad_status")
@@ -340,16 +352,19 @@ def test_offset_due_stores_the_rule_and_a_date_clears_it(backend, project):
     ]
 
 
-def test_title_in_english_changes_title_en_only(backend, project):
-    task = backend.call(checklist.get_task, project.id, "T-0013", TODAY)
+def test_an_edited_title_is_one_text_in_both_languages(backend, project):
+    """A template title is a zh/en pair until someone edits it; then it is the user's one text, kept exactly
+    (trimmed at the ends only), whatever language the edit was made in."""
+    untouched = backend.call(checklist.get_task, project.id, "T-0012", TODAY)
+    assert untouched.title_zh != untouched.title_en
     updated = backend.call(
         checklist.update_task, project.id, "T-0013", TaskChanges(title="  Serve   the notice ", language="en"), TODAY
     )
-    assert (updated.title_zh, updated.title_en) == (task.title_zh, "Serve the notice")
+    assert (updated.title_zh, updated.title_en) == ("Serve   the notice", "Serve   the notice")
     entry = _audit(backend, project.id)[0]
-    assert (entry.field, entry.old, entry.new) == ("title_en", task.title_en, "Serve the notice")
-    updated = backend.call(checklist.update_task, project.id, "T-0013", TaskChanges(title="送达通知"), TODAY)
-    assert (updated.title_zh, updated.title_en) == ("送达通知", "Serve the notice")
+    assert (entry.field, entry.old, entry.new) == ("title", None, "Serve   the notice")
+    updated = backend.call(checklist.update_task, project.id, "T-0013", TaskChanges(title="送达　通知"), TODAY)
+    assert (updated.title_zh, updated.title_en) == ("送达　通知", "送达　通知")
 
 
 @pytest.mark.parametrize(
@@ -388,7 +403,7 @@ def test_add_task_continues_ids_and_never_reuses_a_deleted_one(backend, project)
         owner="finance", legal_basis="民法典949", note=" 附收据 ", today=TODAY,
     )
     assert first.public_id == f"T-{count + 1:04d}"
-    assert (first.title_zh, first.title_en, first.phase_no) == ("核对 停车卡押金", "核对 停车卡押金", 4)
+    assert (first.title_zh, first.title_en, first.phase_no) == ("核对  停车卡押金", "核对  停车卡押金", 4)
     assert (first.due_date, first.due_rule, first.owner, first.note) == (date(2026, 12, 24), "contract_end -7d", "finance", "附收据")
     assert (first.status, first.legal_basis) == (TaskStatus.TODO, "民法典949")
 
@@ -399,12 +414,13 @@ def test_add_task_continues_ids_and_never_reuses_a_deleted_one(backend, project)
     assert second.public_id == f"T-{count + 2:04d}"
     assert second.due_rule is None
 
-    entries = [(e.action, e.public_id, e.old, e.new) for e in _audit(backend, project.id)[:3]]
-    assert entries == [
-        ("create", second.public_id, None, "回收垃圾桶"),
-        ("delete", first.public_id, "核对 停车卡押金", None),
-        ("create", first.public_id, None, "核对 停车卡押金"),
+    entries = [(e.action, e.public_id, json.loads(e.old or e.new)) for e in _audit(backend, project.id)[:3]]
+    assert [(action, public_id, row["title"]) for action, public_id, row in entries] == [
+        ("create", second.public_id, "回收垃圾桶"),
+        ("delete", first.public_id, "核对  停车卡押金"),
+        ("create", first.public_id, "核对  停车卡押金"),
     ]
+    assert entries[1][2] == {**entries[2][2], "id": entries[1][2]["id"]}  # the delete keeps the whole row
     assert len(_all_tasks(backend, project.id)) == count + 1
 
 
@@ -433,7 +449,8 @@ def test_delete_task_audits_and_unknown_id_is_not_found(backend, project):
     title = backend.call(checklist.get_task, project.id, "T-0020", TODAY).title_zh
     backend.call(checklist.delete_task, project.id, "T-0020")
     entry = _audit(backend, project.id)[0]
-    assert (entry.action, entry.entity, entry.public_id, entry.old) == ("delete", "task", "T-0020", title)
+    assert (entry.action, entry.entity, entry.public_id) == ("delete", "task", "T-0020")
+    assert json.loads(entry.old)["title_zh"] == title
     with pytest.raises(NotFound):
         backend.call(checklist.delete_task, project.id, "T-0020")
 
@@ -540,7 +557,7 @@ def test_audit_actor_and_order(backend, project):
     assert entries[0].at >= entries[-1].at
     assert len(backend.call(audit.list_entries, project.id, 1)) == 1
     other = backend.call(projects.create_project, **{**PROJECT_ARGS, "name": "B"})
-    assert [e.public_id for e in _audit(backend, other.id)] == ["P-0002"]  # per project
+    assert {e.public_id for e in _audit(backend, other.id) if e.entity == "project"} == {"P-0002"}  # per project
 
 
 # --- dashboard and demo ---------------------------------------------------------------------------
@@ -566,7 +583,7 @@ def test_demo_project(backend, demo):
     bracketed = _query(backend, demo.id, text="[B区]").rows
     assert len(bracketed) == 1
     assert bracketed[0].title_zh == "核对 [B区] 地下车库停车卡押金清单"
-    assert bracketed[0].title_en == "Check the parking-card deposit list for garage [B]"
+    assert bracketed[0].title_en == "核对 [B区] 地下车库停车卡押金清单"  # a user's task: one text
     assert (bracketed[0].phase_no, bracketed[0].owner, bracketed[0].due_rule) == (4, "finance", "contract_end -7d")
 
 

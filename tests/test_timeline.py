@@ -12,6 +12,7 @@ from exit_tui.domain.plan import PlanTask, analyse_plan, impossible, late_for, p
 from exit_tui.domain.schedule import DueRule, OffsetParseError, ProjectDates, add_working_days, occurrences, parse_rule
 from exit_tui.domain.statutes import deadlines_for, rule_profiles
 from exit_tui.services import checklist, projects, timeline
+from exit_tui.services.task_import import TaskImport
 from exit_tui.services.errors import UserError
 from exit_tui.services.readmodels import PlanChange, TaskChanges
 from tests.helpers import PROJECT_ARGS, SAMPLE_DATES, TODAY, count_rows
@@ -313,18 +314,18 @@ def test_an_import_that_moves_a_task_moves_what_is_counted_from_it(backend, proj
     later = punch.due_date + timedelta(days=2)
     row = {"public_id": punch.public_id, "phase_no": punch.phase_no, "title": punch.title_zh,
            "due_date": later, "status": "todo"}
-    backend.call(imports.apply_tasks, project.id, [ImportRow("任务清单", 2, row)], TODAY)
+    backend.call(imports.import_rows, TaskImport, project.id, [ImportRow("任务清单", 2, row)], TODAY, apply=True)
     assert _task(backend, project.id, "punch-list").due_date == later
     assert _task(backend, project.id, "joint-acceptance").due_date == acceptance.due_date + timedelta(days=2)
     # A typed rule counted from a task of the project is understood ...
     team = _task(backend, project.id, "exit-team")
     row = {**row, "due_date": f"{team.public_id} +1d"}
-    backend.call(imports.apply_tasks, project.id, [ImportRow("任务清单", 2, row)], TODAY)
+    backend.call(imports.import_rows, TaskImport, project.id, [ImportRow("任务清单", 2, row)], TODAY, apply=True)
     assert _task(backend, project.id, "punch-list").due_date == team.due_date + timedelta(days=1)
     # ... and one that would loop is refused as a whole: nothing is written.
     row = {**row, "due_date": f"{acceptance.public_id} +1d"}
     with pytest.raises(UserError) as caught:
-        backend.call(imports.apply_tasks, project.id, [ImportRow("任务清单", 2, row)], TODAY)
+        backend.call(imports.import_rows, TaskImport, project.id, [ImportRow("任务清单", 2, row)], TODAY, apply=True)
     assert caught.value.key == "error.dependency_cycle"
     assert _task(backend, project.id, "punch-list").due_date == team.due_date + timedelta(days=1)
 

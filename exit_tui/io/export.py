@@ -9,11 +9,12 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ..i18n import _
-from ..i18n.labels import exit_type_label
-from ..services import checklist, projects
+from ..i18n.labels import exit_type_label, workdays_notice
+from ..services import projects
+from ..services.calendar import uncovered_years
 from ..services.timeline import load_timeline
 from ..services.readmodels import ProjectRead
-from .spec import TASKS
+from .registers import REGISTERS
 from .xlsx_write import Package, write_package
 
 #: Characters Windows refuses in file names (and control characters).
@@ -40,8 +41,12 @@ def export_package(
 ) -> ExportResult:
     """Write the project's handover package to `path`; raises ExportError when the file cannot be written."""
     project = projects.get_project(session, project_id)
-    count, rows = checklist.export_rows(session, project_id, stream=True)  # streamed: one row in memory
-    sheets = [(TASKS, rows, count)]
+    sheets = []
+    for register in REGISTERS:  # streamed: one row of each in memory
+        count, rows = register.rows(session, project_id)
+        sheets.append((register.sheet, rows, count))
+    plan = load_timeline(session, project_id, today)
+    years = uncovered_years(plan)  # working days counted without holiday data: said on the index
     package = Package(
         title=project.name,
         exit_type=exit_type_label(project.exit_type),
@@ -58,8 +63,9 @@ def export_package(
             (_("export.project_id"), project.public_id),
             *([(_("export.address"), project.address)] if project.address else []),
             *([(_("export.units"), project.units)] if project.units else []),
+            *([(_("export.workdays"), workdays_notice(years))] if years else []),
         ],
-        timeline=load_timeline(session, project_id, today),
+        timeline=plan,
     )
     path = Path(path)
     write_package(path, package, progress)

@@ -1,10 +1,11 @@
-"""Import a spreadsheet file into a project: read (io/read.py), then plan or apply (services/imports.py).
+"""Import a spreadsheet file into a project: read (io/read.py) every register's sheet (io/registers.py), then
+plan or apply each through its import target (services/imports.py).
 
 One call, one report: the reader's rejections and ignored columns merged with the service's, every rejection
 keeping its sheet name and the row number Excel shows. Hostile or broken files raise FileRefused (io/guards.py)
 before anything is read into the database; apply runs in the caller's transaction (all accepted rows or none).
 
-Task ids are numbered per project (every project has a T-0001), so an id alone cannot tell which project a row
+Public ids are numbered per project (every project has a T-0001), so an id alone cannot tell which project a row
 came from. A handover package names its project on the index sheet (`项目编号  P-0002`): when that is another
 project, every row with an id is rejected (rows without one are still added).
 """
@@ -17,66 +18,85 @@ from sqlmodel import Session
 
 from ..i18n import CATALOGS, _
 from ..services.errors import UserError
-from ..services.imports import apply_tasks, plan_tasks
+from ..services.imports import import_rows
 from ..services.projects import get_project
-from ..services.readmodels import ImportReport, ImportRow, Rejection
-from .spec import TASKS, SheetSpec, normalize_header
+from ..services.readmodels import FieldChange, ImportReport, ImportRow, Rejection
+from .registers import importable
+from .spec import SheetSpec, normalize_header
 
 #: How many rows at the top of each sheet are searched for the project id of an exported package.
 ORIGIN_SCAN_ROWS = 30
 
 
 def import_file(session: Session, project_id: int, path: Path, *, apply: bool, today: date) -> ImportReport:
-    """Read `path` and import its task sheets: a preview (apply=False, nothing written) or the import itself.
+    """Read `path` and import every register sheet it has: a preview (apply=False, nothing written) or the
+    import itself, all registers in one transaction.
 
     Raises FileRefused unchanged for a file that cannot be read safely, UserError when no sheet of the file is
-    a task sheet, and UserError/NotFound as the service does; Backend.call then rolls back, so a failed apply
-    leaves the database as it was.
+    a register's sheet, and UserError/NotFound as the service does; Backend.call then rolls back, so a failed
+    apply leaves the database as it was.
     """
-    from .read import read_file  # openpyxl loads with the first import, not when the CLI or UI starts
+    from .read import read_file  # the spreadsheet reader loads with the first import, not at start-up
 
     path = Path(path)
     project = get_project(session, project_id)
-    result = read_file(path, [TASKS])
-    rows: list[ImportRow] = []
+    registers = importable()
+    result = read_file(path, [register.sheet for register in registers.values()])
+    rows: dict[str, list[ImportRow]] = {}
     rejected: list[Rejection] = []
     ignored: list[str] = []
     order: dict[str, int] = {}
     for sheet in result.sheets:
-        if sheet.spec.key != TASKS.key:
+        if sheet.spec.key not in registers:
             continue
         order.setdefault(sheet.name, len(order))
-        rows += sheet.rows
+        rows.setdefault(sheet.spec.key, []).extend(sheet.rows)
         rejected += sheet.rejected
         ignored += [c for c in sheet.ignored_columns if c not in ignored]
 
-    if not order:  # no sheet of the file has a task header: say what is needed rather than "0 rows"
-        required = " / ".join(c.header for c in TASKS.columns if c.required and c.imported)
+    if not order:  # no sheet of the file has a register's header: say what is needed rather than "0 rows"
+        required = " / ".join(
+            f"{spec.title}: " + " / ".join(c.header for c in spec.columns if c.required and c.imported)
+            for spec in (register.sheet for register in registers.values())
+        )
         raise UserError("import.no_sheet", columns=required)
 
-    if any(row.values.get("public_id") for row in rows):
+    if any(row.values.get("public_id") for sheet_rows in rows.values() for row in sheet_rows):
         origin = exported_from(path)
         if origin is not None and origin != project.public_id:
-            header = TASKS.column("public_id").header
-            foreign = [row for row in rows if row.values.get("public_id")]
-            rejected += [
-                Rejection(row.sheet, row.row, header,
-                          _("import.file_of_other_project", value=row.values["public_id"], project=origin))
-                for row in foreign
-            ]
-            rows = [row for row in rows if not row.values.get("public_id")]
+            for key, sheet_rows in rows.items():
+                header = registers[key].sheet.column("public_id").header
+                rejected += [
+                    Rejection(row.sheet, row.row, header,
+                              _("import.file_of_other_project", value=row.values["public_id"], project=origin))
+                    for row in sheet_rows if row.values.get("public_id")
+                ]
+                rows[key] = [row for row in sheet_rows if not row.values.get("public_id")]
 
-    run = apply_tasks if apply else plan_tasks
-    report = run(session, project_id, rows, today)
-    rejected += [replace(r, column=_header(TASKS, r.column)) for r in report.rejected]
+    added: list[str] = []
+    changed: list[FieldChange] = []
+    defaults: list[Rejection] = []
+    unchanged = 0
+    knock_on = None
+    for key, sheet_rows in rows.items():
+        spec = registers[key].sheet
+        report = import_rows(session, registers[key].target, project_id, sheet_rows, today, apply=apply)
+        added += report.added
+        changed += [replace(c, field=_header(spec, c.field)) for c in report.changed]
+        unchanged += report.unchanged
+        rejected += [replace(r, column=_header(spec, r.column)) for r in report.rejected]
+        defaults += [replace(r, column=_header(spec, r.column)) for r in report.defaults]
+        knock_on = report.knock_on or knock_on
     rejected.sort(key=lambda r: (order.get(r.sheet, len(order)), r.row))  # stable: a row's cells keep their order
     return ImportReport(
-        added=report.added,
-        changed=[replace(c, field=_header(TASKS, c.field)) for c in report.changed],
-        unchanged=report.unchanged,
+        added=added,
+        changed=changed,
+        unchanged=unchanged,
         rejected=rejected,
         ignored_columns=ignored,
-        applied=report.applied,
+        applied=apply,
+        defaults=defaults,
+        knock_on=knock_on,
     )
 
 

@@ -1,14 +1,36 @@
-"""The append-only audit log. Every write in services/ records entries here in the same transaction."""
+"""The one audited write path and the append-only, tamper-evident audit log.
 
+Every write of a service is audited by the same code, whichever way it is made:
+- ORM writes (`session.add`, attribute changes, `session.delete`) are recorded by a session hook at each flush:
+  a `create` entry with the whole new row, one `update` entry per changed column (old -> new), a `delete` entry
+  with the whole removed row.
+- Bulk Core writes (imports) go through `insert_rows` / `update_rows`, which write and record together.
+- `require_audited` (called by Backend.call before every commit) refuses a transaction that changed a table
+  without an audit entry for it, or a table nobody declared here: such a write cannot reach the database.
+
+Entries are written only by `_append`, which gives each its id and a hash over its content and the previous
+entry's hash (domain/audit_chain), so `verify` finds the first entry changed, inserted or removed afterwards.
+A new area declares its tables in AUDITED (entity name, how a row is named); nothing else is needed.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Engine, Table, bindparam, event, func, insert, inspect, select
+from sqlmodel import Session
 
-from ..db.models import AuditEntry
+from ..db.models import AuditEntry, OccurrenceDone, Phase, Project, Task
+from ..domain.audit_chain import GENESIS, HASHED, entry_hash
+from ..errors import ExitTuiError
+from ..i18n import _
 
 _actor = "unknown"
+_entries: Table = AuditEntry.__table__
+_BATCH = 2000
 
 
 def set_actor(name: str) -> None:
@@ -17,12 +39,107 @@ def set_actor(name: str) -> None:
     _actor = name
 
 
-def _text(value: Any) -> str | None:
+def actor() -> str:
+    """Who is recorded as making changes."""
+    return _actor
+
+
+# -- what is audited ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audited:
+    """How the rows of one table appear in the log."""
+
+    entity: str
+    name: Callable[[Connection, Mapping[str, Any]], str]
+    """The row's name in the log (its public id), from its column values."""
+
+
+def _public_id(_connection: Connection, row: Mapping[str, Any]) -> str:
+    return row["public_id"]
+
+
+def _phase_name(_connection: Connection, row: Mapping[str, Any]) -> str:
+    return f"{row['no']:02d}"
+
+
+def _occurrence_name(connection: Connection, row: Mapping[str, Any]) -> str:
+    task = connection.execute(select(Task.public_id).where(Task.id == row["task_id"])).scalar_one()
+    return f"{task} {row['occurs_on'].isoformat()}"
+
+
+#: Every table services write, by table name. A table missing here cannot be written (require_audited).
+AUDITED: dict[str, Audited] = {
+    "project": Audited("project", _public_id),
+    "phase": Audited("phase", _phase_name),
+    "task": Audited("task", _public_id),
+    "occurrence_done": Audited("occurrence", _occurrence_name),
+}
+
+#: Bookkeeping tables written without entries of their own (id counters, schema and the log itself).
+UNAUDITED = frozenset({"audit_entry", "id_counter", "schema_info", "alembic_version", "meta"})
+
+
+def _project_id(table: str, row: Mapping[str, Any], connection: Connection) -> int | None:
+    if table == "project":
+        return row["id"]
+    if "project_id" in row:
+        return row["project_id"]
+    if table == "occurrence_done":
+        return connection.execute(select(Task.project_id).where(Task.id == row["task_id"])).scalar_one()
+    return None
+
+
+def text(value: Any) -> str | None:
+    """A value as the log stores it: ISO dates and times, None kept, anything else as str."""
     if value is None:
         return None
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
+
+
+def row_text(row: Mapping[str, Any]) -> str:
+    """A whole row as the log stores it for a create or a delete: JSON of every column."""
+    return json.dumps({key: text(value) for key, value in row.items()}, ensure_ascii=False)
+
+
+# -- writing entries ----------------------------------------------------------------------------------------------
+
+
+def _entry(connection: Connection, table: str, action: str, row: Mapping[str, Any], **fields: Any) -> dict:
+    spec = AUDITED[table]
+    return {
+        "project_id": _project_id(table, row, connection),
+        "action": action,
+        "entity": spec.entity,
+        "public_id": spec.name(connection, row),
+        "field": "",
+        "old": None,
+        "new": None,
+        **fields,
+    }
+
+
+def _append(connection: Connection, entries: Sequence[dict]) -> None:
+    """Write `entries` at the end of the log, each with its id and chained hash (the only writer of the log)."""
+    if not entries:
+        return
+    last = connection.execute(
+        select(_entries.c.id, _entries.c.hash).order_by(_entries.c.id.desc()).limit(1)
+    ).first()
+    next_id, previous = (last.id + 1, last.hash) if last else (1, GENESIS)
+    at = datetime.now(UTC)
+    rows = []
+    for entry in entries:
+        row = {**entry, "id": next_id, "at": at, "actor": _actor}
+        row["hash"] = previous = entry_hash(previous, row)
+        rows.append(row)
+        next_id += 1
+    for start in range(0, len(rows), _BATCH):
+        connection.execute(insert(_entries), rows[start:start + _BATCH])
+    connection.info.setdefault("audited", set()).update(e["entity"] for e in entries)
 
 
 def record(
@@ -35,24 +152,148 @@ def record(
     old: Any = None,
     new: Any = None,
 ) -> None:
-    """Add one audit entry (action: create, update, delete) to the current transaction."""
-    session.add(
-        AuditEntry(
-            project_id=project_id,
-            at=datetime.now(UTC),
-            actor=_actor,
-            action=action,
-            entity=entity,
-            public_id=public_id,
-            field=field,
-            old=_text(old),
-            new=_text(new),
+    """Add one entry that no row change describes by itself (e.g. a project deleted with everything in it)."""
+    entry = {"project_id": project_id, "action": action, "entity": entity, "public_id": public_id,
+             "field": field, "old": text(old), "new": text(new)}
+    _append(session.connection(), [entry])
+
+
+def _columns(obj: Any) -> dict[str, Any]:
+    return {column.key: getattr(obj, column.key) for column in obj.__table__.columns}
+
+
+def _flushed(session: Session, _context: Any) -> None:
+    """Session hook: the entries of every ORM change this flush wrote (still visible in after_flush)."""
+    connection = session.connection()
+    entries: list[dict] = []
+    order = {table: n for n, table in enumerate(AUDITED)}
+    for obj in sorted(session.new, key=lambda o: (order.get(o.__tablename__, len(order)), getattr(o, "id", None) or 0)):
+        table = obj.__tablename__
+        if table in AUDITED:
+            row = _columns(obj)
+            entries.append(_entry(connection, table, "create", row, new=row_text(row)))
+    for obj in session.dirty:
+        table = obj.__tablename__
+        if table not in AUDITED or not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        row = _columns(obj)
+        for column in obj.__table__.columns:
+            history = state.attrs[column.key].history
+            if history.has_changes():
+                # `deleted` is empty when the old value was never loaded (an expired row set blind).
+                old = history.deleted[0] if history.deleted else None
+                new = history.added[0] if history.added else None
+                if old != new:
+                    entries.append(_entry(connection, table, "update", row, field=column.key,
+                                          old=text(old), new=text(new)))
+    for obj in session.deleted:
+        table = obj.__tablename__
+        if table in AUDITED:
+            row = _columns(obj)
+            entries.append(_entry(connection, table, "delete", row, old=row_text(row)))
+    _append(connection, entries)
+
+
+event.listen(Session, "after_flush", _flushed)
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert `rows` (column -> value) with Core, a batch at a time, and record a `create` entry for each."""
+    session.flush()
+    connection = session.connection()
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start:start + _BATCH]
+        connection.execute(insert(table), list(batch))
+        _append(connection, [_entry(connection, table.name, "create", row, new=row_text(row)) for row in batch])
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    """New values for some columns of one row, with the values they replace."""
+
+    key: Any
+    """The row's primary key."""
+    row: Mapping[str, Any]
+    """The row as it was (at least the columns that name it in the log)."""
+    changes: Mapping[str, Any]
+    """Column -> new value."""
+
+
+def update_rows(session: Session, table: Table, updates: Iterable[RowUpdate]) -> None:
+    """Update rows with Core (one executemany per set of changed columns) and record each changed column."""
+    session.flush()
+    connection = session.connection()
+    (key_column,) = table.primary_key.columns
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    entries = []
+    for update in updates:
+        for name, new in update.changes.items():
+            old = update.row.get(name)
+            if old != new:
+                entries.append(_entry(connection, table.name, "update", update.row, field=name,
+                                      old=text(old), new=text(new)))
+        groups.setdefault(tuple(sorted(update.changes)), []).append(
+            {"row_key": update.key, **{f"new_{name}": value for name, value in update.changes.items()}}
         )
+    for names, params in groups.items():
+        statement = (
+            table.update()
+            .where(key_column == bindparam("row_key"))
+            .values({name: bindparam(f"new_{name}") for name in names})
+        )
+        for start in range(0, len(params), _BATCH):
+            connection.execute(statement, params[start:start + _BATCH])
+    _append(connection, entries)
+    # Core statements bypass the identity map: rows of this table loaded earlier in the session must reload.
+    for obj in list(session.identity_map.values()):
+        if getattr(obj, "__tablename__", None) == table.name:
+            session.expire(obj)
+
+
+# -- the guard: no write without its entries ----------------------------------------------------------------------
+
+_WRITE = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", re.IGNORECASE)
+
+
+class UnauditedWrite(ExitTuiError):
+    """A service wrote a table without recording it in the audit log (a programming error; nothing is saved)."""
+
+
+def _watch(connection, _cursor, statement, _parameters, _context, _executemany) -> None:
+    match = _WRITE.match(statement)
+    if match:
+        connection.info.setdefault("written", set()).add(match[1].lower())
+
+
+def _begin(connection) -> None:
+    connection.info.pop("written", None)
+    connection.info.pop("audited", None)
+
+
+event.listen(Engine, "before_cursor_execute", _watch)
+event.listen(Engine, "begin", _begin)
+
+
+def require_audited(session: Session) -> None:
+    """Raise UnauditedWrite if this transaction wrote a table without audit entries for it."""
+    session.flush()
+    info = session.connection().info
+    audited = info.get("audited", set())
+    missing = sorted(
+        table for table in info.get("written", ())
+        if table not in UNAUDITED and (table not in AUDITED or AUDITED[table].entity not in audited)
     )
+    if missing:
+        raise UnauditedWrite(_("error.unaudited_write", tables=", ".join(missing)))
+
+
+# -- reading and verifying ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class AuditRead:
+    id: int
     at: datetime
     actor: str
     action: str
@@ -63,14 +304,50 @@ class AuditRead:
     new: str | None
 
 
-def list_entries(session: Session, project_id: int, limit: int = 500) -> list[AuditRead]:
-    """Newest first."""
-    rows = session.exec(
-        select(AuditEntry)
-        .where(AuditEntry.project_id == project_id)
-        .order_by(col(AuditEntry.id).desc())
+def list_entries(session: Session, project_id: int, limit: int | None = 500) -> list[AuditRead]:
+    """Newest first (all of them with limit=None)."""
+    rows = session.execute(
+        select(*(_entries.c[name] for name in AuditRead.__dataclass_fields__))
+        .where(_entries.c.project_id == project_id)
+        .order_by(_entries.c.id.desc())
         .limit(limit)
     )
-    return [
-        AuditRead(r.at, r.actor, r.action, r.entity, r.public_id, r.field, r.old, r.new) for r in rows
-    ]
+    return [AuditRead(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of checking the whole log."""
+
+    entries: int
+    """How many entries were checked."""
+    broken_at: int | None = None
+    """The id of the first entry that is not as written (None: the chain is whole)."""
+    removed: bool = False
+    """True when entries before `broken_at` are missing (ids skipped), rather than `broken_at` changed."""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify(session: Session) -> ChainCheck:
+    """Recompute the hash chain over the whole log, in id order, and report the first entry that breaks it."""
+    columns = [_entries.c[name] for name in HASHED] + [_entries.c.hash]
+    result = session.connection().execution_options(stream_results=True).execute(
+        select(*columns).order_by(_entries.c.id)
+    )
+    previous, expected_id, count = GENESIS, 1, 0
+    for row in result:
+        entry = row._mapping
+        count += 1
+        if entry["id"] != expected_id:
+            return ChainCheck(count, entry["id"], removed=entry["id"] > expected_id)
+        if entry_hash(previous, entry) != entry["hash"]:
+            return ChainCheck(count, entry["id"])
+        previous, expected_id = entry["hash"], expected_id + 1
+    return ChainCheck(count)
+
+
+def entry_count(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(_entries)).scalar_one()

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from ..db.engine import init_db, make_engine
+from . import audit
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -29,6 +30,7 @@ class Backend:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 result = fn(session, *args, **kwargs)
+                audit.require_audited(session)
                 session.commit()
             except BaseException:
                 session.rollback()

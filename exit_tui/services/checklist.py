@@ -11,11 +11,11 @@ from ..domain.dates import normalize
 from ..domain.enums import PHASE_COUNT, TaskStatus
 from ..domain.schedule import ProjectDates, rule_from_parts
 from ..domain.templates import roles
-from . import audit, timeline
+from . import timeline
 from .errors import NotFound, UserError
 from .ids import next_public_id
 from .inputs import clean_basis, clean_duration, clean_title, parse_due_text
-from .readmodels import PlanChange, TaskChanges, TaskPage, TaskQuery, TaskRead
+from .readmodels import PlanChange, TaskChanges, TaskPage, TaskQuery, TaskRead, shown_title, titles_of
 
 def task_read(task: Task, today: date, late_series: Mapping[str, date] | None = None) -> TaskRead:
     """`late_series`: the recurring tasks with a past occurrence still open (timeline.late_series); a recurring
@@ -23,11 +23,12 @@ def task_read(task: Task, today: date, late_series: Mapping[str, date] | None = 
     late = (late_series or {}).get(task.public_id) if task.recurrence else None
     status = TaskStatus(task.status)
     rule = rule_from_parts(task.due_anchor, task.due_offset)
+    title_zh, title_en = titles_of(task)
     return TaskRead(
         public_id=task.public_id,
         phase_no=task.phase_no,
-        title_zh=task.title_zh,
-        title_en=task.title_en,
+        title_zh=title_zh,
+        title_en=title_en,
         owner=task.owner,
         due_date=task.due_date,
         due_rule=str(rule) if rule else None,
@@ -75,6 +76,7 @@ def _conditions(project_id: int, query: TaskQuery, today: date, late_series: Map
         conditions.append(
             or_(
                 col(Task.public_id).ilike(pattern, escape="\\"),
+                col(Task.title).ilike(pattern, escape="\\"),
                 col(Task.title_zh).ilike(pattern, escape="\\"),
                 col(Task.title_en).ilike(pattern, escape="\\"),
                 col(Task.owner).ilike(pattern, escape="\\"),
@@ -135,7 +137,6 @@ def _set(session: Session, task: Task, name: str, value: object) -> bool:
     old = getattr(task, name)
     if old == value:
         return False
-    audit.record(session, task.project_id, "update", "task", task.public_id, name, old, value)
     setattr(task, name, value)
     session.add(task)
     return True
@@ -181,8 +182,8 @@ def update_task(session: Session, project_id: int, public_id: str, changes: Task
         except ValueError:
             raise UserError("error.bad_status", field="status", value=changes.status) from None
 
-    if title is not None:
-        _set(session, task, "title_en" if changes.language == "en" else "title_zh", title)
+    if title is not None and title != shown_title(task.title, task.title_zh, task.title_en):
+        _set(session, task, "title", title)  # one text from now on, whatever the language (template pairs drift)
     if changes.owner is not None:
         _set(session, task, "owner", changes.owner.strip())
     if due_change is not None:  # the task and every open task counted from it move, audited
@@ -213,7 +214,7 @@ def add_task(
     note: str = "",
     duration: str | int | None = None,
 ) -> TaskRead:
-    """Add a task (its title is used for both languages until someone translates it)."""
+    """Add a task (its title is one text, shown in either language)."""
     if not 1 <= int(phase_no) <= PHASE_COUNT:
         raise UserError("error.bad_phase", field="phase", max=PHASE_COUNT)
     title = clean_title(title)
@@ -222,6 +223,7 @@ def add_task(
         project_id=project_id,
         public_id=next_public_id(session, project_id, "T"),
         phase_no=int(phase_no),
+        title=title,
         title_zh=title,
         title_en=title,
         owner=owner.strip(),
@@ -234,14 +236,12 @@ def add_task(
         created_at=datetime.now(UTC),
     )
     session.add(task)
-    audit.record(session, project_id, "create", "task", task.public_id, new=title)
     session.flush()
     return _read(session, task, today)
 
 
 def delete_task(session: Session, project_id: int, public_id: str) -> None:
     task = _row(session, project_id, public_id)
-    audit.record(session, project_id, "delete", "task", public_id, old=task.title_zh)
     session.delete(task)
     session.flush()
 
@@ -266,7 +266,7 @@ def export_rows(session: Session, project_id: int, *, stream: bool = False):
     phases = {no: pick(name_zh, name_en) for no, name_zh, name_en in phase_rows}
     where = Task.project_id == project_id
     query = (
-        select(Task.public_id, Task.phase_no, Task.title_zh, Task.title_en, Task.owner, Task.due_date,
+        select(Task.public_id, Task.phase_no, Task.title, Task.title_zh, Task.title_en, Task.owner, Task.due_date,
                Task.status, Task.legal_basis, Task.note, Task.done_on)
         .where(where)
         .order_by(col(Task.phase_no), col(Task.due_date), col(Task.id))
@@ -274,7 +274,7 @@ def export_rows(session: Session, project_id: int, *, stream: bool = False):
     owners: dict[str, str] = {}  # role_label per distinct owner text, not per row
 
     def rows():
-        for public_id, phase_no, title_zh, title_en, owner, due_date, status, basis, note, done_on in (
+        for public_id, phase_no, title, title_zh, title_en, owner, due_date, status, basis, note, done_on in (
             connection.execute(query)
         ):
             label = owners.get(owner)
@@ -284,7 +284,7 @@ def export_rows(session: Session, project_id: int, *, stream: bool = False):
                 "public_id": public_id,
                 "phase_no": phase_no,
                 "phase_name": phases.get(phase_no, ""),
-                "title": pick(title_zh, title_en),
+                "title": shown_title(title, title_zh, title_en),
                 "owner": label,
                 "due_date": due_date,
                 "status": status,

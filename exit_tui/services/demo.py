@@ -38,12 +38,9 @@ def create_demo(session: Session, today: date) -> ProjectRead:
         today=today,
     )
     for extra in cfg.get("extra_task", []):
-        task = checklist.add_task(
-            session, project.id, phase_no=extra["phase"], title=extra["title_zh"], due=extra["due"],
+        checklist.add_task(  # typed by a user: one title, shown in either language
+            session, project.id, phase_no=extra["phase"], title=extra["title"], due=extra["due"],
             owner=extra["owner"], note=extra.get("note", ""), today=today,
-        )
-        checklist.update_task(
-            session, project.id, task.public_id, checklist.TaskChanges(title=extra["title_en"], language="en"), today
         )
     doing_until = today + timedelta(days=cfg["doing_window_days"])
     tasks = session.exec(

@@ -1,10 +1,15 @@
-"""Stable, human-readable public ids (`P-0001`, `T-0042`) handed out from a counter, never reused."""
+"""Stable, human-readable public ids (`P-0001`, `T-0042`) handed out from a counter, never reused.
+
+Ids inside a project count per project and prefix (id_counter); project ids count across the database, in the
+`meta` row LAST_PROJECT (a project's counters belong to it and go with it).
+"""
 
 from sqlmodel import Session
 
-from ..db.models import IdCounter
+from ..db.models import IdCounter, Meta
 
-GLOBAL = 0  # the counter "project" for ids that are unique across the database (projects)
+LAST_PROJECT = "last_project_number"
+"""The `meta` key of the last project number handed out."""
 
 
 def next_public_ids(session: Session, project_id: int, prefix: str, count: int = 1) -> list[str]:
@@ -19,3 +24,13 @@ def next_public_ids(session: Session, project_id: int, prefix: str, count: int =
 
 def next_public_id(session: Session, project_id: int, prefix: str) -> str:
     return next_public_ids(session, project_id, prefix)[0]
+
+
+def next_project_id(session: Session) -> str:
+    """`P-0001`, `P-0002`, … across the database."""
+    last = session.get(Meta, LAST_PROJECT)
+    if last is None:
+        last = Meta(key=LAST_PROJECT, value="0")
+    last.value = str(int(last.value) + 1)
+    session.add(last)
+    return f"P-{int(last.value):04d}"

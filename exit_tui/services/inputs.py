@@ -16,7 +16,8 @@ MAX_DURATION = 3650
 
 
 def clean_title(title: str) -> str:
-    title = " ".join(title.split())
+    """A title as typed or imported: trimmed at the ends, every character inside kept exactly."""
+    title = title.strip()
     if not title:
         raise UserError("error.title_required", field="title")
     if len(title) > MAX_TITLE:

@@ -11,9 +11,8 @@ from ..domain.enums import Anchor, ExitType
 from ..domain.schedule import DueRule, ProjectDates
 from ..domain.statutes import DEFAULT_PROFILE, rule_profiles
 from ..domain.templates import load_template
-from . import audit
 from .errors import NotFound, UserError
-from .ids import GLOBAL, next_public_id, next_public_ids
+from .ids import next_project_id, next_public_ids
 from .readmodels import DateChange, PhaseRead, ProjectRead
 
 #: Default length of the post-exit service continuation (民法典950) when none is given.
@@ -29,7 +28,7 @@ DATE_FIELDS = {
 }
 
 
-def _read(project: Project) -> ProjectRead:
+def project_read(project: Project) -> ProjectRead:
     return ProjectRead(
         id=project.id,
         public_id=project.public_id,
@@ -38,15 +37,15 @@ def _read(project: Project) -> ProjectRead:
         units=project.units,
         exit_type=ExitType(project.exit_type),
         rule_profile=project.rule_profile,
-        dates=_dates(project),
+        dates=project_dates(project),
     )
 
 
-def _dates(project: Project) -> ProjectDates:
+def project_dates(project: Project) -> ProjectDates:
     return ProjectDates(project.decision_date, project.contract_end, project.handover_date, project.continuation_end)
 
 
-def _as_date(value: date | str | None, field: str) -> date | None:
+def as_date(value: date | str | None, field: str) -> date | None:
     if value is None:
         return None
     if isinstance(value, date):
@@ -104,8 +103,8 @@ def create_project(
         raise UserError("error.bad_units", field="units", value=units) from None
     if not 0 <= units <= MAX_UNITS:  # a huge number would overflow the database's 64-bit integer
         raise UserError("error.bad_units", field="units", value=units)
-    contract_end_date = _as_date(contract_end, "contract_end")
-    handover_date = _as_date(handover, "handover")
+    contract_end_date = as_date(contract_end, "contract_end")
+    handover_date = as_date(handover, "handover")
     if contract_end_date is None:
         raise UserError("error.date_required", field="contract_end")
     if handover_date is None:
@@ -113,13 +112,13 @@ def create_project(
     if rule_profile not in rule_profiles():
         raise UserError("error.bad_rule_profile", field="rule_profile", value=rule_profile,
                         known=", ".join(rule_profiles()))
-    decision_date = _as_date(decision, "decision") or today or date.today()
-    continuation = _as_date(continuation_end, "continuation_end") or handover_date + DEFAULT_CONTINUATION
+    decision_date = as_date(decision, "decision") or today or date.today()
+    continuation = as_date(continuation_end, "continuation_end") or handover_date + DEFAULT_CONTINUATION
     dates = ProjectDates(decision_date, contract_end_date, handover_date, continuation)
     validate_dates(exit_type, dates)
 
     project = Project(
-        public_id=next_public_id(session, GLOBAL, "P"),
+        public_id=next_project_id(session),
         name=name,
         address=address.strip(),
         units=units,
@@ -133,7 +132,6 @@ def create_project(
     )
     session.add(project)
     session.flush()
-    audit.record(session, project.id, "create", "project", project.public_id, new=name)
 
     template = load_template(exit_type)
     now = datetime.now(UTC)
@@ -166,14 +164,14 @@ def create_project(
                 )
             )
     session.flush()
-    return _read(project)
+    return project_read(project)
 
 
 def list_projects(session: Session) -> list[ProjectRead]:
-    return [_read(p) for p in session.exec(select(Project).order_by(col(Project.id)))]
+    return [project_read(p) for p in session.exec(select(Project).order_by(col(Project.id)))]
 
 
-def _row(session: Session, project_id: int) -> Project:
+def project_row(session: Session, project_id: int) -> Project:
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound("error.project_not_found", value=project_id)
@@ -181,7 +179,7 @@ def _row(session: Session, project_id: int) -> Project:
 
 
 def get_project(session: Session, project_id: int) -> ProjectRead:
-    return _read(_row(session, project_id))
+    return project_read(project_row(session, project_id))
 
 
 def find_project(session: Session, ref: str) -> ProjectRead:
@@ -194,7 +192,7 @@ def find_project(session: Session, ref: str) -> ProjectRead:
         project = session.get(Project, int(ref))
     if project is None:
         raise NotFound("error.project_not_found", value=ref)
-    return _read(project)
+    return project_read(project)
 
 
 def list_phases(session: Session, project_id: int) -> list[PhaseRead]:

@@ -45,6 +45,24 @@ class DateChange:
     """Done tasks on the same date that stayed where they were."""
 
 
+def task_titles(title: str | None, title_zh: str, title_en: str) -> tuple[str, str]:
+    """A task's (zh, en) titles: the user's one text once someone typed or imported a title, else the template's
+    pair (template text stays bilingual until it is edited)."""
+    return (title, title) if title else (title_zh, title_en)
+
+
+def titles_of(task) -> tuple[str, str]:
+    """task_titles of anything with `title`, `title_zh` and `title_en` attributes (a stored task)."""
+    return task_titles(task.title, task.title_zh, task.title_en)
+
+
+def shown_title(title: str | None, title_zh: str, title_en: str) -> str:
+    """The title shown in the current language."""
+    from ..i18n import pick
+
+    return title or pick(title_zh, title_en)
+
+
 @dataclass(frozen=True)
 class TaskRead:
     public_id: str
@@ -237,6 +255,10 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     """Headers in the file that no declared column accepts."""
     applied: bool = False
+    defaults: list[Rejection] = field(default_factory=list)
+    """Empty cells of new rows that took the field's default (e.g. a blank status: to do), as notes."""
+    knock_on: "ReplanPreview | None" = None
+    """What the import moves beyond the cells it changes (tasks counted from a moved task, statutory flags)."""
 
     @property
     def changed_rows(self) -> int:

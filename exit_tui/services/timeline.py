@@ -17,10 +17,9 @@ from ..domain.network import CycleError
 from ..domain.plan import PlanTask, analyse_plan, diff_plan, late_for, plan_dates, rule_order
 from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, occurrences, parse_rule, rule_from_parts
 from ..domain.statutes import Deadline, deadlines_for
-from . import audit
 from .errors import NotFound, UserError
 from .inputs import parse_due_text
-from .projects import DATE_FIELDS, _as_date, _dates, _read, _row, list_phases, validate_dates
+from .projects import DATE_FIELDS, as_date, list_phases, project_dates, project_read, project_row, validate_dates
 from .readmodels import (
     DeadlineRead,
     FlagRead,
@@ -30,6 +29,7 @@ from .readmodels import (
     ReplanPreview,
     Timeline,
     TimelineTask,
+    titles_of,
 )
 
 #: At most this many occurrences of one recurring task are listed (a daily rule over years stays bounded).
@@ -108,8 +108,8 @@ def deadline_read(deadline: Deadline, dates: ProjectDates, missed_by: tuple[str,
 
 def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
     """Everything the Gantt, the Timeline sheet and the calendar show, computed in one read."""
-    project = _row(session, project_id)
-    dates = _dates(project)
+    project = project_row(session, project_id)
+    dates = project_dates(project)
     rows = _tasks(session, project_id)
     done_marks: dict[int, dict[date, date]] = {}
     marks = session.exec(
@@ -146,8 +146,8 @@ def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
             TimelineTask(
                 public_id=task.public_id,
                 phase_no=task.phase_no,
-                title_zh=task.title_zh,
-                title_en=task.title_en,
+                title_zh=titles_of(task)[0],
+                title_en=titles_of(task)[1],
                 owner=task.owner,
                 status=status,
                 start=start,
@@ -168,7 +168,7 @@ def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
         )
     tasks.sort(key=lambda t: (t.phase_no, t.start, t.due, t.public_id))
     return Timeline(
-        project=_read(project),
+        project=project_read(project),
         phases=list_phases(session, project_id),
         tasks=tasks,
         deadlines=[deadline_read(d, dates, tuple(missed.get(d.key, ()))) for d in deadlines],
@@ -188,7 +188,7 @@ def late_series(session: Session, project_id: int, today: date) -> dict[str, dat
     )))
     if not rows:
         return {}
-    dates = _dates(_row(session, project_id))
+    dates = project_dates(project_row(session, project_id))
     marks: dict[int, dict[date, date]] = {}
     for task_id, occurs_on, done_on in session.exec(
         select(OccurrenceDone.task_id, OccurrenceDone.occurs_on, OccurrenceDone.done_on)
@@ -209,10 +209,10 @@ def late_series(session: Session, project_id: int, today: date) -> dict[str, dat
 
 def _changed_dates(project: Project, change: PlanChange) -> ProjectDates:
     anchor = Anchor(change.anchor)
-    new_date = _as_date(change.value, anchor.value)
+    new_date = as_date(change.value, anchor.value)
     if new_date is None:
         raise UserError("error.date_required", field=anchor.value)
-    dates = replace(_dates(project), **{anchor.value: new_date})
+    dates = replace(project_dates(project), **{anchor.value: new_date})
     validate_dates(ExitType(project.exit_type), dates)
     return dates
 
@@ -235,7 +235,8 @@ def _changed_task(plan: list[PlanTask], change: PlanChange, dates: ProjectDates)
 def _flag_reads(pairs, titles: dict[str, Task], deadlines: list[Deadline], dates: ProjectDates) -> tuple:
     by_key = {d.key: d for d in deadlines}
     return tuple(
-        FlagRead(key, titles[key].title_zh, titles[key].title_en, deadline_read(by_key[deadline], dates))
+        FlagRead(key, *titles_of(titles[key]),
+                 deadline_read(by_key[deadline], dates))
         for key, deadline in pairs
     )
 
@@ -243,11 +244,11 @@ def _flag_reads(pairs, titles: dict[str, Task], deadlines: list[Deadline], dates
 def _replan(session: Session, project_id: int, change: PlanChange, *, write: bool) -> ReplanPreview:
     if (change.anchor is None) == (change.task is None):
         raise ValueError("PlanChange needs exactly one of anchor or task")
-    project = _row(session, project_id)
+    project = project_row(session, project_id)
     rows = {task.public_id: task for task in _tasks(session, project_id)}
     started = _started_series(session, project_id)
     before = [_plan_task(task, started) for task in rows.values()]
-    dates_before = _dates(project)
+    dates_before = project_dates(project)
     if change.anchor is not None:
         dates_after, edited, new_rule = _changed_dates(project, change), before, None
     else:
@@ -267,7 +268,8 @@ def _replan(session: Session, project_id: int, change: PlanChange, *, write: boo
     preview = ReplanPreview(
         change=change,
         moves=tuple(
-            MoveRead(m.key, rows[m.key].title_zh, rows[m.key].title_en, m.old, m.new) for m in diff.moves
+            MoveRead(m.key, *titles_of(rows[m.key]), m.old, m.new)
+            for m in diff.moves
         ),
         flags_added=_flag_reads(diff.flags_added, rows, deadlines_after, dates_after),
         flags_cleared=_flag_reads(diff.flags_cleared, rows, deadlines_before, dates_before),
@@ -290,7 +292,6 @@ def _write(session, project, rows, change, dates_before, dates_after, new_rule, 
         old = getattr(project, field)
         new = getattr(dates_after, Anchor(change.anchor).value)
         if old != new:
-            audit.record(session, project.id, "update", "project", project.public_id, field, old, new)
             setattr(project, field, new)
             session.add(project)
     else:
@@ -299,12 +300,10 @@ def _write(session, project, rows, change, dates_before, dates_after, new_rule, 
         offset = new_rule.offset if new_rule else None
         for name, value in (("due_anchor", anchor), ("due_offset", offset)):
             if getattr(task, name) != value:
-                audit.record(session, project.id, "update", "task", task.public_id, name, getattr(task, name), value)
                 setattr(task, name, value)
                 session.add(task)
     for move in moves:
         task = rows[move.key]
-        audit.record(session, project.id, "update", "task", task.public_id, "due_date", move.old, move.new)
         task.due_date = move.new
         session.add(task)
     session.flush()
@@ -320,23 +319,51 @@ def apply_replan(session: Session, project_id: int, change: PlanChange) -> Repla
     return _replan(session, project_id, change, write=True)
 
 
+def plan_snapshot(session: Session, project_id: int) -> list[PlanTask]:
+    """The project's tasks as the planner sees them now (to measure a change against, with effects_since)."""
+    started = _started_series(session, project_id)
+    return [_plan_task(task, started) for task in _tasks(session, project_id)]
+
+
+def effects_since(
+    session: Session, project_id: int, before: list[PlanTask], direct: set[str] = frozenset()
+) -> ReplanPreview:
+    """What changed in the plan since `before` was taken, as a replan preview: tasks that moved (leaving out
+    `direct`, the ones the change itself set) and statutory flags that appeared or cleared."""
+    session.flush()
+    project = project_row(session, project_id)
+    rows = {task.public_id: task for task in _tasks(session, project_id)}
+    after = plan_snapshot(session, project_id)
+    dates = project_dates(project)
+    deadlines = deadlines_for(project.rule_profile, ExitType(project.exit_type), dates)
+    diff = diff_plan(before, after, deadlines, deadlines, dates, dates)
+    return ReplanPreview(
+        change=PlanChange("", task=""),
+        moves=tuple(
+            MoveRead(m.key, *titles_of(rows[m.key]), m.old, m.new)
+            for m in diff.moves if m.key not in direct
+        ),
+        flags_added=_flag_reads(diff.flags_added, rows, deadlines, dates),
+        flags_cleared=_flag_reads(diff.flags_cleared, rows, deadlines, dates),
+    )
+
+
 def follow_rules(session: Session, project_id: int) -> int:
     """Move every open task to the date its rule gives now (after an import changed dates); audited.
 
     Returns how many moved; rules that loop raise UserError naming the loop (the caller's transaction rolls
     back)."""
-    project = _row(session, project_id)
+    project = project_row(session, project_id)
     rows = {task.public_id: task for task in _tasks(session, project_id)}
     try:
         started = _started_series(session, project_id)
-        planned = plan_dates([_plan_task(task, started) for task in rows.values()], _dates(project))
+        planned = plan_dates([_plan_task(task, started) for task in rows.values()], project_dates(project))
     except CycleError as exc:
         raise UserError("error.dependency_cycle", field="due_date", cycle=" -> ".join(exc.cycle)) from None
     moved = 0
     for key, day in planned.items():
         task = rows[key]
         if task.due_date != day:
-            audit.record(session, project_id, "update", "task", key, "due_date", task.due_date, day)
             task.due_date = day
             session.add(task)
             moved += 1
@@ -359,7 +386,7 @@ def list_occurrences(session: Session, project_id: int, public_id: str) -> tuple
     marks = session.exec(
         select(OccurrenceDone.occurs_on, OccurrenceDone.done_on).where(OccurrenceDone.task_id == task.id)
     )
-    return task_occurrences(task, _dates(_row(session, project_id)), dict(marks.all()))
+    return task_occurrences(task, project_dates(project_row(session, project_id)), dict(marks.all()))
 
 
 def set_occurrence_done(
@@ -372,12 +399,9 @@ def set_occurrence_done(
     mark = session.exec(
         select(OccurrenceDone).where(OccurrenceDone.task_id == task.id, OccurrenceDone.occurs_on == day)
     ).first()
-    field = f"occurrence {day.isoformat()}"
     if done and mark is None:
         session.add(OccurrenceDone(task_id=task.id, occurs_on=day, done_on=today))
-        audit.record(session, project_id, "update", "task", public_id, field, None, today)
     elif not done and mark is not None:
-        audit.record(session, project_id, "update", "task", public_id, field, mark.done_on, None)
         session.delete(mark)
     session.flush()
     return list_occurrences(session, project_id, public_id)

@@ -1,0 +1,38 @@
+"""Every register that travels in the handover package, declared once: its sheet (io/spec.py), the service that
+gives its rows for export, and the import target (services/imports.py) that reads them back.
+
+Export writes every declared register's sheet, in this order; import reads every sheet with a target. A new
+area adds one Register here (and its SheetSpec, rows function and ImportTarget); nothing else changes.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
+from sqlmodel import Session
+
+from ..services import checklist
+from ..services.imports import ImportTarget
+from ..services.task_import import TaskImport
+from .spec import TASKS, SheetSpec
+
+Rows = Callable[[Session, int], tuple[int, Iterator[dict]]]
+
+
+@dataclass(frozen=True)
+class Register:
+    sheet: SheetSpec
+    rows: Rows
+    """`(session, project_id) -> (count, rows)`: the sheet's rows (dicts keyed by column key), streamed."""
+    target: type[ImportTarget] | None = None
+    """How rows read back from the sheet are imported; None for a sheet written for reading only."""
+
+
+REGISTERS: tuple[Register, ...] = (
+    Register(TASKS, partial(checklist.export_rows, stream=True), TaskImport),
+)
+
+
+def importable() -> dict[str, Register]:
+    """The registers a file can be imported into, by sheet key."""
+    return {register.sheet.key: register for register in REGISTERS if register.target is not None}
