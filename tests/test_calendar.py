@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import icalendar
+import openpyxl
 import pytest
 
 from exit_tui import cli
@@ -20,7 +21,8 @@ from exit_tui.io.calendar import (
     default_calendar_path,
     export_calendar,
 )
-from exit_tui.services import checklist, meta
+from exit_tui.io.export import export_package
+from exit_tui.services import checklist, meta, projects
 from exit_tui.services.backend import Backend
 from exit_tui.services.calendar import CalendarData, uncovered_by_task
 from exit_tui.services.demo import create_demo
@@ -33,7 +35,7 @@ from exit_tui.services.readmodels import (
     TimelineTask,
 )
 from exit_tui.services.timeline import load_timeline, set_occurrence_done
-from tests.helpers import SAMPLE_DATES, TODAY
+from tests.helpers import PROJECT_ARGS, SAMPLE_DATES, TODAY
 
 STAMP = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
 DB = "0123456789abcdef0123456789abcdef"
@@ -225,6 +227,29 @@ def test_the_demo_in_two_databases_has_different_uids(tmp_path):
         uids.append(set(_parse(path)))
         assert set(_parse(again)) == uids[-1]  # stable within one database
     assert uids[0] and not uids[0] & uids[1]
+
+
+def test_a_date_counted_in_working_days_of_2027_carries_a_notice_in_the_calendar_and_the_package(backend, tmp_path):
+    """No holiday data for 2027: `T +3wd` (T is 2027-01-10) is counted Monday to Friday, and both exports say so."""
+    project = backend.call(projects.create_project, **PROJECT_ARGS, today=TODAY)
+    backend.call(checklist.add_task, project.id, phase_no=1, title="节后交接", due="T +3wd", today=TODAY)
+    task = next(t for t in backend.call(load_timeline, project.id, TODAY).tasks if t.rule == "handover +3wd")
+    assert task.due == date(2027, 1, 13)
+    calendar = icalendar.Calendar.from_ical(
+        backend.call(export_calendar, project.id, tmp_path / "c.ics", today=TODAY).path.read_bytes())
+    notice = "2027 年没有法定节假日数据"
+    assert notice in calendar.description
+    described = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT") if notice in str(e.get("DESCRIPTION", ""))]
+    assert described == [f"到期:节后交接 [{task.public_id}]"]
+    package = backend.call(export_package, project.id, tmp_path / "p.xlsx", today=TODAY).path
+    index = openpyxl.load_workbook(package, read_only=True).worksheets[0]
+    assert any(notice in str(cell) for row in index.iter_rows(values_only=True) for cell in row)
+
+
+def test_no_notice_without_working_days_in_an_uncovered_year(backend, demo, tmp_path):
+    calendar = icalendar.Calendar.from_ical(
+        backend.call(export_calendar, demo.id, tmp_path / "c.ics", today=TODAY).path.read_bytes())
+    assert "DESCRIPTION" not in calendar
 
 
 # -- the command line -------------------------------------------------------------------------------------------

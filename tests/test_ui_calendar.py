@@ -1,11 +1,13 @@
-"""The calendar export from the UI: palette, default path in Documents, the file written, the count shown."""
+"""The calendar export from the UI: palette, default path in Documents, the file written, the count shown; the
+task form's notice on working days without holiday data."""
 
 import icalendar
 import platformdirs
 from textual.command import CommandPalette
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Static
 
 from exit_tui.ui.modals.calendar_dialog import CalendarDialog
+from exit_tui.ui.modals.task_form import TaskForm
 from exit_tui.ui.screens.dashboard import DashboardScreen
 
 from .ui_helpers import demo_app, settle
@@ -64,3 +66,20 @@ async def test_a_missing_folder_is_shown_in_the_dialog_and_escape_cancels(tmp_pa
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert not list(tmp_path.glob("**/*.ics"))
+
+
+async def test_the_task_form_says_when_working_days_fall_in_a_year_without_holiday_data(tmp_path):
+    """The demo's T is 2027-01-02: `T +3wd` is counted Monday to Friday (no 2027 data), `合同到期 -3wd` is not."""
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = TaskForm(app.project, [], None)
+        app.push_screen(form)
+        await settle(pilot)
+        hint = form.query_one("#field-due .hint", Static)
+        due = form.query_one("#due", Input)
+        for text, noticed in (("T +3wd", True), ("合同到期 -3工作日", False), ("T +3d", False)):
+            due.value = text
+            await pilot.pause()
+            assert not hint.has_class("-error")
+            assert ("2027 年没有法定节假日数据" in str(hint.render())) is noticed, text

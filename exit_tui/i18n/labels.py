@@ -72,3 +72,8 @@ def language() -> str:
 
 def basis_codes() -> list[str]:
     return list(legal_bases())
+
+
+def workdays_notice(years: list[int]) -> str:
+    """The notice for dates counted in working days in years without holiday data (Monday to Friday instead)."""
+    return _("workdays.uncovered", years=", ".join(map(str, years)))

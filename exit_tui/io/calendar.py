@@ -36,7 +36,7 @@ from sqlmodel import Session
 
 from ..domain.enums import TaskStatus
 from ..i18n import _, pick
-from ..i18n.labels import basis_text, role_label, rule_label
+from ..i18n.labels import basis_text, role_label, rule_label, workdays_notice
 from ..services.calendar import CalendarData, calendar_data
 from ..services.readmodels import DeadlineRead, ProjectRead, TimelineTask
 from .atomic import export_errors
@@ -86,11 +86,6 @@ def calendar_description(data: CalendarData) -> str:
     """What the calendar as a whole says: the notice on years counted without holiday data ("" without any).
     One line: icalendar 7.3 writes the X-WR-CALDESC copy of a calendar's description unescaped."""
     return workdays_notice(data.uncovered_years) if data.uncovered_years else ""
-
-
-def workdays_notice(years: list[int]) -> str:
-    """The notice for dates counted in working days in years without holiday data (Monday to Friday instead)."""
-    return _("workdays.uncovered", years=", ".join(map(str, years)))
 
 
 def export_calendar(

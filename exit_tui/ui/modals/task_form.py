@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from ...domain.enums import TaskStatus
 from ...i18n import _, _n, get_language, pick
-from ...i18n.labels import anchor_help, basis_codes, basis_text, rule_label, owner_from_label, phase_name, role_label, role_names, status_label
+from ...i18n.labels import anchor_help, basis_codes, basis_text, rule_label, owner_from_label, phase_name, role_label, role_names, status_label, workdays_notice
 from ...errors import ExitTuiError
 from ...services.errors import UserError
 from ...services.inputs import clean_duration, resolve_due
@@ -106,7 +106,9 @@ class TaskForm(Localized, ModalScreen[str | None]):
         if due is None:  # counted from another task: its date is known to the service
             field.show_hint(_("form.due_after_task", rule=rule_label(str(rule))))
         elif rule:
-            field.show_hint(_("form.due_follows", date=due.isoformat(), rule=rule_label(str(rule))))
+            hint = _("form.due_follows", date=due.isoformat(), rule=rule_label(str(rule)))
+            years = rule.uncovered_years(self.project.dates)  # working days counted without holiday data
+            field.show_hint(f"{hint}\n{workdays_notice(years)}" if years else hint)
         else:
             field.show_hint(_("form.due_fixed", date=due.isoformat(), anchors=anchor_help()))
         return True
