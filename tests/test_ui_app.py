@@ -55,7 +55,7 @@ async def test_enter_on_a_phase_opens_the_checklist_on_that_phase(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
         assert app.screen.query_one("#phase", Select).value == 4
-        assert {t.phase_no for t in app.screen.rows.values()} == {4}
+        assert {t.phase_no for t in app.screen.table.shown_rows()} == {4}
 
 
 async def test_clicking_the_overdue_card_shows_overdue_tasks_only(tmp_path):
@@ -66,9 +66,9 @@ async def test_clicking_the_overdue_card_shows_overdue_tasks_only(tmp_path):
         await pilot.click("#card-overdue")
         await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
-        table = app.screen.query_one("#tasks", DataTable)
+        table = app.screen.table
         assert len(task_keys(table)) == expected.overdue
-        assert all(t.overdue for t in app.screen.rows.values())
+        assert all(t.overdue for t in table.shown_rows())
 
 
 async def test_empty_database_shows_welcome_and_m_opens_the_demo(tmp_path):
@@ -190,9 +190,9 @@ async def test_english_everywhere(tmp_path, english):
         assert str(phases.get_cell("1", "phase")) == "Exit plan"
         await pilot.press("2")
         await settle(pilot)
-        table = app.screen.query_one("#tasks", DataTable)
+        table = app.screen.table
         first = task_keys(table)[0]
-        assert str(table.get_cell(first, "title")).isascii()
+        assert table.cell_text(first, "title").isascii()
         footer_keys = {b.description for _k, b in app.screen._bindings if b.show}
         assert {"Filter", "Done", "Add", "Delete", "Status"} <= footer_keys
 

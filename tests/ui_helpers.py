@@ -52,8 +52,10 @@ def table_keys(table: DataTable) -> list[str]:
     return [row.key.value for row in table.ordered_rows]
 
 
-def task_keys(table: DataTable) -> list[str]:
-    """Row keys of task rows (phase heading rows left out)."""
+def task_keys(table) -> list[str]:
+    """Row keys of task rows (phase heading rows left out) of a DataTable or a RegisterTable."""
+    if hasattr(table, "shown_keys"):
+        return table.shown_keys()
     return [key for key in table_keys(table) if not key.startswith("phase:")]
 
 

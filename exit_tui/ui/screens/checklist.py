@@ -1,25 +1,24 @@
-"""Checklist: every task of the project grouped by phase; filter, toggle done, edit, add, delete."""
+"""Checklist: every task of the project grouped by phase; filter, toggle done, edit, add, delete.
 
-from collections import Counter
+All tasks load once (in a worker); the filter box, the phase, status and overdue filters and sorting then run in
+memory in the register table. `space` changes one task and redraws that row only.
+"""
+
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import Checkbox, Select
 
 from ...domain.enums import TaskStatus
+from ...domain.templates import roles
 from ...i18n import _, pick
-from ...i18n.labels import phase_name, role_label
+from ...i18n.labels import phase_name, role_label, status_label
 from ...services.readmodels import PhaseRead, TaskPage, TaskQuery, TaskRead
-from ..modals.confirm import ConfirmScreen
 from ..modals.task_form import TaskForm
-from ..widgets.format import due_cell, plain, status_cell
-from ..bindings import Localized
-from .base import ProjectScreen
+from ..widgets.register_table import Column, Pieces, RegisterTable, Totals
+from .register_screen import RegisterScreen
 
 OPEN = frozenset({TaskStatus.TODO, TaskStatus.DOING, TaskStatus.BLOCKED})
 STATUS_FILTERS: dict[str, frozenset[TaskStatus]] = {
@@ -27,7 +26,8 @@ STATUS_FILTERS: dict[str, frozenset[TaskStatus]] = {
     "open": OPEN,
     **{s.value: frozenset({s}) for s in TaskStatus},
 }
-FILTER_DELAY = 0.15  # seconds of typing pause before the list refilters
+STATUS_STYLES = {TaskStatus.TODO: "", TaskStatus.DOING: "info", TaskStatus.BLOCKED: "warning",
+                 TaskStatus.DONE: "success"}
 
 
 @dataclass(frozen=True)
@@ -39,87 +39,101 @@ class ChecklistRequest:
     task: str | None = None
 
 
-class TaskTable(Localized, DataTable):
-    """The task list; its enter key is shown in the footer as "edit"."""
+def _title(task: TaskRead) -> Pieces:
+    style = "dim" if task.status is TaskStatus.DONE else ("error" if task.overdue else "")
+    pieces = [(pick(task.title_zh, task.title_en), style)]
+    if task.frequency_key:
+        pieces.append((f" ({_(task.frequency_key)})", "dim"))
+    return pieces
 
-    BINDINGS = [Binding("enter", "select_cursor", "key.edit", tooltip="tip.edit", id="edit")]
+
+def _due(task: TaskRead) -> Pieces:
+    if task.overdue:
+        return [(task.shown_due.isoformat(), "error"), (" !", "error")]
+    return task.shown_due.isoformat()
 
 
+def _status(task: TaskRead) -> Pieces:
+    mark = "✓ " if task.status is TaskStatus.DONE else ""
+    return [(mark + status_label(task.status), STATUS_STYLES[task.status])]
 
-class ChecklistScreen(ProjectScreen):
+
+def task_columns() -> list[Column]:
+    """The checklist's columns in the current language (the title takes the room the others leave)."""
+    return [
+        Column("id", _("col.id"), width=6, get=lambda t: t.public_id,
+               cell=lambda t: [(t.public_id, "dim" if t.status is TaskStatus.DONE else "")]),
+        Column("title", _("col.title"), width=24, flex=1, get=lambda t: pick(t.title_zh, t.title_en), cell=_title),
+        Column("owner", _("col.owner"), width=10, get=lambda t: role_label(t.owner)),
+        Column("due", _("col.due"), width=12, kind="date", get=lambda t: t.shown_due, cell=_due),
+        Column("status", _("col.status"), width=8, kind="choice", get=lambda t: t.status,
+               labels={s: status_label(s) for s in TaskStatus}, cell=_status),
+        Column("basis", _("col.basis"), width=14, optional=True, get=lambda t: t.legal_basis,
+               cell=lambda t: [(t.legal_basis or "", "dim")]),
+    ]
+
+
+class ChecklistScreen(RegisterScreen):
     BINDINGS = [
-        Binding("slash", "focus_filter", "key.filter", tooltip="tip.filter", id="filter"),
         Binding("space", "toggle_done", "key.toggle_done", tooltip="tip.toggle_done", id="toggle-done"),
-        Binding("a", "add", "key.add", tooltip="tip.add", id="add"),
-        Binding("d,delete", "delete", "key.delete", tooltip="tip.delete", id="delete"),
+        Binding("x", "mark", "key.mark", tooltip="tip.mark", show=False, id="mark"),
         Binding("s", "cycle_status", "key.status_filter", tooltip="tip.status_filter", id="status-filter"),
         Binding("o", "toggle_overdue", "key.overdue_only", tooltip="tip.overdue_only", show=False,
                 id="overdue-only"),
         Binding("m", "occurrences", "key.occurrences", tooltip="tip.occurrences", show=False, id="occurrences"),
-        Binding("escape", "clear_filter", "key.clear_filter", tooltip="tip.clear_filter", show=False,
-                id="clear-filter"),
-        Binding("j", "cursor('down')", "key.down", show=False),
-        Binding("k", "cursor('up')", "key.up", show=False),
     ]
+
+    LOAD_SERVICE = "checklist.list_tasks"
+    DELETE_SERVICE = "checklist.delete_task"
+    PLACEHOLDER = "checklist.filter_placeholder"
+    VIEW_NAME = "screen.checklist"
 
     def __init__(self) -> None:
         super().__init__()
         self.phases: list[PhaseRead] = []
-        self.rows: dict[str, TaskRead] = {}
-        self._filter_timer: Timer | None = None
-        self._focus_task: str | None = None
         self._request: ChecklistRequest | None = None
-        self._page: TaskPage | None = None
-        self._title_columns = 0
         self._phases_of: int | None = None
         self._phases_loading: int | None = None
+        self._role_names = {r.key: f"{r.zh} {r.en}" for r in roles().values()}
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="filter-bar"):
-            yield Input(placeholder=_("checklist.filter_placeholder"), id="filter")
-            yield Select([], prompt=_("checklist.all_phases"), id="phase", allow_blank=True)
-            yield Select(
-                [(_(f"filter.{key}"), key) for key in STATUS_FILTERS], value="all", id="status",
-                allow_blank=False,
-            )
-            yield Checkbox(_("checklist.overdue_only"), id="overdue")
-        yield Label(id="count-line")
-        yield TaskTable(id="tasks", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    # -- declarations -------------------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        self._add_columns()
-        self.query_one("#tasks", DataTable).focus()
+    def columns(self) -> list[Column]:
+        return task_columns()
 
-    def _add_columns(self) -> None:
-        """The columns, the title taking the width the others leave (so it follows the terminal's size)."""
-        table = self.query_one("#tasks", DataTable)
-        self._title_columns = self._title_width()
-        table.add_column(_("col.id"), key="id", width=6)
-        table.add_column(_("col.title"), key="title", width=self._title_columns)
-        table.add_column(_("col.owner"), key="owner", width=10)
-        table.add_column(_("col.due"), key="due", width=12)
-        table.add_column(_("col.status"), key="status", width=8)
-        table.add_column(_("col.basis"), key="basis", width=16)
+    def search_text(self, task: TaskRead) -> str:
+        """Id, both titles, owner (as typed and as role names in both languages), basis and note."""
+        return " ".join((task.public_id, task.title_zh, task.title_en, task.owner,
+                         self._role_names.get(task.owner, ""), task.legal_basis or "", task.note))
 
-    def on_resize(self) -> None:
-        if self._page is None or self._title_width() == self._title_columns:
-            return
-        self._focus_task = self.current_key()  # clearing the columns clears the rows and the cursor too
-        self.query_one("#tasks", DataTable).clear(columns=True)
-        self._add_columns()
-        self.show_tasks(self._page)
+    def make_table(self) -> RegisterTable:
+        def heading(key: str, tasks: list[TaskRead]) -> Pieces:
+            no = int(key.split(":")[1])
+            names = {p.no: phase_name(p.name_zh, p.name_en) for p in self.phases}
+            done = sum(t.status is TaskStatus.DONE for t in tasks)
+            return [(f"── {no:02d} {names.get(no, '')}", "group"), (f"  {done}/{len(tasks)}", "dim")]
 
-    def _title_width(self) -> int:
-        return max(16, self.app.size.width - (6 + 10 + 12 + 8 + 16) - 2 * 6 - 4)
+        return RegisterTable(self.columns(), key_of=self.key_of, search_text=self.search_text,
+                             group_of=lambda t: f"phase:{t.phase_no}", group_label=heading, id="register")
 
-    # -- loading --------------------------------------------------------------------------------------
+    def compose_filters(self) -> ComposeResult:
+        yield Select([], prompt=_("checklist.all_phases"), id="phase", allow_blank=True)
+        yield Select([(_(f"filter.{key}"), key) for key in STATUS_FILTERS], value="all", id="status",
+                     allow_blank=False)
+        yield Checkbox(_("checklist.overdue_only"), id="overdue")
 
-    def reload(self) -> None:
+    def count_text(self, totals: Totals) -> str:
+        text = super().count_text(totals)
+        overdue = self.table.count_where(lambda t: t.overdue)
+        return text + ("  " + _("checklist.overdue_count", n=overdue) if overdue else "")
+
+    # -- loading ------------------------------------------------------------------------------------------
+
+    def reload(self, keep: str | None = None) -> None:
         """Load the phases once per project, apply any request from another screen, then load the tasks."""
         project_id = self.app.project.id
-        self._request = self.app.take_checklist_request() or self._request
+        self._request = self.take_request() or self._request
+        self._keep = keep or self._keep
         if self._phases_of != project_id:
             if self._phases_loading != project_id:
                 self._phases_loading = project_id
@@ -128,22 +142,24 @@ class ChecklistScreen(ProjectScreen):
         if self._request is not None:
             self._apply_request(self._request)
             self._request = None
-        self.app.call_service(
-            "checklist.list_tasks", project_id, self.query_filter(), self.app.today,
-            then=self.show_tasks, group="checklist", exclusive=True,
-        )
+        super().reload()
+
+    def load_args(self) -> tuple:
+        return (self.app.project.id, TaskQuery(limit=None), self.app.today)
+
+    def show_rows(self, page: TaskPage) -> None:
+        super().show_rows(page.rows)
 
     def _phases_loaded(self, phases: list[PhaseRead]) -> None:
         self.phases = phases
         self._phases_of, self._phases_loading = self._phases_loading, None
-        select = self.query_one("#phase", Select)
         with self.prevent(Select.Changed):
-            select.set_options([(f"{p.no:02d} {phase_name(p.name_zh, p.name_en)}", p.no) for p in phases])
+            self.query_one("#phase", Select).set_options(
+                [(f"{p.no:02d} {phase_name(p.name_zh, p.name_en)}", p.no) for p in phases])
         self.reload()
 
     def _apply_request(self, request: ChecklistRequest) -> None:
-        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
-            self.query_one("#filter", Input).value = ""
+        with self.prevent(Select.Changed, Checkbox.Changed):
             self.query_one("#status", Select).value = "all"
             self.query_one("#overdue", Checkbox).value = request.overdue_only
             phase = self.query_one("#phase", Select)
@@ -151,102 +167,28 @@ class ChecklistScreen(ProjectScreen):
                 phase.value = request.phase_no
             else:
                 phase.clear()
-        self._focus_task = request.task
+        self.action_clear_filter()
+        self._apply_filters()
+        self._keep = request.task
 
-    def query_filter(self) -> TaskQuery:
+    # -- filters ------------------------------------------------------------------------------------------
+
+    def _apply_filters(self) -> None:
+        """The phase, status and overdue choices as the table's predicate."""
         phase = self.query_one("#phase", Select).value
-        return TaskQuery(
-            text=self.query_one("#filter", Input).value,
-            statuses=STATUS_FILTERS[self.query_one("#status", Select).value],
-            overdue_only=self.query_one("#overdue", Checkbox).value,
-            phase_no=None if phase is Select.NULL else phase,
-        )
-
-    def show_tasks(self, page: TaskPage) -> None:
-        self._page = page
-        table = self.query_one("#tasks", DataTable)
-        keep = self._focus_task or self.current_key()
-        self._focus_task = None
-        index = table.cursor_row
-        names = {p.no: phase_name(p.name_zh, p.name_en) for p in self.phases}
-        self.rows = {t.public_id: t for t in page.rows}
-        shown = Counter(t.phase_no for t in page.rows)
-        done = Counter(t.phase_no for t in page.rows if t.status is TaskStatus.DONE)
-        table.clear()
-        phase_no = None
-        for task in page.rows:
-            if task.phase_no != phase_no:
-                phase_no = task.phase_no
-                heading = Text(f"{phase_no:02d} {names.get(phase_no, '')}", style="bold")
-                heading.append(f"  {done[phase_no]}/{shown[phase_no]}", style="dim")
-                table.add_row(Text("──", style="dim"), heading, "", "", "", "", key=f"phase:{phase_no}")
-            table.add_row(*self._cells(task), key=task.public_id)
-        if keep in self.rows:
-            table.move_cursor(row=table.get_row_index(keep))
-        else:
-            table.move_cursor(row=min(index, max(table.row_count - 1, 0)))
-        self._show_count(page)
-
-    def _cells(self, task: TaskRead) -> tuple:
-        done = task.status is TaskStatus.DONE
-        title = plain(pick(task.title_zh, task.title_en), "dim" if done else ("red" if task.overdue else ""))
-        frequency = task.frequency_key
-        if frequency:
-            title.append(f" ({_(frequency)})", style="dim")
-        return (
-            Text(task.public_id, style="dim" if done else ""),
-            title,
-            plain(role_label(task.owner)),
-            due_cell(task.shown_due, task.overdue),
-            status_cell(task.status),
-            plain(task.legal_basis, "dim"),
-        )
-
-    def _show_count(self, page: TaskPage) -> None:
-        text = _("checklist.count", shown=len(page.rows), matching=page.matching, total=page.total)
-        if page.matching > len(page.rows):
-            text += "  " + _("checklist.truncated", limit=len(page.rows))
-        overdue = sum(t.overdue for t in page.rows)
-        if overdue:
-            text += "  " + _("checklist.overdue_count", n=overdue)
-        self.query_one("#count-line", Label).update(Text(text))
-
-    def current_key(self) -> str | None:
-        table = self.query_one("#tasks", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return key
-
-    def current_task(self) -> TaskRead | None:
-        return self.rows.get(self.current_key() or "")
-
-    # -- filter events --------------------------------------------------------------------------------
-
-    @on(Input.Changed, "#filter")
-    def filter_typed(self) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DELAY, self.reload)
-
-    @on(Input.Submitted, "#filter")
-    def filter_done(self) -> None:
-        self.query_one("#tasks", DataTable).focus()
+        phase_no = None if phase is Select.NULL else phase
+        statuses = STATUS_FILTERS[self.query_one("#status", Select).value]
+        overdue = self.query_one("#overdue", Checkbox).value
+        if phase_no is None and not statuses and not overdue:
+            self.table.set_predicate(None)
+            return
+        self.table.set_predicate(lambda t: (phase_no is None or t.phase_no == phase_no)
+                                 and (not statuses or t.status in statuses) and (not overdue or t.overdue))
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def filter_changed(self) -> None:
-        self.reload()
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
-
-    def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_focus and box.value:
-            box.value = ""
-        else:
-            self.query_one("#tasks", DataTable).focus()
+        self._apply_filters()
 
     def action_cycle_status(self) -> None:
         select = self.query_one("#status", Select)
@@ -256,57 +198,58 @@ class ChecklistScreen(ProjectScreen):
     def action_toggle_overdue(self) -> None:
         self.query_one("#overdue", Checkbox).toggle()
 
-    def action_cursor(self, direction: str) -> None:
-        table = self.query_one("#tasks", DataTable)
-        table.action_cursor_down() if direction == "down" else table.action_cursor_up()
+    # -- task actions -------------------------------------------------------------------------------------
 
-    # -- task actions ---------------------------------------------------------------------------------
-
-    def _need_task(self) -> TaskRead | None:
-        task = self.current_task()
-        if task is None:
-            self.notify(_("checklist.pick_a_task"), severity="warning")
-        return task
+    def current_task(self) -> TaskRead | None:
+        return self.table.cursor_row
 
     def action_toggle_done(self) -> None:
-        task = self._need_task()
-        if task is None:
+        """Done <-> to-do for the marked tasks, or else the task under the cursor; each row is updated in place."""
+        marked = [key for key in self.table.shown_keys() if key in self.table.marked]
+        if marked:
+            self.batch(marked)
             return
-
-        def toggled(result: TaskRead) -> None:
-            self.notify(_("checklist.status_now", id=result.public_id, status=_(f"status.{result.status.value}")))
-            self.reload()
-
-        self.app.call_service("checklist.toggle_done", self.app.project.id, task.public_id, self.app.today,
-                              then=toggled)
-
-    @on(DataTable.RowSelected, "#tasks")
-    def row_selected(self) -> None:
-        self.action_edit()
-
-    def action_edit(self) -> None:
-        if self.query_one("#filter", Input).has_focus:
-            return
-        task = self._need_task()
+        task = self.current_row()
         if task is not None:
-            self.app.push_screen(TaskForm(self.app.project, self.phases, task), self._form_closed)
+            self.app.call_service("checklist.toggle_done", self.app.project.id, task.public_id, self.app.today,
+                                  then=self._toggled)
 
-    def action_add(self) -> None:
-        current = self.current_key() or ""
-        phase_no = int(current.split(":")[1]) if current.startswith("phase:") else None
-        if phase_no is None:
-            task = self.current_task()
-            phase_no = task.phase_no if task else 1
+    def _toggled(self, task: TaskRead) -> None:
+        self.table.update_row(task.public_id, task)
+        self.notify(_("checklist.status_now", id=task.public_id, status=status_label(task.status)))
+
+    def batch(self, keys: list[str]) -> None:
+        """Toggle done for every marked task, then clear the marks."""
+        for key in keys:
+            self.app.call_service("checklist.toggle_done", self.app.project.id, key, self.app.today,
+                                  then=lambda task: self.table.update_row(task.public_id, task))
+        self.table.clear_marks()
+        self.notify(_("checklist.batch_done", n=len(keys)))
+
+    def edit(self, task: TaskRead) -> None:
+        self.app.push_screen(TaskForm(self.app.project, self.phases, task), self._form_closed)
+
+    def add(self) -> None:
+        key = self.table.cursor_key or ""
+        task = self.table.cursor_row
+        phase_no = int(key.split(":")[1]) if key.startswith("phase:") else (task.phase_no if task else 1)
         self.app.push_screen(TaskForm(self.app.project, self.phases, None, phase_no=phase_no), self._form_closed)
 
     def _form_closed(self, saved_id: str | None) -> None:
-        if saved_id:
-            self._focus_task = saved_id
-            self.reload()
+        if saved_id:  # a due change may move other tasks: read them all again
+            self.reload(keep=saved_id)
+
+    def delete_prompt(self, task: TaskRead) -> tuple[str, str]:
+        title = pick(task.title_zh, task.title_en)
+        return _("confirm.delete_task_title"), _("confirm.delete_task", id=task.public_id, title=title)
+
+    def deleted(self, key: str) -> None:
+        self.notify(_("checklist.deleted", id=key))
+        super().deleted(key)
 
     def action_occurrences(self) -> None:
-        """A recurring task: mark its occurrences done one by one."""
-        task = self._need_task()
+        """A recurring task: mark its occurrences done one by one (then that row is read again)."""
+        task = self.current_row()
         if task is None:
             return
         if not task.recurrence:
@@ -314,28 +257,13 @@ class ChecklistScreen(ProjectScreen):
             return
         from ..modals.occurrences import OccurrencesDialog
 
-        dialog = OccurrencesDialog(self.app.project.id, task.public_id, task.title_zh, task.title_en)
-        self.app.push_screen(dialog, lambda changed: changed and self.reload())
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.app.call_service("checklist.get_task", self.app.project.id, task.public_id, self.app.today,
+                                      then=lambda read: self.table.update_row(read.public_id, read))
 
-    def action_delete(self) -> None:
-        task = self._need_task()
-        if task is None:
-            return
-        title = pick(task.title_zh, task.title_en)
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.app.call_service("checklist.delete_task", self.app.project.id, task.public_id,
-                                      then=lambda _result: self._deleted(task.public_id))
-
-        self.app.push_screen(
-            ConfirmScreen(_("confirm.delete_task_title"), _("confirm.delete_task", id=task.public_id, title=title)),
-            confirmed,
-        )
-
-    def _deleted(self, public_id: str) -> None:
-        self.notify(_("checklist.deleted", id=public_id))
-        self.reload()
+        self.app.push_screen(OccurrencesDialog(self.app.project.id, task.public_id, task.title_zh, task.title_en),
+                             closed)
 
     def palette_commands(self) -> list:
         return [
@@ -344,4 +272,5 @@ class ChecklistScreen(ProjectScreen):
             (_("key.overdue_only"), _("tip.overdue_only"), self.action_toggle_overdue),
             (_("key.status_filter"), _("tip.status_filter"), self.action_cycle_status),
             (_("cmd.occurrences"), _("tip.occurrences"), self.action_occurrences),
+            (_("key.export_view"), _("tip.export_view"), self.table.action_export),
         ]

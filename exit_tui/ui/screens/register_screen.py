@@ -1,0 +1,247 @@
+"""The list screen every register shares: a filter bar, the count/totals line, the register table, the footer.
+
+A subclass declares its columns, the service that loads its rows, the search text of a row, and what add, edit,
+delete and the batch action do. Rows load once per `reload()` in a worker; filtering, sorting, marks and totals
+then run in memory in the table, and a one-row change updates that row (`table.update_row`).
+"""
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Input, Label
+
+from ...domain.money import format_fen
+from ...i18n import _
+from ..modals.confirm import ConfirmScreen
+from ..modals.export_dialog import FileExportDialog
+from ..widgets.register_table import Column, RegisterTable, Totals, format_value
+from .base import ProjectScreen
+
+
+class RegisterScreen(ProjectScreen):
+    """A register's list. Subclasses set LOAD_SERVICE (and DELETE_SERVICE) and override the hooks below."""
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "key.filter", tooltip="tip.filter", id="filter"),
+        Binding("a", "add", "key.add", tooltip="tip.add", id="add"),
+        Binding("d,delete", "delete", "key.delete", tooltip="tip.delete", id="delete"),
+        Binding("space", "mark", "key.mark", tooltip="tip.mark", id="mark"),
+        Binding("b", "batch", "key.batch", tooltip="tip.batch", show=False, id="batch"),
+        Binding("escape", "clear_filter", "key.clear_filter", tooltip="tip.clear_filter", show=False,
+                id="clear-filter"),
+    ]
+
+    LOAD_SERVICE = ""
+    """"module.function" under exit_tui.services returning the rows: called as f(session, *load_args())."""
+    DELETE_SERVICE = ""
+    """"module.function" deleting one row: called as f(session, project_id, key)."""
+    PLACEHOLDER = "checklist.filter_placeholder"
+    VIEW_NAME = ""
+    """Catalog key naming the view (sheet and file name of an exported view)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._keep: str | None = None
+
+    # -- declarations (override) --------------------------------------------------------------------------
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def key_of(self, row: Any) -> str:
+        return row.public_id
+
+    def search_text(self, row: Any) -> str:
+        """The text `/` looks in (by default the cells' values)."""
+        return " ".join(str(c.value(row) or "") for c in self.columns())
+
+    def load_args(self) -> tuple:
+        return (self.app.project.id,)
+
+    def make_table(self) -> RegisterTable:
+        return RegisterTable(self.columns(), key_of=self.key_of, search_text=self.search_text, id="register")
+
+    def compose_filters(self) -> ComposeResult:
+        """Widgets after the filter box in the filter bar (status or phase choices …)."""
+        yield from ()
+
+    def edit(self, row: Any) -> None:
+        """Open the row's form (enter, double click)."""
+
+    def add(self) -> None:
+        """Open an empty form."""
+
+    def delete_prompt(self, row: Any) -> tuple[str, str]:
+        """Title and question of the delete confirmation."""
+        return _("confirm.delete_task_title"), self.key_of(row)
+
+    def batch(self, keys: list[str]) -> None:
+        """The batch action on the marked rows (`b`)."""
+
+    def count_text(self, totals: Totals) -> str:
+        """The count/totals line: shown/total, marked, and the sum of each money column of the rows shown."""
+        parts = [_("register.count", shown=totals.shown, total=totals.total)]
+        if totals.marked:
+            parts.append(_("register.marked", n=totals.marked))
+        headers = {c.key: c.header for c in self.columns()}
+        parts += [_("register.sum", column=headers[key], amount=format_fen(fen)) for key, fen in totals.sums.items()]
+        return "  ".join(parts)
+
+    # -- the screen ---------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filter-bar"):
+            yield Input(placeholder=_(self.PLACEHOLDER), id="filter")
+            yield from self.compose_filters()
+        yield Label(id="count-line")
+        yield self.make_table()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+
+    @property
+    def table(self) -> RegisterTable:
+        return self.query_one("#register", RegisterTable)
+
+    def reload(self, keep: str | None = None) -> None:
+        """Load every row again in a worker (the filter, sort and marks stay); the cursor stays on `keep`."""
+        self._keep = keep or self._keep
+        self.app.call_service(self.LOAD_SERVICE, *self.load_args(), then=self.show_rows,
+                              group=f"load-{type(self).__name__}", exclusive=True)
+
+    def show_rows(self, rows: Sequence[Any]) -> None:
+        keep, self._keep = self._keep, None
+        self.table.set_rows(rows, keep=keep)
+
+    @on(RegisterTable.Changed)
+    def show_count(self) -> None:
+        self.query_one("#count-line", Label).update(Text(self.count_text(self.table.totals())))
+
+    def current_row(self) -> Any | None:
+        """The row under the cursor, after telling the user to pick one when the cursor is on none."""
+        row = self.table.cursor_row
+        if row is None:
+            self.notify(_("checklist.pick_a_task"), severity="warning")
+        return row
+
+    # -- filter -------------------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def filter_typed(self, event: Input.Changed) -> None:
+        self.table.set_query(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        """One press: the filter text is cleared and the list has the focus again."""
+        box = self.query_one("#filter", Input)
+        if box.value:
+            box.value = ""
+            self.table.set_query("")
+        self.table.focus()
+
+    # -- rows ---------------------------------------------------------------------------------------------
+
+    @on(RegisterTable.Edit)
+    def edit_row(self, event: RegisterTable.Edit) -> None:
+        row = self.table.row(event.key)
+        if row is not None:
+            self.edit(row)
+
+    def action_add(self) -> None:
+        self.add()
+
+    def action_mark(self) -> None:
+        if self.table.cursor_row is not None:
+            self.table.toggle_mark()
+            self.table.action_cursor(1)
+
+    def action_batch(self) -> None:
+        keys = [key for key in self.table.shown_keys() if key in self.table.marked]
+        if keys:
+            self.batch(keys)
+
+    def action_delete(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        key = self.key_of(row)
+        title, question = self.delete_prompt(row)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.call_service(self.DELETE_SERVICE, self.app.project.id, key,
+                                      then=lambda _result: self.deleted(key))
+
+        self.app.push_screen(ConfirmScreen(title, question), confirmed)
+
+    def deleted(self, key: str) -> None:
+        """After a delete: the rows are read again (a delete may change others)."""
+        self.reload()
+
+    # -- export of the view -------------------------------------------------------------------------------
+
+    @on(RegisterTable.ExportView)
+    def export_view(self) -> None:
+        table = self.table
+        columns = table.shown_columns()
+        rows = table.shown_rows()
+        title = _(self.VIEW_NAME) if self.VIEW_NAME else type(self).__name__
+
+        def values():  # a generator consumed in the export worker: plain functions of the rows, no widget
+            return ([export_value(c, row) for c in columns] for row in rows)
+
+        def written(result) -> None:
+            if result is not None:
+                self.notify(_("register.exported", n=result[0], path=str(result[1])), timeout=10)
+
+        self.app.push_screen(ViewExportDialog(title, [c.header for c in columns], [c.kind for c in columns], values),
+                             written)
+
+
+def export_value(column: Column, row: Any) -> object:
+    """A cell for the exported sheet: money, numbers and dates as values, the rest as the text shown."""
+    if column.kind in ("money", "int", "date"):
+        return column.value(row)
+    if column.cell is not None:
+        pieces = column.cell(row)
+        return pieces if isinstance(pieces, str) else "".join(text for text, _style in pieces)
+    return format_value(column.kind, column.value(row), column.labels)
+
+
+class ViewExportDialog(FileExportDialog):
+    """Where to write the exported view; dismisses with (rows written, path), or None when cancelled."""
+
+    DIALOG_ID = "view-export-dialog"
+    TITLE_KEY = "register.export_title"
+    EXPLAIN_KEY = "register.export_explain"
+
+    def __init__(self, title: str, headers: list[str], kinds: list[str], values: Callable[[], Any]) -> None:
+        super().__init__()
+        self.view_title, self.headers, self.kinds, self.values = title, headers, kinds, values
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+        self.app.call_service("io.view_export.default_view_path", self.app.project, self.view_title,
+                              today=self.app.today, session=False, then=self._default_path)
+
+    def start(self, path: Path) -> None:
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+
+        self.app.call_service("io.view_export.export_view", path, self.view_title, self.headers, self.kinds,
+                              self.values(), session=False, then=lambda count: self.dismiss((count, path)),
+                              on_error=self.failed)
