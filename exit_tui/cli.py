@@ -218,12 +218,32 @@ def _import(backend, args: argparse.Namespace) -> int:
         print(f"~ {change.public_id}\t{change.field}\t{change.old} -> {change.new}")
     for item in report.rejected:
         print(f"! {item.sheet}\t{_('cli.row', row=item.row)}\t{item.column}\t{item.reason}")
+    for item in report.defaults:
+        print(f"= {item.sheet}\t{_('cli.row', row=item.row)}\t{item.column}\t{item.reason}")
+    _print_knock_on(report.knock_on)
     if report.ignored_columns:
         print(_("dialog.import_ignored", columns=", ".join(report.ignored_columns)))
     summary = _("dialog.import_summary", added=len(report.added), changed=report.changed_rows,
                 unchanged=report.unchanged, rejected=report.rejected_rows)
     print(summary + ("" if report.applied else "  " + _("cli.dry_run_note")))
     return 0
+
+
+def _print_knock_on(effects) -> None:
+    """What an import moves beyond its own cells, as the replan preview lists it: flags first, then moves."""
+    if effects is None:
+        return
+    from .i18n import pick
+
+    for flags, line in ((effects.flags_added, "replan.misses"), (effects.flags_cleared, "replan.meets")):
+        for flag in flags:
+            deadline = flag.deadline
+            when = f"{deadline.basis} {pick(deadline.title_zh, deadline.title_en)} ({deadline.day.isoformat()})"
+            print(f"!! {flag.public_id}\t{_(line, deadline=when)}\t{pick(flag.title_zh, flag.title_en)}")
+    if effects.moves:
+        print(_n("replan.moves", len(effects.moves), n=len(effects.moves)))
+    for move in effects.moves:
+        print(f"> {move.public_id}\t{move.old.isoformat()} -> {move.new.isoformat()}\t{pick(move.title_zh, move.title_en)}")
 
 
 def _audit(backend, args: argparse.Namespace) -> int:

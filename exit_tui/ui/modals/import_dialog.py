@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, LoadingIndicator
+from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, LoadingIndicator, Static
 
 from ...errors import ExitTuiError
 from ...i18n import _
 from ...services.readmodels import ImportReport
 from ..bindings import Localized
 from .form import Field
+from .replan import preview_text
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".csv"}
 
@@ -93,6 +94,7 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
             yield Label(Text(_("dialog.import_preview_title", name=self.path.name), style="bold"), classes="dialog-title")
             yield LoadingIndicator(id="reading")
             yield Label(id="summary")
+            yield Static(id="knock-on")
             yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="rejected", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
@@ -130,9 +132,16 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
             changes.add_row(Text(public_id, style="green"), Text(_("dialog.import_new_row"), style="green"), "", "")
         for change in report.changed:
             changes.add_row(change.public_id, Text(change.field), Text(change.old, style="dim"), Text(change.new))
+        knock_on = self.query_one("#knock-on", Static)
+        effects = report.knock_on
+        knock_on.display = bool(effects and (effects.moves or effects.flags_added or effects.flags_cleared))
+        if knock_on.display:
+            knock_on.update(preview_text(effects))
         rejected = self.query_one("#rejected", DataTable)
         for item in report.rejected:
             rejected.add_row(Text(item.sheet), str(item.row), Text(item.column), Text(item.reason, style="red"))
+        for item in report.defaults:  # not errors: empty cells of new rows that took the default
+            rejected.add_row(Text(item.sheet), str(item.row), Text(item.column), Text(item.reason, style="yellow"))
         changes.display = changes.row_count > 0
         rejected.display = rejected.row_count > 0
         self.query_one("#apply", Button).disabled = not (report.added or report.changed)
