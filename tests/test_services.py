@@ -358,7 +358,7 @@ def test_an_edited_title_is_one_text_in_both_languages(backend, project):
     untouched = backend.call(checklist.get_task, project.id, "T-0012", TODAY)
     assert untouched.title_zh != untouched.title_en
     updated = backend.call(
-        checklist.update_task, project.id, "T-0013", TaskChanges(title="  Serve   the notice ", language="en"), TODAY
+        checklist.update_task, project.id, "T-0013", TaskChanges(title="  Serve   the notice "), TODAY
     )
     assert (updated.title_zh, updated.title_en) == ("Serve   the notice", "Serve   the notice")
     entry = _audit(backend, project.id)[0]

@@ -123,10 +123,9 @@ class TaskPage:
 
 @dataclass(frozen=True)
 class TaskChanges:
-    """Fields to change; None leaves a field as it is. `title` is written in `language` (zh or en)."""
+    """Fields to change; None leaves a field as it is. A title becomes the task's one text, in every language."""
 
     title: str | None = None
-    language: str = "zh"
     owner: str | None = None
     due: str | None = None
     """A date (`2026-03-01`, `2026年3月1日` …) or an offset such as `contract_end -90d` / `T+10d`."""

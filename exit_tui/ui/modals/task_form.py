@@ -10,7 +10,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select
 
 from ...domain.enums import TaskStatus
-from ...i18n import _, _n, get_language, pick
+from ...i18n import _, _n, pick
 from ...i18n.labels import anchor_help, basis_codes, basis_text, rule_label, owner_from_label, phase_name, role_label, role_names, status_label, workdays_notice
 from ...errors import ExitTuiError
 from ...services.errors import UserError
@@ -185,7 +185,7 @@ class TaskForm(Localized, ModalScreen[str | None]):
             )
             return
         changes = self._changes(owner)
-        if changes == TaskChanges(language=get_language()):
+        if changes == TaskChanges():
             self.dismiss(None)
             return
         if changes.due is None:
@@ -224,7 +224,6 @@ class TaskForm(Localized, ModalScreen[str | None]):
 
         return TaskChanges(
             title=changed(self.value("title"), pick(task.title_zh, task.title_en)),
-            language=get_language(),
             owner=owner if owner != task.owner else None,
             due=changed(self.value("due"), self._due_text()),
             status=changed(self.query_one("#status", Select).value, task.status.value),
