@@ -8,37 +8,23 @@ Rejection (sheet, Excel row number, header as written, reason) and keeps its row
 
 Nothing here writes: the import service (services/imports.py) compares the rows with the database.
 
-Formulas: one streaming pass over each sheet's XML with a cell reader that follows openpyxl's sheet parser in
-data_only mode (a cell reads as its cached `<v>` value, typed as openpyxl types it) and also looks at the cell
-element itself: a `<c>` with an `<f>` and an empty or missing `<v>` is a formula never calculated (NO_CACHED_VALUE,
-a row error; openpyxl and other generators write `<v/>`), unless the cell says its result is text (`t="str"`), which
-Excel writes for a formula that calculated an empty text (an empty cell). Reading the workbook twice (data_only True
-and False) would cost twice the time and still could not tell those two apart.
-
-Speed (20k rows x 10 columns, tests/perf/bench_excel.py: about 0.5 s; openpyxl's read-only iter_rows 3.6-4.1 s,
-pandas read_excel 2-3 s): the workbook is opened with openpyxl's ExcelReader step by step rather than load_workbook
-(whose read-only sheets parse a whole sheet once more just to size it when the dimension is missing or late, as in
-openpyxl's own write-only files); sheets and shared strings go through the C XML parser of the standard library
-behind _NoDoctype (no DTD, so no entity can be declared) instead of defusedxml's pure-Python parser; inline strings
-skip openpyxl's Text objects; each row goes straight to {column: value} (no dict per cell, column letters resolved
-once per column); the cyclic garbage collector pauses during the read (see exit_tui.speed.gc_paused). The remaining parts
-(workbook, styles) are small and parsed by openpyxl with defusedxml.
+Workbooks are read with python-calamine, plus one pass over the raw parts for what it cannot say (formulas
+without a cached value, error cells, DTDs): see io/xlsx_read.py. Speed (tests/perf/bench_excel.py): several
+times faster than pandas read_excel.
 """
 
 import codecs
 import csv
-import functools
 import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
-from xml.etree import ElementTree
 
 from ..domain.dates import DateParseError, normalize, parse_date
 from ..domain.money import AmountParseError, parse_fen
@@ -46,17 +32,25 @@ from ..i18n import _
 from ..services.readmodels import ImportRow, Rejection
 from .guards import MAX_ROWS, FileRefused, check_file
 from .spec import SHEETS, Column, Kind, SheetSpec, normalize_header
+from .xlsx_read import (
+    NO_CACHED_VALUE,
+    Cells,
+    CellError,
+    HostileXml,
+    Rows,
+    SheetPart,
+    calamine_rows,
+    repaired,
+    scan,
+    special_cells,
+)
 from .xlsx_text import signature_markers, timeline_markers
 from ..speed import gc_paused
 
-# openpyxl is imported inside the functions that read a workbook: importing io/ (the CLI, the UI) stays light.
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW_TAG, _CELL_FORMULA_TAG, _INLINE_TAG, _DIMENSION_TAG, _VALUE_TAG = (
-    f"{_MAIN_NS}{t}" for t in ("row", "f", "is", "dimension", "v"))
-_TEXT_TAG, _RUN_TAG, _STRING_TAG = (f"{_MAIN_NS}{t}" for t in ("t", "r", "si"))
-_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 WINDOWS_EPOCH = datetime(1899, 12, 30)
-"""Day 0 of Excel's (and openpyxl's) 1900 date system; CSV files have no other."""
+"""Day 0 of Excel's 1900 date system; CSV files have no other."""
+MAC_EPOCH = datetime(1904, 1, 1)
+"""Day 0 of the 1904 date system (old Mac workbooks)."""
 
 HEADER_SCAN_ROWS = 20
 """How many non-empty rows at the top of a sheet may hold its header (the rest are titles)."""
@@ -102,271 +96,59 @@ def read_file(path: Path, specs: Iterable[SheetSpec] = SHEETS.values()) -> ReadR
         return ReadResult(_read_workbook(path, specs))
 
 
-# -- cells -------------------------------------------------------------------------------------------------
-
-
-class _NoCachedValue:
-    def __repr__(self) -> str:
-        return "NO_CACHED_VALUE"
-
-
-NO_CACHED_VALUE = _NoCachedValue()
-"""A formula cell the file holds no calculated value for (written by a program, never opened in Excel)."""
-
-
-@dataclass(frozen=True)
-class CellError:
-    """A cell showing an Excel error (`#DIV/0!`, `#REF!`, `#N/A` …), usually a formula's cached result."""
-
-    text: str
-
-
-Cells = dict[int, object]
-"""One row: 1-based column number -> raw value (str, int, float, datetime, bool, CellError, NO_CACHED_VALUE);
-empty cells left out."""
-Rows = Generator[tuple[int, Cells], None, None]
-"""A sheet's non-empty rows as (Excel row number, cells), streamed."""
-
-
 # -- .xlsx / .xlsm -----------------------------------------------------------------------------------------
 
 
-class _HostileXml(Exception):
-    """A DTD in a part: the only way to declare the entities of an entity-expansion attack."""
-
-
-_DOCTYPE = re.compile(b"|".join(re.escape("<!DOCTYPE".encode(c)) for c in ("ascii", "utf-16-le", "utf-16-be")))
-_XML_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
-_SAFE_ENCODINGS = {b"utf-8", b"utf8", b"utf-16", b"us-ascii", b"ascii", b"iso-8859-1", b"latin-1"}
-_OVERLAP = 32
-_CHUNK_BYTES = 1 << 16
-
-
-class _NoDoctype:
-    """A part's bytes on their way to the parser, refused if they declare a DTD (entity expansion) or an encoding
-    in which `<!DOCTYPE` could not be seen. Lets the sheets go through the C parser of the standard library
-    (about twice as fast as defusedxml's pure-Python one, which openpyxl uses) without its entity risk."""
-
-    def __init__(self, stream) -> None:
-        self._stream = stream
-        self._tail = b""
-        self._first = True
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._stream.read(size)
-        window = self._tail + chunk
-        if self._first:
-            self._first = False
-            declared = _XML_ENCODING.match(window)
-            if declared and declared[1].lower() not in _SAFE_ENCODINGS:
-                raise ValueError(f"XML encoding {declared[1]!r}")  # unreadable rather than hostile: "damaged"
-        if _DOCTYPE.search(window):
-            raise _HostileXml("DOCTYPE")
-        self._tail = window[-_OVERLAP:]
-        return chunk
-
-
-@functools.cache
-def _sheet_parser() -> type:
-    """openpyxl's sheet parser (data_only: cells read as their cached values) that also sees formulas without one.
-    Made on first use, so that openpyxl is imported only when a workbook is read."""
-    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    digits = "0123456789"
-
-    class SheetParser(WorkSheetParser):
-        def row_cells(self, row: ElementTree.Element) -> tuple[int, Cells]:
-            """openpyxl's parse_row + parse_cell (data_only) in one pass, straight to {column: value}: the
-            same values, without a dict per cell and with each column's letters resolved once."""
-            number = row.get("r")
-            if number is not None:
-                try:
-                    self.row_counter = int(number)
-                except ValueError:
-                    as_float = float(number)
-                    if not as_float.is_integer():
-                        raise ValueError(f"{number} is not a valid row number") from None
-                    self.row_counter = int(as_float)
-            else:
-                self.row_counter += 1
-            column = 0
-            cells: Cells = {}
-            columns = self._columns
-            strings = self.shared_strings
-            date_formats = self.date_formats
-            for element in row:
-                coordinate = element.get("r")
-                if coordinate:
-                    letters = coordinate.rstrip(digits)
-                    column = columns.get(letters) if letters != coordinate else None
-                    if column is None:
-                        column = coordinate_to_tuple(coordinate)[1]  # raises for a malformed reference
-                        if letters.isascii() and letters.isalpha():
-                            columns[letters] = column
-                else:
-                    column += 1
-                kind = element.get("t")
-                if kind == "inlineStr":  # openpyxl's own files: read without its slow Text objects
-                    child = element.find(_INLINE_TAG)
-                    if child is not None:
-                        cells[column] = _rich_text(child)
-                    continue
-                value = element.findtext(_VALUE_TAG) or None
-                if value is None:
-                    if kind != "str" and element.find(_CELL_FORMULA_TAG) is not None:
-                        cells[column] = NO_CACHED_VALUE  # (a text result, t="str", may be empty: an empty cell)
-                    continue
-                if kind is None or kind == "n":
-                    value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
-                    style = element.get("s")
-                    if style and (style := int(style)) in date_formats:
-                        try:
-                            value = from_excel(value, self.epoch, timedelta=style in self.timedelta_formats)
-                        except (OverflowError, ValueError):
-                            value = CellError("#VALUE!")  # as openpyxl: a date serial out of range
-                elif kind == "s":
-                    value = strings[int(value)]
-                elif kind == "b":
-                    value = bool(int(value))
-                elif kind == "d":
-                    value = from_ISO8601(value)
-                elif kind == "e":
-                    value = CellError(value)
-                cells[column] = value  # "str" and unknown types: the text as written
-            self.col_counter = column
-            return self.row_counter, cells
-
-        def cell_rows(self, check_rows: Callable[[int], None]) -> Iterator[tuple[int, Cells]]:
-            """Only the rows (openpyxl's parse() also builds validations, formatting, print settings …); the
-            declared dimension and every row number go through `check_rows` as they come."""
-            self._columns: dict[str, int] = {}
-            source = _NoDoctype(self.source)
-            parser = ElementTree.XMLPullParser(events=("end",))  # what iterparse does, one generator less
-            while True:
-                chunk = source.read(_CHUNK_BYTES)
-                if chunk:
-                    parser.feed(chunk)
-                else:
-                    parser.close()
-                for _event, element in parser.read_events():
-                    tag = element.tag
-                    if tag == _ROW_TAG:
-                        row_no, cells = self.row_cells(element)
-                        element.clear()
-                        check_rows(row_no)
-                        yield row_no, cells
-                    elif tag == _DIMENSION_TAG:
-                        try:
-                            declared = range_boundaries(element.get("ref", ""))[3] or 0
-                        except ValueError:  # a malformed dimension says nothing; the rows are checked one by one
-                            declared = 0
-                        check_rows(declared)
-                if not chunk:
-                    return
-
-    return SheetParser
-
-
-def _rich_text(element: ElementTree.Element) -> str:
-    """The text of an `<is>` or `<si>` element without formatting or phonetic runs (openpyxl's Text.content)."""
-    plain = element.findtext(_TEXT_TAG)
-    runs = [run.findtext(_TEXT_TAG) or "" for run in element.findall(_RUN_TAG)]
-    return ((plain or "") + "".join(runs)) if runs else (plain or "")
-
-
-def _shared_strings(archive: zipfile.ZipFile, manifest) -> list[str]:
-    """The shared strings table, as openpyxl's read_string_table reads it, through the C parser (see _NoDoctype)."""
-    part = manifest.find(_SHARED_STRINGS)
-    if part is None:
-        return []
-    strings: list[str] = []
-    with archive.open(part.PartName[1:]) as source:
-        for _event, element in ElementTree.iterparse(_NoDoctype(source)):
-            if element.tag == _STRING_TAG:
-                strings.append(_rich_text(element).replace("x005F_", ""))
-                element.clear()
-    return strings
-
-
-@dataclass(frozen=True)
-class _Book:
-    """What every sheet's parser needs from the workbook."""
-
-    path: Path
-    archive: zipfile.ZipFile
-    strings: list
-    epoch: datetime
-    date_formats: set
-    timedelta_formats: set
-
-
 def _read_workbook(path: Path, specs: tuple[SheetSpec, ...]) -> list[ReadSheet]:
-    """openpyxl's reader, step by step, for the parts needed (strings, workbook, styles), then each sheet
-    streamed by _sheet_parser(); not load_workbook, whose read-only sheets parse a whole sheet just to size it
-    when the dimension is missing or late (openpyxl's own write-only files)."""
-    from defusedxml import DefusedXmlException
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.styles.stylesheet import apply_stylesheet
+    """Every visible worksheet, in order, read with python-calamine (see io/xlsx_read.py); an exported package's
+    timeline sheet is recognised from the scan and not read."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        reader = ExcelReader(path, read_only=True, data_only=True, keep_links=False)
-    except Exception:
+        scanned = scan(path)
+        copy = repaired(path, scanned)
+        book = CalamineWorkbook.from_path(str(path)) if copy is None else CalamineWorkbook.from_filelike(copy)
+    except HostileXml:
+        raise FileRefused(path, _("io.refused_entities")) from None
+    except Exception:  # a hostile or broken file can fail anywhere in the zip, the XML or calamine
         raise FileRefused(path, _("io.refused_damaged")) from None
-    try:
-        try:
-            reader.read_manifest()
-            strings = _shared_strings(reader.archive, reader.package)
-            reader.read_workbook()
-            apply_stylesheet(reader.archive, reader.wb)
-            parts = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
-                     if rel.target in reader.valid_files and "chartsheet" not in rel.Type
-                     and sheet.state == "visible"]  # hidden sheets (dropdown lists) are not the user's data
-        except (DefusedXmlException, _HostileXml):
-            raise FileRefused(path, _("io.refused_entities")) from None
-        except Exception:  # a hostile or broken file can fail anywhere inside openpyxl
-            raise FileRefused(path, _("io.refused_damaged")) from None
-        workbook = reader.wb
-        book = _Book(path, reader.archive, strings, workbook.epoch,
-                     getattr(workbook, "_date_formats", set()), getattr(workbook, "_timedelta_formats", set()))
-        found = (_read_grid(name, _sheet_rows(book, name, part), specs, book.epoch) for name, part in parts)
-        return [sheet for sheet in found if sheet is not None]
-    finally:
-        reader.archive.close()
+    epoch = MAC_EPOCH if scanned.date1904 else WINDOWS_EPOCH
+    timeline = timeline_markers()
+    found: list[ReadSheet] = []
+    with book, zipfile.ZipFile(path) as archive:
+        for meta in book.sheets_metadata:
+            if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
+                continue  # hidden sheets (dropdown lists) are not the user's data
+            part = scanned.sheets.get(meta.name)
+            if part is not None and part.first_text is not None and part.first_text.strip() in timeline:
+                continue
+            sheet = _read_grid(meta.name, _sheet_rows(path, book, archive, meta.name, part), specs, epoch)
+            if sheet is not None:
+                found.append(sheet)
+    return found
 
 
-def _sheet_rows(book: _Book, name: str, part: str) -> Rows:
-    """The sheet's non-empty rows, streamed; anything the XML throws becomes FileRefused."""
-    path = book.path
+def _sheet_rows(path: Path, book, archive: zipfile.ZipFile, name: str, part: SheetPart | None) -> Rows:
+    """The sheet's non-empty rows; a sheet longer than Excel allows, or damaged, becomes FileRefused."""
 
     def check_rows(rows: int) -> None:
         if rows > MAX_ROWS:
             raise FileRefused(path, _("io.refused_rows", sheet=name, rows=f"{rows:,}", limit=f"{MAX_ROWS:,}"))
 
+    if part is not None:
+        check_rows(part.declared_rows)
     try:
-        source = book.archive.open(part)
+        sheet = book.get_sheet_by_name(name)
+        specials = special_cells(archive, part.part) if part is not None and part.special else {}
+    except HostileXml:
+        raise FileRefused(path, _("io.refused_entities")) from None
     except Exception:
         raise FileRefused(path, _("io.refused_damaged")) from None
-    try:
-        parser = _sheet_parser()(source, book.strings, data_only=True, epoch=book.epoch,
-                                 date_formats=book.date_formats, timedelta_formats=book.timedelta_formats)
-        rows = parser.cell_rows(check_rows)
-        while True:
-            try:
-                row_no, cells = next(rows)
-            except StopIteration:
-                return
-            except FileRefused:
-                raise
-            except _HostileXml:
-                raise FileRefused(path, _("io.refused_entities")) from None
-            except Exception:
-                raise FileRefused(path, _("io.refused_damaged")) from None
-            if cells:
-                yield row_no, cells
-    finally:
-        source.close()
+    if sheet.end is not None:
+        check_rows(sheet.end[0] + 1)
+    if specials:
+        check_rows(max(specials))
+    yield from calamine_rows(sheet, specials)
 
 
 # -- .csv --------------------------------------------------------------------------------------------------
@@ -649,12 +431,10 @@ def _to_date(raw: object, epoch: datetime) -> date:
 def _from_serial(number: Decimal, epoch: datetime) -> date:
     if not 1 <= number < _MAX_SERIAL:
         raise ValueError(number)
-    from openpyxl.utils.datetime import from_excel  # loaded already for a workbook; a CSV loads it here
-
-    value = from_excel(float(number), epoch)
-    if not isinstance(value, datetime):
-        raise ValueError(number)
-    return value.date()
+    days = float(number)
+    if epoch == WINDOWS_EPOCH and days < 60:
+        days += 1  # Excel counts a 29 February 1900 that never was
+    return (epoch + timedelta(days=days)).date()
 
 
 def _to_fen(raw: object) -> int:
