@@ -11,7 +11,6 @@ import pytest
 
 from exit_tui import cli
 from exit_tui.domain.enums import ExitType, TaskStatus
-from exit_tui.domain.schedule import ProjectDates
 from exit_tui.i18n import set_language
 from exit_tui.i18n.labels import rule_label
 from exit_tui.io.calendar import (
