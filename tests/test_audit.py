@@ -117,3 +117,28 @@ def test_import_preview_lists_knock_on_moves_and_writes_nothing(backend, demo):
     assert follower not in {m.public_id for m in preview.knock_on.moves}  # the changed task is a change, not a move
     applied = backend.call(import_rows, TaskImport, demo.id, [row], TODAY, apply=True)
     assert applied.knock_on.moves == preview.knock_on.moves
+
+
+@pytest.mark.parametrize(("reason", "key"), [
+    ("database is locked", "error.db_locked"),
+    ("attempt to write a readonly database", "error.db_read_only"),
+    ("database or disk is full", "error.db_full"),
+    ("database disk image is malformed", "error.db_damaged"),
+])
+def test_database_errors_after_start_up_are_one_translated_line(backend, demo, reason, key):
+    """Locked, read-only, full or damaged: the service call fails with one line in the user's language and
+    nothing of the transaction is written."""
+    import sqlite3 as driver
+
+    from sqlalchemy.exc import OperationalError
+
+    from exit_tui.services.errors import StorageError
+
+    def fails_midway(session):
+        checklist.update_task(session, demo.id, "T-0002", TaskChanges(note="写了一半"), TODAY)
+        raise OperationalError("UPDATE task ...", {}, driver.OperationalError(reason))
+
+    with pytest.raises(StorageError) as caught:
+        backend.call(fails_midway)
+    assert caught.value.key == key and "\n" not in str(caught.value)
+    assert backend.call(checklist.get_task, demo.id, "T-0002", TODAY).note != "写了一半"

@@ -4,10 +4,12 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from ..db.engine import init_db, make_engine
 from . import audit
+from .errors import storage_error
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,6 +34,12 @@ class Backend:
                 result = fn(session, *args, **kwargs)
                 audit.require_audited(session)
                 session.commit()
+            except OperationalError as error:  # locked, read-only, full, damaged: one line, nothing written
+                session.rollback()
+                translated = storage_error(error)
+                if translated is None:
+                    raise
+                raise translated from error
             except BaseException:
                 session.rollback()
                 raise
