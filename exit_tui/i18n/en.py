@@ -193,6 +193,7 @@ MESSAGES: dict[str, str] = {
     "register.export_title": "Export the current view",
     "register.export_explain": "The rows and columns shown, filtered and sorted as they are now, into an Excel file.",
     "register.exported": "Exported {n} rows: {path}",
+    "register.exported.one": "Exported {n} row: {path}",
     "key.export_view": "Export view",
     "tip.export_view": "Export the rows shown (filtered and sorted) to Excel",
     "key.sort": "Sort",
@@ -208,6 +209,7 @@ MESSAGES: dict[str, str] = {
     "key.first": "First row",
     "key.last": "Last row",
     "checklist.batch_done": "Toggled done for {n} tasks",
+    "checklist.batch_done.one": "Toggled done for {n} task",
     "confirm.delete_task_title": "Delete task",
     "confirm.delete_task": "Delete {id} \"{title}\"? The deletion is recorded in the audit log.",
     # forms

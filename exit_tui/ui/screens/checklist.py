@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Select
 
 from ...domain.enums import TaskStatus
 from ...domain.templates import roles
-from ...i18n import _, pick
+from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, role_label, status_label
 from ...services.readmodels import PhaseRead, TaskPage, TaskQuery, TaskRead
 from ..modals.task_form import TaskForm
@@ -224,7 +224,7 @@ class ChecklistScreen(RegisterScreen):
             self.app.call_service("checklist.toggle_done", self.app.project.id, key, self.app.today,
                                   then=lambda task: self.table.update_row(task.public_id, task))
         self.table.clear_marks()
-        self.notify(_("checklist.batch_done", n=len(keys)))
+        self.notify(_n("checklist.batch_done", len(keys), n=len(keys)))
 
     def edit(self, task: TaskRead) -> None:
         self.app.push_screen(TaskForm(self.app.project, self.phases, task), self._form_closed)

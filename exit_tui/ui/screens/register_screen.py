@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Label
 
 from ...domain.money import format_fen
-from ...i18n import _
+from ...i18n import _, _n
 from ..modals.confirm import ConfirmScreen
 from ..modals.export_dialog import FileExportDialog
 from ..widgets.register_table import Column, RegisterTable, Totals, format_value
@@ -206,7 +206,7 @@ class RegisterScreen(ProjectScreen):
 
         def written(result) -> None:
             if result is not None:
-                self.notify(_("register.exported", n=result[0], path=str(result[1])), timeout=10)
+                self.notify(_n("register.exported", result[0], n=result[0], path=str(result[1])), timeout=10)
 
         self.app.push_screen(ViewExportDialog(title, [c.header for c in columns], [c.kind for c in columns], values),
                              written)
