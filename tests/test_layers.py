@@ -18,6 +18,8 @@ def _core_modules() -> list[str]:
     names = ["exit_tui.config", "exit_tui.cli"]
     for layer in CORE:
         for path in sorted((PACKAGE / layer).rglob("*.py")):
+            if path.parent.name == "migrations" and path.name == "env.py":
+                continue  # only Alembic runs it (it needs Alembic's context); the revisions are scanned
             parts = path.relative_to(ROOT).with_suffix("").parts
             names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return names
