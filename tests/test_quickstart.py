@@ -1,88 +1,105 @@
-"""Instant start: remembered dashboard figures are used only while exact, and the app shows them at once."""
+"""Quick start: the dashboard read with sqlite3 alone is the service's dashboard, on any day, and the app shows
+it before the database stack has opened, whatever happened to the last session."""
 
+import sqlite3
 import threading
+from contextlib import closing
+from datetime import timedelta
 
+import pytest
 from textual.widgets import DataTable
 
 from exit_tui.config import State
-from exit_tui.db.quickread import last_change, sqlite_file
-from exit_tui.services import checklist
+from exit_tui.db.quickread import QuickReader, sqlite_file
+from exit_tui.services import checklist, timeline
 from exit_tui.services.backend import Backend
 from exit_tui.services.dashboard import load_dashboard
-from exit_tui.services.demo import create_demo
-from exit_tui.services.quickstart import remember_dashboard, remembered_dashboard
-from exit_tui.services.readmodels import dashboard_from_json, dashboard_to_json
+from exit_tui.services.quickstart import quick_dashboard
 from exit_tui.ui.app import ExitApp
 from exit_tui.ui.screens.dashboard import DashboardScreen
 from exit_tui.ui.widgets.cards import Card
 
-from .helpers import TODAY
-from .ui_helpers import FROZEN_TODAY, settle
+from .helpers import TEMPLATES, TODAY
+from .ui_helpers import settle
+
+#: Days around the demo's dates: long before, the day itself and after, past T and past the continuation.
+DAYS = [TODAY + timedelta(days=n) for n in (-400, -30, -1, 0, 1, 6, 7, 8, 20, 35, 36, 60, 130, 800)]
 
 
-def remembered_setup(tmp_path):
-    path = str(tmp_path / "q.db")
-    backend = Backend.open(path)
-    project = backend.call(create_demo, TODAY)
-    state = State(tmp_path / "state.json")
-    remember_dashboard(state, path, backend.call(load_dashboard, project.id, TODAY))
-    return path, backend, project, state
+def database_path(backend) -> str:
+    return backend.engine.url.database
 
 
-def test_dashboard_json_round_trip_is_exact(backend, demo):
-    data = backend.call(load_dashboard, demo.id, TODAY)
-    assert data.next_up and data.stamp > 0
-    assert dashboard_from_json(dashboard_to_json(data)) == data
+@pytest.mark.parametrize("today", DAYS, ids=str)
+def test_quick_dashboard_is_the_services_dashboard(backend, demo, today):
+    assert quick_dashboard(database_path(backend), demo.id, today) == backend.call(load_dashboard, demo.id, today)
 
 
-def test_remembered_figures_hold_until_the_next_change(tmp_path):
-    path, backend, project, state = remembered_setup(tmp_path)
-    live = backend.call(load_dashboard, project.id, TODAY)
-    assert remembered_dashboard(state, path, project.id, TODAY) == live
-    first = backend.call(checklist.list_tasks, project.id, checklist.TaskQuery(), TODAY).rows[0]
-    backend.call(checklist.toggle_done, project.id, first.public_id, TODAY)
-    assert remembered_dashboard(state, path, project.id, TODAY) is None
-    backend.close()
+def test_quick_dashboard_follows_changes(backend, demo):
+    """Done marks of recurring occurrences, a task done and one added count alike in both readings."""
+    late = backend.call(timeline.late_series, demo.id, TODAY)
+    assert late, "the demo has a late recurring task"
+    public_id, first = next(iter(late.items()))
+    backend.call(timeline.set_occurrence_done, demo.id, public_id, first, True, TODAY)
+    open_task = backend.call(checklist.list_tasks, demo.id, checklist.TaskQuery(overdue_only=True), TODAY).rows
+    backend.call(checklist.toggle_done, demo.id, open_task[0].public_id, TODAY)
+    backend.call(checklist.add_task, demo.id, phase_no=3, title="补充 [任务]", due="T-2d", owner="", today=TODAY)
+    soon = backend.call(load_dashboard, demo.id, TODAY).next_up[-1].public_id
+    backend.call(checklist.update_task, demo.id, soon, checklist.TaskChanges(title="Typed in English"), TODAY)
+    for today in (TODAY, TODAY + timedelta(days=3)):
+        assert quick_dashboard(database_path(backend), demo.id, today) == backend.call(load_dashboard, demo.id, today)
 
 
-def test_remembered_figures_are_refused_on_another_day_project_or_when_corrupt(tmp_path):
-    from datetime import timedelta
-
-    path, backend, project, state = remembered_setup(tmp_path)
-    backend.close()
-    assert remembered_dashboard(state, path, project.id, TODAY + timedelta(days=1)) is None
-    assert remembered_dashboard(state, path, project.id + 1, TODAY) is None
-    assert remembered_dashboard(state, "postgresql://host/db", project.id, TODAY) is None
-    state.set(f"dashboard:{path}:{project.id}", '{"not": "a dashboard"}')
-    assert remembered_dashboard(state, path, project.id, TODAY) is None
-
-
-def test_last_change_reads_only_sqlite_files(tmp_path):
+def test_quick_dashboard_declines_what_it_cannot_read(tmp_path, backend, demo):
+    path = database_path(backend)
+    assert quick_dashboard(path, demo.id + 1, TODAY) is None  # no such project
+    assert quick_dashboard("postgresql://host/db", demo.id, TODAY) is None
+    assert quick_dashboard("sqlite://", demo.id, TODAY) is None
+    assert quick_dashboard(str(tmp_path / "missing.db"), demo.id, TODAY) is None
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    assert quick_dashboard(str(tmp_path / "junk.db"), demo.id, TODAY) is None
+    with closing(sqlite3.connect(tmp_path / "other.db")) as other:  # someone else's database
+        other.execute("CREATE TABLE task (id INTEGER PRIMARY KEY, title TEXT)")
+    assert quick_dashboard(str(tmp_path / "other.db"), demo.id, TODAY) is None
     assert sqlite_file("postgresql://h/db") is None and sqlite_file("sqlite://") is None
-    assert last_change(tmp_path / "missing.db") is None
-    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 10)
-    assert last_change(tmp_path / "junk.db") is None
 
 
-async def test_the_app_shows_remembered_figures_before_the_database_opens(tmp_path):
-    path, backend, project, state = remembered_setup(tmp_path)
-    backend.close()
-    state.set(f"last_project:{path}", project.id)
+def test_a_file_without_a_column_it_reads_is_left_to_the_database_stack(tmp_path):
+    """A file that needs a migration first (here: a task table without a column the quick read uses)."""
+    path = TEMPLATES.copy("demo", tmp_path / "old.db")
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("ALTER TABLE task RENAME COLUMN recurrence_until TO repeat_until")
+    assert QuickReader.open(path) is None
+    assert quick_dashboard(str(path), TEMPLATES.demo_project.id, TODAY) is None
+
+
+async def test_after_an_unclean_exit_on_a_new_day_the_dashboard_comes_before_the_database(tmp_path):
+    """Nothing was remembered at the last quit (the terminal was closed): the dashboard still shows the
+    day's figures at once, read with sqlite3, and the live ones replace them once the database is open."""
+    path = str(TEMPLATES.copy("demo", tmp_path / "q.db"))
+    project = TEMPLATES.demo_project
+    state = State(tmp_path / "state.json")
+    state.set(f"last_project:{path}", project.id)  # written when the project was opened, not at quit
+    new_day = TODAY + timedelta(days=1)
     release = threading.Event()
 
     def slow_open() -> Backend:
         release.wait(10)
         return Backend.open(path)
 
-    app = ExitApp(slow_open, state=state, db_key=path, today=FROZEN_TODAY)
+    app = ExitApp(slow_open, state=state, db_key=path, today=new_day)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(3):
+        for _ in range(20):
             await pilot.pause()
-        assert isinstance(app.screen, DashboardScreen)  # before any service call could finish
-        assert app._backend is None
-        assert "35 天" in str(app.screen.query_one("#card-handover", Card).render())
+            if isinstance(app.screen, DashboardScreen) and hasattr(app.screen, "data"):
+                break
+        assert isinstance(app.screen, DashboardScreen)
+        assert app._backend is None  # before the database could open
+        assert app.screen.data.today == new_day
+        assert "34 天" in str(app.screen.query_one("#card-handover", Card).render())
         assert app.screen.query_one("#phases", DataTable).row_count == 20
         release.set()
         await settle(pilot)
         assert app._backend is not None
+        assert app.screen.data == app.backend.call(load_dashboard, project.id, new_day)
     app.close_backend()

@@ -1,9 +1,37 @@
-"""What the app needs before SQLAlchemy has loaded, with the standard library only: the database URL, and
-the id of the last change (every write adds an audit entry) to tell whether remembered figures still hold."""
+"""What the app reads before SQLAlchemy has loaded, with the standard library only: the database URL, and the
+rows behind the dashboard's first frame (services/quickstart.py turns them into the same read model as
+services/dashboard.py), from a SQLite file opened read-only.
+
+Rows come back as plain namespaces whose attributes are the table's column names (dates as `date`), so that
+code written for stored rows reads them alike. Any doubt (not a SQLite file, missing, locked, a column
+missing because the file needs a migration) gives None or raises QuickReadError: the caller then waits for
+the database stack as before.
+"""
 
 import sqlite3
+from collections.abc import Iterable
 from contextlib import closing
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
+
+#: Columns the quick read uses, per table: a file without them (older or foreign) is not read this way.
+COLUMNS = {
+    "project": {"id", "public_id", "name", "address", "units", "exit_type", "rule_profile", "decision_date",
+                "contract_end", "handover_date", "continuation_end"},
+    "phase": {"project_id", "no", "name_zh", "name_en"},
+    "task": {"id", "project_id", "public_id", "phase_no", "template_key", "title", "title_zh", "title_en", "owner",
+             "due_date", "due_anchor", "due_offset", "recurrence", "recurrence_until", "duration_days", "status",
+             "legal_basis", "note", "done_on"},
+    "occurrence_done": {"task_id", "occurs_on", "done_on"},
+    "audit_entry": {"id"},
+}
+DATE_COLUMNS = {"decision_date", "contract_end", "handover_date", "continuation_end", "due_date", "done_on",
+                "occurs_on"}
+
+
+class QuickReadError(Exception):
+    """The file cannot be read without the database stack (the caller falls back to it)."""
 
 
 def database_url(target: str | Path) -> str:
@@ -23,15 +51,119 @@ def sqlite_file(target: str | Path) -> Path | None:
     return Path(url[len(prefix):].split("?")[0])
 
 
-def last_change(target: str | Path) -> int | None:
-    """The id of the newest audit entry (0 when there is none), read-only; None when it cannot be read
-    this way (not a SQLite file, missing, locked, not ours)."""
-    path = sqlite_file(target)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)) as db:
-            row = db.execute("SELECT max(id) FROM audit_entry").fetchone()
-    except sqlite3.Error:
-        return None
-    return row[0] or 0
+def _row(cursor: sqlite3.Cursor, values: tuple) -> SimpleNamespace:
+    names = [column[0] for column in cursor.description]
+    return SimpleNamespace(**{
+        name: date.fromisoformat(value) if name in DATE_COLUMNS and isinstance(value, str) else value
+        for name, value in zip(names, values)
+    })
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+class QuickReader:
+    """A read-only connection to a SQLite file, with the dashboard's queries (those of services/dashboard.py,
+    written for sqlite3). Use as a context manager; every method raises QuickReadError on a database error."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
+            self._db.row_factory = _row
+            for table, needed in COLUMNS.items():
+                present = {row.name for row in self._db.execute(f"PRAGMA table_info({table})")}
+                if not needed <= present:
+                    raise QuickReadError(f"{table}: missing {sorted(needed - present)}")
+        except sqlite3.Error as error:
+            self.close()
+            raise QuickReadError(str(error)) from error
+        except QuickReadError:
+            self.close()
+            raise
+
+    @classmethod
+    def open(cls, target: str | Path) -> "QuickReader | None":
+        """A reader for a SQLite file that exists and has the expected tables; None otherwise."""
+        path = sqlite_file(target)
+        if path is None or not path.is_file():
+            return None
+        try:
+            return cls(path)
+        except QuickReadError:
+            return None
+
+    def __enter__(self) -> "QuickReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if getattr(self, "_db", None) is not None:
+            self._db.close()
+            self._db = None
+
+    def _all(self, sql: str, params: Iterable = ()) -> list:
+        try:
+            return self._db.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as error:
+            raise QuickReadError(str(error)) from error
+
+    def project(self, project_id: int) -> SimpleNamespace | None:
+        rows = self._all("SELECT * FROM project WHERE id = ?", (project_id,))
+        return rows[0] if rows else None
+
+    def phases(self, project_id: int) -> list[SimpleNamespace]:
+        return self._all("SELECT * FROM phase WHERE project_id = ? ORDER BY no", (project_id,))
+
+    def recurring_open_before(self, project_id: int, today: date) -> list[SimpleNamespace]:
+        """Open recurring tasks whose series started before `today` (candidates for a late occurrence)."""
+        return self._all(
+            "SELECT * FROM task WHERE project_id = ? AND recurrence IS NOT NULL AND status != 'done'"
+            " AND due_date < ?", (project_id, today.isoformat()))
+
+    def occurrence_marks(self, task_ids: list[int]) -> list[SimpleNamespace]:
+        return self._all(f"SELECT * FROM occurrence_done WHERE task_id IN ({_marks(len(task_ids))})", task_ids)
+
+    def phase_counts(self, project_id: int, today: date, late: list[str]) -> list[tuple[int, int, int, int]]:
+        """(phase no, tasks, done, overdue) per phase; overdue: open and past due, or a late recurring task."""
+        rows = self._all(
+            "SELECT phase_no AS no, count(*) AS total, sum(status = 'done') AS done,"
+            " sum(status != 'done' AND ((recurrence IS NULL AND due_date < ?)"
+            f" OR public_id IN ({_marks(len(late))}))) AS overdue"
+            " FROM task WHERE project_id = ? GROUP BY phase_no",
+            (today.isoformat(), *late, project_id))
+        return [(r.no, r.total, r.done or 0, r.overdue or 0) for r in rows]
+
+    def due_soon(self, project_id: int, today: date, until: date, open_statuses: list[str]) -> int:
+        """Open one-off tasks due from `today` to `until`."""
+        rows = self._all(
+            f"SELECT count(*) AS n FROM task WHERE project_id = ? AND status IN ({_marks(len(open_statuses))})"
+            " AND recurrence IS NULL AND due_date >= ? AND due_date <= ?",
+            (project_id, *open_statuses, today.isoformat(), until.isoformat()))
+        return rows[0].n
+
+    def urgent(self, project_id: int, until: date, open_statuses: list[str], late: dict[str, date],
+               limit: int) -> list[SimpleNamespace]:
+        """Open tasks due by `until` (a recurring one only when late), by the date a list shows, then id."""
+        shown = "due_date"
+        params: list = []
+        if late:
+            shown = "CASE public_id " + " ".join("WHEN ? THEN ?" for _ in late) + " ELSE due_date END"
+            params = [value for pid, day in late.items() for value in (pid, day.isoformat())]
+        return self._all(
+            f"SELECT * FROM task WHERE project_id = ? AND status IN ({_marks(len(open_statuses))})"
+            f" AND (recurrence IS NULL OR public_id IN ({_marks(len(late))})) AND due_date <= ?"
+            f" ORDER BY {shown}, public_id LIMIT ?",
+            (project_id, *open_statuses, *late, until.isoformat(), *params, limit))
+
+    def serving(self, project_id: int, template_keys: list[str]) -> list[SimpleNamespace]:
+        """The tasks made from the given template keys (those that serve statutory deadlines)."""
+        return self._all(
+            f"SELECT * FROM task WHERE project_id = ? AND template_key IN ({_marks(len(template_keys))})",
+            (project_id, *template_keys))
+
+    def last_change(self) -> int:
+        """The id of the newest audit entry (0 when there is none)."""
+        return self._all("SELECT max(id) AS id FROM audit_entry")[0].id or 0

@@ -1,33 +1,147 @@
-"""Instant start: the dashboard as it was when the app last closed, shown while the database stack loads.
+"""Quick start: the dashboard of any day read with the standard library's sqlite3 (db/quickread.py), so that
+the app shows the project's figures while SQLAlchemy, the models and the migrations still load.
 
-Used only when it is exact: same database, project and day, and no change since (the newest audit entry is
-the same: every write adds one). The live figures replace it moments later either way. Light on purpose:
-no SQLAlchemy here.
+It computes exactly what services/dashboard.load_dashboard computes (tests/test_quickstart.py compares the
+two on the demo project for several days): the same queries written for sqlite3, and the same rules for
+overdue recurring tasks and statutory deadlines, from the pure domain code. Nothing is remembered between
+runs, so it does not matter how the last session ended. Light on purpose: no SQLAlchemy here.
 """
 
-from datetime import date
+from datetime import date, timedelta
+from types import SimpleNamespace
 
-from ..config import State
-from ..db.quickread import last_change
-from .readmodels import Dashboard, dashboard_from_json, dashboard_to_json
+from ..db.quickread import QuickReader, QuickReadError
+from ..domain.dates import DateParseError, parse_date
+from ..domain.enums import ExitType, TaskStatus
+from ..domain.plan import PlanTask, late_for
+from ..domain.schedule import OffsetParseError, ProjectDates, occurrences, parse_rule, rule_from_parts
+from ..domain.statutes import deadlines_for
+from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, PhaseProgress, ProjectRead, TaskRead, titles_of
+
+OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
+#: As services/timeline.py: how far a recurring task's occurrences are expanded.
+MAX_OCCURRENCES = 400
 
 
-def _key(db_key: str, project_id: int) -> str:
-    return f"dashboard:{db_key}:{project_id}"
-
-
-def remembered_dashboard(state: State, db_key: str, project_id: int, today: date) -> Dashboard | None:
-    text = state.get(_key(db_key, project_id))
-    if not text:
+def quick_dashboard(target: str, project_id: int, today: date, next_up: int = 8) -> Dashboard | None:
+    """The dashboard of `project_id` on `today` from a SQLite file, or None when it cannot be read this way
+    (another database, no such file or project, a file that needs a migration first)."""
+    reader = QuickReader.open(target)
+    if reader is None:
         return None
     try:
-        dashboard = dashboard_from_json(text)
-    except (ValueError, KeyError, TypeError):
+        with reader:
+            return _dashboard(reader, project_id, today, next_up)
+    except QuickReadError:
         return None
-    if dashboard.today != today or dashboard.stamp != last_change(db_key):
-        return None
-    return dashboard
 
 
-def remember_dashboard(state: State, db_key: str, dashboard: Dashboard) -> None:
-    state.set(_key(db_key, dashboard.project.id), dashboard_to_json(dashboard))
+def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) -> Dashboard | None:
+    row = reader.project(project_id)
+    if row is None:
+        return None
+    project = ProjectRead(
+        id=row.id, public_id=row.public_id, name=row.name, address=row.address, units=row.units,
+        exit_type=ExitType(row.exit_type), rule_profile=row.rule_profile,
+        dates=ProjectDates(row.decision_date, row.contract_end, row.handover_date, row.continuation_end),
+    )
+    late = _late_series(reader, project, today)
+    by_phase = {no: (total, done, overdue) for no, total, done, overdue in reader.phase_counts(project_id, today,
+                                                                                                list(late))}
+    phases = []
+    for phase in reader.phases(project_id):
+        total, done, overdue = by_phase.get(phase.no, (0, 0, 0))
+        phases.append(PhaseProgress(phase.no, phase.name_zh, phase.name_en, done, total, overdue))
+    soon_end = today + timedelta(days=DUE_SOON_DAYS)
+    next_deadline, alerts = _deadlines(reader, project, today)
+    return Dashboard(
+        project=project,
+        today=today,
+        phases=phases,
+        overdue=sum(p.overdue for p in phases),
+        due_soon=reader.due_soon(project_id, today, soon_end, OPEN_STATUSES),
+        done=sum(p.done for p in phases),
+        total=sum(p.total for p in phases),
+        next_up=[_task_read(t, today, late) for t in reader.urgent(project_id, soon_end, OPEN_STATUSES, late,
+                                                                    next_up)],
+        stamp=reader.last_change(),
+        next_deadline=next_deadline,
+        deadline_alerts=alerts,
+    )
+
+
+def _late_series(reader: QuickReader, project: ProjectRead, today: date) -> dict[str, date]:
+    """As services/timeline.late_series: open recurring tasks -> their first past occurrence not marked done."""
+    rows = reader.recurring_open_before(project.id, today)
+    if not rows:
+        return {}
+    marks: dict[int, set[date]] = {}
+    for mark in reader.occurrence_marks([task.id for task in rows]):
+        marks.setdefault(mark.task_id, set()).add(mark.occurs_on)
+    late: dict[str, date] = {}
+    for task in rows:
+        days = _occurrences(task, project.dates)
+        first = next((day for day in days if day not in marks.get(task.id, ()) and day < today), None)
+        if first is not None:
+            late[task.public_id] = first
+    return late
+
+
+def _occurrences(task: SimpleNamespace, dates: ProjectDates) -> list[date]:
+    """As services/timeline.task_occurrences (the days only)."""
+    try:
+        return occurrences(task.recurrence, task.due_date, _until(task.recurrence_until, dates), MAX_OCCURRENCES)
+    except ValueError:  # a rule dateutil no longer accepts: a one-off
+        return []
+
+
+def _until(text: str | None, dates: ProjectDates) -> date:
+    try:
+        return parse_date(text or "")
+    except DateParseError:
+        pass
+    try:
+        return parse_rule(text or "").resolve(dates)
+    except (OffsetParseError, KeyError):
+        return dates.handover
+
+
+def _task_read(task: SimpleNamespace, today: date, late: dict[str, date]) -> TaskRead:
+    """As services/checklist.task_read."""
+    late_day = late.get(task.public_id) if task.recurrence else None
+    status = TaskStatus(task.status)
+    rule = rule_from_parts(task.due_anchor, task.due_offset)
+    title_zh, title_en = titles_of(task)
+    return TaskRead(
+        public_id=task.public_id,
+        phase_no=task.phase_no,
+        title_zh=title_zh,
+        title_en=title_en,
+        owner=task.owner,
+        due_date=task.due_date,
+        due_rule=str(rule) if rule else None,
+        recurrence=task.recurrence,
+        status=status,
+        legal_basis=task.legal_basis,
+        note=task.note,
+        done_on=task.done_on,
+        overdue=status is not TaskStatus.DONE and (late_day is not None if task.recurrence else task.due_date < today),
+        late_occurrence=late_day if status is not TaskStatus.DONE else None,
+        duration_days=task.duration_days,
+    )
+
+
+def _deadlines(reader: QuickReader, project: ProjectRead, today: date) -> tuple[DeadlineRead | None, int]:
+    """As services/dashboard._deadlines: the next statutory deadline, and how many are missed or impossible."""
+    deadlines = deadlines_for(project.rule_profile, project.exit_type, project.dates)
+    serving = sorted({key for d in deadlines for key in d.serves})
+    tasks = [PlanTask(t.public_id, t.due_date, done=t.status == TaskStatus.DONE.value, done_on=t.done_on,
+                      template_key=t.template_key) for t in reader.serving(project.id, serving)]
+    missed = {key for task in tasks for key in late_for(task, deadlines)}
+    alerts = sum(1 for d in deadlines if d.key in missed or d.day < project.dates.decision)
+    upcoming = next((d for d in deadlines if d.day >= today), None)
+    if upcoming is None:
+        return None, alerts
+    return DeadlineRead(key=upcoming.key, basis=upcoming.basis, rule=str(upcoming.rule), day=upcoming.day,
+                        title_zh=upcoming.zh, title_en=upcoming.en,
+                        impossible=upcoming.day < project.dates.decision), alerts

@@ -20,7 +20,6 @@ from ..config import Settings, State
 from ..errors import ExitTuiError
 from ..i18n import _, _n
 from ..i18n.labels import days_text
-from ..services.quickstart import remember_dashboard, remembered_dashboard
 from ..services.readmodels import Dashboard, PlanChange, ProjectRead, ReplanPreview
 from .bindings import Localized
 from .commands import AppCommands
@@ -98,7 +97,7 @@ class ExitApp(Localized, App[None]):
         self._checklist_request: ChecklistRequest | None = None
         self._after_frame: list[Callable[[], Any]] = []
         self.instant_dashboard: Dashboard | None = None
-        """Remembered figures for the dashboard's first frame (taken by the dashboard once)."""
+        """Figures read before the database opened, for the dashboard's first frame (taken by it once)."""
         theme = self.settings.theme or (state.get("theme") if state else None)
         if theme in self.available_themes:
             self.theme = theme
@@ -112,13 +111,9 @@ class ExitApp(Localized, App[None]):
         return StartScreen()
 
     def on_mount(self) -> None:
-        # Frame 1 is the start screen (then, when exact, the remembered dashboard). Work that opens the
-        # database waits until a frame is on screen, so that importing its stack in a worker does not
-        # compete with drawing it.
-        if self._remember_start():
-            self.after_frame(self._show_remembered)
-        else:
-            self.after_frame(self._open_start_project)
+        # Frame 1 is the start screen, then the dashboard read with sqlite3 alone (when it can be). Work
+        # waits until a frame is on screen, so that importing in a worker does not compete with drawing it.
+        self.after_frame(self._quick_start)
 
     def after_frame(self, callback: Callable[[], Any]) -> None:
         """Run `callback` on the UI thread once the next frame has been written to the terminal."""
@@ -140,18 +135,24 @@ class ExitApp(Localized, App[None]):
     def _last_project(self) -> int | None:
         return self.state.get(f"last_project:{self.db_key}") if self.state else None
 
-    def _remember_start(self) -> bool:
-        """Take the remembered dashboard when it is exact (see services/quickstart.py)."""
+    def _quick_start(self) -> None:
+        """Read the start project's dashboard without the database stack (services/quickstart.py): it does
+        not depend on how the last session ended. When it cannot be read so, open the project as usual."""
         project_id = self._start_project or self._last_project()
-        if project_id is None or self.state is None:
-            return False
-        self.instant_dashboard = remembered_dashboard(self.state, self.db_key, project_id, self.today)
-        return self.instant_dashboard is not None
+        if project_id is None:
+            self._open_start_project()
+            return
+        self.call_service("quickstart.quick_dashboard", self.db_key, project_id, self.today, session=False,
+                          then=self._show_quick)
 
-    def _show_remembered(self) -> None:
-        self.project = self.instant_dashboard.project
+    def _show_quick(self, dashboard: Dashboard | None) -> None:
+        if dashboard is None:
+            self._open_start_project()
+            return
+        self.instant_dashboard = dashboard
+        self.project = dashboard.project
         self.refresh_title()
-        self.switch_mode("dashboard")  # shows the remembered figures, then loads the live ones
+        self.switch_mode("dashboard")  # shows these figures, then loads the live ones (opening the database)
 
     def _choose_start_project(self, rows: list[ProjectRead]) -> None:
         last = self._last_project()
@@ -176,18 +177,8 @@ class ExitApp(Localized, App[None]):
             return self._backend
 
     def close_backend(self) -> None:
-        """After the app has run: remember the dashboard for the next instant start, close the database."""
-        if self._backend is None:
-            return
-        try:
-            if self.project is not None and self.state is not None:
-                from ..services.dashboard import load_dashboard
-
-                data = self._backend.call(load_dashboard, self.project.id, self.today)
-                remember_dashboard(self.state, self.db_key, data)
-        except Exception as error:  # noqa: BLE001 - remembering is a convenience; closing must happen
-            self.log.warning(f"dashboard not remembered: {error!r}")
-        finally:
+        """After the app has run: close the database (if it was opened). Nothing else is needed at quit."""
+        if self._backend is not None:
             self._backend.close()
 
     def call_service(

@@ -58,9 +58,9 @@ class DashboardScreen(ProjectScreen):
         upcoming = self.query_one("#next-up", DataTable)
         upcoming.add_column(_("col.due"), key="due", width=12)
         upcoming.add_column(_("col.title"), key="title", width=46 - 12 - 4 - 2)
-        if self.app.instant_dashboard is not None:
-            remembered, self.app.instant_dashboard = self.app.instant_dashboard, None
-            self.show_dashboard(remembered)
+        if self.app.instant_dashboard is not None:  # read before the database opened: the first frame has data
+            quick, self.app.instant_dashboard = self.app.instant_dashboard, None
+            self.show_dashboard(quick)
 
     def reload(self) -> None:
         app = self.app
