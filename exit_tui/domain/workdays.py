@@ -9,10 +9,9 @@ Importing the package's data takes ~0.1 s: import this module only where working
 does so lazily), not on the start-up path.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from chinese_calendar import holidays, workdays
-from dateutil.relativedelta import relativedelta
 
 FIRST_YEAR = min(holidays).year
 LAST_YEAR = max(holidays).year
@@ -42,7 +41,7 @@ def add_working_days(start: date, count: int) -> date:
     """
     if abs(count) > MAX_COUNT:
         raise OverflowError(f"{count} working days is more than {MAX_COUNT}")
-    step = relativedelta(days=1 if count > 0 else -1)
+    step = timedelta(days=1 if count > 0 else -1)  # one calendar day: timedelta is 10x faster than relativedelta
     day = start
     for _ in range(abs(count)):
         day += step
