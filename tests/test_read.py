@@ -625,3 +625,77 @@ def test_file_refused_is_a_user_error():
     from exit_tui.errors import ExitTuiError
 
     assert issubclass(FileRefused, ExitTuiError)
+
+
+# --- where the cells are, and what calamine cannot say ------------------------------------------------------
+
+
+def test_a_sheet_starting_away_from_a1_keeps_excel_row_and_column_numbers(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    for column, header in enumerate(["阶段", "任务", "截止日期", "状态"], start=3):
+        ws.cell(5, column, header)
+    for column, value in enumerate([1, "x", "2026-03-01", "待办"], start=3):
+        ws.cell(7, column, value)
+    ws["E8"] = "=DATE(2026,3,1)"  # a row holding only a formula without a value, below calamine's last value
+    wb.save(tmp_path / "t.xlsx")
+    [sheet] = read_file(tmp_path / "t.xlsx").sheets
+    assert sheet.header_row == 5
+    assert sheet.rows == [ImportRow("Sheet", 7, {"phase_no": 1, "title": "x", "due_date": MARCH_1,
+                                                 "status": "todo"})]
+    assert sheet.rejected[0] == Rejection("Sheet", 8, "截止日期", "公式没有计算结果(请在 Excel 或 WPS 中打开并保存后再导入)")
+    assert [(r.row, r.column, r.reason) for r in sheet.rejected[1:]] == [
+        (8, header, "必填,不能为空") for header in ("阶段", "任务", "状态")]
+
+
+def test_a_formula_cached_as_an_error_reads_as_that_error(tmp_path):
+    wb = Workbook()
+    wb.active.append(["阶段", "任务", "截止日期", "状态"])
+    wb.active.append([1, "=1/0", "2026-03-01", "待办"])
+    wb.save(tmp_path / "t.xlsx")
+    patch_zip(tmp_path / "t.xlsx", {"xl/worksheets/sheet1.xml": cache("B2", "#DIV/0!", kind="e")})
+    [sheet] = read_file(tmp_path / "t.xlsx").sheets
+    assert sheet.rejected == [Rejection("Sheet", 2, "任务", "单元格显示错误 #DIV/0!")]
+
+
+# --- the first rows of a package's index, for its origin -----------------------------------------------------
+
+
+def test_first_rows_read_the_first_visible_sheet_only_and_only_as_far_as_asked(tmp_path):
+    from exit_tui.io.xlsx_read import first_rows
+
+    wb = Workbook()
+    wb.active.title = "hidden"
+    wb.active.sheet_state = "hidden"
+    index = wb.create_sheet("目录")
+    index.append(["物业退出移交资料包"])
+    index.append(["项目编号", "P-0002", None, None, "far right"])
+    for n in range(100):
+        index.append([f"行 {n}", n])
+    wb.create_sheet("任务清单").append(["阶段", "任务"])
+    wb.active = 1
+    path = tmp_path / "package.xlsx"
+    wb.save(path)
+    share_strings(path)
+
+    def cut_after_row(row: int):
+        """Break the XML after `row`: a reader that went further would fail."""
+        return lambda xml: xml[: xml.index(f'<row r="{row + 1}"')]
+
+    def cut_strings(xml: str) -> str:  # the strings of the first rows come first in the table
+        return xml[: xml.index("<si>", xml.index("P-0002"))] + "<si><t>broken"
+
+    patch_zip(path, {"xl/worksheets/sheet2.xml": cut_after_row(3), "xl/worksheets/sheet3.xml": lambda xml: xml[:50],
+                     "xl/sharedStrings.xml": cut_strings})
+    assert first_rows(path, 2, 3) == [["物业退出移交资料包", None, None], ["项目编号", "P-0002", None]]
+
+
+def test_the_origin_of_an_exported_package(backend, demo, tmp_path):
+    from exit_tui.io.export import export_package
+    from exit_tui.io.imports import exported_from
+    from tests.helpers import TODAY
+
+    path = tmp_path / "p.xlsx"
+    backend.call(export_package, demo.id, path, today=TODAY)
+    assert exported_from(path) == demo.public_id
+    assert exported_from(small_workbook(tmp_path / "other.xlsx")) is None

@@ -103,29 +103,24 @@ def import_file(session: Session, project_id: int, path: Path, *, apply: bool, t
 def exported_from(path: Path) -> str | None:
     """The project id (`P-0002`) a handover package names on its index sheet; None for any other file.
 
-    Only called after read_file accepted the file (io/guards.py checks ran). Best effort: a workbook where
-    no sheet has the label next to a value gives None, and so does one openpyxl cannot open again.
+    Only called after read_file accepted the file (io/guards.py checks ran). Best effort: only the first rows of
+    the first visible sheet (a package's index) are read, as a stream; a workbook without the label there next
+    to a value gives None, and so does one that cannot be read again.
     """
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None
-    from openpyxl import load_workbook
+    from .xlsx_read import first_rows
 
     labels = {normalize_header(catalog["export.project_id"]) for catalog in CATALOGS.values()
               if catalog.get("export.project_id")}
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        rows = first_rows(path, ORIGIN_SCAN_ROWS, 4)
     except Exception:  # noqa: BLE001 - read_file read it a moment ago; anything odd means "no origin known"
         return None
-    try:
-        for sheet in book.worksheets:
-            for row in sheet.iter_rows(max_row=ORIGIN_SCAN_ROWS, max_col=4, values_only=True):
-                for label, value in zip(row, row[1:], strict=False):
-                    if label.__class__ is str and value and normalize_header(label) in labels:
-                        return str(value).strip().upper()
-    except Exception:  # noqa: BLE001
-        return None
-    finally:
-        book.close()
+    for row in rows:
+        for label, value in zip(row, row[1:], strict=False):
+            if label.__class__ is str and value and normalize_header(label) in labels:
+                return str(value).strip().upper()
     return None
 
 

@@ -160,22 +160,30 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _sheet_parts(archive: zipfile.ZipFile, found: Scan) -> tuple[str, dict[str, str]]:
-    """The workbook part, and each sheet's part by sheet name (from the workbook and its relationships); sets
-    the date system."""
-    package_rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
+    """A small part, parsed whole (refused when it declares a DTD)."""
+    data = archive.read(part)
+    if _DOCTYPE.search(data):
+        raise HostileXml(part)
+    return ElementTree.fromstring(data)
+
+
+def _sheet_parts(archive: zipfile.ZipFile, found: Scan, visible_only: bool = False) -> tuple[str, dict[str, str]]:
+    """The workbook part, and each sheet's part by sheet name in workbook order (from the workbook and its
+    relationships); sets the date system."""
+    package_rels = _xml(archive, "_rels/.rels")
     workbook_part = next(rel.get("Target", "") for rel in package_rels
                          if rel.get("Type", "").endswith("/officeDocument")).lstrip("/")
-    workbook = ElementTree.fromstring(archive.read(workbook_part))
+    workbook = _xml(archive, workbook_part)
     folder, base = posixpath.split(workbook_part)
-    rels = ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", base + ".rels")))
+    rels = _xml(archive, posixpath.join(folder, "_rels", base + ".rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     parts: dict[str, str] = {}
     for element in workbook.iter():
         tag = _local(element.tag)
         if tag == "workbookPr":
             found.date1904 = element.get("date1904", "").lower() in ("1", "true")
-        elif tag == "sheet":
+        elif tag == "sheet" and not (visible_only and element.get("state", "visible") != "visible"):
             rel_id = next((value for key, value in element.attrib.items() if _local(key) == "id"), None)
             target = targets.get(rel_id, "")
             if target:
@@ -183,6 +191,97 @@ def _sheet_parts(archive: zipfile.ZipFile, found: Scan) -> tuple[str, dict[str, 
                     posixpath.join(folder, target))
                 parts[element.get("name", "")] = part
     return workbook_part, parts
+
+
+def first_rows(path: Path, rows: int, columns: int) -> list[list[object]]:
+    """The first `rows` rows of the workbook's first visible sheet (an exported package's index), `columns`
+    cells each (None for an empty one), read as a stream: no other sheet is touched, the sheet is read no
+    further than those rows, and shared strings only as far as those rows use them. Values as the file holds
+    them (text, numbers; dates as serials). Raises as `scan` does."""
+    with zipfile.ZipFile(path) as archive:
+        _workbook, parts = _sheet_parts(archive, Scan(), visible_only=True)
+        if not parts:
+            return []
+        grid: list[list[object]] = []
+        shared: list[tuple[int, int]] = []  # (row index, column index) of the cells holding a shared string
+        row_no = column = 0
+        with archive.open(next(iter(parts.values()))) as stream:
+            for event, element in ElementTree.iterparse(_NoDoctype(stream), events=("start", "end")):
+                tag = _local(element.tag)
+                if event == "start":
+                    if tag == "row":
+                        number = element.get("r")
+                        row_no = int(number) if number else row_no + 1
+                        if row_no > rows:
+                            break
+                        column = 0
+                    continue
+                if tag != "c":
+                    continue
+                reference = element.get("r")
+                column = _column(reference) if reference else column + 1
+                if column > columns:
+                    continue
+                while len(grid) < row_no:
+                    grid.append([None] * columns)
+                value = _cell_value(element)
+                if element.get("t") == "s" and value is not None:
+                    shared.append((row_no - 1, column - 1))
+                grid[row_no - 1][column - 1] = value
+        if shared:
+            strings = _shared_strings(archive, max(int(grid[r][c]) for r, c in shared))
+            for r, c in shared:
+                index = int(grid[r][c])
+                grid[r][c] = strings[index] if index < len(strings) else None
+        return grid
+
+
+def _cell_value(element: ElementTree.Element) -> object:
+    """A `<c>` element's value: inline text, a shared string's index (as text), a number, a boolean, else
+    its text as written."""
+    kind = element.get("t")
+    if kind == "inlineStr":
+        inline = next((child for child in element if _local(child.tag) == "is"), None)
+        return None if inline is None else _rich_text(inline) or None
+    value = next((child.text for child in element if _local(child.tag) == "v"), None)
+    if value is None or kind in ("s", "str", "e"):
+        return value
+    if kind == "b":
+        return value == "1"
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else number
+
+
+def _rich_text(element: ElementTree.Element) -> str:
+    """The text of an `<si>` or `<is>` element: its `<t>`, or its runs' `<t>` (phonetic runs left out)."""
+    texts: list[str] = []
+    for child in element:
+        tag = _local(child.tag)
+        if tag == "t":
+            texts.append(child.text or "")
+        elif tag == "r":
+            texts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(texts)
+
+
+def _shared_strings(archive: zipfile.ZipFile, last: int) -> list[str]:
+    """The shared strings table up to index `last`, read as a stream (phonetic runs left out)."""
+    names = {info.filename.lower(): info.filename for info in archive.infolist()}
+    part = names.get("xl/sharedstrings.xml")
+    strings: list[str] = []
+    if part is None:
+        return strings
+    with archive.open(part) as stream:
+        for _event, element in ElementTree.iterparse(_NoDoctype(stream)):
+            if _local(element.tag) == "si":
+                strings.append(_rich_text(element))
+                element.clear()
+                if len(strings) > last:
+                    break
+    return strings
 
 
 def _last_row(reference: str) -> int:
@@ -259,8 +358,10 @@ def calamine_rows(sheet, specials: dict[int, Cells]) -> Rows:
     start = sheet.start
     pending = deque(sorted(specials))
     if start is not None:
-        first_row, first_col = start[0] + 1, start[1] + 1
-        for row_no, values in enumerate(sheet.iter_rows(), first_row):
+        # python-calamine 0.9 yields every row from the first (blank ones above the data included) and each row
+        # from the first column holding data (tests/test_read.py checks both).
+        first_col = start[1] + 1
+        for row_no, values in enumerate(sheet.iter_rows(), 1):
             while pending and pending[0] < row_no:
                 extra = pending.popleft()
                 yield extra, dict(specials[extra])
