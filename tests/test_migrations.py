@@ -86,7 +86,7 @@ INSERT INTO project VALUES
   '2026-10-01', '2026-12-31', '2026-06-30 09:30:00.123456');
 INSERT INTO phase (id, project_id, no, name_zh, name_en) VALUES
  (1, 1, 1, '决策', 'Decision'), (2, 1, 2, '告知', 'Notice'), (3, 2, 1, '决策', 'Decision');
-INSERT INTO id_counter VALUES (1, 'T', 3), (2, 'T', 1);
+INSERT INTO id_counter VALUES (0, 'P', 2), (1, 'T', 3), (2, 'T', 1);
 INSERT INTO task (id, project_id, public_id, phase_no, template_key, title_zh, title_en, owner, due_date,
                   due_anchor, due_offset, recurrence, recurrence_until, status, legal_basis, note, done_on,
                   created_at) VALUES
@@ -193,7 +193,7 @@ def test_a_database_before_alembic_upgrades_with_its_data(tmp_path, version):
 
     _open(path)
 
-    assert _data(path) == before
+    assert _data(path) == {**before, "id_counter": [row for row in before["id_counter"] if row[0] != 0]}
     assert _rows(path, "occurrence_done") == marks
     assert _rows(path, "alembic_version") == [(migrations.head(),)]
     assert _rows(path, "schema_info") == [(1, SCHEMA_VERSION)]
@@ -201,8 +201,9 @@ def test_a_database_before_alembic_upgrades_with_its_data(tmp_path, version):
     assert durations == ([1, 1, 1, 1] if version == 1 else [1, 1, 0, 1])  # version 1 tasks last one day
     assert _rows(path, "task", "title") == [(None,)] * 4
     assert _rows(path, "project", "archived") == [(0,), (0,)]
-    [(key, database_id)] = _rows(path, "meta")
-    assert key == "database_id" and re.fullmatch("[0-9a-f]{32}", database_id)
+    meta = dict(_rows(path, "meta"))
+    assert re.fullmatch("[0-9a-f]{32}", meta.pop("database_id"))
+    assert meta == {"last_project_number": "2"}  # the release before counted projects as id_counter (0, 'P')
     [backup] = tmp_path.glob(f"v{version}.v{version}-backup-*.db")
     assert _data(backup) == before and _rows(backup, "schema_info") == [(1, version)]
     assert "alembic_version" not in {row[1] for row in _schema(backup)}
@@ -391,3 +392,18 @@ def test_revisions_run_on_postgresql():
             SQLModel.metadata.drop_all(connection)
             connection.execute(text("DROP TABLE alembic_version"))
         engine.dispose()
+
+
+def test_project_numbers_continue_after_an_upgrade(tmp_path):
+    """The last project number moves from the old counter row to `meta`: the next project is P-0003, not P-0001."""
+    from exit_tui.services.backend import Backend
+    from exit_tui.services.projects import create_project
+
+    path = _legacy_database(tmp_path / "v2.db", 2)
+    backend = Backend.open(str(path))
+    try:
+        project = backend.call(create_project, name="新项目", exit_type="transfer", contract_end="2027-06-30",
+                               handover="2027-07-01", decision="2027-01-04")
+    finally:
+        backend.close()
+    assert project.public_id == "P-0003"

@@ -38,6 +38,14 @@ TABLES = ("project", "phase", "task", "occurrence_done", "id_counter", "audit_en
 
 def upgrade() -> None:
     bind = op.get_bind()
+    meta = op.create_table(
+        "meta",
+        sa.Column("key", sa.String(), nullable=False),
+        sa.Column("value", sa.String(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.bulk_insert(meta, [{"key": "database_id", "value": uuid.uuid4().hex}])
+    _move_the_project_counter(bind, meta)
     _refuse_rows_that_break_the_new_rules(bind)
     if bind.dialect.name == "postgresql":
         _name_constraints_on_postgresql(bind)
@@ -60,14 +68,16 @@ def upgrade() -> None:
             for name, condition in CHECKS.get(table, {}).items():
                 batch.create_check_constraint(op.f(f"ck_{table}_{name}"), condition)
     _chain_the_audit_log(bind)
-    meta = op.create_table(
-        "meta",
-        sa.Column("key", sa.String(), nullable=False),
-        sa.Column("value", sa.String(), nullable=False),
-        sa.PrimaryKeyConstraint("key"),
-    )
-    op.bulk_insert(meta, [{"key": "database_id", "value": uuid.uuid4().hex}])
     op.execute("UPDATE schema_info SET version = 3")
+
+
+def _move_the_project_counter(bind: sa.Connection, meta: sa.Table) -> None:
+    """The release before kept the last project number as id_counter row (0, 'P'), a project 0 that the new
+    foreign key forbids: it becomes the meta row `last_project_number` (services/ids.py)."""
+    last = bind.execute(sa.text("SELECT last FROM id_counter WHERE project_id = 0 AND prefix = 'P'")).scalar()
+    if last is not None:
+        op.bulk_insert(meta, [{"key": "last_project_number", "value": str(last)}])
+        op.execute("DELETE FROM id_counter WHERE project_id = 0")
 
 
 def _refuse_rows_that_break_the_new_rules(bind: sa.Connection) -> None:
