@@ -73,6 +73,17 @@ def task_columns() -> list[Column]:
     ]
 
 
+def task_search_text(task: TaskRead, role_names: dict[str, str]) -> str:
+    """What `/` looks in: id, both titles, owner (as typed and as role names in both languages), basis, note."""
+    return " ".join((task.public_id, task.title_zh, task.title_en, task.owner, role_names.get(task.owner, ""),
+                     task.legal_basis or "", task.note))
+
+
+def role_names() -> dict[str, str]:
+    """Role key -> its names in both languages (for the search text)."""
+    return {r.key: f"{r.zh} {r.en}" for r in roles().values()}
+
+
 class ChecklistScreen(RegisterScreen):
     BINDINGS = [
         Binding("space", "toggle_done", "key.toggle_done", tooltip="tip.toggle_done", id="toggle-done"),
@@ -94,7 +105,7 @@ class ChecklistScreen(RegisterScreen):
         self._request: ChecklistRequest | None = None
         self._phases_of: int | None = None
         self._phases_loading: int | None = None
-        self._role_names = {r.key: f"{r.zh} {r.en}" for r in roles().values()}
+        self._role_names = role_names()
 
     # -- declarations -------------------------------------------------------------------------------------
 
@@ -102,9 +113,7 @@ class ChecklistScreen(RegisterScreen):
         return task_columns()
 
     def search_text(self, task: TaskRead) -> str:
-        """Id, both titles, owner (as typed and as role names in both languages), basis and note."""
-        return " ".join((task.public_id, task.title_zh, task.title_en, task.owner,
-                         self._role_names.get(task.owner, ""), task.legal_basis or "", task.note))
+        return task_search_text(task, self._role_names)
 
     def make_table(self) -> RegisterTable:
         def heading(key: str, tasks: list[TaskRead]) -> Pieces:

@@ -248,7 +248,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         """Keys of the rows marked for a batch action."""
         self.cursor = 0
         """Position of the cursor in the view (headings included)."""
-        self.query = ""
+        self.filter_text = ""
         """The filter text applied."""
         self._rows: list[Any] = []
         self._keys: list[str] = []
@@ -352,9 +352,9 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
 
     def _apply_query(self) -> None:
         text, self._pending_query = self._pending_query, None
-        if text is not None and text != self.query:
-            narrow = bool(self.query) and text.startswith(self.query)
-            self.query = text
+        if text is not None and text != self.filter_text:
+            narrow = bool(self.filter_text) and text.startswith(self.filter_text)
+            self.filter_text = text
             self._filter(self.cursor_key, narrow)
 
     def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
@@ -459,7 +459,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         self._order = order
 
     def _terms(self) -> list[str]:
-        return normalize(self.query).casefold().split()
+        return normalize(self.filter_text).casefold().split()
 
     def _matches(self, i: int) -> bool:
         text = self._texts[i]
@@ -476,7 +476,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         texts = self._texts
         for term in self._terms():
             shown = [i for i in shown if term in texts[i]]
-        self._shown = shown if shown is not self._order else list(shown)
+        self._shown = list(shown) if shown is self._base else shown  # never an alias of _base or _order
         self._show(keep)
 
     def _show(self, keep: str | None) -> None:
