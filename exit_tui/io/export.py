@@ -14,7 +14,7 @@ from ..services import projects
 from ..services.calendar import uncovered_years
 from ..services.timeline import load_timeline
 from ..services.readmodels import ProjectRead
-from .registers import REGISTERS
+from . import registers
 from .xlsx_write import Package, write_package
 
 #: Characters Windows refuses in file names (and control characters).
@@ -42,7 +42,7 @@ def export_package(
     """Write the project's handover package to `path`; raises ExportError when the file cannot be written."""
     project = projects.get_project(session, project_id)
     sheets = []
-    for register in REGISTERS:  # streamed: one row of each in memory
+    for register in registers.REGISTERS:  # streamed: one row of each in memory
         count, rows = register.rows(session, project_id)
         sheets.append((register.sheet, rows, count))
     plan = load_timeline(session, project_id, today)
