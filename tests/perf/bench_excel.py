@@ -2,7 +2,7 @@
 
 Usage (from the repository root; pandas is only in the ``bench`` dependency group)::
 
-    uv run --group bench python tests/perf/bench_excel.py [--runs 5] [--export-rows 10000] [--import-rows 20000]
+    UV_COMPILE_BYTECODE=1 uv run --group bench python tests/perf/bench_excel.py [--runs 3] [--rows 10000,50000]
         [--only export|import]
 
 Not a test: pytest does not collect this file, and it exits 0 whether the targets are met or not (1 only
@@ -10,15 +10,17 @@ when a measurement could not be taken). It prints the medians over ``--runs`` ru
 
 What is compared
 ----------------
-* Export of a 10k-row schedule: ``io.export.export_package`` (the whole handover package: index sheet,
-  tasks sheet with styles, dropdowns, print set-up, signature block; rows read from the database) against
-  raw openpyxl write-only writing the same cells (the same rows read with sqlite3, the same values: id,
-  phase, phase name, title, owner and status labels, real dates) and nothing else.
-  Targets: time <= 1.2x raw, peak memory <= 1.5x raw.
-* Import of 20k new rows: ``io.imports.import_file(apply=True)`` (read, validate every row, diff, insert
-  with the audit entries, commit) against pandas ``read_excel`` + ``to_sql`` into the same SQLite schema (the
-  columns renamed and the missing NOT NULL columns filled, no validation). Targets: ours >= 2x faster,
-  peak memory no more than pandas.
+* Export of a project of N tasks (10k and 50k by default): ``io.export.export_package`` (the whole handover
+  package, written with XlsxWriter: index sheet, tasks sheet with styles, dropdowns, print set-up, signature
+  block, and the Timeline sheet, a weekly Gantt in cell fills) against raw openpyxl write-only writing the same
+  sheets and cells without any style: the tasks sheet (rows read with sqlite3, the same values: id, phase,
+  phase name, title, owner and status labels, real dates) and the Timeline sheet (the plan from the same
+  ``load_timeline`` the package uses; its left columns, month and week labels, deadline rows, a cell per bar
+  week, the legend). Targets: time <= 1.2x raw, peak memory <= 1.5x raw.
+* Import of N new rows: ``io.imports.import_file(apply=True)`` (read with python-calamine, validate every row,
+  diff, insert with the audit entries, commit) against pandas ``read_excel`` + ``to_sql`` into the same SQLite
+  schema (the columns renamed and the missing NOT NULL columns filled, no validation). Targets: ours >= 2x
+  faster, peak memory no more than pandas.
 
 How it is measured
 ------------------
@@ -28,7 +30,9 @@ database built once by the parent, the workbook to read), then resets the kernel
 (``/proc/self/clear_refs``), notes its RSS, and times the work alone with ``perf_counter``. Peak memory is
 the peak RSS during the work minus the RSS before it (``VmHWM`` - ``VmRSS``; where the mark cannot be reset,
 ``ru_maxrss`` minus the RSS before). Time is in process: interpreter start and imports are left out.
-The sides alternate run by run (ours first on odd runs) so drift hits both alike.
+The sides alternate run by run (ours first on odd runs) so drift hits both alike. Measure with bytecode
+compiled (``UV_COMPILE_BYTECODE=1``, ``PYTHONDONTWRITEBYTECODE`` unset): the children's imports are outside the
+clock anyway, but a machine that recompiles every start is a noisier machine.
 """
 
 import argparse
@@ -73,15 +77,16 @@ def _reset_peak() -> bool:
 
 
 def _measure(work) -> dict:
-    """Run work() once; its time and the peak RSS it added (MB)."""
+    """Run work() once; its wall and CPU time and the peak RSS it added (MB). On a shared machine the CPU time
+    (user + system of this process) is the steadier figure: waiting for a core does not count."""
     gc.collect()
     reset = _reset_peak()
     before = _status_kb("VmRSS")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     extra = work()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = _status_kb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "peak_mb": max(peak - before, 0) / 1024, "extra": extra}
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": max(peak - before, 0) / 1024, "extra": extra}
 
 
 # -- children ----------------------------------------------------------------------------------------------
@@ -90,15 +95,16 @@ def _measure(work) -> dict:
 def _export_prelude() -> None:
     """What both export children load before the clock, so that they start from the same process state (the
     same modules, the same allocator history: at a peak of a few MB, a different set of imports alone moves
-    the RSS figure by more than the work does). openpyxl is imported lazily by xlsx_write; the role names are
-    read once per process (raw builds its table of them before the clock too)."""
+    the RSS figure by more than the work does): both writers (xlsx_write imports XlsxWriter lazily), the
+    services. The role names are read once per process (raw builds its table of them before the clock too)."""
     import sqlite3  # noqa: F401
 
     import openpyxl  # noqa: F401
+    import xlsxwriter  # noqa: F401
 
     from exit_tui.domain.templates import roles
     from exit_tui.io import export  # noqa: F401
-    from exit_tui.services import backend  # noqa: F401
+    from exit_tui.services import backend, timeline  # noqa: F401
 
     roles()
 
@@ -113,37 +119,7 @@ def _child(name: str, db: Path, path: Path, project_id: int) -> None:
         backend = Backend.open(str(db))
         result = _measure(lambda: str(backend.call(export_package, project_id, path, today=TODAY).path))
     elif name == "export-raw":
-        import sqlite3
-
-        from openpyxl import Workbook
-
-        from exit_tui.domain.templates import roles
-
-        role_names = {r.key: r.zh for r in roles().values()}
-
-        def raw_export():
-            connection = sqlite3.connect(db)
-            phases = dict(connection.execute("SELECT no, name_zh FROM phase WHERE project_id = ?", (project_id,)))
-            rows = connection.execute(
-                "SELECT public_id, phase_no, title_zh, owner, due_date, status, legal_basis, note, done_on"
-                " FROM task WHERE project_id = ? ORDER BY phase_no, due_date, public_id", (project_id,))
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet("任务清单")
-            sheet.append(["编号", "阶段", "阶段名称", "任务", "负责人", "截止日期", "状态", "法律依据", "备注",
-                          "完成日期"])
-            day = date.fromisoformat
-            count = 0
-            for public_id, phase, title, owner, due, status, basis, note, done in rows:
-                # Empty texts as empty cells (None), as export_package writes them: the same cells on both sides.
-                sheet.append([public_id, phase, phases[phase], title, role_names.get(owner, owner) or None,
-                              day(due), STATUS_ZH[status], basis or None, note or None,
-                              day(done) if done else None])
-                count += 1
-            book.save(path)
-            connection.close()
-            return count
-
-        result = _measure(raw_export)
+        result = _measure(lambda: _raw_export(db, path, project_id))
     elif name == "import-ours":
         from exit_tui.io.imports import import_file
         from exit_tui.services.backend import Backend
@@ -155,6 +131,14 @@ def _child(name: str, db: Path, path: Path, project_id: int) -> None:
             return {"added": len(report.added), "rejected": len(report.rejected)}
 
         result = _measure(ours)
+    elif name == "read-ours":
+        from exit_tui.io.read import read_file
+
+        result = _measure(lambda: sum(len(sheet.rows) for sheet in read_file(path).sheets))
+    elif name == "read-pandas":
+        import pandas as pd
+
+        result = _measure(lambda: len(pd.read_excel(path, sheet_name="任务清单", engine="openpyxl")))
     elif name == "import-pandas":
         from datetime import UTC, datetime
 
@@ -185,6 +169,86 @@ def _child(name: str, db: Path, path: Path, project_id: int) -> None:
     print(json.dumps(result))
 
 
+def _raw_export(db: Path, path: Path, project_id: int) -> int:
+    """The package's two big sheets, same cells and values, with openpyxl write-only and no style at all."""
+    import sqlite3
+
+    from openpyxl import Workbook
+
+    from exit_tui.domain.templates import roles
+    from exit_tui.i18n import pick
+    from exit_tui.services.backend import Backend
+    from exit_tui.services.timeline import load_timeline
+
+    role_names = {r.key: r.zh for r in roles().values()}
+    connection = sqlite3.connect(db)
+    phases = dict(connection.execute("SELECT no, name_zh FROM phase WHERE project_id = ?", (project_id,)))
+    rows = connection.execute(
+        "SELECT public_id, phase_no, title_zh, owner, due_date, status, legal_basis, note, done_on"
+        " FROM task WHERE project_id = ? ORDER BY phase_no, due_date, public_id", (project_id,))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("任务清单")
+    sheet.append(["编号", "阶段", "阶段名称", "任务", "负责人", "截止日期", "状态", "法律依据", "备注", "完成日期"])
+    day = date.fromisoformat
+    count = 0
+    for public_id, phase, title, owner, due, status, basis, note, done in rows:
+        # Empty texts as empty cells (None), as export_package writes them: the same cells on both sides.
+        sheet.append([public_id, phase, phases[phase], title, role_names.get(owner, owner) or None, day(due),
+                      STATUS_ZH[status], basis or None, note or None, day(done) if done else None])
+        count += 1
+    connection.close()
+
+    backend = Backend.open(str(db))
+    timeline = backend.call(load_timeline, project_id, TODAY)
+    backend.close()
+    first = timeline.first_day - timedelta(days=timeline.first_day.weekday())
+    weeks = (timeline.last_day - first).days // 7 + 1
+
+    def week(day_: date) -> int | None:
+        n = (day_ - first).days // 7
+        return n if 0 <= n < weeks else None
+
+    gantt = book.create_sheet("时间线")
+    months = [None] * (8 + weeks)
+    months[0] = "时间线(按周甘特图)"
+    for n in range(weeks):
+        monday = first + timedelta(weeks=n)
+        if n == 0 or monday.month != (monday - timedelta(weeks=1)).month:
+            months[8 + n] = f"{monday.year}年{monday.month}月"
+    gantt.append(months)
+    gantt.append(["编号", "阶段", "任务", "负责人", "开始", "截止", "状态", "提示",
+                  *(f"{first + timedelta(weeks=n):%m-%d}" for n in range(weeks))])
+    for deadline in timeline.deadlines:
+        cells = [None, None, f"法定期限:{pick(deadline.title_zh, deadline.title_en)}({deadline.basis})", None,
+                 None, deadline.day, None, "已无法按期完成" if deadline.impossible else None] + [None] * weeks
+        if (n := week(deadline.day)) is not None:
+            cells[8 + n] = "◆"
+        gantt.append(cells)
+    for task in timeline.tasks:
+        flags = ";".join(text for text, on in (("关键路径", task.critical), ("有风险", task.at_risk),
+                                               ("逾期", task.overdue)) if on)
+        cells = [task.public_id, task.phase_no, pick(task.title_zh, task.title_en),
+                 role_names.get(task.owner, task.owner), task.start, task.due, STATUS_ZH.get(task.status, "?"),
+                 flags or None] + [None] * weeks
+        if task.occurrences:
+            bars = [week(o.day) for o in task.occurrences]
+        elif task.milestone:
+            bars = [week(task.due)]
+        else:
+            last = week(task.due)
+            bars = list(range(week(max(task.start, first)) or 0, weeks if last is None else last + 1))
+        for n in bars:
+            if n is not None:
+                cells[8 + n] = "◆" if task.milestone else "■"
+        gantt.append(cells)
+    gantt.append([])
+    gantt.append(["图例"])
+    for text in ("已完成", "未完成", "有风险", "逾期", "里程碑", "法定期限", "今天所在周", "移交日 T 所在周", "合同到期所在周"):
+        gantt.append(["■", text])
+    book.save(path)
+    return count
+
+
 # -- set-up (parent) ---------------------------------------------------------------------------------------
 
 
@@ -192,7 +256,8 @@ def _build_database(folder: Path, extra_tasks: int) -> tuple[Path, int]:
     """The demo project, plus `extra_tasks` tasks (through the import service itself, already measured fast)."""
     from exit_tui.services.backend import Backend
     from exit_tui.services.demo import create_demo
-    from exit_tui.services.imports import apply_tasks
+    from exit_tui.services.imports import import_rows
+    from exit_tui.services.task_import import TaskImport
     from exit_tui.services.readmodels import ImportRow
 
     db = folder / f"base-{extra_tasks}.db"
@@ -200,7 +265,7 @@ def _build_database(folder: Path, extra_tasks: int) -> tuple[Path, int]:
     project = backend.call(create_demo, TODAY)
     rows = [ImportRow("bench", n, _row_values(n)) for n in range(extra_tasks)]
     if rows:
-        backend.call(apply_tasks, project.id, rows, TODAY)
+        backend.call(import_rows, TaskImport, project.id, rows, TODAY, apply=True)
     backend.call(lambda session: session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)"))
     backend.close()
     return db, project.id
@@ -255,6 +320,7 @@ def _compare(title: str, sides: tuple[str, str], labels: tuple[str, str], runs: 
     medians = {
         side: {
             "seconds": statistics.median(r["seconds"] for r in results[side]),
+            "cpu": statistics.median(r["cpu"] for r in results[side]),
             "peak_mb": statistics.median(r["peak_mb"] for r in results[side]),
             "all_seconds": [round(r["seconds"], 3) for r in results[side]],
             "extra": results[side][-1]["extra"],
@@ -264,16 +330,15 @@ def _compare(title: str, sides: tuple[str, str], labels: tuple[str, str], runs: 
     print(f"\n{title}  (medians of {runs} runs, each in a fresh process)")
     for side, label in zip(sides, labels, strict=True):
         m = medians[side]
-        print(f"  {label:<34} {m['seconds']:7.3f} s   peak +{m['peak_mb']:7.1f} MB   runs {m['all_seconds']}"
-              f"   {m['extra']}")
+        print(f"  {label:<34} {m['seconds']:7.3f} s  cpu {m['cpu']:7.3f} s   peak +{m['peak_mb']:7.1f} MB"
+              f"   runs {m['all_seconds']}   {m['extra']}")
     return medians
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--export-rows", type=int, default=10_000)
-    parser.add_argument("--import-rows", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rows", default="10000,50000", help="project sizes, comma-separated")
     parser.add_argument("--only", choices=("export", "import"), help="run one of the two comparisons")
     parser.add_argument("--child")
     parser.add_argument("--db", type=Path)
@@ -290,50 +355,57 @@ def main() -> int:
         print("pandas is missing: run  uv run --group bench python tests/perf/bench_excel.py", file=sys.stderr)
         return 1
 
+    sizes = [int(size) for size in args.rows.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="bench-excel-"))
     os.environ["EXIT_TUI_HOME"] = str(folder / "home")
+    table: list[tuple] = []
     try:
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpu; export {args.export_rows} rows, "
-              f"import {args.import_rows} rows")
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpu; sizes {sizes}, {args.runs} runs each")
         empty_db, empty_project = _build_database(folder, 0)
-        ratios = []
-        if args.only in (None, "export"):
-            demo_tasks = _count_tasks(empty_db, empty_project)
-            export_db, export_project = _build_database(folder, max(args.export_rows - demo_tasks, 0))
-            print(f"export schedule: {_count_tasks(export_db, export_project)} tasks")
+        demo_tasks = _count_tasks(empty_db, empty_project)
+        for size in sizes:
+            if args.only in (None, "export"):
+                export_db, export_project = _build_database(folder, max(size - demo_tasks, 0))
 
-            def prepare_export(side, run):
-                return export_db, folder / f"{side}-{run}.xlsx", export_project
+                def prepare_export(side, run, db=export_db, project=export_project, size=size):
+                    return db, folder / f"{side}-{size}-{run}.xlsx", project
 
-            exported = _compare("export", ("export-ours", "export-raw"),
-                                ("exit-tui export_package", "raw openpyxl write-only"), args.runs, prepare_export)
-            ours, raw = exported["export-ours"], exported["export-raw"]
-            ratios += [
-                ("export time      ours / raw", ours["seconds"] / raw["seconds"], "<= 1.2", lambda r: r <= 1.2),
-                ("export memory    ours / raw", _div(ours["peak_mb"], raw["peak_mb"]), "<= 1.5",
-                 lambda r: r <= 1.5),
-            ]
-        if args.only in (None, "import"):
-            import_file = folder / "import.xlsx"
-            _build_import_file(import_file, args.import_rows)
+                tasks = _count_tasks(export_db, export_project)
+                exported = _compare(f"export, {tasks} tasks", ("export-ours", "export-raw"),
+                                    ("exit-tui export_package", "raw openpyxl write-only"), args.runs,
+                                    prepare_export)
+                ours, raw = exported["export-ours"], exported["export-raw"]
+                table += [(f"export {size:>6} time    ours / raw", ours["seconds"] / raw["seconds"], "<= 1.2",
+                           lambda r: r <= 1.2),
+                          (f"export {size:>6} cpu     ours / raw", ours["cpu"] / raw["cpu"], "<= 1.2",
+                           lambda r: r <= 1.2),
+                          (f"export {size:>6} memory  ours / raw", _div(ours["peak_mb"], raw["peak_mb"]), "<= 1.5",
+                           lambda r: r <= 1.5)]
+            if args.only in (None, "import"):
+                import_file = folder / f"import-{size}.xlsx"
+                _build_import_file(import_file, size)
 
-            def prepare_import(side, run):
-                db = folder / f"{side}-{run}.db"
-                shutil.copyfile(empty_db, db)
-                return db, import_file, empty_project
+                def prepare_import(side, run, import_file=import_file):
+                    db = folder / f"{side}-{run}.db"
+                    shutil.copyfile(empty_db, db)
+                    return db, import_file, empty_project
 
-            imported = _compare("import", ("import-ours", "import-pandas"),
-                                ("exit-tui import_file (apply)", "pandas read_excel + to_sql"), args.runs,
-                                prepare_import)
-            mine, pandas_side = imported["import-ours"], imported["import-pandas"]
-            ratios += [
-                ("import speed-up  pandas / ours", pandas_side["seconds"] / mine["seconds"], ">= 2.0",
-                 lambda r: r >= 2.0),
-                ("import memory    ours / pandas", _div(mine["peak_mb"], pandas_side["peak_mb"]), "<= 1.0",
-                 lambda r: r <= 1.0),
-            ]
-        print("\nratios")
-        for ratio in ratios:
+                imported = _compare(f"import, {size} rows", ("import-ours", "import-pandas"),
+                                    ("exit-tui import_file (apply)", "pandas read_excel + to_sql"), args.runs,
+                                    prepare_import)
+                read = _compare(f"read only, {size} rows", ("read-ours", "read-pandas"),
+                                ("exit-tui read_file", "pandas read_excel"), args.runs, prepare_import)
+                mine, pandas_side = imported["import-ours"], imported["import-pandas"]
+                table += [(f"import {size:>6} speed-up pandas / ours", pandas_side["seconds"] / mine["seconds"],
+                           ">= 2.0", lambda r: r >= 2.0),
+                          (f"import {size:>6} cpu      pandas / ours", pandas_side["cpu"] / mine["cpu"],
+                           ">= 2.0", lambda r: r >= 2.0),
+                          (f"read   {size:>6} speed-up pandas / ours",
+                           read["read-pandas"]["seconds"] / read["read-ours"]["seconds"], "(part)", lambda r: True),
+                          (f"import {size:>6} memory  ours / pandas", _div(mine["peak_mb"], pandas_side["peak_mb"]),
+                           "<= 1.0", lambda r: r <= 1.0)]
+        print("\nratios (medians)")
+        for ratio in table:
             _ratio(*ratio)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -345,7 +417,7 @@ def _div(a: float, b: float) -> float:
 
 
 def _ratio(label: str, value: float, target: str, met) -> None:
-    print(f"  {label:<32} {value:6.2f}   target {target:<7} {'met' if met(value) else 'NOT met'}")
+    print(f"  {label:<40} {value:6.2f}   target {target:<7} {'met' if met(value) else 'NOT met'}")
 
 
 def _count_tasks(db: Path, project_id: int) -> int:
