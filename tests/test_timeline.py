@@ -193,6 +193,46 @@ def test_load_timeline_has_every_task_deadline_and_link(backend, project):
     assert loaded.first_day == SAMPLE_DATES.decision and loaded.last_day >= SAMPLE_DATES.continuation_end
 
 
+def test_the_timeline_is_read_once_until_the_next_write(backend, project):
+    first = backend.call(timeline.load_timeline, project.id, TODAY)
+    assert backend.call(timeline.load_timeline, project.id, TODAY) is first
+    assert backend.call(timeline.load_timeline, project.id, TODAY + timedelta(days=1)).today != first.today
+    task = first.tasks[0]
+    backend.call(checklist.toggle_done, project.id, task.public_id, TODAY)
+    after = backend.call(timeline.load_timeline, project.id, TODAY)
+    status = next(t.status for t in after.tasks if t.public_id == task.public_id)
+    assert status != task.status
+
+    def write_then_fail(session):
+        checklist.toggle_done(session, project.id, task.public_id, TODAY)
+        assert timeline.load_timeline(session, project.id, TODAY) is not after  # sees its own write
+        raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        backend.call(write_then_fail)
+    again = backend.call(timeline.load_timeline, project.id, TODAY)
+    assert next(t.status for t in again.tasks if t.public_id == task.public_id) == status
+
+
+def test_unlinked_tasks_get_the_timings_of_the_whole_network():
+    """analyse_plan sends only linked tasks through the network; the others must come out as if all went."""
+    from exit_tui.domain.network import Activity, analyse
+
+    day = date(2026, 3, 1)
+    plan = [PlanTask(f"T-{i:04d}", day + timedelta(days=i * 3 % 40), duration=i % 4,
+                     rule=DueRule(f"T-{i - 1:04d}", 2, "d") if i % 3 == 1 else None, done=i % 5 == 0)
+            for i in range(1, 60)]
+    plan.append(PlanTask("T-0999", day + timedelta(days=90)))  # unlinked, and the last to finish
+    by_key = {t.key: t for t in plan}
+    everything = analyse(
+        [Activity(t.key, t.start, t.due, t.done,
+                  ((t.predecessor, (t.start - by_key[t.predecessor].due).days - 1),) if t.predecessor in by_key
+                  else ()) for t in plan],
+        today=day + timedelta(days=20),
+    )
+    assert analyse_plan(plan, day + timedelta(days=20)) == everything
+
+
 def test_preview_writes_nothing_and_apply_writes_what_it_showed(backend, project):
     audits = count_rows(backend, AuditEntry)
     change = PlanChange("2027-01-20", anchor="handover")

@@ -84,8 +84,22 @@ def impossible(deadlines: Iterable[Deadline], dates: ProjectDates) -> tuple[str,
 
 
 def analyse_plan(tasks: Iterable[PlanTask], today: date) -> dict[str, Timing]:
-    """Critical path, slack and at-risk flags of the dependency network the task rules make."""
-    return analyse(_activities({t.key: t for t in tasks}), today)
+    """Critical path, slack and at-risk flags of the dependency network the task rules make.
+
+    Only tasks linked by a rule (to or from another task) go through the network; a task without links keeps
+    its planned dates, is never at risk, and its slack runs to the project's finish."""
+    by_key = {t.key: t for t in tasks}
+    linked = {t.key: t for t in by_key.values() if t.predecessor in by_key}
+    linked.update((t.predecessor, by_key[t.predecessor]) for t in list(linked.values()))
+    alone = [t for t in by_key.values() if t.key not in linked]
+    alone_finish = max((t.due for t in alone), default=None)
+    timings = analyse(_activities(linked), today, alone_finish) if linked else {}
+    ends = [t.earliest_finish for t in timings.values()] + ([alone_finish] if alone_finish else [])
+    finish = max(ends, default=None)
+    for task in alone:
+        start, slack = task.start, (finish - task.due).days
+        timings[task.key] = Timing(start, task.due, start + timedelta(days=slack), finish, slack, slack == 0, False)
+    return timings
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,17 @@ flags that appear or clear) and writes nothing; `apply_replan` does the same com
 caller's transaction, each changed field with an audit entry. Done tasks never move.
 """
 
+import re
+from collections import OrderedDict
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
+from weakref import WeakKeyDictionary
 
 from sqlmodel import Session, col, select
 
-from ..db.models import OccurrenceDone, Project, Task
+from ..db.models import AuditEntry, OccurrenceDone, Project, Task
 from ..domain.dates import DateParseError, parse_date
 from ..domain.enums import Anchor, ExitType, TaskStatus
 from ..domain.network import CycleError
@@ -29,25 +34,52 @@ from .readmodels import (
     ReplanPreview,
     Timeline,
     TimelineTask,
+    task_titles,
     titles_of,
 )
+
+DONE = TaskStatus.DONE.value
 
 #: At most this many occurrences of one recurring task are listed (a daily rule over years stays bounded).
 MAX_OCCURRENCES = 400
 
 
-def _plan_task(task: Task, started: frozenset[int] = frozenset()) -> PlanTask:
-    """`started`: ids of recurring tasks with an occurrence done; replanning keeps them (their marks are dated)."""
+def _plan_task(task, started: frozenset[int] = frozenset()) -> PlanTask:
+    """`task`: a stored task or a plain row of its columns. `started`: ids of recurring tasks with an occurrence
+    done; replanning keeps them (their marks are dated)."""
     return PlanTask(
         key=task.public_id,
         due=task.due_date,
-        rule=rule_from_parts(task.due_anchor, task.due_offset),
+        rule=stored_rule(task.due_anchor, task.due_offset),
         done=task.status == TaskStatus.DONE,
         done_on=task.done_on,
         template_key=task.template_key,
         duration=task.duration_days,
         pinned=task.id in started,
     )
+
+
+_TASK_ANCHOR = re.compile(r"T-\d{4,}")
+
+
+@lru_cache(maxsize=4096)
+def _offset(offset: str) -> tuple[int, str]:
+    rule = parse_rule(f"decision{offset}")
+    return rule.amount, rule.unit
+
+
+@lru_cache(maxsize=4096)
+def _date_rule(anchor: str, offset: str) -> DueRule | None:
+    return rule_from_parts(anchor, offset)
+
+
+def stored_rule(anchor: str | None, offset: str | None) -> DueRule | None:
+    """rule_from_parts of a task's stored columns, parsed once per distinct offset (not once per task)."""
+    if not anchor:
+        return None
+    if _TASK_ANCHOR.fullmatch(anchor):
+        return DueRule(anchor, *_offset(offset or ""))
+    return _date_rule(anchor, offset or "")
 
 
 def _started_series(session: Session, project_id: int) -> frozenset[int]:
@@ -68,7 +100,21 @@ def _tasks(session: Session, project_id: int) -> list[Task]:
     )
 
 
-def _until(task: Task, dates: ProjectDates) -> date:
+#: The columns the timeline reads of a task.
+_TIMELINE_COLUMNS = (
+    Task.id, Task.public_id, Task.phase_no, Task.template_key, Task.title, Task.title_zh, Task.title_en,
+    Task.owner, Task.due_date, Task.due_anchor, Task.due_offset, Task.recurrence, Task.recurrence_until,
+    Task.duration_days, Task.status, Task.legal_basis, Task.done_on,
+)
+
+
+def _task_rows(session: Session, project_id: int) -> list:
+    """The project's tasks as plain rows of _TIMELINE_COLUMNS (a Core select: no ORM objects)."""
+    session.flush()  # the connection does not autoflush: pending changes of this transaction count
+    return session.connection().execute(select(*_TIMELINE_COLUMNS).where(Task.project_id == project_id)).all()
+
+
+def _until(task, dates: ProjectDates) -> date:
     """The last day a recurring task repeats on: its `until` (a rule such as `handover`, or a date)."""
     text = task.recurrence_until or ""
     try:
@@ -81,8 +127,9 @@ def _until(task: Task, dates: ProjectDates) -> date:
         return dates.handover
 
 
-def task_occurrences(task: Task, dates: ProjectDates, done: dict[date, date]) -> tuple[OccurrenceRead, ...]:
-    """The dated occurrences of a recurring task (empty for a one-off task) with their done marks."""
+def task_occurrences(task, dates: ProjectDates, done: dict[date, date]) -> tuple[OccurrenceRead, ...]:
+    """The dated occurrences of a recurring task (a stored task or a plain row; empty for a one-off task) with
+    their done marks."""
     if not task.recurrence:
         return ()
     try:
@@ -106,21 +153,63 @@ def deadline_read(deadline: Deadline, dates: ProjectDates, missed_by: tuple[str,
     )
 
 
+def write_stamp(session: Session) -> tuple[int, str] | None:
+    """The newest audit entry's id and hash: every write adds an entry, so what was read under one stamp holds
+    until the stamp changes (the hash tells apart an id reused after a rollback or a restored database)."""
+    session.flush()
+    row = session.connection().execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)
+    ).first()
+    return tuple(row) if row else None
+
+
+#: Timelines already computed, per database engine: (project id, today) -> (write stamp, timeline).
+_computed: "WeakKeyDictionary[object, OrderedDict]" = WeakKeyDictionary()
+_KEEP = 4
+"""Timelines kept per database (the last projects and days asked for)."""
+
+
 def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
-    """Everything the Gantt, the Timeline sheet and the calendar show, computed in one read."""
-    project = project_row(session, project_id)
-    dates = project_dates(project)
-    rows = _tasks(session, project_id)
-    done_marks: dict[int, dict[date, date]] = {}
-    marks = session.exec(
+    """Everything the Gantt, the Timeline sheet and the calendar show, computed in one read.
+
+    The result is kept until the next write to the database (or another `today`): opening the timeline again
+    costs one query. Callers must not change the returned timeline."""
+    stamp = write_stamp(session)
+    kept = _computed.setdefault(session.get_bind(), OrderedDict())
+    key = (project_id, today)
+    if key in kept and kept[key][0] == stamp:
+        kept.move_to_end(key)
+        return kept[key][1]
+    timeline = _compute_timeline(session, project_id, today)
+    kept[key] = (stamp, timeline)
+    kept.move_to_end(key)
+    while len(kept) > _KEEP:
+        kept.popitem(last=False)
+    return timeline
+
+
+def _done_marks(session: Session, project_id: int) -> dict[int, dict[date, date]]:
+    """Task id -> {occurrence day: day it was marked done} for the project's recurring tasks."""
+    marks: dict[int, dict[date, date]] = {}
+    for task_id, occurs_on, done_on in session.connection().execute(
         select(OccurrenceDone.task_id, OccurrenceDone.occurs_on, OccurrenceDone.done_on)
         .join(Task, col(Task.id) == OccurrenceDone.task_id)
         .where(Task.project_id == project_id)
-    )
-    for task_id, occurs_on, done_on in marks:
-        done_marks.setdefault(task_id, {})[occurs_on] = done_on
+    ):
+        marks.setdefault(task_id, {})[occurs_on] = done_on
+    return marks
 
-    plan = [_plan_task(task) for task in rows]
+
+def _compute_timeline(session: Session, project_id: int, today: date) -> Timeline:
+    project = project_row(session, project_id)
+    dates = project_dates(project)
+    rows = _task_rows(session, project_id)
+    done_marks = _done_marks(session, project_id)
+    plan = [
+        PlanTask(public_id, due_date, stored_rule(anchor, offset), status == DONE, done_on, template_key, duration)
+        for (_id, public_id, _phase, template_key, _title, _zh, _en, _owner, due_date, anchor, offset, _rec, _until,
+             duration, status, _basis, done_on) in rows
+    ]
     try:
         timings = analyse_plan(plan, today)
     except CycleError:  # cannot be written through the services; an edited database still shows its tasks
@@ -128,36 +217,35 @@ def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
     deadlines = deadlines_for(project.rule_profile, project.exit_type, dates)
     missed: dict[str, list[str]] = {}
     tasks = []
-    for task, planned in zip(rows, plan, strict=True):
-        status = TaskStatus(task.status)
-        series = task_occurrences(task, dates, done_marks.get(task.id, {}))
-        late = late_for(planned, deadlines)
+    statuses = {status.value: status for status in TaskStatus}
+    rule_texts: dict[DueRule, str] = {}
+    for row, planned in zip(rows, plan, strict=True):
+        (task_id, public_id, phase_no, template_key, title, title_zh, title_en, owner, due_date, _anchor, _offset,
+         recurrence, _until, duration, status, basis, done_on) = row
+        series = task_occurrences(row, dates, done_marks.get(task_id, {})) if recurrence else ()
+        late = late_for(planned, deadlines) if template_key else ()
         for key in late:
-            missed.setdefault(key, []).append(task.public_id)
-        timing = timings.get(task.public_id)
-        open_task = status is not TaskStatus.DONE
+            missed.setdefault(key, []).append(public_id)
+        timing = timings.get(public_id)
+        open_task = status != DONE
         if series:
             start, due = series[0].day, series[-1].day
             overdue = open_task and any(o.done_on is None and o.day < today for o in series)
         else:
-            start, due = planned.start, task.due_date
-            overdue = open_task and task.due_date < today
+            start, due = planned.start, due_date
+            overdue = open_task and due_date < today
+        rule = planned.rule
+        if rule is not None and rule not in rule_texts:
+            rule_texts[rule] = str(rule)
         tasks.append(
             TimelineTask(
-                public_id=task.public_id,
-                phase_no=task.phase_no,
-                title_zh=titles_of(task)[0],
-                title_en=titles_of(task)[1],
-                owner=task.owner,
-                status=status,
-                start=start,
-                due=due,
-                milestone=task.duration_days == 0 and not series,
-                done_on=task.done_on,
-                rule=str(planned.rule) if planned.rule else None,
-                predecessor=planned.predecessor,
-                legal_basis=task.legal_basis,
-                recurrence=task.recurrence,
+                public_id, phase_no, *task_titles(title, title_zh, title_en), owner, statuses[status], start, due,
+                milestone=duration == 0 and not series,
+                done_on=done_on,
+                rule=rule_texts[rule] if rule else None,
+                predecessor=rule.task_ref if rule else None,
+                legal_basis=basis,
+                recurrence=recurrence,
                 occurrences=series,
                 overdue=overdue,
                 at_risk=bool(timing and timing.at_risk),
@@ -166,7 +254,7 @@ def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
                 late_for=late,
             )
         )
-    tasks.sort(key=lambda t: (t.phase_no, t.start, t.due, t.public_id))
+    tasks.sort(key=attrgetter("phase_no", "start", "due", "public_id"))
     return Timeline(
         project=project_read(project),
         phases=list_phases(session, project_id),
@@ -322,7 +410,7 @@ def apply_replan(session: Session, project_id: int, change: PlanChange) -> Repla
 def plan_snapshot(session: Session, project_id: int) -> list[PlanTask]:
     """The project's tasks as the planner sees them now (to measure a change against, with effects_since)."""
     started = _started_series(session, project_id)
-    return [_plan_task(task, started) for task in _tasks(session, project_id)]
+    return [_plan_task(task, started) for task in _task_rows(session, project_id)]
 
 
 def effects_since(
@@ -330,9 +418,8 @@ def effects_since(
 ) -> ReplanPreview:
     """What changed in the plan since `before` was taken, as a replan preview: tasks that moved (leaving out
     `direct`, the ones the change itself set) and statutory flags that appeared or cleared."""
-    session.flush()
     project = project_row(session, project_id)
-    rows = {task.public_id: task for task in _tasks(session, project_id)}
+    rows = {task.public_id: task for task in _task_rows(session, project_id)}
     after = plan_snapshot(session, project_id)
     dates = project_dates(project)
     deadlines = deadlines_for(project.rule_profile, ExitType(project.exit_type), dates)
