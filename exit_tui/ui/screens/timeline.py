@@ -1,17 +1,20 @@
 """Timeline: the project's tasks as a Gantt against today, T, the contract end and the statutory deadlines."""
 
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Label
+from textual.worker import get_current_worker
 
 from ...domain.enums import TaskStatus
 from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, rule_label, status_label
 from ...services.readmodels import PhaseRead, Timeline, TimelineTask
 from ..modals.task_form import TaskForm
-from ..widgets.gantt import ZOOM_NAMES, Gantt, Row
+from ..widgets.gantt import ZOOM_NAMES, Gantt, Layout, Row, lay_out
 from .base import ProjectScreen
 
 SEP = " | "
@@ -107,14 +110,35 @@ class TimelineScreen(ProjectScreen):
         self.query_one(Gantt).focus()
 
     def reload(self) -> None:
-        self.app.call_service("timeline.load_timeline", self.app.project.id, self.app.today, then=self.show,
+        self.app.call_service("timeline.load_timeline", self.app.project.id, self.app.today, then=self._loaded,
                               group="timeline", exclusive=True)
 
-    def show(self, timeline: Timeline) -> None:
-        self.timeline = timeline
-        self.phases = timeline.phases
+    def _loaded(self, timeline: Timeline) -> None:
+        """The service kept the timeline until the next write: the same one is already shown; a new one is laid
+        out (every row built) in a worker, off the UI thread."""
+        if timeline is self.timeline:
+            if self._keep:
+                self.query_one(Gantt).select_key(self._keep)
+                self._keep = None
+            return
+        self.app.run_worker(partial(self._lay_out, timeline), thread=True, group="timeline-rows", exclusive=True,
+                            exit_on_error=False)
+
+    def _lay_out(self, timeline: Timeline) -> None:
+        try:
+            layout = lay_out(timeline)
+        except Exception as error:  # noqa: BLE001 - shown to the user, never swallowed silently
+            self.app.call_from_thread(self.app.show_failure, error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show, layout)
+
+    def show(self, timeline: Timeline | Layout) -> None:
+        """Show a timeline (laid out already, or here)."""
         gantt = self.query_one(Gantt)
         gantt.load(timeline, keep=self._keep)
+        self.timeline = gantt.timeline
+        self.phases = self.timeline.phases
         self._keep = None
         self._show_legend()
 

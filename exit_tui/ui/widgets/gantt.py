@@ -178,6 +178,26 @@ def build_rows(timeline: Timeline) -> list[Row]:
     return rows
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What the chart shows of a timeline, prepared once (off the UI thread for a large plan, see lay_out)."""
+
+    timeline: Timeline
+    rows: list[Row]
+    """Every row, in order (build_rows)."""
+    origin: date
+    """The day of column 0."""
+    last_day: date
+    """The last day the chart must reach (Timeline.last_day)."""
+
+
+def lay_out(timeline: Timeline) -> Layout:
+    """The rows and the extent of `timeline`: pure computation over every task, safe in a thread worker."""
+    first = timeline.first_day
+    origin = origin_for(min([first, *(d.day for d in timeline.deadlines if (first - d.day).days < 90)]))
+    return Layout(timeline, build_rows(timeline), origin, timeline.last_day)
+
+
 def task_style(task: TimelineTask) -> str:
     """The component class of a task's bar: done, overdue, at risk or open."""
     return "gantt--" + task.state.replace("_", "-")
@@ -313,6 +333,7 @@ class Gantt(Localized, ScrollView, can_focus=True):
         self._all: list[Row] = []
         self._collapsed: set[str] = set()
         self._origin = date.today()
+        self._last_day = self._origin
         self._scale = Scale(self.zoom, self._origin)
         self._n_cols = 0
         self._axis = ("", "")
@@ -324,14 +345,16 @@ class Gantt(Localized, ScrollView, can_focus=True):
 
     # -- data -------------------------------------------------------------------------------------------
 
-    def load(self, timeline: Timeline, keep: str | None = None) -> None:
-        """Show `timeline`, with the cursor on row `keep` (or on the same row as before) when it is there."""
+    def load(self, timeline: Timeline | Layout, keep: str | None = None) -> None:
+        """Show `timeline` (or its Layout, prepared in a worker), with the cursor on row `keep` (or on the same
+        row as before) when it is there."""
+        layout = timeline if isinstance(timeline, Layout) else lay_out(timeline)
         keep = keep or self.cursor_key
         first_load = self.timeline is None
-        self.timeline = timeline
-        self._all = build_rows(timeline)
-        first = timeline.first_day
-        self._origin = origin_for(min([first, *(d.day for d in timeline.deadlines if (first - d.day).days < 90)]))
+        self.timeline = layout.timeline
+        self._all = layout.rows
+        self._origin = layout.origin
+        self._last_day = layout.last_day
         self._rebuild(keep)
         self._set_scale(self.zoom)
         if first_load:
@@ -339,15 +362,23 @@ class Gantt(Localized, ScrollView, can_focus=True):
 
     def _rebuild(self, keep: str | None) -> None:
         """The rows shown, after collapsing; the cursor stays on `keep` (or its group) when possible."""
-        self.rows = [r for r in self._all if r.kind in ("group", "phase") or r.group not in self._collapsed]
-        index = {r.key: i for i, r in enumerate(self.rows)}
-        if keep in index:
-            self.cursor = index[keep]
+        collapsed = self._collapsed
+        if collapsed:
+            self.rows = [r for r in self._all if r.kind in ("group", "phase") or r.group not in collapsed]
         else:
+            self.rows = self._all  # nothing hidden: no copy of a long list
+        found = self._index_of(keep)
+        if found is None:
             group = next((r.group for r in self._all if r.key == keep), None)
-            self.cursor = index.get(group, min(self.cursor, max(len(self.rows) - 1, 0)))
+            found = self._index_of(group)
+        self.cursor = found if found is not None else min(self.cursor, max(len(self.rows) - 1, 0))
         self._update_virtual_size()
         self._cursor_changed()
+
+    def _index_of(self, key: str | None) -> int | None:
+        if key is None:
+            return None
+        return next((i for i, row in enumerate(self.rows) if row.key == key), None)
 
     def _set_scale(self, zoom: str) -> None:
         """Geometry of the chart at `zoom`: columns, axis and vertical lines (row marks are computed lazily)."""
@@ -357,7 +388,7 @@ class Gantt(Localized, ScrollView, can_focus=True):
         timeline = self.timeline
         if timeline is None:
             return
-        self._n_cols = self._scale.span(timeline.last_day, timeline.last_day + timedelta(days=21))[1] + 1
+        self._n_cols = self._scale.span(self._last_day, self._last_day + timedelta(days=21))[1] + 1
         self._axis = axis_lines(self._scale, self._n_cols)
         dates = timeline.project.dates
         lines: dict[int, tuple[str, str]] = {}
@@ -523,11 +554,10 @@ class Gantt(Localized, ScrollView, can_focus=True):
 
     def select_key(self, key: str) -> bool:
         """Move the cursor to the row with `key` (a task's public id, `phase:N`, ...); False when not shown."""
-        for i, row in enumerate(self.rows):
-            if row.key == key:
-                self.move_cursor(i)
-                return True
-        return False
+        index = self._index_of(key)
+        if index is not None:
+            self.move_cursor(index)
+        return index is not None
 
     def action_cursor(self, step: int) -> None:
         self.move_cursor(self.cursor + step)
