@@ -123,7 +123,7 @@ async def test_sort_by_key_and_header_click_is_stable_with_an_arrow():
 
 async def test_marks_and_exact_totals_of_the_rows_shown():
     rows = [Charge(f"C-{i}", "fee", 10, None, "open") for i in range(1, 11)]  # ten times 0.10
-    app = TableApp(rows)
+    app = TableApp(rows, counters={"open": lambda r: r.status == "open"})
     async with app.run_test(size=(80, 16)) as pilot:
         table = await started(app, pilot)
         assert table.totals().sums == {"amount": 100}
@@ -135,8 +135,10 @@ async def test_marks_and_exact_totals_of_the_rows_shown():
         assert table.totals().marked == 2 and table.marked == {"C-2", "C-5"}
         await pilot.pause()
         assert line(table, 2).startswith("*") and not line(table, 1).startswith("*")
+        assert table.totals().counts == {"open": 9}
         table.update_row("C-3", Charge("C-3", "fee", 123_456_789, None, "paid"))
         assert table.totals().sums == {"amount": 80 + 123_456_789}
+        assert table.totals().counts == {"open": 8}
         assert "1,234,567.89" in line(table, 3)
         table.clear_marks()
         assert table.totals().marked == 0

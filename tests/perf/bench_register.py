@@ -7,7 +7,8 @@ Usage (from the repository root)::
 Not a test (pytest collects test_*.py only). Three widgets, each mounted alone in an app at 120x40 (`run_test`,
 headless), on the same synthetic tasks (CJK titles, 20 phases):
 
-- register: the RegisterTable as the checklist configures it (its columns, search text, phase headings);
+- register: the RegisterTable as the checklist configures it (its columns, search text, phase headings, overdue
+  counter);
 - datatable: Textual's stock DataTable, the stock way (add_rows; a filter clears and adds the matching rows;
   a row change is `update_cell`); plain-string cells, which favours it;
 - baseline: a bare line-API ScrollView holding a list of plain lines, filtered with one list comprehension.
@@ -108,7 +109,8 @@ class Subject:
             self.widget = RegisterTable(task_columns(), key_of=lambda t: t.public_id,
                                         search_text=lambda t: task_search_text(t, names),
                                         group_of=lambda t: f"phase:{t.phase_no}",
-                                        group_label=lambda key, rows: [(f"{key} {len(rows)}", "")])
+                                        group_label=lambda key, rows: [(f"{key} {len(rows)}", "")],
+                                        counters={"overdue": lambda t: t.overdue})
         elif kind == "datatable":
             self.widget = DataTable(cursor_type="row")
         else:

@@ -123,7 +123,8 @@ class ChecklistScreen(RegisterScreen):
             return [(f"── {no:02d} {names.get(no, '')}", "group"), (f"  {done}/{len(tasks)}", "dim")]
 
         return RegisterTable(self.columns(), key_of=self.key_of, search_text=self.search_text,
-                             group_of=lambda t: f"phase:{t.phase_no}", group_label=heading, id="register")
+                             group_of=lambda t: f"phase:{t.phase_no}", group_label=heading,
+                             counters={"overdue": lambda t: t.overdue}, id="register")
 
     def compose_filters(self) -> ComposeResult:
         yield Select([], prompt=_("checklist.all_phases"), id="phase", allow_blank=True)
@@ -133,7 +134,7 @@ class ChecklistScreen(RegisterScreen):
 
     def count_text(self, totals: Totals) -> str:
         text = super().count_text(totals)
-        overdue = self.table.count_where(lambda t: t.overdue)
+        overdue = totals.counts["overdue"]
         return text + ("  " + _("checklist.overdue_count", n=overdue) if overdue else "")
 
     # -- loading ------------------------------------------------------------------------------------------

@@ -155,12 +155,15 @@ class Totals:
     marked: int
     sums: dict[str, int]
     """Money column key -> exact sum in fen over the rows shown."""
+    counts: dict[str, int]
+    """Counter name -> how many of the rows shown it holds for."""
 
 
 class RegisterTable(Localized, ScrollView, can_focus=True):
     """A table of one register's rows. `key_of(row)` is the row's stable key (its public id); `search_text(row)`
     the text the filter looks in; `group_of(row)` (optional) groups consecutive rows under a heading drawn by
-    `group_label(group, rows)` while the table is in its loaded order."""
+    `group_label(group, rows)` while the table is in its loaded order; `counters` (name -> predicate) are counted
+    over the rows shown for the totals line."""
 
     BINDINGS = [
         Binding("enter", "edit", "key.edit", tooltip="tip.edit", id="register-edit"),
@@ -233,6 +236,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         search_text: Callable[[Any], str] | None = None,
         group_of: Callable[[Any], str] | None = None,
         group_label: Callable[[str, list[Any]], Pieces] | None = None,
+        counters: Mapping[str, Callable[[Any], bool]] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -267,12 +271,18 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         self._runs: dict[int, tuple[int, int]] = {}
         """Group -> the view positions of its rows."""
         self._sort_keys: dict[str, list[tuple]] = {}
-        self._money: dict[str, list[int]] = {}
-        self._sums: dict[str, int] = {}
+        self._counters = dict(counters or {})
+        self._measures: dict[str, Callable[[Any], int]] = {
+            **{c.key: (lambda row, c=c: c.value(row) or 0) for c in self.columns if c.kind == "money"},
+            **{name: (lambda row, f=f: 1 if f(row) else 0) for name, f in self._counters.items()},
+        }
+        """What the totals line adds up over the rows shown: money columns (fen) and counters (0 or 1 a row)."""
+        self._values: dict[str, list[int]] = {key: [] for key in self._measures}
+        self._sums: dict[str, int] = {key: 0 for key in self._measures}
         self._pending_query: str | None = None
         self._labels: dict[int, Pieces] = {}
         self._lines: dict[tuple, Strip] = {}
-        self._styles: dict[tuple[str, str], Style] = {}
+        self._styles: dict[tuple[str, str, int | None], Style] = {}
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
 
@@ -291,9 +301,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
             found: dict[str, int] = {}
             self._groups = [found.setdefault(self.group_of(row), len(found)) for row in self._rows]
             self._group_keys = list(found)
-        self._money = {
-            c.key: [c.value(row) or 0 for row in self._rows] for c in self.columns if c.kind == "money"
-        }
+        self._values = {key: list(map(measure, self._rows)) for key, measure in self._measures.items()}
         self._sort_keys = {}
         self.marked &= set(self._index)
         self._sort()
@@ -314,10 +322,10 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         for column_key, keys in self._sort_keys.items():
             keys[i] = self._column(column_key).sort_key(row)
         shown = self._position(i) is not None
-        for column_key, values in self._money.items():
-            new = self._column(column_key).value(row) or 0
+        for key, values in self._values.items():
+            new = self._measures[key](row)
             if shown:
-                self._sums[column_key] += new - values[i]
+                self._sums[key] += new - values[i]
             values[i] = new
         passes = self._predicate is None or self._predicate(row)
         if shown and not (passes and self._matches(i)):
@@ -432,13 +440,10 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         self._fit_columns(self.scrollable_content_region.width)
         return next((width for c, width in self._layout if c.key == column), None)
 
-    def count_where(self, predicate: Callable[[Any], bool]) -> int:
-        """How many of the rows shown `predicate` holds for."""
-        rows = self._rows
-        return sum(1 for i in self._shown if predicate(rows[i]))
-
     def totals(self) -> Totals:
-        return Totals(len(self._shown), len(self._rows), len(self.marked), dict(self._sums))
+        sums = {key: total for key, total in self._sums.items() if key not in self._counters}
+        counts = {key: total for key, total in self._sums.items() if key in self._counters}
+        return Totals(len(self._shown), len(self._rows), len(self.marked), sums, counts)
 
     # -- filtering and sorting ----------------------------------------------------------------------------
 
@@ -493,7 +498,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
                 view.extend(run)
                 self._runs[group] = (start, len(view))
             self._view = view
-        self._sums = {key: sum(map(values.__getitem__, self._shown)) for key, values in self._money.items()}
+        self._sums = {key: sum(map(values.__getitem__, self._shown)) for key, values in self._values.items()}
         position = self._key_position(keep)
         self.cursor = position if position is not None else min(self.cursor, max(len(self._view) - 1, 0))
         self.virtual_size = Size(self.size.width, HEADER + len(self._view))
@@ -550,8 +555,11 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         self._lines = {}
         self.refresh()
 
-    def _style(self, names: str, base: str) -> Style:
-        key = (names, base)
+    def _style(self, names: str, base: str, column: int | None = None) -> Style:
+        """The style of a piece: the table's, the line's background (`base`), the piece's style names. A cell's
+        pieces carry their column as meta (as DataTable's do): clicks can tell the column, and cells stay
+        separate segments (an SVG screenshot then places each cell where the terminal does)."""
+        key = (names, base, column)
         style = self._styles.get(key)
         if style is None:
             style = self.rich_style
@@ -562,6 +570,8 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
                     style += self.get_component_rich_style(f"register--{name}", partial=True)
             if "header" in base:
                 style += self.get_component_rich_style("register--header")
+            if column is not None:
+                style += Style.from_meta({"column": column})
             self._styles[key] = style
         return style
 
@@ -600,7 +610,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
             if n:
                 segments.append(Segment(" " * GAP, self._style("", "header")))
             for text, style in fit(label, size, column.right):
-                segments.append(Segment(text, self._style(style, "header")))
+                segments.append(Segment(text, self._style(style, "header", n)))
         return Strip(segments).adjust_cell_length(width, self._style("", "header"))
 
     def _row_line(self, i: int, marked: bool, base: str, width: int) -> Strip:
@@ -611,7 +621,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
             if n:
                 segments.append(gap)
             for text, style in fit(column.pieces(row), size, column.right):
-                segments.append(Segment(text, self._style(style, base)))
+                segments.append(Segment(text, self._style(style, base, n)))
         return Strip(segments).adjust_cell_length(width, self._style("", base))
 
     def _heading_line(self, group: int, base: str, width: int) -> Strip:
