@@ -13,7 +13,12 @@ from pathlib import Path
 from .config import Paths, Settings, State, choose_language
 from .errors import ExitTuiError
 from .i18n import _, _n, set_language
+from .os_errors import os_error_text
 from .services.errors import UserError
+
+#: Commands that make the database they are pointed at when it does not exist; the others refuse (a mistyped
+#: --db must not leave an empty database behind).
+CREATING = frozenset({"new", "demo", "restore"})
 
 
 #: argparse's own English texts (it looks them up through gettext) and their catalog keys.
@@ -44,12 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     _localize_argparse()
     parser = _Parser(prog="exit-tui", description=_("cli.description"))
     parser.add_argument("--db", metavar="URL_OR_PATH", help=_("cli.opt_db"))
+    parser.add_argument("--demo", action="store_true", dest="use_demo", help=_("cli.opt_demo"))
     parser.add_argument("--lang", choices=("zh", "en"), help=_("cli.opt_lang"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     demo = commands.add_parser("demo", help=_("cli.cmd_demo"))
     demo.add_argument("--reset", action="store_true", help=_("cli.opt_reset"))
     commands.add_parser("projects", help=_("cli.cmd_projects"))
     commands.add_parser("backup", help=_("cli.cmd_backup"))
+    restore = commands.add_parser("restore", help=_("cli.cmd_restore"))
+    restore.add_argument("backup", metavar="BACKUP", help=_("cli.arg_backup"))
+    archive = commands.add_parser("archive", help=_("cli.cmd_archive"))
+    archive.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
+    archive.add_argument("--undo", action="store_true", help=_("cli.opt_unarchive"))
+    delete = commands.add_parser("delete", help=_("cli.cmd_delete"))
+    delete.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
+    delete.add_argument("--yes", action="store_true", help=_("cli.opt_yes"))
+    delete.add_argument("--no-backup", action="store_true", help=_("cli.opt_no_backup"))
     export = commands.add_parser("export", help=_("cli.cmd_export"))
     export.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
     export.add_argument("file", metavar="FILE.xlsx")
@@ -72,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--handover", required=True, metavar="DATE", help=_("cli.opt_handover"))
     new.add_argument("--decision", metavar="DATE", help=_("cli.opt_decision"))
     new.add_argument("--continuation-end", metavar="DATE")
-    new.add_argument("--units", default="0")
+    new.add_argument("--units", default="")
     new.add_argument("--address", default="")
     new.add_argument("--profile", default="national", metavar="PROFILE", help=_("cli.opt_profile"))
     return parser
@@ -83,21 +98,25 @@ def _remove_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _open_backend(target: str, settings: Settings):
-    """Open the database (imports the storage stack: call it off the UI thread when the app runs)."""
+def _open_backend(target: str, settings: Settings, create: bool = False):
+    """Open the database (imports the storage stack: call it off the UI thread when the app runs); a missing
+    SQLite file is made only with `create`."""
     from .services import audit
     from .services.backend import Backend
 
     audit.set_actor(settings.actor)
-    return Backend.open(target)
+    return Backend.open(target, create=create)
 
 
 def _run_app(target: str, paths: Paths, settings: Settings, demo: bool) -> int:
-    """Open the app at once; it opens the database in a worker after its first frame."""
+    """Open the app at once; it opens the database in a worker after its first frame. The welcome screen's
+    demo opens the demo database (never the user's)."""
     from .ui.app import ExitApp  # Textual is imported only when the app is opened
 
-    app = ExitApp(partial(_open_backend, target, settings), state=State(paths.state_file), settings=settings,
-                  db_key=target, demo=demo)
+    app = ExitApp(partial(_open_backend, target, settings, True), state=State(paths.state_file),
+                  settings=settings, db_key=target, demo=demo,
+                  demo_backend=partial(_open_backend, str(paths.demo_db), settings, True),
+                  demo_key=str(paths.demo_db))
     try:
         app.run()
     finally:
@@ -117,8 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _dispatch(args, paths, settings)
-    except (ExitTuiError, OSError) as exc:
+    except ExitTuiError as exc:
         print(f"exit-tui: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"exit-tui: {os_error_text(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -135,27 +157,68 @@ def _peek_lang(argv: list[str] | None) -> str | None:
 
 
 def _target(args: argparse.Namespace, paths: Paths) -> str:
-    """The database to open: the demo database for `demo` (unless one is named), else --db, EXIT_TUI_DB, default."""
+    """The database to open: the demo database for `demo` and `--demo` (unless one is named for `demo`), else
+    --db, EXIT_TUI_DB, the default."""
     named = args.db or os.environ.get("EXIT_TUI_DB")
-    if args.command == "demo" and not named:
-        if args.reset:
-            _remove_sqlite(paths.demo_db)
-        return str(paths.demo_db)
+    if args.use_demo and named:
+        raise UserError("cli.demo_and_db")
     if args.command == "demo" and args.reset:
-        raise UserError("cli.reset_demo_only")
+        if named:
+            raise UserError("cli.reset_demo_only")
+        _remove_sqlite(paths.demo_db)
+    if args.use_demo or (args.command == "demo" and not named):
+        return str(paths.demo_db)
     return named or str(paths.default_db)
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; False without one (a script must say --yes) or for any answer but y/yes/是."""
+    if not sys.stdin.isatty():
+        return False
+    print(question, end="", file=sys.stderr, flush=True)
+    try:
+        answer = input()
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes", "是")
+
+
+def _missing(target: str) -> Path | None:
+    """The SQLite file `target` names, when there is none there yet."""
+    from .db.quickread import sqlite_file  # the standard library only: nothing heavy before the app starts
+
+    path = sqlite_file(target)
+    return path if path is not None and not path.exists() else None
 
 
 def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
     target = _target(args, paths)
+    missing = _missing(target)
+    first_run = missing is not None and missing == paths.default_db.expanduser().resolve()
     if args.command in (None, "demo"):
-        return _run_app(target, paths, settings, demo=args.command == "demo")
+        demo = args.command == "demo" or args.use_demo
+        if missing and not demo and not first_run:  # a named file: a typo, unless confirmed
+            if not _confirm(_("cli.create_db_confirm", path=missing)):
+                raise UserError("error.no_database", path=str(missing))
+        return _run_app(target, paths, settings, demo=demo)
+    if missing and args.command not in CREATING:
+        if args.use_demo:
+            raise UserError("cli.no_demo_db")
+        if args.command == "projects" and first_run:  # nothing to list yet
+            return _print_projects([], paths)
+        raise UserError("error.no_database", path=str(missing))
+    if args.command == "restore":
+        return _restore(target, Path(args.backup))
     from .services import projects
 
-    backend = _open_backend(target, settings)
+    backend = _open_backend(target, settings, create=args.command in CREATING)
     try:
         if args.command == "projects":
-            return _print_projects(backend.call(projects.list_projects))
+            return _print_projects(backend.call(projects.list_projects), paths, target)
+        if args.command == "archive":
+            return _archive(backend, args)
+        if args.command == "delete":
+            return _delete(backend, args)
         if args.command == "new":
             project = backend.call(
                 projects.create_project,
@@ -170,6 +233,7 @@ def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
                 rule_profile=args.profile,
             )
             print(project.public_id)
+            _warn_past_handover(project)
             return 0
         if args.command == "export":
             return _export(backend, args)
@@ -184,12 +248,31 @@ def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
         backend.close()
 
 
+def _warn_past_handover(project) -> None:
+    from .services.projects import handover_warning
+
+    days = handover_warning(project, date.today())
+    if days is not None:
+        print(_("project.handover_past", day=project.dates.handover.isoformat(), days=days), file=sys.stderr)
+
+
+def _export_path(path: Path, default: Path, suffix: str) -> Path:
+    """Where an export goes: a folder gets the default file name inside it; a name without `suffix` gets it
+    added (`资料包` -> `资料包.xlsx`, `demo.txt` -> `demo.txt.xlsx`), as `calendar` adds `.ics`."""
+    path = path.expanduser()
+    if path.is_dir():
+        return path / default.name
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
 def _export(backend, args: argparse.Namespace) -> int:
-    from .io.export import export_package
+    from .io.export import default_export_path, export_package
     from .services import projects
 
     project = backend.call(projects.find_project, args.project)
-    result = backend.call(export_package, project.id, Path(args.file), today=date.today())
+    today = date.today()
+    path = _export_path(Path(args.file), default_export_path(project, Path("."), today=today), ".xlsx")
+    result = backend.call(export_package, project.id, path, today=today)
     for title, rows in result.sheets:
         print(f"{title}\t{rows}")
     print(result.path)
@@ -197,11 +280,13 @@ def _export(backend, args: argparse.Namespace) -> int:
 
 
 def _calendar(backend, args: argparse.Namespace) -> int:
-    from .io.calendar import export_calendar
+    from .io.calendar import SUFFIX, default_calendar_path, export_calendar
     from .services import projects
 
     project = backend.call(projects.find_project, args.project)
-    result = backend.call(export_calendar, project.id, Path(args.file), today=date.today())
+    today = date.today()
+    path = _export_path(Path(args.file), default_calendar_path(project, Path("."), today=today), SUFFIX)
+    result = backend.call(export_calendar, project.id, path, today=today)
     print(_n("calendar.cli_done", result.events, count=result.events, path=result.path))
     return 0
 
@@ -210,6 +295,8 @@ def _import(backend, args: argparse.Namespace) -> int:
     from .io.imports import import_file
     from .services import projects
 
+    if Path(args.file).is_dir():
+        raise UserError("cli.import_folder", path=args.file)
     project = backend.call(projects.find_project, args.project)
     report = backend.call(import_file, project.id, Path(args.file), apply=not args.dry_run, today=date.today())
     for public_id in report.added:
@@ -278,25 +365,76 @@ def _audit(backend, args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_projects(rows) -> int:
-    from .i18n.labels import exit_type_label
-
+def _print_projects(rows, paths: Paths, target: str = "") -> int:
+    """One line per project (archived ones marked at the end); with none, say how to start, and where the demo
+    is when it has a database of its own."""
     if not rows:
         print(_("cli.no_projects"))
+        if target != str(paths.demo_db) and paths.demo_db.exists():
+            print(_("cli.demo_hint"))
         return 0
+    from .i18n.labels import exit_type_label
+
     for p in rows:
         d = p.dates
         print(f"{p.public_id}\t{p.name}\t{exit_type_label(p.exit_type)}\t"
-              f"{_('field.contract_end')} {d.contract_end}\tT {d.handover}")
+              f"{_('field.contract_end')} {d.contract_end}\tT {d.handover}"
+              + (f"\t{_('cli.archived_mark')}" if p.archived else ""))
+    return 0
+
+
+def _archive(backend, args: argparse.Namespace) -> int:
+    from .services import projects
+
+    project = backend.call(projects.find_project, args.project)
+    done = backend.call(projects.archive_project, project.id, not args.undo)
+    print(_("cli.unarchived" if args.undo else "cli.archived", project=f"{done.public_id} {done.name}"))
+    return 0
+
+
+def _delete(backend, args: argparse.Namespace) -> int:
+    """Delete a project after a confirmation (or --yes) and a backup (unless --no-backup)."""
+    from .services import backup, projects
+
+    project = backend.call(projects.find_project, args.project)
+    name = f"{project.public_id} {project.name}"
+    if not args.yes:
+        tasks = backend.call(projects.task_count, project.id)
+        if not sys.stdin.isatty():
+            raise UserError("cli.delete_needs_yes")
+        if not _confirm(_("cli.delete_confirm", project=name, tasks=tasks)):
+            print(_("cli.cancelled"), file=sys.stderr)
+            return 1
+    done = backend.call(backup.delete_project, project.id, backup=not args.no_backup)
+    if done.backup is None:
+        print(_("cli.deleted_no_backup", project=name))
+    else:
+        print(_("cli.deleted", project=name, backup=done.backup))
     return 0
 
 
 def _backup(backend) -> int:
-    from .db.engine import backup_path, backup_sqlite
+    from .services.backup import backup_database
 
-    if backend.engine.dialect.name != "sqlite":
-        print(_("cli.backup_sqlite_only"), file=sys.stderr)
-        return 1
-    destination = backup_sqlite(backend.engine, backup_path(backend.engine, "backup"))
-    print(destination)
+    print(backup_database(backend.engine))
+    return 0
+
+
+def _restore(target: str, source: Path) -> int:
+    """Replace the SQLite database by a checked backup, keeping the current one as a backup; then open it once
+    (which migrates a backup of an older version)."""
+    from .db.quickread import sqlite_file
+    from .services.backend import Backend
+    from .services.backup import restore_database
+
+    database = sqlite_file(target)
+    if database is None:
+        raise UserError("cli.backup_sqlite_only")
+    done = restore_database(database, source.expanduser())
+    Backend.open(str(database), create=False).close()
+    if done.kept is None:
+        print(_("cli.restored_new", source=done.source, database=done.database, projects=done.projects))
+    else:
+        print(_("cli.restored", source=done.source, database=done.database, projects=done.projects,
+                kept=done.kept))
     return 0

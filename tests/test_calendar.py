@@ -311,7 +311,7 @@ def test_cli_uids_are_stable_across_exports(capsys, demo_db, tmp_path):
     assert {uid: e["DTSTART"].dt for uid, e in one.items()} == {uid: e["DTSTART"].dt for uid, e in two.items()}
 
 
-@pytest.mark.parametrize("where", ["missing-folder", "a-folder", "a-file-as-folder"])
+@pytest.mark.parametrize("where", ["missing-folder", "a-file-as-folder"])  # a folder: tests/test_cli.py
 def test_cli_unwritable_path_is_one_line_exit_1(capsys, demo_db, tmp_path, where):
     (tmp_path / "a-folder.ics").mkdir()
     (tmp_path / "file").write_text("x")

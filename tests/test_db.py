@@ -50,18 +50,26 @@ def test_database_url_from_path_and_url(tmp_path):
     assert database_url("sqlite:///relative.db") == "sqlite:///relative.db"
 
 
-def test_make_engine_from_path_creates_the_folder(tmp_path):
+def test_make_engine_creates_nothing_backend_open_creates_only_when_asked(tmp_path):
+    from exit_tui.services.backend import Backend
+    from exit_tui.services.errors import UserError
+
     target = tmp_path / "deep" / "folder" / "exit.db"
     engine = make_engine(str(target))
+    engine.dispose()
+    assert not (tmp_path / "deep").exists()  # the decision is Backend.open's
+    with pytest.raises(UserError) as caught:
+        Backend.open(str(target), create=False)
+    assert caught.value.key == "error.no_database" and not (tmp_path / "deep").exists()
+    backend = Backend.open(str(target), create=True)
     try:
-        assert engine.dialect.name == "sqlite"
-        assert Path(engine.url.database) == target
-        assert target.parent.is_dir()
-        with engine.connect() as connection:
+        assert backend.engine.dialect.name == "sqlite"
+        assert Path(backend.engine.url.database) == target
+        with backend.engine.connect() as connection:
             assert connection.execute(text("SELECT 1")).scalar() == 1
         assert target.is_file()
     finally:
-        engine.dispose()
+        backend.close()
 
 
 def test_make_engine_from_sqlite_url(tmp_path):

@@ -72,14 +72,17 @@ async def test_clicking_the_overdue_card_shows_overdue_tasks_only(tmp_path):
 
 
 async def test_empty_database_shows_welcome_and_m_opens_the_demo(tmp_path):
-    app, backend, _ = demo_app(tmp_path, with_project=False)
+    demo_db = tmp_path / "demo.db"  # the demo has a database of its own (tests/test_projects.py)
+    app, backend, _ = demo_app(tmp_path, with_project=False, demo_key=str(demo_db),
+                               demo_backend=lambda: Backend.open(str(demo_db), create=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert [p.name for p in backend.call(projects.list_projects)] == ["锦绣华庭[一期] 物业退出"]
+        assert app.project.name == "锦绣华庭[一期] 物业退出"
+        assert backend.call(projects.list_projects) == []
 
 
 async def test_new_project_form_validates_then_creates(tmp_path):

@@ -5,7 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event, inspect, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
@@ -33,15 +33,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+#: The package to install for a database driver module that is missing (by module name; others are the same).
+DRIVER_PACKAGES = {"psycopg": "psycopg[binary]", "psycopg2": "psycopg2-binary", "MySQLdb": "mysqlclient"}
+
+
 def make_engine(target: str | Path) -> Engine:
-    """Create an engine for a URL or path; a SQLite file's folder is created if missing."""
-    url = make_url(database_url(target))
-    if url.get_backend_name() != "sqlite":
-        return create_engine(url)
+    """Create an engine for a URL or path. Creates nothing on disk (a missing folder is the caller's decision:
+    Backend.open). Raises SchemaError (one line, how to install it) when the URL's driver is not installed."""
+    try:
+        url = make_url(database_url(target))
+        if url.get_backend_name() != "sqlite":
+            return create_engine(url)
+    except ImportError as exc:  # the dialect is known, its driver package is not installed
+        package = DRIVER_PACKAGES.get(exc.name or "", exc.name or "")
+        raise SchemaError(_("error.db_driver_missing", backend=url.get_backend_name(), package=package)) from None
+    except ArgumentError:  # not a URL SQLAlchemy can read, or a database it does not know (NoSuchModuleError)
+        raise SchemaError(_("error.bad_db_url", db=str(target))) from None
     if url.database in (None, "", ":memory:"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -60,13 +70,15 @@ def _stored_schema(engine: Engine) -> tuple[str | None, int | None]:
 
 
 def backup_sqlite(engine: Engine, destination: Path) -> Path:
-    """Copy a live SQLite database safely (the backup API, never a file copy). Returns the path."""
+    """Copy a live SQLite database safely (the backup API, never a file copy) into one file (not in WAL mode).
+    Returns the path."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     raw = engine.raw_connection()
     try:
         target = sqlite3.connect(destination)
         try:
             raw.driver_connection.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         finally:
             target.close()
     finally:
@@ -74,10 +86,18 @@ def backup_sqlite(engine: Engine, destination: Path) -> Path:
     return destination
 
 
-def backup_path(engine: Engine, label: str) -> Path:
-    database = Path(engine.url.database)
+def backup_path(engine: Engine | Path, label: str) -> Path:
+    """A new file name beside the database: `NAME.LABEL-20261128-093000.db`, `…-093000-2.db` when that exists
+    (two backups in the same second)."""
+    database = engine if isinstance(engine, Path) else Path(engine.url.database)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return database.with_name(f"{database.stem}.{label}-{stamp}{database.suffix or '.db'}")
+    suffix = database.suffix or ".db"
+    candidate = database.with_name(f"{database.stem}.{label}-{stamp}{suffix}")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = database.with_name(f"{database.stem}.{label}-{stamp}-{number}{suffix}")
+    return candidate
 
 
 def init_db(engine: Engine) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..os_errors import os_reason
 from ..services.errors import UserError
 
 #: Permissions of a written document (mkstemp creates 0600, which is wrong for a file meant to be shared).
@@ -95,5 +96,5 @@ def export_errors(path: Path) -> Iterator[None]:
     except TargetInUse:
         raise ExportError("export.locked", name=path.name) from None
     except OSError as error:  # a read-only folder, a full disk, a folder of that name
-        reason = (error.strerror or type(error).__name__).splitlines()[0]  # the path is named already
+        reason = os_reason(error)  # in the user's language; the path is named already
         raise ExportError("export.write_failed", path=str(path), reason=reason) from None

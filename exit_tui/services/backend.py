@@ -8,8 +8,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from ..db.engine import init_db, make_engine
+from ..db.quickread import sqlite_file
 from . import audit
-from .errors import storage_error
+from .errors import UserError, storage_error
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -22,8 +23,14 @@ class Backend:
         self.engine = engine
 
     @classmethod
-    def open(cls, target: str) -> "Backend":
-        """Open (creating or migrating as needed) the database at a URL or path."""
+    def open(cls, target: str, *, create: bool = True) -> "Backend":
+        """Open (migrating as needed) the database at a URL or path. A SQLite file that does not exist is made
+        (with its folder) only with `create`; without it, UserError `error.no_database` (one line)."""
+        path = sqlite_file(target)
+        if path is not None and not path.exists():
+            if not create:
+                raise UserError("error.no_database", path=str(path))
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = make_engine(target)
         init_db(engine)
         return cls(engine)

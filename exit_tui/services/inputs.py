@@ -13,6 +13,16 @@ MAX_TITLE = 200
 MAX_BASIS = 40
 #: A task lasts at most this many days (ten years); 0 is a milestone.
 MAX_DURATION = 3650
+#: Every date a person types or imports (project dates, due dates) falls in these years; 1900-01-01 or
+#: 9999-12-31 is a slip of the keyboard or a spreadsheet's placeholder, not a plan.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def check_year(day: date, field: str) -> date:
+    """`day`, or UserError `error.date_out_of_range` (naming `field`) outside MIN_YEAR..MAX_YEAR."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise UserError("error.date_out_of_range", field=field, value=day.isoformat(), low=MIN_YEAR, high=MAX_YEAR)
+    return day
 
 
 def clean_title(title: str) -> str:
@@ -51,11 +61,12 @@ def parse_due_text(
     if not text.strip():
         raise UserError("error.date_required", field="due")
     try:
-        return parse_due(text, dates, tasks)
+        day, rule = parse_due(text, dates, tasks)
     except OffsetParseError:
         raise UserError("error.bad_due", field="due", value=text) from None
     except KeyError as missing:
         raise UserError("error.unknown_task_ref", field="due", value=missing.args[0]) from None
+    return check_year(day, "due"), rule
 
 
 def resolve_due(dates: ProjectDates, text: str) -> tuple[date | None, DueRule | None]:

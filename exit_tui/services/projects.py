@@ -1,11 +1,13 @@
-"""Exit projects: create from a template, list, find, change a key date (open tasks move with it)."""
+"""Exit projects: create from a template, list, find, rename, archive, delete, change a key date (open tasks
+move with it). Names are unique per database, compared as `name_key` (case and width folded)."""
 
+import unicodedata
 from datetime import UTC, date, datetime
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
-from ..db.models import Phase, Project, Task
+from ..db.models import OccurrenceDone, Phase, Project, Task
 from ..domain.dates import DateParseError, parse_date
 from ..domain.enums import Anchor, ExitType
 from ..domain.schedule import DueRule, ProjectDates
@@ -13,13 +15,15 @@ from ..domain.statutes import DEFAULT_PROFILE, rule_profiles
 from ..domain.templates import load_template
 from .errors import NotFound, UserError
 from .ids import next_project_id, next_public_ids
+from .inputs import check_year
 from .readmodels import DateChange, PhaseRead, ProjectRead
 
 #: Default length of the post-exit service continuation (民法典950) when none is given.
 DEFAULT_CONTINUATION = relativedelta(months=3)
-#: Project dates must fall in these years (template offsets are then always valid dates).
-MIN_YEAR, MAX_YEAR = 1900, 2999
 MAX_UNITS = 1_000_000
+MAX_NAME = 100
+#: A handover day further in the past than this, for a new project, is probably mistyped: a warning says so.
+LONG_PAST_DAYS = 30
 DATE_FIELDS = {
     Anchor.DECISION: "decision_date",
     Anchor.CONTRACT_END: "contract_end",
@@ -38,6 +42,7 @@ def project_read(project: Project) -> ProjectRead:
         exit_type=ExitType(project.exit_type),
         rule_profile=project.rule_profile,
         dates=project_dates(project),
+        archived=bool(project.archived),
     )
 
 
@@ -57,10 +62,7 @@ def as_date(value: date | str | None, field: str) -> date | None:
             parsed = parse_date(value)
         except DateParseError:
             raise UserError("error.bad_date", field=field, value=value) from None
-    # Far-off years would push template offsets (±months) off the calendar (year 9999).
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise UserError("error.bad_date", field=field, value=value)
-    return parsed
+    return check_year(parsed, field)
 
 
 def validate_dates(exit_type: ExitType, dates: ProjectDates) -> None:
@@ -89,10 +91,10 @@ def create_project(
     today: date | None = None,
     rule_profile: str = DEFAULT_PROFILE,
 ) -> ProjectRead:
-    """Create a project with the twenty phases and every task of its exit type's template."""
-    name = name.strip()
-    if not name:
-        raise UserError("error.name_required", field="name")
+    """Create a project with the twenty phases and every task of its exit type's template.
+
+    `units` empty (or 0) means the number of households is not known yet (shown as "-")."""
+    name = clean_name(session, name)
     try:
         exit_type = ExitType(exit_type)
     except ValueError:
@@ -167,8 +169,98 @@ def create_project(
     return project_read(project)
 
 
+def name_key(name: str) -> str:
+    """How two project names are compared: `锦绣华庭 A`, `锦绣华庭　ａ` and `锦绣华庭 a` are one name."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def clean_name(session: Session, name: str, project_id: int | None = None) -> str:
+    """A project name as typed, trimmed; UserError when empty, too long, or another project's name (compared by
+    name_key; `project_id` is the project being renamed)."""
+    name = name.strip()
+    if not name:
+        raise UserError("error.name_required", field="name")
+    if len(name) > MAX_NAME:
+        raise UserError("error.name_too_long", field="name", max=MAX_NAME)
+    key = name_key(name)
+    for other_id, public_id, other in session.exec(select(Project.id, Project.public_id, Project.name)):
+        if other_id != project_id and name_key(other) == key:
+            raise UserError("error.name_taken", field="name", value=name, project=f"{public_id} {other}")
+    return name
+
+
+def handover_warning(project: ProjectRead, today: date) -> int | None:
+    """Days since the handover day when it is more than LONG_PAST_DAYS ago (a new project's T is probably
+    mistyped then), else None."""
+    days = (today - project.dates.handover).days
+    return days if days > LONG_PAST_DAYS else None
+
+
 def list_projects(session: Session) -> list[ProjectRead]:
+    """Every project of the database, archived ones included (marked by `archived`), oldest first."""
     return [project_read(p) for p in session.exec(select(Project).order_by(col(Project.id)))]
+
+
+def task_count(session: Session, project_id: int) -> int:
+    """How many tasks a project has (said before deleting it)."""
+    from sqlalchemy import func
+
+    return session.exec(select(func.count()).select_from(Task).where(Task.project_id == project_id)).one()
+
+
+def rename_project(session: Session, project_id: int, name: str) -> ProjectRead:
+    """Give a project another name (unique in the database, as for create_project)."""
+    project = project_row(session, project_id)
+    project.name = clean_name(session, name, project_id)
+    session.flush()
+    return project_read(project)
+
+
+def archive_project(session: Session, project_id: int, archived: bool = True) -> ProjectRead:
+    """Archive a project (kept for the record, marked in lists) or bring it back (`archived=False`)."""
+    project = project_row(session, project_id)
+    project.archived = archived
+    session.flush()
+    return project_read(project)
+
+
+#: The tables holding a project's rows, children before parents: delete_project removes them through the ORM, so
+#: that the audit log keeps every whole row (ON DELETE CASCADE would remove them without entries).
+PROJECT_ROWS = (OccurrenceDone, Task, Phase)
+
+
+def delete_project(session: Session, project_id: int) -> ProjectRead:
+    """Delete a project and everything in it; every removed row is recorded whole in the audit log.
+
+    Raises RuntimeError (a programming error) when a table not in PROJECT_ROWS still holds rows of the project:
+    a new area must add its tables there, or its rows would go by cascade without entries."""
+    project = project_row(session, project_id)
+    deleted = project_read(project)
+    task_ids = select(Task.id).where(Task.project_id == project_id)
+    for model in PROJECT_ROWS:
+        owner = model.task_id.in_(task_ids) if model is OccurrenceDone else model.project_id == project_id
+        for row in session.exec(select(model).where(owner)):
+            session.delete(row)
+        session.flush()  # children first: the foreign keys are checked at each statement
+    _refuse_unrecorded_children(session, project_id)
+    session.delete(project)
+    session.flush()
+    return deleted
+
+
+def _refuse_unrecorded_children(session: Session, project_id: int) -> None:
+    from sqlalchemy import func
+    from sqlmodel import SQLModel
+
+    from . import audit
+
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in audit.AUDITED and table.name != "project" and "project_id" in table.c:
+            left = session.execute(
+                select(func.count()).select_from(table).where(table.c.project_id == project_id)
+            ).scalar_one()
+            if left:
+                raise RuntimeError(f"delete_project: {left} rows of {table.name} are not in PROJECT_ROWS")
 
 
 def project_row(session: Session, project_id: int) -> Project:
@@ -183,13 +275,21 @@ def get_project(session: Session, project_id: int) -> ProjectRead:
 
 
 def find_project(session: Session, ref: str) -> ProjectRead:
-    """A project by public id (`P-0001`, case-insensitive), database id or exact name."""
+    """A project by public id (`P-0001`, case-insensitive), database id or name (compared by name_key).
+
+    Raises NotFound when none matches, UserError listing them when several do (databases of older releases
+    may hold two projects of one name)."""
     ref = ref.strip()
-    project = session.exec(
-        select(Project).where((col(Project.public_id) == ref.upper()) | (col(Project.name) == ref))
-    ).first()
+    project = session.exec(select(Project).where(col(Project.public_id) == ref.upper())).first()
     if project is None and ref.isdigit():
         project = session.get(Project, int(ref))
+    if project is None:
+        key = name_key(ref)
+        named = [p for p in session.exec(select(Project).order_by(col(Project.id))) if name_key(p.name) == key]
+        if len(named) > 1:
+            listed = ", ".join(f"{p.public_id} {p.name}" for p in named)
+            raise UserError("error.project_ambiguous", value=ref, projects=listed)
+        project = named[0] if named else None
     if project is None:
         raise NotFound("error.project_not_found", value=ref)
     return project_read(project)

@@ -21,6 +21,8 @@ class ProjectRead:
     exit_type: ExitType
     rule_profile: str
     dates: ProjectDates
+    archived: bool = False
+    """Kept for the record, out of the way (services.projects.archive_project)."""
 
     @property
     def handover(self) -> date:

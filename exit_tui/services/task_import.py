@@ -21,7 +21,7 @@ from ..i18n.labels import owner_from_label, role_label, rule_label, status_label
 from . import timeline
 from .errors import UserError
 from .imports import ImportField, ImportTarget, RowChanges
-from .inputs import clean_basis, clean_title, parse_due_text
+from .inputs import check_year, clean_basis, clean_title, parse_due_text
 from .projects import project_dates, project_row
 from .readmodels import ReplanPreview, shown_title
 
@@ -111,9 +111,9 @@ class TaskImport(ImportTarget):
     # due date: a date, or an offset from a project date or another task
     def clean_due_date(self, value: Any) -> tuple[date, DueRule | None]:
         if isinstance(value, datetime):
-            return value.date(), None
+            return check_year(value.date(), "due"), None
         if isinstance(value, date):
-            return value, None
+            return check_year(value, "due"), None
         tasks = {key: row["due_date"] for key, row in self.existing.items()}
         return parse_due_text(str(value), self.dates, tasks)
 

@@ -79,15 +79,19 @@ class ExitApp(Localized, App[None]):
         db_key: str = "",
         today: date | None = None,
         demo: bool = False,
+        demo_backend: "Callable[[], Backend] | None" = None,
+        demo_key: str = "",
     ) -> None:
         """`backend` is an open Backend or a function that opens one: then the database (and SQLAlchemy) is
         opened by the first service call, in a worker, after the first frame. `demo` opens the demo project
-        (creating it in this database if it is not there yet)."""
+        (creating it in this database if it is not there yet). `demo_backend` opens the demo's own database
+        (`demo_key` names it): "open the demo" switches to it, never writing the demo into the user's data."""
         super().__init__()
         self._backend = backend if not callable(backend) else None
         self._open_backend = backend if callable(backend) else None
         self._backend_lock = threading.Lock()
         self._demo = demo
+        self._demo_backend, self._demo_key = demo_backend, demo_key
         self.state = state
         self.settings = settings or Settings()
         self.db_key = db_key
@@ -378,7 +382,23 @@ class ExitApp(Localized, App[None]):
         self.push_screen(ProjectForm(), lambda project_id: project_id and self.open_project(project_id))
 
     def action_open_demo(self) -> None:
+        """Open the demo project in the demo's own database (the app switches to it; the user's is untouched)."""
+        if not self._demo:
+            if self._demo_backend is None:  # an app given one database only (tests): nowhere to put the demo
+                self.notify(_("notify.demo_unavailable"), severity="warning")
+                return
+            self.use_database(self._demo_backend, self._demo_key)
+            self._demo = True
         self.call_service("demo.open_or_create_demo", self.today, then=lambda project: self.open_project(project.id))
+
+    def use_database(self, backend: "Callable[[], Backend]", db_key: str) -> None:
+        """Work on another database from now on (opened by the next service call); the current one is closed."""
+        with self._backend_lock:
+            previous, self._backend = self._backend, None
+            self._open_backend, self.db_key = backend, db_key
+        self.project = None
+        if previous is not None:
+            previous.close()
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
