@@ -32,7 +32,7 @@ def quick_dashboard(target: str, project_id: int, today: date, next_up: int = 8)
     try:
         with reader:
             return _dashboard(reader, project_id, today, next_up)
-    except QuickReadError:
+    except (QuickReadError, ValueError):  # ValueError: a stored value this code does not know (an enum, a date)
         return None
 
 

@@ -20,6 +20,7 @@ from ..config import Settings, State
 from ..errors import ExitTuiError
 from ..i18n import _, _n
 from ..i18n.labels import days_text
+from ..services.quickstart import quick_dashboard
 from ..services.readmodels import Dashboard, PlanChange, ProjectRead, ReplanPreview
 from .bindings import Localized
 from .commands import AppCommands
@@ -115,9 +116,14 @@ class ExitApp(Localized, App[None]):
         return StartScreen()
 
     def on_mount(self) -> None:
-        # Frame 1 is the start screen, then the dashboard read with sqlite3 alone (when it can be). Work
-        # waits until a frame is on screen, so that importing in a worker does not compete with drawing it.
-        self.after_frame(self._quick_start)
+        # Frame 1 is the dashboard with its figures when they can be read with sqlite3 alone (a few ms, before
+        # anything is drawn), else the start screen. Work that opens the database waits until a frame is on
+        # screen, so that importing its stack in a worker does not compete with drawing it.
+        dashboard = self._quick_dashboard()
+        if dashboard is not None:
+            self._show_quick(dashboard)
+        else:
+            self.after_frame(self._open_start_project)
 
     def after_frame(self, callback: Callable[[], Any]) -> None:
         """Run `callback` on the UI thread once the next frame has been written to the terminal."""
@@ -139,20 +145,13 @@ class ExitApp(Localized, App[None]):
     def _last_project(self) -> int | None:
         return self.state.get(f"last_project:{self.db_key}") if self.state else None
 
-    def _quick_start(self) -> None:
-        """Read the start project's dashboard without the database stack (services/quickstart.py): it does
-        not depend on how the last session ended. When it cannot be read so, open the project as usual."""
+    def _quick_dashboard(self) -> Dashboard | None:
+        """The start project's dashboard read without the database stack (services/quickstart.py), or None.
+        Nothing remembered is used but the last project, so how the last session ended does not matter."""
         project_id = self._start_project or self._last_project()
-        if project_id is None:
-            self._open_start_project()
-            return
-        self.call_service("quickstart.quick_dashboard", self.db_key, project_id, self.today, session=False,
-                          then=self._show_quick)
+        return quick_dashboard(self.db_key, project_id, self.today) if project_id is not None else None
 
-    def _show_quick(self, dashboard: Dashboard | None) -> None:
-        if dashboard is None:
-            self._open_start_project()
-            return
+    def _show_quick(self, dashboard: Dashboard) -> None:
         self.instant_dashboard = dashboard
         self.project = dashboard.project
         self.refresh_title()

@@ -2,11 +2,24 @@
 
 Usage (from the repository root)::
 
-    uv run python tests/perf/bench_startup.py [--runs 7] [--cold]
+    uv run python tests/perf/bench_startup.py [--runs 7] [--no-pty | --no-headless] [--tasks 100000]
 
-Warm (default): after the warm-up round every start finds the dashboard remembered from the previous
-run and the database unchanged, so it shows those figures at once (services/quickstart.py) while the
-database stack loads. ``--cold`` forgets them before every run: the figures come from the database.
+Nothing is remembered between runs: the dashboard's first figures are read with sqlite3 alone
+(services/quickstart.py) while the database stack loads, so a start does not depend on how the previous
+session ended.
+
+Two sections. **In a real terminal** (the primary figure of issue 8, skipped with ``--no-pty``): each run
+is a child on a pseudo-terminal of 120x40, watched from outside by the parent, which reads what the
+child writes to the terminal and notes when a text first appears. ``pty-bare`` is a bare Textual app
+(Header, Static, Footer; its Static text marks its first frame); ``pty-newday`` is exit-tui started as
+the CLI does (last project from state.json) on a **new day** (every run's date is one day after the
+previous run's), after the previous session ended by **closing the terminal** (the parent closes the
+pty: SIGHUP, no clean quit). Its first paint is the start screen's text or the dashboard, whichever
+comes first; **data shown** is when the project's address appears (it is drawn only with the figures).
+Times are from spawn, so they include the interpreter's start, alike for both. Ratio: data shown
+pty-newday / first frame pty-bare <= 2.0.
+
+**Headless, hooked inside the child** (the figures below, kept for their detail):
 
 Not a test: pytest does not collect this file (its name does not start with ``test_``) and it exits 0
 whether the targets are met or not. It measures, it does not gate. It exits 1 only when a measurement
@@ -21,7 +34,7 @@ import time counts as it does for a user starting the app. The child's first sta
 ``t0``. Interpreter start-up before ``t0`` is the same for every variant and is left out (the "process
 wall" row, timed by the parent from spawn to exit, includes it). The app runs headless at 120x40.
 
-Variants: ``bare`` is ``App`` with ``Header`` and ``Footer``; ``demo`` is ``ExitApp`` on the demo
+Variants: ``bare`` is ``App`` with ``Header``, ``Static`` and ``Footer``; ``demo`` is ``ExitApp`` on the demo
 database opened on the demo project (as ``exit-tui demo`` does, minus creating the demo); ``big`` is the
 same with ~100,000 extra tasks in the demo project. The exit-tui children do what the CLI does before
 the app runs (``Paths.from_env``, ``Settings.load``, language; the database is opened by the app's first
@@ -73,8 +86,10 @@ import sys  # noqa: E402
 
 RESULT_MARK = "BENCH_RESULT "
 VARIANTS = ("bare", "demo", "big")
+PTY_VARIANTS = ("pty-bare", "pty-newday")
 SIZE = (120, 40)
 TARGETS = {"first_paint": 1.3, "data_shown": 2.0, "big_vs_demo": 1.1}
+BARE_TEXT = "bare app ready"
 
 
 # -- child --------------------------------------------------------------------------------------------
@@ -99,9 +114,12 @@ def _child(argv: list[str]) -> None:
 
         mark("imported")
 
+        from textual.widgets import Static
+
         class Bare(App):
             def compose(self):
                 yield Header()
+                yield Static(BARE_TEXT)
                 yield Footer()
 
         app = Bare()
@@ -140,7 +158,7 @@ def _child(argv: list[str]) -> None:
         else:
 
             def show_dashboard(self, data, *args, **kwargs):
-                # Remembered figures (instant start) arrive before the database is open.
+                # The quick figures (read with sqlite3) arrive before the database is open.
                 info.setdefault("instant", self.app._backend is None)
                 result = original_show(self, data, *args, **kwargs)
                 mark("show_dashboard")
@@ -203,6 +221,120 @@ def _child(argv: list[str]) -> None:
     sys.stdout.flush()
 
 
+def _pty_child(argv: list[str]) -> None:
+    """Run one variant in the terminal it was given, as a user would, until the terminal is closed."""
+    variant = argv[0]
+    opts = dict(zip(argv[1::2], argv[2::2]))
+    if variant == "pty-bare":
+        from textual.app import App
+        from textual.widgets import Footer, Header, Static
+
+        class Bare(App):
+            def compose(self):
+                yield Header()
+                yield Static(BARE_TEXT)
+                yield Footer()
+
+        Bare().run()
+        return
+    # As the CLI's `exit-tui` (cli._run_app), with the working date set to the run's "new day".
+    from datetime import date, timedelta
+    from functools import partial
+
+    from exit_tui.cli import _open_backend
+    from exit_tui.config import Paths, Settings, State, choose_language
+    from exit_tui.i18n import set_language
+
+    paths = Paths.from_env()
+    settings = Settings.load(paths)
+    set_language(choose_language(None, settings))
+    from exit_tui.ui.app import ExitApp
+
+    db = opts["--db"]
+    today = date.today() + timedelta(days=int(opts["--day"]))
+    app = ExitApp(partial(_open_backend, db, settings), state=State(paths.state_file), settings=settings,
+                  db_key=db, today=today)
+    try:
+        app.run()
+    finally:
+        app.close_backend()
+
+
+_ESCAPES = None
+
+
+def _screen_text(data: bytes) -> str:
+    """What a terminal would show of `data`, roughly: the text with control sequences removed."""
+    import re
+
+    global _ESCAPES
+    if _ESCAPES is None:
+        _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[P^_][^\x1b]*\x1b\\|\x1b.")
+    return _ESCAPES.sub("", data.decode("utf-8", "ignore"))
+
+
+def _run_pty(variant: str, dbs, env, timeout: float, day: int):
+    """Start `variant` on a new pseudo-terminal, note when its texts appear, then close the terminal (SIGHUP).
+
+    Returns ({point: seconds since spawn}, None) or (None, error)."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import subprocess
+    import termios
+
+    from exit_tui.i18n import _, set_language
+
+    set_language("zh")  # the children's language (LANG=C.UTF-8: the default, Chinese)
+    if variant == "pty-bare":
+        needles = {"first_frame": (BARE_TEXT,)}
+        extra = []
+    else:
+        address = dbs["demo"][3]
+        needles = {"first_frame": (_("start.loading"), address), "data_frame": (address,)}
+        extra = ["--db", dbs["demo"][0], "--day", str(day)]
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    command = [sys.executable, os.path.abspath(__file__), "--pty-child", variant, *extra]
+    started = _time.perf_counter()
+    proc = subprocess.Popen(
+        command, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True,
+        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),  # the pty is its controlling terminal
+    )
+    os.close(slave)
+    output = bytearray()
+    marks: dict[str, float] = {}
+    try:
+        while len(marks) < len(needles) and _time.perf_counter() - started < timeout:
+            ready, _w, _x = select.select([master], [], [], 0.02)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:  # the child has gone (crashed)
+                break
+            now = _time.perf_counter() - started
+            # Only the new bytes and a margin before them are searched (a text may straddle two reads): the
+            # parent must not spend the CPU the child needs on rescanning all it wrote.
+            text = _screen_text(bytes(output[-1024:]) + chunk)
+            output += chunk
+            for name, texts in needles.items():
+                if name not in marks and any(t in text for t in texts):
+                    marks[name] = now
+    finally:
+        os.close(master)  # the user closes the terminal window: the child gets SIGHUP
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if len(marks) < len(needles):
+        tail = _screen_text(bytes(output))[-600:]
+        return None, f"{variant}: missing {[n for n in needles if n not in marks]} after {timeout:g}s: {tail!r}"
+    return marks, None
+
+
 # -- parent: databases --------------------------------------------------------------------------------
 
 
@@ -231,7 +363,7 @@ def _prepare_databases(folder, extra_tasks: int):
                 ).scalar_one()
         finally:
             backend.close()
-        made[name] = (path, project.id, tasks)
+        made[name] = (path, project.id, tasks, project.address)
     return made
 
 
@@ -319,7 +451,7 @@ def _run_child(variant: str, dbs, env, timeout: float):
 
     command = [sys.executable, os.path.abspath(__file__), "--child", variant, "--timeout", str(timeout)]
     if variant != "bare":
-        path, project_id, _tasks = dbs[variant]
+        path, project_id, _tasks, _address = dbs[variant]
         command += ["--db", path, "--project", str(project_id)]
     started = _time.perf_counter()
     try:
@@ -381,7 +513,7 @@ def _report(results, runs: int, dbs) -> None:
         print(f"first frame of {variant}: " + ", ".join(f"{name} x{n}" for name, n in screens.most_common()))
     for variant in ("demo", "big"):
         instant = sum(bool(r["info"].get("instant")) for r in results[variant])
-        print(f"{variant}: remembered figures shown first (instant start) in {instant} of {len(results[variant])} runs")
+        print(f"{variant}: figures read with sqlite3 shown first (quick start) in {instant} of {len(results[variant])} runs")
     totals = {v: {r["info"].get("tasks_total") for r in results[v]} for v in ("demo", "big")}
     print(f"tasks in the project: demo {dbs['demo'][2]:,}, big {dbs['big'][2]:,}"
           f" (dashboard showed: demo {sorted(t for t in totals['demo'] if t)}, big {sorted(t for t in totals['big'] if t)})")
@@ -425,6 +557,32 @@ def _report(results, runs: int, dbs) -> None:
                 print(f"  {label:42}{value:>7.2f}x{'<= ' + format(limit, '.1f') + 'x':>10}  {verdict}")
 
 
+def _report_pty(results, runs: int) -> None:
+    from statistics import median
+
+    def cell(variant, key):
+        found = [r[key] for r in results[variant] if key in r]
+        return (median(found), f"{median(found):.3f} [{min(found):.3f}-{max(found):.3f}]") if found else (None, "-")
+
+    counts = ", ".join(f"{v} {len(results[v])}/{runs}" for v in PTY_VARIANTS)
+    print(f"\nIn a real terminal (pty {SIZE[0]}x{SIZE[1]}), seconds from spawn, median [min-max] ({counts}):\n")
+    print(f"{'':40}" + "".join(f"{v:>22}" for v in PTY_VARIANTS))
+    for key, label in (("first_frame", "FIRST PAINT (text on the terminal)"),
+                       ("data_frame", "DATA SHOWN (the project's figures)")):
+        print(f"{label:40}" + "".join(f"{cell(v, key)[1]:>22}" for v in PTY_VARIANTS))
+    bare, paint, data = cell("pty-bare", "first_frame")[0], cell("pty-newday", "first_frame")[0], cell(
+        "pty-newday", "data_frame")[0]
+    print(f"\n{'ratio (of medians)':44}{'value':>8}{'target':>10}  result")
+    for label, value, target in (("first paint: pty-newday / pty-bare", paint, "first_paint"),
+                                 ("data shown (new day, after a closed terminal) / bare", data, "data_shown")):
+        limit = TARGETS[target]
+        if value is None or bare is None:
+            print(f"  {label:42}{'n/a':>8}{'<= ' + format(limit, '.1f') + 'x':>10}  n/a")
+        else:
+            verdict = "PASS" if value / bare <= limit else "FAIL"
+            print(f"  {label:42}{value / bare:>7.2f}x{'<= ' + format(limit, '.1f') + 'x':>10}  {verdict}")
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import shutil
@@ -439,9 +597,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bytecode", choices=("cache", "env"), default="cache",
                         help="cache: private PYTHONPYCACHEPREFIX filled by the warm-up (default); env: as is")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (databases) and print it")
-    parser.add_argument("--cold", action="store_true",
-                        help="forget the remembered dashboard before every run (a first start, or after a change); "
-                             "by default runs after the warm-up restart an unchanged database, as a user does")
+    parser.add_argument("--no-pty", action="store_true", help="skip the runs in a pseudo-terminal")
+    parser.add_argument("--no-headless", action="store_true", help="skip the headless runs (hooks in the child)")
     args = parser.parse_args(argv)
     warmup = max(args.warmup, 1) if args.bytecode == "cache" else max(args.warmup, 0)
 
@@ -470,21 +627,34 @@ def main(argv: list[str] | None = None) -> int:
             env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
 
         results = {v: [] for v in VARIANTS}
+        pty_results = {v: [] for v in PTY_VARIANTS}
+        pty_env = {**env, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+        for variable in ("LC_ALL", "LC_MESSAGES", "TEXTUAL", "TEXTUAL_SCREENSHOT"):
+            pty_env.pop(variable, None)
         failures = []
         total = warmup + args.runs
         for round_no in range(total):
             counted = round_no >= warmup
-            for variant in VARIANTS:
-                if args.cold:  # forget the remembered dashboard: every start reads the database first
-                    (folder / "home" / "data" / "state.json").unlink(missing_ok=True)
+            for variant in () if args.no_headless else VARIANTS:
                 result, error = _run_child(variant, dbs, env, args.timeout)
                 if error:
                     failures.append(f"round {round_no + 1}: {error}")
                 elif counted:
                     results[variant].append(result)
+            for variant in () if args.no_pty else PTY_VARIANTS:
+                # Each round is a new day; the previous session (the round before) ended by closing its terminal.
+                marks, error = _run_pty(variant, dbs, pty_env, args.timeout, day=round_no + 1)
+                if error:
+                    failures.append(f"round {round_no + 1}: {error}")
+                elif counted:
+                    pty_results[variant].append(marks)
             print(f"  round {round_no + 1}/{total}{'' if counted else ' (warm-up)'} done", file=sys.stderr)
 
-        _report(results, args.runs, dbs)
+        if not args.no_pty:
+            _report_pty(pty_results, args.runs)
+        if not args.no_headless:
+            print("\nHeadless (hooks inside the child):")
+            _report(results, args.runs, dbs)
         if failures:
             print(f"\n{len(failures)} run(s) failed:")
             for failure in failures[:6]:
@@ -501,5 +671,7 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         _child(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--pty-child":
+        _pty_child(sys.argv[2:])
     else:
         sys.exit(main())
