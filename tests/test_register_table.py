@@ -241,3 +241,33 @@ async def test_checklist_filter_burst_then_one_escape_shows_every_task(tmp_path)
         assert len(table.shown_keys()) == total
         assert FROZEN_TODAY  # the demo is dated; the count line says what is shown
         assert f"{total}/{total}" in str(app.screen.query_one("#count-line").render())
+
+
+async def test_e_exports_the_filtered_view_to_a_workbook(tmp_path):
+    import openpyxl
+
+    from exit_tui.ui.screens.register_screen import ViewExportDialog
+
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.table
+        await pilot.press("slash", *"T-000", "enter")  # T-0001 .. T-0009
+        await settle(pilot)
+        shown = table.shown_keys()
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ViewExportDialog)
+        target = tmp_path / "view.xlsx"
+        app.screen.query_one("#path").value = str(target)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ViewExportDialog)
+    sheet = openpyxl.load_workbook(target).active
+    values = list(sheet.values)
+    assert values[0][:5] == ("编号", "任务", "负责人", "截止日期", "状态")
+    assert [row[0] for row in values[1:]] == shown and len(shown) == 9
+    first = table.row(shown[0])
+    assert values[1][3].date() == first.shown_due and values[1][4] == "已完成"

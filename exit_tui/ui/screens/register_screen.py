@@ -213,10 +213,11 @@ class RegisterScreen(ProjectScreen):
 
 
 def export_value(column: Column, row: Any) -> object:
-    """A cell for the exported sheet: money, numbers and dates as values, the rest as the text shown."""
+    """A cell for the exported sheet: money, numbers and dates as values, a choice as its label, the rest as the
+    text shown."""
     if column.kind in ("money", "int", "date"):
         return column.value(row)
-    if column.cell is not None:
+    if column.cell is not None and column.kind != "choice":
         pieces = column.cell(row)
         return pieces if isinstance(pieces, str) else "".join(text for text, _style in pieces)
     return format_value(column.kind, column.value(row), column.labels)
