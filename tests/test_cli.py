@@ -225,3 +225,180 @@ def test_demo_reset_with_another_database_is_refused_before_opening_anything(cap
     assert (code, out) == (1, "")
     assert err == f"exit-tui: {en.MESSAGES['cli.reset_demo_only']}\n"
     assert not target.exists()
+
+
+# -- issue 9: which database, projects as a whole, backups, files --------------------------------------------------
+
+
+def _demo_database(home: Path) -> Path:
+    """The demo database as `exit-tui demo` leaves it (a copy of the session's demo template)."""
+    from tests.helpers import TEMPLATES
+
+    return TEMPLATES.copy("demo", home / "data" / "demo.db")
+
+
+@pytest.mark.parametrize("command", [["projects"], ["backup"], ["export", "P-0001", "x.xlsx"],
+                                     ["import", "P-0001", "x.csv"], ["audit", "--verify"], ["archive", "P-0001"]])
+def test_a_mistyped_db_path_is_refused_and_nothing_is_created(capsys, tmp_path, command):
+    target = tmp_path / "typo" / "exits.db"
+    code, out, err = run(capsys, "--lang", "en", "--db", str(target), *command)
+    assert (code, out) == (1, "")
+    assert err == f"exit-tui: {en.MESSAGES['error.no_database'].format(path=target)}\n"
+    assert not (tmp_path / "typo").exists()
+
+
+def test_the_app_on_a_missing_db_path_asks_and_refuses_without_a_terminal(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "_confirm", lambda question: False)
+    target = tmp_path / "typo.db"
+    code, out, err = run(capsys, "--db", str(target))
+    assert (code, out) == (1, "") and err.startswith("exit-tui: ") and err.count("\n") == 1
+    assert not target.exists()
+
+
+def test_projects_on_the_default_database_before_any_creates_nothing(capsys, home):
+    assert run(capsys, "--lang", "en", "projects") == (0, en.MESSAGES["cli.no_projects"] + "\n", "")
+    assert not (home / "data").exists()
+
+
+def test_a_server_url_without_its_driver_is_one_line_saying_what_to_install(capsys):
+    code, out, err = run(capsys, "--lang", "en", "--db", "postgresql://someone@localhost/exits", "projects")
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and "uv pip install" in err and "psycopg" in err
+    code, _out, err = run(capsys, "--db", "nosuchdb://x/y", "projects")
+    assert code == 1 and err.count("\n") == 1
+
+
+def test_demo_flag_reaches_the_demo_database_from_every_command(capsys, home, tmp_path):
+    code, out, err = run(capsys, "--lang", "en", "--demo", "projects")
+    assert (code, out, err) == (1, "", f"exit-tui: {en.MESSAGES['cli.no_demo_db']}\n")
+    _demo_database(home)
+    code, out, _err = run(capsys, "--demo", "projects")
+    assert code == 0 and out.startswith("P-0001\t锦绣华庭[一期] 物业退出\t")
+    target = tmp_path / "demo.xlsx"
+    assert run(capsys, "--demo", "export", "P-0001", str(target))[0] == 0 and target.is_file()
+    # The user's own database says where the demo is instead of "no projects" alone.
+    assert run(capsys, "--lang", "en", "projects")[1].splitlines() == [en.MESSAGES["cli.no_projects"],
+                                                                        en.MESSAGES["cli.demo_hint"]]
+    code, _out, err = run(capsys, "--lang", "en", "--demo", "--db", str(tmp_path / "x.db"), "projects")
+    assert (code, err) == (1, f"exit-tui: {en.MESSAGES['cli.demo_and_db']}\n")
+
+
+def test_duplicate_names_are_refused_and_an_ambiguous_reference_lists_the_projects(capsys, home):
+    assert run(capsys, *NEW)[0] == 0
+    for same in ("锦绣华庭", " 锦绣华庭 "):
+        code, out, err = run(capsys, *NEW[:2], same, *NEW[3:])
+        assert (code, out) == (1, "") and "P-0001" in err and err.count("\n") == 1
+    assert run(capsys, *NEW[:2], "Garden", *NEW[3:])[0] == 0
+    connection = sqlite3.connect(home / "data" / "exit_tui.db")  # two names of an older release
+    connection.execute("UPDATE project SET name = 'ＧＡＲＤＥＮ' WHERE public_id = 'P-0001'")
+    connection.commit()
+    connection.close()
+    code, out, err = run(capsys, "export", "garden", str(home / "x.xlsx"))
+    assert (code, out) == (1, "") and "P-0001" in err and "P-0002" in err and err.count("\n") == 1
+
+
+def test_archive_marks_the_project_in_the_list_and_undo_brings_it_back(capsys, home):
+    assert run(capsys, *NEW)[0] == 0
+    assert run(capsys, "--lang", "en", "archive", "锦绣华庭") == (0, "Archived P-0001 锦绣华庭\n", "")
+    assert run(capsys, "--lang", "en", "projects")[1].rstrip("\n").endswith("\t[archived]")
+    assert run(capsys, "archive", "P-0001", "--undo")[0] == 0
+    assert not run(capsys, "--lang", "en", "projects")[1].rstrip("\n").endswith("[archived]")
+
+
+def test_delete_asks_or_needs_yes_and_backs_up_first(capsys, home, monkeypatch):
+    assert run(capsys, *NEW)[0] == 0
+    code, out, err = run(capsys, "--lang", "en", "delete", "P-0001")  # no terminal under pytest
+    assert (code, out, err) == (1, "", f"exit-tui: {en.MESSAGES['cli.delete_needs_yes']}\n")
+    monkeypatch.setattr(cli.sys.stdin, "isatty", lambda: True, raising=False)
+    questions = []
+    monkeypatch.setattr(cli, "_confirm", lambda question: questions.append(question) or False)
+    assert run(capsys, "delete", "P-0001")[0] == 1
+    assert "P-0001 锦绣华庭" in questions[0] and _projects(home / "data" / "exit_tui.db") != []
+    code, out, err = run(capsys, "--lang", "en", "delete", "P-0001", "--yes")
+    assert (code, err) == (0, "")
+    [backup] = (home / "data").glob("exit_tui.before-delete-*.db")
+    assert out == f"Deleted P-0001 锦绣华庭; backup made before: {backup}\n"
+    assert _projects(home / "data" / "exit_tui.db") == [] and _projects(backup)[0][0] == "P-0001"
+
+
+def test_backup_twice_in_a_second_and_restore_says_what_it_replaced(capsys, home):
+    assert run(capsys, *NEW)[0] == 0
+    first, second = run(capsys, "backup")[1].strip(), run(capsys, "backup")[1].strip()
+    assert first != second and Path(first).is_file() and Path(second).is_file()
+    assert run(capsys, *NEW[:2], "后来的", *NEW[3:])[0] == 0
+    code, out, err = run(capsys, "--lang", "en", "restore", first)
+    assert (code, err) == (0, "")
+    [kept] = (home / "data").glob("exit_tui.before-restore-*.db")
+    database = home / "data" / "exit_tui.db"
+    assert out == en.MESSAGES["cli.restored"].format(source=first, database=database, projects=1, kept=kept) + "\n"
+    assert [row[1] for row in _projects(database)] == ["锦绣华庭"]
+    assert [row[1] for row in _projects(kept)] == ["锦绣华庭", "后来的"]
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(capsys, home, tmp_path):
+    assert run(capsys, *NEW)[0] == 0
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    code, out, err = run(capsys, "restore", str(junk))
+    assert (code, out) == (1, "") and err.count("\n") == 1
+    assert _projects(home / "data" / "exit_tui.db")[0][0] == "P-0001"
+    assert not list((home / "data").glob("*.before-restore-*"))
+
+
+def test_os_errors_are_said_in_the_users_language():
+    import errno
+
+    from exit_tui.i18n import set_language
+    from exit_tui.os_errors import os_error_text
+
+    denied = PermissionError(errno.EACCES, "Permission denied", "/srv/x.xlsx")
+    folder = IsADirectoryError(errno.EISDIR, "Is a directory", "/srv/out")
+    assert os_error_text(denied) == "/srv/x.xlsx: 没有权限"
+    assert os_error_text(folder) == "/srv/out: 这是一个文件夹,不是文件"
+    set_language("en")
+    assert os_error_text(folder) == "/srv/out: this is a folder, not a file"
+    assert os_error_text(OSError(errno.ENOSPC, "No space left on device")) == "the disk is full"
+
+
+def test_an_os_error_reaching_the_command_line_is_translated(capsys, home, monkeypatch):
+    import errno
+
+    assert run(capsys, *NEW)[0] == 0
+
+    def denied(*_args, **_kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", "/srv/out.ics")
+
+    monkeypatch.setattr("exit_tui.io.calendar.export_calendar", denied)
+    code, out, err = run(capsys, "--lang", "zh", "calendar", "P-0001", "/srv/out.ics")
+    assert (code, out, err) == (1, "", "exit-tui: /srv/out.ics: 没有权限\n")
+
+
+def test_importing_a_folder_says_it_is_a_folder(capsys, home, tmp_path):
+    assert run(capsys, *NEW)[0] == 0
+    code, out, err = run(capsys, "--lang", "en", "import", "P-0001", str(tmp_path))
+    assert (code, out) == (1, "")
+    assert err == f"exit-tui: {en.MESSAGES['cli.import_folder'].format(path=tmp_path)}\n"
+
+
+def test_export_into_a_folder_uses_the_default_name_and_a_wrong_extension_gets_xlsx(capsys, home, tmp_path):
+    assert run(capsys, *NEW)[0] == 0
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, out, _err = run(capsys, "export", "P-0001", str(folder))
+    [written] = folder.iterdir()
+    assert code == 0 and written.suffix == ".xlsx" and written.name.startswith("锦绣华庭-")
+    assert out.splitlines()[-1] == str(written)
+    code, out, _err = run(capsys, "export", "P-0001", str(tmp_path / "demo.txt"))
+    assert code == 0 and out.splitlines()[-1] == str(tmp_path / "demo.txt.xlsx")
+    assert not (tmp_path / "demo.txt").exists() and (tmp_path / "demo.txt.xlsx").is_file()
+    code, out, _err = run(capsys, "calendar", "P-0001", str(folder))
+    assert code == 0 and {p.suffix for p in folder.iterdir()} == {".xlsx", ".ics"}
+
+
+def test_new_warns_when_the_handover_is_long_past(capsys, home):
+    argv = ["new", "--name", "旧项目", "--type", "contract-expiry", "--decision", "2020-01-01",
+            "--contract-end", "2020-06-30", "--handover", "2020-07-01"]
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (0, "P-0001\n")
+    assert "2020-07-01" in err and err.count("\n") == 1
+    assert run(capsys, *NEW)[2] == ""  # a handover ahead: no warning
