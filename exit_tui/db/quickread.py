@@ -2,10 +2,11 @@
 rows behind the dashboard's first frame (services/quickstart.py turns them into the same read model as
 services/dashboard.py), from a SQLite file opened read-only.
 
-Rows come back as plain namespaces whose attributes are the table's column names (dates as `date`), so that
-code written for stored rows reads them alike. Any doubt (not a SQLite file, missing, locked, a column
-missing because the file needs a migration) gives None or raises QuickReadError: the caller then waits for
-the database stack as before.
+Only a file at the schema revision this code writes (`migrations.head()`, read from `alembic_version`) is read:
+one that needs a migration, or was made by a newer release, is left to the database stack. Rows come back as
+plain namespaces whose attributes are the table's column names (dates as `date`), so that code written for
+stored rows reads them alike. Any doubt (not a SQLite file, missing, locked, another revision) gives None or
+raises QuickReadError: the caller then waits for the database stack as before.
 """
 
 import sqlite3
@@ -15,17 +16,8 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
-#: Columns the quick read uses, per table: a file without them (older or foreign) is not read this way.
-COLUMNS = {
-    "project": {"id", "public_id", "name", "address", "units", "exit_type", "rule_profile", "decision_date",
-                "contract_end", "handover_date", "continuation_end"},
-    "phase": {"project_id", "no", "name_zh", "name_en"},
-    "task": {"id", "project_id", "public_id", "phase_no", "template_key", "title", "title_zh", "title_en", "owner",
-             "due_date", "due_anchor", "due_offset", "recurrence", "recurrence_until", "duration_days", "status",
-             "legal_basis", "note", "done_on"},
-    "occurrence_done": {"task_id", "occurs_on", "done_on"},
-    "audit_entry": {"id"},
-}
+from . import migrations
+
 DATE_COLUMNS = {"decision_date", "contract_end", "handover_date", "continuation_end", "due_date", "done_on",
                 "occurs_on"}
 
@@ -64,17 +56,17 @@ def _marks(count: int) -> str:
 
 
 class QuickReader:
-    """A read-only connection to a SQLite file, with the dashboard's queries (those of services/dashboard.py,
-    written for sqlite3). Use as a context manager; every method raises QuickReadError on a database error."""
+    """A read-only connection to a SQLite file at the current schema revision, with the dashboard's queries
+    (those of services/dashboard.py, written for sqlite3). Use as a context manager; every method raises
+    QuickReadError on a database error."""
 
     def __init__(self, path: Path) -> None:
         try:
             self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
             self._db.row_factory = _row
-            for table, needed in COLUMNS.items():
-                present = {row.name for row in self._db.execute(f"PRAGMA table_info({table})")}
-                if not needed <= present:
-                    raise QuickReadError(f"{table}: missing {sorted(needed - present)}")
+            stored = self._db.execute("SELECT version_num FROM alembic_version").fetchone()
+            if stored is None or stored.version_num != migrations.head():
+                raise QuickReadError(f"schema revision {stored and stored.version_num}, not {migrations.head()}")
         except sqlite3.Error as error:
             self.close()
             raise QuickReadError(str(error)) from error
@@ -84,7 +76,7 @@ class QuickReader:
 
     @classmethod
     def open(cls, target: str | Path) -> "QuickReader | None":
-        """A reader for a SQLite file that exists and has the expected tables; None otherwise."""
+        """A reader for a SQLite file that exists and is at the current revision; None otherwise."""
         path = sqlite_file(target)
         if path is None or not path.is_file():
             return None
