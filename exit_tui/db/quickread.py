@@ -11,7 +11,6 @@ raises QuickReadError: the caller then waits for the database stack as before.
 
 import sqlite3
 from collections.abc import Iterable
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace

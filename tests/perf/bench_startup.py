@@ -269,7 +269,8 @@ def _screen_text(data: bytes) -> str:
 
     global _ESCAPES
     if _ESCAPES is None:
-        _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[P^_][^\x1b]*\x1b\\|\x1b.")
+        _ESCAPES = re.compile(  # CSI, OSC, DCS/PM/APC, then any other two-byte escape
+            r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[P^_][^\x1b]*\x1b\\|\x1b.")
     return _ESCAPES.sub("", data.decode("utf-8", "ignore"))
 
 
@@ -513,10 +514,12 @@ def _report(results, runs: int, dbs) -> None:
         print(f"first frame of {variant}: " + ", ".join(f"{name} x{n}" for name, n in screens.most_common()))
     for variant in ("demo", "big"):
         instant = sum(bool(r["info"].get("instant")) for r in results[variant])
-        print(f"{variant}: figures read with sqlite3 shown first (quick start) in {instant} of {len(results[variant])} runs")
+        print(f"{variant}: figures read with sqlite3 shown first (quick start) in {instant} of "
+              f"{len(results[variant])} runs")
     totals = {v: {r["info"].get("tasks_total") for r in results[v]} for v in ("demo", "big")}
     print(f"tasks in the project: demo {dbs['demo'][2]:,}, big {dbs['big'][2]:,}"
-          f" (dashboard showed: demo {sorted(t for t in totals['demo'] if t)}, big {sorted(t for t in totals['big'] if t)})")
+          f" (dashboard showed: demo {sorted(t for t in totals['demo'] if t)},"
+          f" big {sorted(t for t in totals['big'] if t)})")
 
     def phase(variant):
         found = [r["marks"]["data_frame"] - r["marks"]["ready"] for r in results[variant]
