@@ -312,3 +312,30 @@ async def test_switcher_archives_and_deletes_after_confirmation_with_a_backup(tm
         assert [p.id for p in users.call(projects.list_projects)] == [demo_id]
         assert options.option_count == 2  # the demo and "+ new project"
     assert list(tmp_path.glob("ui.before-delete-*.db"))
+
+
+async def test_new_project_form_leaves_units_unknown_and_warns_of_a_past_handover(tmp_path):
+    from textual.widgets import Input, Label
+
+    from exit_tui.ui.screens.dashboard import DashboardScreen
+
+    from .ui_helpers import demo_app, settle
+
+    app, users, _ = demo_app(tmp_path, with_project=False)
+    notes = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append((message, kwargs.get("severity")))
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        for field, value in {"name": "旧项目", "decision": "2026-01-01", "contract_end": "2026-06-30",
+                             "handover": "2026-07-01"}.items():
+            form.query_one(f"#{field}", Input).value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "户数未填" in str(app.screen.query_one("#project-line", Label).render())
+    [created] = users.call(projects.list_projects)
+    assert created.units == 0
+    assert [severity for message, severity in notes if "2026-07-01" in message] == ["warning"]

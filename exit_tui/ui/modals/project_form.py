@@ -77,7 +77,7 @@ class ProjectForm(Localized, ModalScreen[int | None]):
             "projects.create_project",
             name=self.value("name"),
             address=self.value("address"),
-            units=self.value("units") or "0",
+            units=self.value("units"),  # empty: not known yet
             exit_type=self.query_one("#exit_type", Select).value,
             rule_profile=self.query_one("#rule_profile", Select).value,
             decision=self.value("decision"),
@@ -85,9 +85,19 @@ class ProjectForm(Localized, ModalScreen[int | None]):
             handover=self.value("handover"),
             continuation_end=self.value("continuation_end") or None,
             today=self.app.today,
-            then=lambda project: self.dismiss(project.id),
+            then=self.created,
             on_error=self.show_service_error,
         )
+
+    def created(self, project) -> None:
+        """Close with the new project; warn when its handover day is long past (probably mistyped)."""
+        from ...services.projects import handover_warning  # loaded already: the service has just run
+
+        days = handover_warning(project, self.app.today)
+        if days is not None:
+            self.app.notify(_("project.handover_past", day=project.dates.handover.isoformat(), days=days),
+                            severity="warning", timeout=10)
+        self.dismiss(project.id)
 
     def show_service_error(self, error: ExitTuiError) -> None:
         if getattr(error, "field", None) and self.query(f"#field-{error.field}"):

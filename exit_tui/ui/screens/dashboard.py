@@ -97,7 +97,8 @@ class DashboardScreen(ProjectScreen):
                 alert=data.deadline_alerts > 0 or (deadline.day - data.today).days <= DUE_SOON_DAYS)
         line = Text(f"{project.public_id}  {exit_type_label(project.exit_type)}  ", style="bold")
         line.append(project.address)
-        line.append("  " + _n("dash.units", project.units, units=project.units), style="dim")
+        units = _n("dash.units", project.units, units=project.units) if project.units else _("dash.units_unknown")
+        line.append("  " + units, style="dim")  # 0: the number was left empty (not known yet)
         self.query_one("#project-line", Label).update(line)
 
         phases = self.query_one("#phases", DataTable)
