@@ -492,6 +492,7 @@ MESSAGES: dict[str, str] = {
     "io.refused_rows": "sheet '{sheet}' has {rows} rows, more than the limit of {limit}",
     "io.refused_csv": "the CSV is malformed (near row {row})",
     "io.refused_encoding": "the CSV's text encoding is neither UTF-8 nor GBK/GB18030",
+    "io.extra_fields": "this row has {fields} fields but the header {header} columns (an unquoted comma?); not imported",
     "io.missing_columns": "required columns missing: {columns}",
     "io.required_missing": "required, cannot be empty",
     "io.formula_no_value": "formula without a calculated value (open the file in Excel or WPS and save it first)",

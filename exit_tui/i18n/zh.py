@@ -477,6 +477,7 @@ MESSAGES: dict[str, str] = {
     "io.refused_rows": "工作表「{sheet}」有 {rows} 行,超过上限 {limit} 行",
     "io.refused_csv": "CSV 格式有误(第 {row} 行附近)",
     "io.refused_encoding": "无法识别 CSV 的文字编码(支持 UTF-8 和 GBK/GB18030)",
+    "io.extra_fields": "这一行有 {fields} 个字段,表头只有 {header} 列(是否有未加引号的逗号?);未导入",
     "io.missing_columns": "缺少必填列:{columns}",
     "io.required_missing": "必填,不能为空",
     "io.formula_no_value": "公式没有计算结果(请在 Excel 或 WPS 中打开并保存后再导入)",

@@ -91,7 +91,7 @@ def read_file(path: Path, specs: Iterable[SheetSpec] = SHEETS.values()) -> ReadR
     specs = tuple(specs)
     with gc_paused():
         if check_file(path) == "csv":
-            sheet = _read_grid(path.stem, _csv_rows(path), specs, WINDOWS_EPOCH)
+            sheet = _read_grid(path.stem, _csv_rows(path), specs, WINDOWS_EPOCH, csv_file=True)
             return ReadResult([sheet] if sheet else [])
         return ReadResult(_read_workbook(path, specs))
 
@@ -203,9 +203,14 @@ def _sniff_delimiter(text: str) -> str:
 # -- header row and typing ---------------------------------------------------------------------------------
 
 
-def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datetime) -> ReadSheet | None:
+def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datetime,
+               csv_file: bool = False) -> ReadSheet | None:
     """Find the header among the first rows, then type every row below it, down to the end of the sheet or to
-    the title of a signature block (a row holding only that). None when no spec matches."""
+    the title of a signature block (a row holding only that). None when no spec matches.
+
+    A sheet with an id column needs no other required column: rows with an id change only the columns present
+    (the service rejects a new row lacking one). A CSV row with more fields than the header is rejected (an
+    unquoted comma shifts every field after it)."""
     head = list(islice(rows, HEADER_SCAN_ROWS))
     found = None if _is_timeline(head) else _find_header(name, head, specs)
     if found is None:
@@ -227,7 +232,7 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
         taken.add(column.key)
         mapped.append((index, column, written))
     missing = [c for c in spec.columns if c.required and c.imported and c.key not in taken]
-    if missing:
+    if missing and "public_id" not in taken:
         rows.close()
         reason = _("io.missing_columns", columns=_LIST.join(c.header for c in missing))
         return ReadSheet(name, spec, header_row, [], [Rejection(name, header_row, "", reason)], ignored)
@@ -236,6 +241,7 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
     accepted: list[ImportRow] = []
     rejected: list[Rejection] = []
     signature = signature_markers()
+    width = max(header_cells) if csv_file else None
     for row_no, cells in chain(head[position + 1:], rows):
         if len(cells) == 1 and _text(next(iter(cells.values()))) in signature:
             rows.close()
@@ -255,6 +261,8 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
                 problems.append(Rejection(name, row_no, written, bad.reason))
         if blank:
             continue
+        if width is not None and max(cells) > width:
+            problems.append(Rejection(name, row_no, "", _("io.extra_fields", fields=max(cells), header=width)))
         for _index, column, written, _convert in plan:
             if column.required and column.key in values and values[column.key] is None:
                 problems.append(Rejection(name, row_no, written, _("io.required_missing")))
