@@ -196,7 +196,7 @@ async def test_english_everywhere(tmp_path, english):
         table = app.screen.table
         first = task_keys(table)[0]
         assert table.cell_text(first, "title").isascii()
-        footer_keys = {b.description for _k, b in app.screen._bindings if b.show}
+        footer_keys = {a.binding.description for a in app.screen.active_bindings.values() if a.binding.show}
         assert {"Filter", "Done", "Add", "Delete", "Status"} <= footer_keys
 
 

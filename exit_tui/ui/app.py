@@ -27,9 +27,7 @@ from .commands import AppCommands
 from .modals.help import HelpScreen
 from .modals.message import MessageScreen
 from .modals.project_switcher import ProjectSwitcher
-from .screens.checklist import ChecklistRequest, ChecklistScreen
-from .screens.dashboard import DashboardScreen
-from .screens.timeline import TimelineScreen
+from .registry import AREAS, areas, keyed_areas
 from .screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
@@ -55,12 +53,8 @@ class StartScreen(Screen):
 class ExitApp(Localized, App[None]):
     TITLE = "exit-tui"
     CSS_PATH = "app.tcss"
-    MODES = {"dashboard": DashboardScreen, "checklist": ChecklistScreen, "timeline": TimelineScreen}
     COMMANDS = App.COMMANDS | {AppCommands}
     BINDINGS = [
-        Binding("1", "show('dashboard')", "key.dashboard", tooltip="tip.dashboard", show=False, id="dashboard"),
-        Binding("2", "show('checklist')", "key.checklist", tooltip="tip.checklist", show=False, id="checklist"),
-        Binding("3", "show('timeline')", "key.timeline", tooltip="tip.timeline", show=False, id="timeline"),
         Binding("p", "switch_project", "key.switch_project", tooltip="tip.switch_project", show=False,
                 id="switch-project"),
         Binding("question_mark,f1", "help", "key.help", tooltip="tip.help", id="help"),
@@ -68,7 +62,15 @@ class ExitApp(Localized, App[None]):
         Binding("e", "export", "key.export", tooltip="tip.export", show=False, id="export"),
         Binding("i", "import", "key.import", tooltip="tip.import", show=False, id="import"),
         Binding("q", "quit", "key.quit", tooltip="tip.quit", show=False, id="quit"),
+        # Textual's own palette binding, declared here so that it is translated with the others.
+        Binding("ctrl+p", "command_palette", "palette", tooltip="Open the command palette", show=False,
+                priority=True),
     ]
+
+    @classmethod
+    def creation_bindings(cls) -> list[Binding]:
+        """The areas' keys (from the registry), then the app's own."""
+        return [area.binding() for area in keyed_areas()] + cls.BINDINGS
 
     def __init__(
         self,
@@ -99,7 +101,9 @@ class ExitApp(Localized, App[None]):
         self._start_project = project_id
         self._today = today
         self.project: ProjectRead | None = None
-        self._checklist_request: ChecklistRequest | None = None
+        self._requests: dict[str, object] = {}
+        for area in areas():  # the screens are created (and their modules imported) when first shown
+            self.add_mode(area.mode, area.create)
         self._after_frame: list[Callable[[], Any]] = []
         self.instant_dashboard: Dashboard | None = None
         """Figures read before the database opened, for the dashboard's first frame (taken by it once)."""
@@ -246,7 +250,7 @@ class ExitApp(Localized, App[None]):
         self.refresh_title()
         if self.state:
             self.state.set(f"last_project:{self.db_key}", project.id)
-        if self.current_mode in self.MODES:
+        if self.current_mode in AREAS:
             self.mode_screen.reload()
         else:
             self.switch_mode("dashboard")
@@ -272,22 +276,23 @@ class ExitApp(Localized, App[None]):
         return self.project is None
 
     def action_show(self, mode: str) -> None:
+        self.show(mode)
+
+    def show(self, mode: str, request: object | None = None) -> None:
+        """Show the screen of area `mode` (ui/registry.py). `request` says what to show there (e.g. a
+        ChecklistRequest); the screen takes it when it next loads (`ProjectScreen.take_request`)."""
         if self._project_needed():
             return
+        if request is not None:
+            self._requests[mode] = request
         if self.current_mode != mode:
             self.switch_mode(mode)
-
-    def show_checklist(self, phase_no: int | None = None, overdue_only: bool = False, task: str | None = None) -> None:
-        """Open the checklist on one phase, on overdue tasks only, or with the cursor on one task."""
-        self._checklist_request = ChecklistRequest(phase_no, overdue_only, task)
-        if self.current_mode == "checklist":
+        elif request is not None:
             self.mode_screen.reload()
-        else:
-            self.switch_mode("checklist")
 
-    def take_checklist_request(self) -> ChecklistRequest | None:
-        request, self._checklist_request = self._checklist_request, None
-        return request
+    def take_request(self, mode: str) -> object | None:
+        """The request last sent to `mode` by `show`, once."""
+        return self._requests.pop(mode, None)
 
     def action_switch_project(self) -> None:
         def chosen(project_id: int | None) -> None:
@@ -412,10 +417,8 @@ class ExitApp(Localized, App[None]):
 
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         """Every screen and app action for the command palette, in the current language."""
-        commands = [
-            (_("screen.dashboard"), _("tip.dashboard"), lambda: self.action_show("dashboard")),
-            (_("screen.checklist"), _("tip.checklist"), lambda: self.action_show("checklist")),
-            (_("screen.timeline"), _("tip.timeline"), lambda: self.action_show("timeline")),
+        commands = [(_(area.name), _(area.tip), partial(self.show, area.mode)) for area in areas()]
+        commands += [
             (_("cmd.switch_project"), _("tip.switch_project"), self.action_switch_project),
             (_("cmd.new_project"), _("tip.new_project"), self.action_new_project),
             (_("cmd.open_demo"), _("tip.open_demo"), self.action_open_demo),

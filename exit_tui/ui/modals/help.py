@@ -1,14 +1,74 @@
-"""Every key of the current screen and of the app, with what it does."""
+"""Every key of the current screen and of the app, each once, with what it does."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
 from ...i18n import _
 from ..bindings import Localized
+from ..registry import keyed_areas
+
+#: Vim keys, described as the arrow key they stand for when they bring no tooltip of their own.
+VIM_KEYS = {"j": "down", "k": "up", "h": "left", "l": "right"}
+
+
+@dataclass
+class HelpRow:
+    """One action: the keys that run it, its name and one line on what it does."""
+
+    bindings: list[Binding] = field(default_factory=list)
+    description: str = ""
+    detail: str = ""
+
+
+def help_sections(screen: Screen) -> tuple[list[HelpRow], list[HelpRow]]:
+    """The rows for `screen` (its focused widget's keys and its own) and for everywhere (the app's keys, and the
+    screen's keys that run an app action), from the screen's active bindings: each key once, each action once.
+
+    Keys of Textual's own widgets (cursor movement and the like) are left out unless ours declare them (an id).
+    """
+    app = screen.app
+    here: dict[str, HelpRow] = {}
+    everywhere: dict[str, HelpRow] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description or not _shown(active, screen):
+            continue
+        is_app = active.node is app or binding.action.startswith("app.")
+        action = binding.action.removeprefix("app.")
+        row = (everywhere if is_app else here).setdefault(action, HelpRow(description=binding.description))
+        row.bindings.append(binding)
+        row.detail = row.detail or binding.tooltip
+    for row in here.values():
+        keys = {b.key for b in row.bindings}
+        if not row.detail and keys <= VIM_KEYS.keys():
+            arrows = " / ".join(app.get_key_display(Binding(VIM_KEYS[k], "")) for k in sorted(keys))
+            row.detail = _("help.alias", arrow=arrows)
+    return list(here.values()), [everywhere[action] for action in sorted(everywhere, key=_global_rank(app))]
+
+
+def _global_rank(app: App) -> Callable[[str], tuple[int, int]]:
+    """Order of the global rows: the areas by key, then the app's keys as it declares them, then the rest."""
+    areas = [f"show('{area.mode}')" for area in keyed_areas()]
+    own = [binding.action for binding in Binding.make_bindings(type(app).BINDINGS)]
+
+    def rank(action: str) -> tuple[int, int]:
+        if action in areas:
+            return 0, areas.index(action)
+        return (1, own.index(action)) if action in own else (2, 0)
+
+    return rank
+
+
+def _shown(active: ActiveBinding, screen: Screen) -> bool:
+    """Our keys (with an id), and the screen's and the app's own (translated Textual ones included)."""
+    return bool(active.binding.id) or active.node is screen or active.node is screen.app
 
 
 class HelpScreen(Localized, ModalScreen[None]):
@@ -29,23 +89,14 @@ class HelpScreen(Localized, ModalScreen[None]):
         table.add_column(_("help.key"), key="key")
         table.add_column(_("help.action"), key="action")
         table.add_column(_("help.detail"), key="detail")
-        # The focused widget's own keys (ours carry an id; Textual's built-in cursor keys are left out).
-        focused = [b for _k, b in self.for_screen.focused._bindings if b.id] if self.for_screen.focused else []
-        groups = [
-            (_("help.this_screen"), focused + [b for _k, b in self.for_screen._bindings]),
-            (_("help.everywhere"), [b for _k, b in self.app._bindings]),
-        ]
-        for heading, bindings in groups:
+        here, everywhere = help_sections(self.for_screen)
+        for heading, rows in ((_("help.this_screen"), here), (_("help.everywhere"), everywhere)):
+            if not rows:
+                continue
             table.add_row(Text(heading, style="bold"), "", "")
-            seen: set[str] = set()
-            for binding in bindings:
-                if not binding.description or binding.action in seen:
-                    continue
-                seen.add(binding.action)
-                keys = [b.key for b in bindings if b.action == binding.action]
-                display = " / ".join(self.app.get_key_display(Binding(k, binding.action)) for k in keys)
-                table.add_row(Text(display, style="bold"), Text(binding.description),
-                              Text(binding.tooltip, style="dim"))
+            for row in rows:
+                keys = " / ".join(self.app.get_key_display(b) for b in row.bindings)
+                table.add_row(Text(keys, style="bold"), Text(row.description), Text(row.detail, style="dim"))
         table.focus()
 
     def action_close(self) -> None:

@@ -1,4 +1,4 @@
-"""What every project screen shares: translated bindings, header title, reload when shown."""
+"""What every project screen shares: translated bindings, header title, reload when shown, requests."""
 
 from typing import TYPE_CHECKING
 
@@ -11,9 +11,12 @@ if TYPE_CHECKING:
 
 
 class ProjectScreen(Localized, Screen):
-    """A screen about the open project. Subclasses load their data in `reload()` (through a worker)."""
+    """A screen about the open project, one area of the registry (ui/registry.py). Subclasses load their data
+    in `reload()` (through a worker) and read what another screen asked them to show with `take_request()`."""
 
     app: "ExitApp"
+    area: str = ""
+    """This screen's mode in the registry (set when the registry creates it)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -33,6 +36,10 @@ class ProjectScreen(Localized, Screen):
 
     def reload(self) -> None:
         raise NotImplementedError
+
+    def take_request(self) -> object | None:
+        """The request sent with `app.show(mode, request)` since the last call (each is taken once), or None."""
+        return self.app.take_request(self.area)
 
     def palette_commands(self) -> list:
         """Screen-specific (title, help, callback) entries for the command palette."""

@@ -8,35 +8,36 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label
 
 from ...i18n import _, _n, pick
-from ...i18n.labels import days_text, exit_type_label, phase_name
-from ...services.readmodels import DUE_SOON_DAYS, Dashboard
+from ...i18n.labels import exit_type_label, phase_name
+from ...services.readmodels import Dashboard
+from ..registry import cards, keyed_areas
 from ..widgets.cards import Card
 from ..widgets.format import due_cell, plain, progress_bar
 from .base import ProjectScreen
+from .checklist import ChecklistRequest
 
 
 class DashboardScreen(ProjectScreen):
+    AUTO_FOCUS = "#phases"
     BINDINGS = [
         Binding("enter", "open_phase", "key.open_phase", tooltip="tip.open_phase", id="open-phase"),
-        Binding("2", "app.show('checklist')", "key.checklist", tooltip="tip.checklist", id="to-checklist"),
-        Binding("3", "app.show('timeline')", "key.timeline", tooltip="tip.timeline", id="to-timeline"),
-        Binding("p", "app.switch_project", "key.switch_project", tooltip="tip.switch_project", show=False,
-                id="to-switch"),
         Binding("e", "app.export", "key.export", tooltip="tip.export", id="to-export"),
         Binding("i", "app.import", "key.import", tooltip="tip.import", id="to-import"),
         Binding("o", "show_overdue", "key.show_overdue", tooltip="tip.show_overdue", id="show-overdue"),
         Binding("f5,ctrl+r", "reload", "key.reload", tooltip="tip.reload", show=False, id="reload"),
     ]
 
+    @classmethod
+    def creation_bindings(cls) -> list[Binding]:
+        """The footer offers the other areas' keys (from the registry) after enter."""
+        others = [area.binding("app.", show=True) for area in keyed_areas() if area.mode != "dashboard"]
+        return [cls.BINDINGS[0], *others, *cls.BINDINGS[1:]]
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="cards"):
-            yield Card(id="card-handover")
-            yield Card(id="card-contract")
-            yield Card(id="card-overdue")
-            yield Card(id="card-soon")
-            yield Card(id="card-done")
-            yield Card(id="card-deadline")
+            for area, card in cards():
+                yield Card(area.mode, card.view, id=f"card-{card.id}")
         yield Label(id="project-line")
         with Horizontal(id="dash-body"):
             with Vertical(id="phases-pane"):
@@ -74,27 +75,8 @@ class DashboardScreen(ProjectScreen):
         self.data = data
         project = self.app.project = data.project  # the freshest record of the project
         self.app.refresh_title()
-        percent = round(100 * data.done / data.total) if data.total else 0
-        self.query_one("#card-handover", Card).show(
-            _("dash.days_to_t"), days_text(data.days_to_handover), project.dates.handover.isoformat(),
-            alert=0 <= data.days_to_handover <= DUE_SOON_DAYS)
-        self.query_one("#card-contract", Card).show(
-            _("dash.days_to_contract_end"), days_text(data.days_to_contract_end),
-            project.dates.contract_end.isoformat())
-        self.query_one("#card-overdue", Card).show(_("dash.overdue"), str(data.overdue), alert=data.overdue > 0)
-        soon = _n("dash.due_soon", DUE_SOON_DAYS, days=DUE_SOON_DAYS)
-        self.query_one("#card-soon", Card).show(soon, str(data.due_soon))
-        self.query_one("#card-done", Card).show(_("dash.done"), f"{percent}%", f"{data.done}/{data.total}")
-        deadline = data.next_deadline
-        if deadline is None:
-            self.query_one("#card-deadline", Card).show(_("dash.next_deadline"), "-", alert=data.deadline_alerts > 0)
-        else:
-            detail = f"{deadline.basis} {deadline.day.isoformat()}"
-            if data.deadline_alerts:
-                detail = _n("dash.deadline_alerts", data.deadline_alerts, n=data.deadline_alerts)
-            self.query_one("#card-deadline", Card).show(
-                _("dash.next_deadline"), days_text((deadline.day - data.today).days), detail,
-                alert=data.deadline_alerts > 0 or (deadline.day - data.today).days <= DUE_SOON_DAYS)
+        for card in self.query(Card):
+            card.show(data)
         line = Text(f"{project.public_id}  {exit_type_label(project.exit_type)}  ", style="bold")
         line.append(project.address)
         units = _n("dash.units", project.units, units=project.units) if project.units else _("dash.units_unknown")
@@ -127,28 +109,21 @@ class DashboardScreen(ProjectScreen):
 
     @on(DataTable.RowSelected, "#phases")
     def open_phase(self, event: DataTable.RowSelected) -> None:
-        self.app.show_checklist(phase_no=int(event.row_key.value))
+        self.app.show("checklist", ChecklistRequest(phase_no=int(event.row_key.value)))
 
     @on(DataTable.RowSelected, "#next-up")
     def open_task(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value != "-":
-            self.app.show_checklist(task=event.row_key.value)
+            self.app.show("checklist", ChecklistRequest(task=event.row_key.value))
 
     @on(Card.Clicked)
     def card_clicked(self, event: Card.Clicked) -> None:
-        if event.card.id == "card-overdue":
-            self.action_show_overdue()
-        elif event.card.id == "card-soon":
-            self.app.show_checklist()
-        elif event.card.id == "card-done":
-            self.app.show_checklist()
-        elif event.card.id in ("card-deadline", "card-handover", "card-contract"):
-            self.app.action_show("timeline")
+        self.app.show(event.card.mode, event.card.request)
 
     def action_open_phase(self) -> None:
         phases = self.query_one("#phases", DataTable)
         if phases.row_count:
-            self.app.show_checklist(phase_no=phases.cursor_row + 1)
+            self.app.show("checklist", ChecklistRequest(phase_no=phases.cursor_row + 1))
 
     def action_show_overdue(self) -> None:
-        self.app.show_checklist(overdue_only=True)
+        self.app.show("checklist", ChecklistRequest(overdue_only=True))

@@ -1,12 +1,25 @@
-"""A clickable figure card for the dashboard."""
+"""A dashboard card: one figure of an area (ui/registry.py); clicking it or enter on it opens that area."""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
+from ..bindings import Localized
 
-class Card(Static):
-    """Shows a caption over a big figure. Clicking it posts Card.Clicked with the card's id."""
+if TYPE_CHECKING:
+    from ...services.readmodels import Dashboard
+    from ..registry import CardView
+
+
+class Card(Localized, Static, can_focus=True):
+    """Shows a caption over a big figure and a note. Opening it posts Card.Clicked; the card knows the area it
+    opens (`mode`) and the request its last figures carry (`request`)."""
+
+    BINDINGS = [Binding("enter", "open", "key.open_card", tooltip="tip.open_card", id="open-card")]
 
     DEFAULT_CSS = """
     Card {
@@ -17,7 +30,7 @@ class Card(Static):
         content-align: center middle;
         text-align: center;
     }
-    Card:hover { border: round $accent; }
+    Card:hover, Card:focus { border: round $accent; }
     Card.-alert { border: round $error; }
     Card.-alert .figure { color: $error; }
     """
@@ -27,12 +40,24 @@ class Card(Static):
             super().__init__()
             self.card = card
 
-    def show(self, caption: str, figure: str, note: str = "", alert: bool = False) -> None:
-        text = Text(caption + "\n", style="dim")
-        text.append(figure, style="bold red" if alert else "bold")
-        text.append("\n" + note, style="dim")
-        self.set_class(alert, "-alert")
+    def __init__(self, mode: str, view: "Callable[[Dashboard], CardView]", *, id: str) -> None:
+        super().__init__(id=id)
+        self.mode = mode
+        self.view = view
+        self.request: object | None = None
+
+    def show(self, data: "Dashboard") -> None:
+        """Show this card's figures from the dashboard's."""
+        view = self.view(data)
+        self.request = view.request
+        text = Text(view.caption + "\n", style="dim")
+        text.append(view.figure, style="bold red" if view.alert else "bold")
+        text.append("\n" + view.note, style="dim")
+        self.set_class(view.alert, "-alert")
         self.update(text)
 
     def on_click(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
         self.post_message(self.Clicked(self))

@@ -1,0 +1,152 @@
+"""The app's areas (screens), declared once: the app's modes, number keys, command palette, help screen and the
+dashboard's cards all derive from `AREAS`.
+
+To add a screen: write `ui/screens/<area>.py` with a `ProjectScreen` subclass (`reload()` loads its data in a
+worker; `take_request()` gives what another screen asked it to show), add its name, short name and tooltip to
+i18n/zh.py and en.py, and append one `Area(...)` to AREAS below: mode, key ("4".."7", or None for palette-only),
+those catalog keys, the screen as "module:Class" (imported when first shown) and, if it has figures for the
+dashboard, its cards. Nothing else changes; `app.show(mode, request)` opens it from anywhere.
+"""
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+from ..i18n import _, _n
+from ..i18n.labels import days_text
+from ..services.readmodels import DUE_SOON_DAYS, Dashboard
+
+if TYPE_CHECKING:
+    from .screens.base import ProjectScreen
+
+
+@dataclass(frozen=True)
+class CardView:
+    """What a dashboard card shows, and the request its area's screen receives when the card is opened."""
+
+    caption: str
+    figure: str
+    note: str = ""
+    alert: bool = False
+    request: object | None = None
+
+
+@dataclass(frozen=True)
+class AreaCard:
+    """A figure on the dashboard; clicking it (or enter on it) opens its area."""
+
+    id: str
+    """The widget id (`#card-<id>`)."""
+    view: Callable[[Dashboard], CardView]
+    """What the card shows for the dashboard's figures (in the current language)."""
+    order: int
+    """Position among all areas' cards, left to right."""
+
+
+@dataclass(frozen=True)
+class Area:
+    """One screen of the app, reachable by its key (if any) and from the command palette."""
+
+    mode: str
+    key: str | None
+    """"1".."7", or None for a screen reached from the palette only."""
+    name: str
+    """Catalog key of the screen's name (palette, help)."""
+    label: str
+    """Catalog key of its short name (footer, help)."""
+    tip: str
+    """Catalog key of one line on what it shows."""
+    screen: str
+    """The screen class as "module:Class"; imported when the screen is first shown."""
+    cards: tuple[AreaCard, ...] = ()
+
+    def create(self) -> "ProjectScreen":
+        """A new screen of this area (it knows its mode, to take the requests sent to it)."""
+        module, name = self.screen.split(":")
+        screen = getattr(importlib.import_module(module), name)()
+        screen.area = self.mode
+        return screen
+
+    def binding(self, action_namespace: str = "", show: bool = False) -> Binding:
+        """The binding of this area's key (catalog keys: translated when the bound node is created)."""
+        return Binding(self.key, f"{action_namespace}show('{self.mode}')", self.label, tooltip=self.tip,
+                       show=show, id=f"to-{self.mode}" if action_namespace else self.mode)
+
+
+# -- the cards of the first areas ------------------------------------------------------------------------
+
+
+def _checklist(**request: object) -> object:
+    from .screens.checklist import ChecklistRequest
+
+    return ChecklistRequest(**request)
+
+
+def _handover(data: Dashboard) -> CardView:
+    return CardView(_("dash.days_to_t"), days_text(data.days_to_handover), data.project.dates.handover.isoformat(),
+                    alert=0 <= data.days_to_handover <= DUE_SOON_DAYS)
+
+
+def _contract_end(data: Dashboard) -> CardView:
+    return CardView(_("dash.days_to_contract_end"), days_text(data.days_to_contract_end),
+                    data.project.dates.contract_end.isoformat())
+
+
+def _deadline(data: Dashboard) -> CardView:
+    deadline = data.next_deadline
+    if deadline is None:
+        return CardView(_("dash.next_deadline"), "-", alert=data.deadline_alerts > 0)
+    days = (deadline.day - data.today).days
+    detail = f"{deadline.basis} {deadline.day.isoformat()}"
+    if data.deadline_alerts:
+        detail = _n("dash.deadline_alerts", data.deadline_alerts, n=data.deadline_alerts)
+    return CardView(_("dash.next_deadline"), days_text(days), detail,
+                    alert=data.deadline_alerts > 0 or days <= DUE_SOON_DAYS)
+
+
+def _overdue(data: Dashboard) -> CardView:
+    return CardView(_("dash.overdue"), str(data.overdue), alert=data.overdue > 0,
+                    request=_checklist(overdue_only=True))
+
+
+def _due_soon(data: Dashboard) -> CardView:
+    return CardView(_n("dash.due_soon", DUE_SOON_DAYS, days=DUE_SOON_DAYS), str(data.due_soon), request=_checklist())
+
+
+def _done(data: Dashboard) -> CardView:
+    percent = round(100 * data.done / data.total) if data.total else 0
+    return CardView(_("dash.done"), f"{percent}%", f"{data.done}/{data.total}", request=_checklist())
+
+
+AREAS: dict[str, Area] = {
+    area.mode: area
+    for area in (
+        Area("dashboard", "1", "screen.dashboard", "key.dashboard", "tip.dashboard",
+             "exit_tui.ui.screens.dashboard:DashboardScreen"),
+        Area("checklist", "2", "screen.checklist", "key.checklist", "tip.checklist",
+             "exit_tui.ui.screens.checklist:ChecklistScreen",
+             cards=(AreaCard("overdue", _overdue, 2), AreaCard("soon", _due_soon, 3), AreaCard("done", _done, 4))),
+        Area("timeline", "3", "screen.timeline", "key.timeline", "tip.timeline",
+             "exit_tui.ui.screens.timeline:TimelineScreen",
+             cards=(AreaCard("handover", _handover, 0), AreaCard("contract", _contract_end, 1),
+                    AreaCard("deadline", _deadline, 5))),
+    )
+}
+"""Every area by mode, in the order of their keys (a test may add one with monkeypatch.setitem)."""
+
+
+def areas() -> list[Area]:
+    return list(AREAS.values())
+
+
+def keyed_areas() -> list[Area]:
+    """The areas that have a key, by key."""
+    return sorted((a for a in AREAS.values() if a.key), key=lambda a: a.key)
+
+
+def cards() -> list[tuple[Area, AreaCard]]:
+    """Every area's dashboard cards, left to right."""
+    return sorted(((a, c) for a in AREAS.values() for c in a.cards), key=lambda pair: pair[1].order)
