@@ -251,6 +251,46 @@ async def test_delete_asks_first_and_no_keeps_the_task(tmp_path):
         assert (last.action, last.public_id) == ("delete", target)
 
 
+def counted_from(backend, project_id):
+    """(task, the task it is counted from) of every task whose due is counted from another task."""
+    rows = backend.call(checklist.list_tasks, project_id, TaskQuery(limit=100_000), FROZEN_TODAY).rows
+    return [(t.public_id, t.due_rule.split()[0]) for t in rows if t.due_rule and t.due_rule.startswith("T-")]
+
+
+async def test_deleting_a_task_others_count_from_names_them_and_keeps_their_dates(tmp_path):
+    """The confirmation names the tasks counted from the one deleted; after it they keep their dates as fixed
+    dates, and no rule points at the deleted task."""
+    app, backend, project_id = demo_app(tmp_path)
+    follower, leader = counted_from(backend, project_id)[0]
+    due = db_task(backend, project_id, follower).due_date
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        await move_to(pilot, table, leader)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert any(follower in str(text.render()) for text in app.screen.query(Static))
+        await pilot.press("y")
+        await settle(pilot)
+    assert leader not in {key for key, _leader in counted_from(backend, project_id)}
+    assert all(anchor != leader for _key, anchor in counted_from(backend, project_id))
+    after = db_task(backend, project_id, follower)
+    assert (after.due_date, after.due_rule) == (due, None)
+
+
+def test_delete_of_a_task_others_count_from_is_refused_without_detach(backend, demo):
+    import pytest
+
+    from exit_tui.services.errors import UserError
+
+    follower, leader = counted_from(backend, demo.id)[0]
+    assert follower in backend.call(checklist.dependants, demo.id, leader)[0]
+    with pytest.raises(UserError) as caught:
+        backend.call(checklist.delete_task, demo.id, leader)
+    assert caught.value.key == "error.task_has_dependants" and follower in str(caught.value)
+    assert db_task(backend, demo.id, leader).public_id == leader  # nothing deleted
+
+
 async def test_changes_survive_a_restart(tmp_path):
     app, backend, project_id = demo_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

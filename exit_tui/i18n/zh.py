@@ -276,6 +276,8 @@ MESSAGES: dict[str, str] = {
     "error.bad_status": "未知的状态:{value}",
     "error.bad_phase": "阶段须在 1 到 {max} 之间",
     "error.cannot_open_db": "无法打开数据库 {db}:{reason}",
+    "confirm.delete_dependants": "以下 {n} 项任务的截止日期由它推算;删除后它们保留当前日期,改为固定日期:",
+    "error.task_has_dependants": "{value} 被其他任务引用({ids}),删除前需确认把它们改为固定日期",
     "error.db_locked": "数据库正被另一个程序占用(已等待 5 秒),请关闭其他使用它的窗口后重试;本次未写入任何内容",
     "error.db_read_only": "数据库文件是只读的,无法保存;请检查文件权限或换一个可写的位置;本次未写入任何内容",
     "error.db_full": "磁盘已满,无法保存;请腾出空间后重试;本次未写入任何内容",

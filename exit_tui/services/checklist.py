@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
 from ..db.models import Project, Task
@@ -15,15 +15,33 @@ from . import timeline
 from .errors import NotFound, UserError
 from .ids import next_public_id
 from .inputs import clean_basis, clean_duration, clean_title, parse_due_text
-from .readmodels import PlanChange, TaskChanges, TaskPage, TaskQuery, TaskRead, shown_title, titles_of
+from .readmodels import (
+    MissedDeadline,
+    PlanChange,
+    TaskChanges,
+    TaskPage,
+    TaskQuery,
+    TaskRead,
+    shown_title,
+    titles_of,
+)
 
-def task_read(task: Task, today: date, late_series: Mapping[str, date] | None = None) -> TaskRead:
+def task_read(
+    task: Task,
+    today: date,
+    late_series: Mapping[str, date] | None = None,
+    next_dates: Mapping[str, date] | None = None,
+    missed: Mapping[str, tuple[MissedDeadline, ...]] | None = None,
+) -> TaskRead:
     """`late_series`: the recurring tasks with a past occurrence still open (timeline.late_series); a recurring
-    task is overdue by its occurrences, any other by its due date."""
+    task is overdue by its occurrences, any other by its due date. `next_dates`: open recurring tasks -> their
+    next open occurrence (timeline.next_of). `missed`: tasks -> statutory deadlines they miss
+    (timeline.missed_deadlines)."""
     late = (late_series or {}).get(task.public_id) if task.recurrence else None
     status = TaskStatus(task.status)
     rule = rule_from_parts(task.due_anchor, task.due_offset)
     title_zh, title_en = titles_of(task)
+    open_task = status is not TaskStatus.DONE
     return TaskRead(
         public_id=task.public_id,
         phase_no=task.phase_no,
@@ -37,9 +55,12 @@ def task_read(task: Task, today: date, late_series: Mapping[str, date] | None = 
         legal_basis=task.legal_basis,
         note=task.note,
         done_on=task.done_on,
-        overdue=status is not TaskStatus.DONE and (late is not None if task.recurrence else task.due_date < today),
-        late_occurrence=late if status is not TaskStatus.DONE else None,
+        overdue=open_task and (late is not None if task.recurrence else task.due_date < today),
+        late_occurrence=late if open_task else None,
         duration_days=task.duration_days,
+        # The first open occurrence: the late one when there is one (all a caller without next_dates knows).
+        next_occurrence=((next_dates or {}).get(task.public_id) or late) if open_task and task.recurrence else None,
+        missed=(missed or {}).get(task.public_id, ()) if task.template_key else (),
     )
 
 
@@ -52,9 +73,11 @@ def overdue_condition(today: date, late_series: Mapping[str, date]):
 
 
 def _read(session: Session, task: Task, today: date) -> TaskRead:
-    """One task, its overdue flag included (a recurring one by its occurrences)."""
-    late = timeline.late_series(session, task.project_id, today) if task.recurrence else None
-    return task_read(task, today, late)
+    """One task, its overdue flag, next occurrence and missed deadlines included."""
+    one = (Task.id == task.id,)
+    series = timeline.open_series(session, task.project_id, *one) if task.recurrence else {}
+    missed = timeline.missed_deadlines(session, task.project_id, *one) if task.template_key else {}
+    return task_read(task, today, timeline.late_of(series, today), timeline.next_of(series), missed)
 
 
 def _conditions(project_id: int, query: TaskQuery, today: date, late_series: Mapping[str, date]) -> list:
@@ -89,18 +112,22 @@ def _conditions(project_id: int, query: TaskQuery, today: date, late_series: Map
 
 
 def list_tasks(session: Session, project_id: int, query: TaskQuery, today: date) -> TaskPage:
-    """Tasks matching `query`, by phase then due date, at most `query.limit` of them."""
-    late = timeline.late_series(session, project_id, today)
+    """Tasks matching `query`, by phase then the date shown (TaskRead.shown_due: a recurring task's next open
+    occurrence), at most `query.limit` of them."""
+    series = timeline.open_series(session, project_id)
+    late, upcoming = timeline.late_of(series, today), timeline.next_of(series)
+    missed = timeline.missed_deadlines(session, project_id)
     conditions = _conditions(project_id, query, today, late)
     matching = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
     total = session.exec(select(func.count()).select_from(Task).where(Task.project_id == project_id)).one()
+    shown_due = case(upcoming, value=Task.public_id, else_=Task.due_date) if upcoming else col(Task.due_date)
     rows = session.exec(
         select(Task)
         .where(*conditions)
-        .order_by(col(Task.phase_no), col(Task.due_date), col(Task.public_id))
+        .order_by(col(Task.phase_no), shown_due, col(Task.public_id))
         .limit(query.limit)
     )
-    return TaskPage([task_read(t, today, late) for t in rows], matching, total)
+    return TaskPage([task_read(t, today, late, upcoming, missed) for t in rows], matching, total)
 
 
 def get_task(session: Session, project_id: int, public_id: str, today: date) -> TaskRead:
@@ -240,8 +267,32 @@ def add_task(
     return _read(session, task, today)
 
 
-def delete_task(session: Session, project_id: int, public_id: str) -> None:
+def _counted_from(session: Session, project_id: int, public_id: str) -> list[Task]:
+    """The tasks whose due date is counted from task `public_id`."""
+    rows = session.exec(select(Task).where(Task.project_id == project_id, Task.due_anchor == public_id)
+                        .order_by(col(Task.due_date), col(Task.id)))
+    return list(rows)
+
+
+def dependants(session: Session, project_id: int, public_id: str) -> list[str]:
+    """One line per task counted from `public_id` (`T-0025  2026-12-08  title`): what deleting it would change."""
+    _row(session, project_id, public_id)
+    return [f"{t.public_id}  {t.due_date.isoformat()}  {shown_title(t.title, t.title_zh, t.title_en)}"
+            for t in _counted_from(session, project_id, public_id)]
+
+
+def delete_task(session: Session, project_id: int, public_id: str, *, detach: bool = False) -> None:
+    """Delete a task. Tasks counted from it keep their current dates as fixed dates when `detach` is given;
+    without it such a delete is refused (no rule may point at a deleted task)."""
     task = _row(session, project_id, public_id)
+    followers = _counted_from(session, project_id, public_id)
+    if followers and not detach:
+        raise UserError("error.task_has_dependants", value=public_id,
+                        ids=", ".join(t.public_id for t in followers))
+    for follower in followers:  # its date stays; it no longer moves with a task that is gone
+        follower.due_anchor = None
+        follower.due_offset = None
+        session.add(follower)
     session.delete(task)
     session.flush()
 

@@ -96,6 +96,7 @@ class ChecklistScreen(RegisterScreen):
 
     LOAD_SERVICE = "checklist.list_tasks"
     DELETE_SERVICE = "checklist.delete_task"
+    DEPENDANTS_SERVICE = "checklist.dependants"
     PLACEHOLDER = "checklist.filter_placeholder"
     VIEW_NAME = "screen.checklist"
 

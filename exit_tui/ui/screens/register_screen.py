@@ -41,6 +41,9 @@ class RegisterScreen(ProjectScreen):
     """"module.function" under exit_tui.services returning the rows: called as f(session, *load_args())."""
     DELETE_SERVICE = ""
     """"module.function" deleting one row: called as f(session, project_id, key)."""
+    DEPENDANTS_SERVICE = ""
+    """"module.function" naming what else a delete would change: f(session, project_id, key) -> lines. When it
+    names anything, the confirmation lists it and the delete is called with `detach=True`."""
     PLACEHOLDER = "checklist.filter_placeholder"
     VIEW_NAME = ""
     """Catalog key naming the view (sheet and file name of an exported view)."""
@@ -179,11 +182,23 @@ class RegisterScreen(ProjectScreen):
         if row is None:
             return
         key = self.key_of(row)
+        if self.DEPENDANTS_SERVICE:
+            self.app.call_service(self.DEPENDANTS_SERVICE, self.app.project.id, key,
+                                  then=lambda lines: self._confirm_delete(row, lines))
+        else:
+            self._confirm_delete(row, [])
+
+    def _confirm_delete(self, row: Any, dependants: list[str]) -> None:
+        key = self.key_of(row)
         title, question = self.delete_prompt(row)
+        if dependants:
+            question += "\n\n" + _n("confirm.delete_dependants", len(dependants), n=len(dependants)) + "\n" + "\n".join(
+                f"  {line}" for line in dependants)
+        detach = {"detach": True} if dependants else {}
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.call_service(self.DELETE_SERVICE, self.app.project.id, key,
+                self.app.call_service(self.DELETE_SERVICE, self.app.project.id, key, **detach,
                                       then=lambda _result: self.deleted(key))
 
         self.app.push_screen(ConfirmScreen(title, question), confirmed)
