@@ -32,9 +32,10 @@ def database_templates():
 
 @pytest.fixture
 def backend(request, tmp_path):
-    """A database of its own in the test's tmp folder: a copy of the session's demo database when the test
-    also asks for `demo`, else of an empty one (schema only)."""
-    template = "demo" if "demo" in request.fixturenames else "empty"
+    """A database of its own in the test's tmp folder: a copy of the session's template holding the demo
+    project when the test also asks for `demo`, the sample project for `project`, else an empty one."""
+    names = request.fixturenames
+    template = "demo" if "demo" in names else "project" if "project" in names else "empty"
     opened = Backend.open(str(TEMPLATES.copy(template, tmp_path / "t.db")))
     yield opened
     opened.close()
@@ -43,4 +44,10 @@ def backend(request, tmp_path):
 @pytest.fixture
 def demo(backend) -> ProjectRead:
     """The demo project (1,200 units, contract expiry) laid out around TODAY, in `backend`."""
-    return TEMPLATES.demo_project
+    return TEMPLATES.project("demo")
+
+
+@pytest.fixture
+def project(backend) -> ProjectRead:
+    """A project made from PROJECT_ARGS (tests/helpers.py), in `backend`."""
+    return TEMPLATES.project("project")

@@ -41,52 +41,65 @@ def count_rows(backend, model) -> int:
     return backend.call(lambda session: session.exec(select(func.count()).select_from(model)).one())
 
 
+def _demo_project(session) -> ProjectRead:
+    from exit_tui.services.demo import create_demo
+
+    return create_demo(session, TODAY)
+
+
+def _sample_project(session) -> ProjectRead:
+    from exit_tui.services.projects import create_project
+
+    return create_project(session, **PROJECT_ARGS)
+
+
 class DatabaseTemplates:
     """Databases built once per test process and copied into each test's folder: a copy takes milliseconds,
-    while creating the schema and the demo project takes a third of a second or more (and grows with every
-    area the demo fills). Built on first use, so tests that need no database never pay for one."""
+    while creating the schema and a project takes a third of a second or more (the demo grows with every area
+    it fills). Each is built on first use, so tests that need no database never pay for one.
+
+    Templates: `empty` (schema only), `demo` (create_demo(TODAY)) and `project` (create_project(**PROJECT_ARGS));
+    an area whose tests need another starting point adds a builder to BUILDERS."""
+
+    BUILDERS = {"empty": None, "demo": _demo_project, "project": _sample_project}
 
     def __init__(self) -> None:
         self._folder: tempfile.TemporaryDirectory | None = None
-        self._demo: ProjectRead | None = None
-
-    def _path(self, name: str) -> Path:
-        if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="exit-tui-templates-")
-        return Path(self._folder.name) / f"{name}.db"
+        self._projects: dict[str, ProjectRead | None] = {}
 
     def _build(self, name: str) -> Path:
         from exit_tui.services.backend import Backend
-        from exit_tui.services.demo import create_demo
 
-        path = self._path(name)
-        if not path.exists():
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="exit-tui-templates-")
+        path = Path(self._folder.name) / f"{name}.db"
+        if name not in self._projects:
+            builder = self.BUILDERS[name]
             backend = Backend.open(str(path))
             try:
-                if name == "demo":
-                    self._demo = backend.call(create_demo, TODAY)
+                self._projects[name] = backend.call(builder) if builder else None
             finally:
                 backend.close()  # the last connection closed: the WAL is checkpointed into the file
         return path
 
     def copy(self, name: str, destination: Path) -> Path:
-        """A fresh copy of the `empty` (schema only) or `demo` database at `destination` (sqlite backup API)."""
+        """A fresh copy of template `name` at `destination` (sqlite backup API, safe with WAL)."""
         source = self._build(name)
         destination.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(destination)) as dst:
             src.backup(dst)
         return destination
 
-    @property
-    def demo_project(self) -> ProjectRead:
-        """The demo project as create_demo(TODAY) returned it (the same in every copy)."""
-        self._build("demo")
-        return self._demo
+    def project(self, name: str) -> ProjectRead:
+        """The project template `name` holds, as its builder returned it (the same in every copy)."""
+        self._build(name)
+        return self._projects[name]
 
     def close(self) -> None:
         if self._folder is not None:
             self._folder.cleanup()
             self._folder = None
+            self._projects.clear()
 
 
 #: The templates of this test process (conftest removes them at the end of the session).

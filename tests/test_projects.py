@@ -19,11 +19,6 @@ from exit_tui.services.errors import NotFound, UserError
 from .helpers import PROJECT_ARGS, TEMPLATES, TODAY, count_rows
 
 
-@pytest.fixture
-def project(backend):
-    return backend.call(projects.create_project, **PROJECT_ARGS, today=TODAY)
-
-
 # -- names ---------------------------------------------------------------------------------------------------------
 
 

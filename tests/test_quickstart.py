@@ -74,14 +74,14 @@ def test_a_file_at_another_revision_is_left_to_the_database_stack(tmp_path, revi
     with closing(sqlite3.connect(path)) as db, db:
         db.execute("UPDATE alembic_version SET version_num = ?", (revision,))
     assert QuickReader.open(path) is None
-    assert quick_dashboard(str(path), TEMPLATES.demo_project.id, TODAY) is None
+    assert quick_dashboard(str(path), TEMPLATES.project("demo").id, TODAY) is None
 
 
 async def test_after_an_unclean_exit_on_a_new_day_the_dashboard_comes_before_the_database(tmp_path):
     """Nothing was remembered at the last quit (the terminal was closed): the dashboard still shows the
     day's figures at once, read with sqlite3, and the live ones replace them once the database is open."""
     path = str(TEMPLATES.copy("demo", tmp_path / "q.db"))
-    project = TEMPLATES.demo_project
+    project = TEMPLATES.project("demo")
     state = State(tmp_path / "state.json")
     state.set(f"last_project:{path}", project.id)  # written when the project was opened, not at quit
     new_day = TODAY + timedelta(days=1)

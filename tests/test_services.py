@@ -18,11 +18,6 @@ from exit_tui.services.errors import NotFound, UserError
 from tests.helpers import PROJECT_ARGS, SAMPLE_DATES, TODAY, count_rows
 
 
-@pytest.fixture
-def project(backend):
-    return backend.call(projects.create_project, **PROJECT_ARGS)
-
-
 def _all_tasks(backend, project_id):
     return backend.call(checklist.list_tasks, project_id, TaskQuery(), TODAY).rows
 

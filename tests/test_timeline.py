@@ -167,11 +167,6 @@ def test_critical_path_slack_and_risk_of_a_small_network():
 # --- services: load, replan, occurrences ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def project(backend):
-    return backend.call(projects.create_project, **PROJECT_ARGS)
-
-
 def _task(backend, project_id, template_key) -> Task:
     from sqlmodel import select
 

@@ -20,7 +20,7 @@ def demo_app(tmp_path: Path, *, with_project: bool = True, **kwargs) -> tuple[Ex
     empty one; a copy of the session's template (tests/helpers.py)."""
     template = "demo" if with_project else "empty"
     backend = Backend.open(str(TEMPLATES.copy(template, tmp_path / "ui.db")))
-    project_id = TEMPLATES.demo_project.id if with_project else None
+    project_id = TEMPLATES.project("demo").id if with_project else None
     app = ExitApp(
         backend,
         state=State(tmp_path / "state.json"),
