@@ -130,7 +130,7 @@ def _append(connection: Connection, entries: Sequence[dict]) -> None:
         select(_entries.c.id, _entries.c.hash).order_by(_entries.c.id.desc()).limit(1)
     ).first()
     next_id, previous = (last.id + 1, last.hash) if last else (1, GENESIS)
-    at = datetime.now(UTC)
+    at = connection.info.setdefault("audit_at", datetime.now(UTC))  # one time per transaction: one change
     rows = []
     for entry in entries:
         row = {**entry, "id": next_id, "at": at, "actor": _actor}
@@ -251,6 +251,20 @@ def update_rows(session: Session, table: Table, updates: Iterable[RowUpdate]) ->
             session.expire(obj)
 
 
+def delete_rows(session: Session, table: Table, where) -> int:
+    """Delete the rows of `table` matching `where` with Core, recording each whole row; returns how many."""
+    session.flush()
+    connection = session.connection()
+    rows = [dict(row._mapping) for row in connection.execute(select(table).where(where))]
+    if rows:
+        connection.execute(table.delete().where(where))
+        _append(connection, [_entry(connection, table.name, "delete", row, old=row_text(row)) for row in rows])
+        for obj in list(session.identity_map.values()):
+            if getattr(obj, "__tablename__", None) == table.name:
+                session.expire(obj)
+    return len(rows)
+
+
 # -- the guard: no write without its entries ----------------------------------------------------------------------
 
 _WRITE = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", re.IGNORECASE)
@@ -267,8 +281,8 @@ def _watch(connection, _cursor, statement, _parameters, _context, _executemany) 
 
 
 def _begin(connection) -> None:
-    connection.info.pop("written", None)
-    connection.info.pop("audited", None)
+    for key in ("written", "audited", "audit_at"):
+        connection.info.pop(key, None)
 
 
 event.listen(Engine, "before_cursor_execute", _watch)
