@@ -107,9 +107,10 @@ def _until(text: str | None, dates: ProjectDates) -> date:
 
 
 def _task_read(task: SimpleNamespace, today: date, late: dict[str, date]) -> TaskRead:
-    """As services/checklist.task_read."""
+    """As services/checklist.task_read called with the late series only, as the dashboard calls it."""
     late_day = late.get(task.public_id) if task.recurrence else None
     status = TaskStatus(task.status)
+    open_task = status is not TaskStatus.DONE
     rule = rule_from_parts(task.due_anchor, task.due_offset)
     title_zh, title_en = titles_of(task)
     return TaskRead(
@@ -125,9 +126,10 @@ def _task_read(task: SimpleNamespace, today: date, late: dict[str, date]) -> Tas
         legal_basis=task.legal_basis,
         note=task.note,
         done_on=task.done_on,
-        overdue=status is not TaskStatus.DONE and (late_day is not None if task.recurrence else task.due_date < today),
-        late_occurrence=late_day if status is not TaskStatus.DONE else None,
+        overdue=open_task and (late_day is not None if task.recurrence else task.due_date < today),
+        late_occurrence=late_day if open_task else None,
         duration_days=task.duration_days,
+        next_occurrence=late_day if open_task and task.recurrence else None,
     )
 
 
