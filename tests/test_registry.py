@@ -39,9 +39,14 @@ NOTES = Area("notes", "9", "Notes", "Notes", "Notes of the test", "tests.test_re
              cards=(AreaCard("notes", lambda data: CardView("Notes", str(data.total), request="from the card"), 99),))
 
 
+#: A screen reached from the palette only (as the audit log is): no key.
+LOG = Area("log", None, "Change log", "Log", "Every change", "tests.test_registry:NotesScreen")
+
+
 @pytest.fixture
 def notes(monkeypatch):
     monkeypatch.setitem(registry.AREAS, "notes", NOTES)
+    monkeypatch.setitem(registry.AREAS, "log", LOG)
 
 
 @pytest.fixture(params=["zh", "en"])
@@ -49,6 +54,12 @@ def language(request):
     set_language(request.param)
     yield request.param
     set_language("zh")
+
+
+def help_rows_of(app) -> list[tuple[str, str, str]]:
+    """The help rows for the app's current screen, without opening the help."""
+    here, everywhere = help_sections(app.screen)
+    return [(b.key, row.description, row.detail) for row in here + everywhere for b in row.bindings]
 
 
 def help_rows(screen) -> list[tuple[str, str, str]]:
@@ -84,6 +95,12 @@ async def test_a_registered_area_gets_its_key_palette_entry_help_line_and_card(t
         await pilot.click("#card-notes")
         await settle(pilot)
         assert str(app.screen.query_one("#notes", Static).render()) == "request: from the card"
+
+        [open_log] = [callback for title, _help, callback in app.palette_commands() if title == "Change log"]
+        assert "Log" not in [row[1] for row in help_rows_of(app)]
+        open_log()
+        await settle(pilot)
+        assert app.current_mode == "log" and isinstance(app.screen, NotesScreen)
 
 
 async def test_show_hands_the_request_to_the_screen_once_also_when_it_is_already_shown(tmp_path):

@@ -34,15 +34,16 @@ def help_sections(screen: Screen) -> tuple[list[HelpRow], list[HelpRow]]:
     Keys of Textual's own widgets (cursor movement and the like) are left out unless ours declare them (an id).
     """
     app = screen.app
-    here: dict[str, HelpRow] = {}
+    here: dict[tuple[int, str], HelpRow] = {}  # by node and action: two widgets may name actions alike
     everywhere: dict[str, HelpRow] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
         if not binding.description or not _shown(active, screen):
             continue
-        is_app = active.node is app or binding.action.startswith("app.")
-        action = binding.action.removeprefix("app.")
-        row = (everywhere if is_app else here).setdefault(action, HelpRow(description=binding.description))
+        if active.node is app or binding.action.startswith("app."):
+            row = everywhere.setdefault(binding.action.removeprefix("app."), HelpRow(description=binding.description))
+        else:
+            row = here.setdefault((id(active.node), binding.action), HelpRow(description=binding.description))
         row.bindings.append(binding)
         row.detail = row.detail or binding.tooltip
     for row in here.values():
@@ -50,7 +51,9 @@ def help_sections(screen: Screen) -> tuple[list[HelpRow], list[HelpRow]]:
         if not row.detail and keys <= VIM_KEYS.keys():
             arrows = " / ".join(app.get_key_display(Binding(VIM_KEYS[k], "")) for k in sorted(keys))
             row.detail = _("help.alias", arrow=arrows)
-    return list(here.values()), [everywhere[action] for action in sorted(everywhere, key=_global_rank(app))]
+    # Plain movement keys (no line on what they do) after the screen's actions.
+    here_rows = sorted(here.values(), key=lambda row: not row.detail)
+    return here_rows, [everywhere[action] for action in sorted(everywhere, key=_global_rank(app))]
 
 
 def _global_rank(app: App) -> Callable[[str], tuple[int, int]]:
