@@ -115,6 +115,25 @@ async def test_space_toggles_done_and_back(tmp_path):
         assert db_task(backend, project_id, target.public_id).status is TaskStatus.TODO
 
 
+async def test_ctrl_z_undoes_an_accidental_toggle_and_keeps_the_completion_date(tmp_path):
+    """A done task toggled back to to-do by mistake: ctrl+z restores it with its original completion date."""
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        target = next(t for t in table.shown_rows() if t.status is TaskStatus.DONE and t.done_on < FROZEN_TODAY)
+        await move_to(pilot, table, target.public_id)
+        await pilot.press("space")
+        await settle(pilot)
+        assert db_task(backend, project_id, target.public_id).done_on is None
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        stored = db_task(backend, project_id, target.public_id)
+        assert (stored.status, stored.done_on) == (TaskStatus.DONE, target.done_on)
+        assert "已完成" in table.cell_text(target.public_id, "status")
+        last = backend.call(audit.list_entries, project_id, 1)[0]
+        assert (last.action, last.public_id) == ("update", target.public_id)  # the undo is audited
+
+
 async def test_space_on_a_phase_heading_changes_nothing(tmp_path):
     app, backend, project_id = demo_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

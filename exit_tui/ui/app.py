@@ -59,6 +59,7 @@ class ExitApp(Localized, App[None]):
                 id="switch-project"),
         Binding("question_mark,f1", "help", "key.help", tooltip="tip.help", id="help"),
         Binding("r", "replan", "key.replan", tooltip="tip.replan", show=False, id="replan"),
+        Binding("ctrl+z", "undo", "key.undo", tooltip="tip.undo", show=False, id="undo"),
         Binding("e", "export", "key.export", tooltip="tip.export", show=False, id="export"),
         Binding("i", "import", "key.import", tooltip="tip.import", show=False, id="import"),
         Binding("q", "quit", "key.quit", tooltip="tip.quit", show=False, id="quit"),
@@ -376,6 +377,19 @@ class ExitApp(Localized, App[None]):
 
         self.call_service("timeline.preview_replan", self.project.id, change, then=previewed)
 
+    def action_undo(self) -> None:
+        """Undo the project's last change (itself audited; pressing again restores it)."""
+        if self._project_needed():
+            return
+
+        def undone(change) -> None:
+            rows = ", ".join(change.rows[:5]) + (" ..." if len(change.rows) > 5 else "")
+            self.notify(_("undo.done", who=change.actor, at=f"{change.at.astimezone():%H:%M:%S}", rows=rows),
+                        timeout=8)
+            self.call_service("projects.get_project", self.project.id, then=self._project_loaded)
+
+        self.call_service("undo.undo_last", self.project.id, then=undone)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -426,6 +440,7 @@ class ExitApp(Localized, App[None]):
             (_("cmd.export"), _("tip.export"), self.action_export),
             (_("calendar.cmd"), _("calendar.tip"), self.action_export_calendar),
             (_("cmd.import"), _("tip.import"), self.action_import),
+            (_("key.undo"), _("tip.undo"), self.action_undo),
             (_("key.help"), _("tip.help"), self.action_help),
         ]
         commands += getattr(self.screen, "palette_commands", lambda: [])()
