@@ -6,11 +6,13 @@ Exit codes: 0 ok, 1 user error (one line on stderr), 2 usage.
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from pathlib import Path
 
 from .config import Paths, Settings, State, choose_language
+from .domain.text import printable
 from .errors import ExitTuiError
 from .i18n import _, _n, set_language
 from .os_errors import os_error_text
@@ -134,16 +136,45 @@ def main(argv: list[str] | None = None) -> int:
     # Language first, so that --help is translated too.
     set_language(choose_language(_peek_lang(argv), settings))
     args = build_parser().parse_args(argv)
+    with _escaped_output(headless=args.command not in (None, "demo")):
+        try:
+            return _dispatch(args, paths, settings)
+        except ExitTuiError as exc:
+            print(f"exit-tui: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"exit-tui: {os_error_text(exc)}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 130
+
+
+class _Escaping:
+    """A text stream that writes control characters and bidi overrides escaped (data printed by a command can
+    neither drive the terminal nor reorder a line); line breaks and tabs pass."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def _escaped_output(headless: bool):
+    """Escape what headless commands print; the app (which drives the terminal itself) is left alone."""
+    if not headless:
+        yield
+        return
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaping(sys.stdout), _Escaping(sys.stderr)
     try:
-        return _dispatch(args, paths, settings)
-    except ExitTuiError as exc:
-        print(f"exit-tui: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"exit-tui: {os_error_text(exc)}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _peek_lang(argv: list[str] | None) -> str | None:
@@ -305,7 +336,7 @@ def _import(backend, args: argparse.Namespace) -> int:
         print(f"~ {change.public_id}\t{change.field}\t{change.old} -> {change.new}")
     for item in report.rejected:
         print(f"! {item.sheet}\t{_('cli.row', row=item.row)}\t{item.column}\t{item.reason}")
-    for item in report.defaults:
+    for item in report.notes:
         print(f"= {item.sheet}\t{_('cli.row', row=item.row)}\t{item.column}\t{item.reason}")
     _print_knock_on(report.knock_on)
     if report.ignored_columns:

@@ -363,8 +363,8 @@ def test_a_new_row_with_a_blank_status_is_to_do(backend, demo):
     rows = [_new(2, status=None), ImportRow(SHEET, 3, {"phase_no": 4, "title": "无状态列", "due_date": TODAY}),
             _as_sheet(task, 4, status=None)]
     preview = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=False)
-    assert [(d.row, d.column) for d in preview.defaults] == [(2, "status"), (3, "status")]
-    assert "待办" in preview.defaults[0].reason
+    assert [(d.row, d.column) for d in preview.notes] == [(2, "status"), (3, "status")]
+    assert "待办" in preview.notes[0].reason
     assert preview.rejected == [Rejection(SHEET, 4, "status", "此项必填,不能为空")]
     applied = backend.call(import_rows, TaskImport, demo.id, rows, TODAY, apply=True)
     assert {_tasks(backend, demo.id)[i].status for i in applied.added} == {TaskStatus.TODO}

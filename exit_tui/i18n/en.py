@@ -447,6 +447,8 @@ MESSAGES: dict[str, str] = {
     "cli.ap_expected_one": "expected one argument",
     "cli.ap_argument": "argument %(argument_name)s: %(message)s",
     "import.required": "Required, but empty",
+    "import.controls_removed": "{n} control characters removed (they could drive a terminal)",
+    "import.controls_removed.one": "a control character removed (it could drive a terminal)",
     "import.bad_id": "{value} is not a valid id",
     "import.wrong_kind": "{value} is not a task id (task ids start with {prefix}-)",
     "import.unknown_id": "This project has no task {value}",

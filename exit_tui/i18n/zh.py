@@ -431,6 +431,7 @@ MESSAGES: dict[str, str] = {
     "cli.ap_expected_one": "需要一个值",
     "cli.ap_argument": "参数 %(argument_name)s: %(message)s",
     "import.required": "此项必填,不能为空",
+    "import.controls_removed": "删除了 {n} 个控制字符(可操纵终端)",
     "import.bad_id": "{value} 不是有效的编号",
     "import.wrong_kind": "{value} 不是任务编号(任务编号以 {prefix}- 开头)",
     "import.unknown_id": "本项目没有编号为 {value} 的任务",

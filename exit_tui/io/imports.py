@@ -75,7 +75,7 @@ def import_file(session: Session, project_id: int, path: Path, *, apply: bool, t
 
     added: list[str] = []
     changed: list[FieldChange] = []
-    defaults: list[Rejection] = []
+    notes: list[Rejection] = []
     unchanged = 0
     knock_on = None
     for key, sheet_rows in rows.items():
@@ -85,7 +85,7 @@ def import_file(session: Session, project_id: int, path: Path, *, apply: bool, t
         changed += [replace(c, field=_header(spec, c.field)) for c in report.changed]
         unchanged += report.unchanged
         rejected += [replace(r, column=_header(spec, r.column)) for r in report.rejected]
-        defaults += [replace(r, column=_header(spec, r.column)) for r in report.defaults]
+        notes += [replace(r, column=_header(spec, r.column)) for r in report.notes]
         knock_on = report.knock_on or knock_on
     rejected.sort(key=lambda r: (order.get(r.sheet, len(order)), r.row))  # stable: a row's cells keep their order
     return ImportReport(
@@ -95,7 +95,7 @@ def import_file(session: Session, project_id: int, path: Path, *, apply: bool, t
         rejected=rejected,
         ignored_columns=ignored,
         applied=apply,
-        defaults=defaults,
+        notes=notes,
         knock_on=knock_on,
     )
 

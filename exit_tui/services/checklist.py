@@ -14,7 +14,7 @@ from ..domain.templates import roles
 from . import timeline
 from .errors import NotFound, UserError
 from .ids import next_public_id
-from .inputs import clean_basis, clean_duration, clean_title, parse_due_text
+from .inputs import clean_basis, clean_duration, clean_text, clean_title, parse_due_text
 from .readmodels import (
     MissedDeadline,
     PlanChange,
@@ -212,14 +212,14 @@ def update_task(session: Session, project_id: int, public_id: str, changes: Task
     if title is not None and title != shown_title(task.title, task.title_zh, task.title_en):
         _set(session, task, "title", title)  # one text from now on, whatever the language (template pairs drift)
     if changes.owner is not None:
-        _set(session, task, "owner", changes.owner.strip())
+        _set(session, task, "owner", clean_text(changes.owner))
     if due_change is not None:  # the task and every open task counted from it move, audited
         timeline.apply_replan(session, project_id, due_change)
         session.refresh(task)
     if changes.legal_basis is not None:
         _set(session, task, "legal_basis", basis)
     if changes.note is not None:
-        _set(session, task, "note", changes.note.strip())
+        _set(session, task, "note", clean_text(changes.note))
     if duration is not None:
         _set(session, task, "duration_days", duration)
     if status is not None:
@@ -253,12 +253,12 @@ def add_task(
         title=title,
         title_zh=title,
         title_en=title,
-        owner=owner.strip(),
+        owner=clean_text(owner),
         due_date=due_date,
         due_anchor=rule.anchor_code if rule else None,
         due_offset=rule.offset if rule else None,
         legal_basis=clean_basis(legal_basis),
-        note=note.strip(),
+        note=clean_text(note),
         duration_days=clean_duration(duration),
         created_at=datetime.now(UTC),
     )

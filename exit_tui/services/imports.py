@@ -27,7 +27,8 @@ from sqlalchemy import Table, select
 from sqlmodel import Session
 
 from ..db.models import IdCounter, Project
-from ..i18n import _
+from ..domain.text import without_controls
+from ..i18n import _, _n
 from ..speed import gc_paused
 from . import audit
 from .errors import NotFound, UserError
@@ -148,7 +149,7 @@ class _Plan:
     """(Excel row number, cleaned values) of every row to add."""
     updates: list[RowChanges] = field(default_factory=list)
     changed: list[FieldChange] = field(default_factory=list)
-    defaults: list[Rejection] = field(default_factory=list)
+    notes: list[Rejection] = field(default_factory=list)
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
 
@@ -197,10 +198,11 @@ def _unknown_reasons(target: ImportTarget, unknown: set[str]) -> dict[str, str]:
 
 
 def _clean_row(target: ImportTarget, row: ImportRow, *, new: bool) -> tuple[dict, list, list[Rejection]]:
-    """The row's cleaned values, its problems as (column key, reason), and the defaults it took (as notes)."""
+    """The row's cleaned values, its problems as (column key, reason), and notes on it (defaults it took,
+    control characters removed)."""
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    defaults: list[Rejection] = []
+    notes: list[Rejection] = []
     for spec in target.fields:
         key = spec.key
         if key not in row.values and not new:
@@ -210,7 +212,7 @@ def _clean_row(target: ImportTarget, row: ImportRow, *, new: bool) -> tuple[dict
         if _is_empty(value) and (spec.required or new):
             if new and spec.default is not NO_DEFAULT:
                 values[key] = spec.default
-                defaults.append(Rejection(row.sheet, row.row, key,
+                notes.append(Rejection(row.sheet, row.row, key,
                                           _("import.default_used", value=target.show(key, spec.default))))
                 continue
             if spec.required:
@@ -218,11 +220,15 @@ def _clean_row(target: ImportTarget, row: ImportRow, *, new: bool) -> tuple[dict
                 continue
             if key not in row.values:
                 continue  # an optional field of a new row: new_row sets it as an empty cell would
+        if value.__class__ is str:
+            value, removed = without_controls(value)
+            if removed:
+                notes.append(Rejection(row.sheet, row.row, key, _n("import.controls_removed", removed, n=removed)))
         try:
             values[key] = target.clean(key, value)
         except UserError as error:
             problems.append((key, error.message()))
-    return values, problems, defaults
+    return values, problems, notes
 
 
 def _plan(target: ImportTarget, rows: list[ImportRow]) -> _Plan:
@@ -258,12 +264,12 @@ def _plan(target: ImportTarget, rows: list[ImportRow]) -> _Plan:
                 problems.append(("public_id", _("import.duplicate_id", value=public_id, rows=rows_text)))
             elif stored is None:
                 problems.append(("public_id", reasons[public_id]))
-        values, cell_problems, defaults = _clean_row(target, row, new=public_id is None)
+        values, cell_problems, notes = _clean_row(target, row, new=public_id is None)
         problems += cell_problems
         if problems:
             plan.rejected += [Rejection(row.sheet, row.row, key, reason) for key, reason in problems]
             continue
-        plan.defaults += defaults
+        plan.notes += notes
 
         if stored is None:  # a row without an id: new, unless the project already has it exactly as written
             if target.content:
@@ -315,7 +321,7 @@ def _apply(target: ImportTarget, plan: _Plan) -> tuple[list[str], ReplanPreview 
 
 def _report(plan: _Plan, added: list[str], knock_on: ReplanPreview | None, applied: bool) -> ImportReport:
     return ImportReport(added=added, changed=plan.changed, unchanged=plan.unchanged, rejected=plan.rejected,
-                        defaults=plan.defaults, knock_on=knock_on, applied=applied)
+                        notes=plan.notes, knock_on=knock_on, applied=applied)
 
 
 def import_rows(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, parse_due, parse_rule
+from ..domain.text import without_controls
 from .errors import UserError
 
 MAX_TITLE = 200
@@ -26,8 +27,9 @@ def check_year(day: date, field: str) -> date:
 
 
 def clean_title(title: str) -> str:
-    """A title as typed or imported: trimmed at the ends, every character inside kept exactly."""
-    title = title.strip()
+    """A title as typed or imported: trimmed at the ends, every character inside kept exactly but control
+    characters and bidi overrides (which could drive the terminal that shows it)."""
+    title = without_controls(title)[0].strip()
     if not title:
         raise UserError("error.title_required", field="title")
     if len(title) > MAX_TITLE:
@@ -35,8 +37,13 @@ def clean_title(title: str) -> str:
     return title
 
 
+def clean_text(text: str) -> str:
+    """Free text (a note, an owner) as typed or imported: trimmed at the ends, control characters removed."""
+    return without_controls(text)[0].strip()
+
+
 def clean_basis(basis: str | None) -> str | None:
-    basis = (basis or "").strip()
+    basis = clean_text(basis or "")
     if len(basis) > MAX_BASIS:
         raise UserError("error.basis_too_long", field="legal_basis", max=MAX_BASIS)
     return basis or None

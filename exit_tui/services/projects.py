@@ -15,7 +15,7 @@ from ..domain.statutes import DEFAULT_PROFILE, rule_profiles
 from ..domain.templates import load_template
 from .errors import NotFound, UserError
 from .ids import next_project_id, next_public_ids
-from .inputs import check_year
+from .inputs import check_year, clean_text
 from .readmodels import DateChange, PhaseRead, ProjectRead
 
 #: Default length of the post-exit service continuation (民法典950) when none is given.
@@ -122,7 +122,7 @@ def create_project(
     project = Project(
         public_id=next_project_id(session),
         name=name,
-        address=address.strip(),
+        address=clean_text(address),
         units=units,
         exit_type=exit_type.value,
         rule_profile=rule_profile,
@@ -177,7 +177,7 @@ def name_key(name: str) -> str:
 def clean_name(session: Session, name: str, project_id: int | None = None) -> str:
     """A project name as typed, trimmed; UserError when empty, too long, or another project's name (compared by
     name_key; `project_id` is the project being renamed)."""
-    name = name.strip()
+    name = clean_text(name)
     if not name:
         raise UserError("error.name_required", field="name")
     if len(name) > MAX_NAME:

@@ -85,11 +85,15 @@ class TaskRead:
     """Days of work ending on the due date (the timeline's bar); 0 is a milestone."""
     late_occurrence: date | None = None
     """A recurring task: its first past occurrence not marked done (what makes it overdue)."""
+    next_occurrence: date | None = None
+    """An open recurring task: its first occurrence not marked done (the last one once all are marked)."""
+    missed: tuple["MissedDeadline", ...] = ()
+    """Statutory deadlines this task serves and misses: it is due (or was done) after them."""
 
     @property
     def shown_due(self) -> date:
-        """The date a list shows: the late occurrence of a recurring task, else the due date."""
-        return self.late_occurrence or self.due_date
+        """The date a list shows and sorts by: a recurring task's next open occurrence, else the due date."""
+        return self.next_occurrence or self.late_occurrence or self.due_date
 
     @property
     def frequency_key(self) -> str | None:
@@ -100,6 +104,16 @@ class TaskRead:
             if part.startswith("FREQ="):
                 return f"freq.{part[5:].lower()}"
         return "freq.other"
+
+
+@dataclass(frozen=True)
+class MissedDeadline:
+    """A statutory deadline that a task serving it misses (see DeadlineRead for the whole deadline)."""
+
+    key: str
+    basis: str
+    """Legal basis code, e.g. 民法典947."""
+    day: date
 
 
 @dataclass(frozen=True)
@@ -194,7 +208,9 @@ def dashboard_from_json(text: str) -> Dashboard:
     next_up = [
         TaskRead(**{**t, "due_date": day(t["due_date"]), "status": TaskStatus(t["status"]),
                     "done_on": day(t["done_on"]) if t["done_on"] else None,
-                    "late_occurrence": day(t["late_occurrence"]) if t.get("late_occurrence") else None})
+                    "late_occurrence": day(t["late_occurrence"]) if t.get("late_occurrence") else None,
+                    "next_occurrence": day(t["next_occurrence"]) if t.get("next_occurrence") else None,
+                    "missed": tuple(MissedDeadline(m["key"], m["basis"], day(m["day"])) for m in t.get("missed", ()))})
         for t in raw["next_up"]
     ]
     deadline = raw.get("next_deadline")
@@ -256,8 +272,9 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     """Headers in the file that no declared column accepts."""
     applied: bool = False
-    defaults: list[Rejection] = field(default_factory=list)
-    """Empty cells of new rows that took the field's default (e.g. a blank status: to do), as notes."""
+    notes: list[Rejection] = field(default_factory=list)
+    """Not errors, but said before applying: empty cells of new rows that took the field's default (a blank
+    status: to do), control characters removed from a cell."""
     knock_on: "ReplanPreview | None" = None
     """What the import moves beyond the cells it changes (tasks counted from a moved task, statutory flags)."""
 

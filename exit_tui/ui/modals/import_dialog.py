@@ -140,7 +140,7 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
         rejected = self.query_one("#rejected", DataTable)
         for item in report.rejected:
             rejected.add_row(Text(item.sheet), str(item.row), Text(item.column), Text(item.reason, style="red"))
-        for item in report.defaults:  # not errors: empty cells of new rows that took the default
+        for item in report.notes:  # not errors: defaults taken, control characters removed
             rejected.add_row(Text(item.sheet), str(item.row), Text(item.column), Text(item.reason, style="yellow"))
         changes.display = changes.row_count > 0
         rejected.display = rejected.row_count > 0

@@ -1,10 +1,9 @@
 """Rich Text builders for table cells. User text always goes through Text(), never markup."""
 
-import re
-
 from rich.text import Text
 
 from ...domain.enums import TaskStatus
+from ...domain.text import visible
 from ...i18n.labels import status_label
 
 STATUS_STYLES = {
@@ -43,18 +42,3 @@ def weekday_name(day) -> str:
 
 def plain(value: str | None, style: str = "") -> Text:
     return Text(visible(value or ""), style=style, no_wrap=True, overflow="ellipsis")
-
-
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""C0 and C1 control characters, DEL, and the bidi marks, embeddings, overrides and isolates."""
-
-
-def _escape(match: re.Match) -> str:
-    ch = match.group()
-    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
-
-
-def visible(text: str) -> str:
-    """`text` safe to put on a terminal line: control characters and bidi overrides shown escaped (`\\x1b`,
-    `\\u202e`), so data can neither drive the terminal nor reorder what is shown around it."""
-    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text

@@ -26,7 +26,7 @@ from textual.strip import Strip
 from ...domain.dates import normalize
 from ...domain.money import format_fen
 from ..bindings import Localized
-from .format import visible
+from ...domain.text import visible
 
 Pieces = str | Sequence[tuple[str, str]]
 """What a cell shows: a text, or (text, style names) pieces; style names are the table's own (dim, error …)."""
