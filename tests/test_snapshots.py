@@ -121,3 +121,19 @@ def test_occurrences_dialog(snap_compare, tmp_path):
     app, _backend, _ = demo_app(tmp_path)
     keys = ("2", *["down"] * 5, "m")  # T-0008, the weekly exit-team meeting
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle(*keys))
+
+
+def test_audit_log(snap_compare, tmp_path, language):
+    """The audit log (palette only), its times fixed: the demo's entries carry the time the test data was made."""
+    import sqlite3
+
+    app, backend, _ = demo_app(tmp_path)
+    with sqlite3.connect(backend.engine.url.database) as shell:
+        shell.execute("UPDATE audit_entry SET at = '2026-11-28 01:30:00.000000', actor = '王经理'")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.show("audit")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

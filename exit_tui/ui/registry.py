@@ -133,6 +133,7 @@ AREAS: dict[str, Area] = {
              "exit_tui.ui.screens.timeline:TimelineScreen",
              cards=(AreaCard("handover", _handover, 0), AreaCard("contract", _contract_end, 1),
                     AreaCard("deadline", _deadline, 5))),
+        Area("audit", None, "screen.audit", "key.audit", "tip.audit", "exit_tui.ui.screens.audit:AuditScreen"),
     )
 }
 """Every area by mode, in the order of their keys (a test may add one with monkeypatch.setitem)."""
