@@ -442,7 +442,7 @@ def test_disk_error_while_saving_becomes_one_line_and_nothing_else(tmp_path, mon
     _disk_fills_after(monkeypatch, 3000)
     with pytest.raises(ExportError) as caught:
         write_package(path, _package((NOTE, [{"public_id": f"N-{n}", "text": f"文字 {n}"} for n in range(2000)])))
-    assert "No space left on device" in str(caught.value) and "\n" not in str(caught.value)
+    assert _("oserror.disk_full") in str(caught.value) and "\n" not in str(caught.value)
     del caught
     gc.collect()  # the zip writer XlsxWriter left open is collected: it must close without a word
     assert capfd.readouterr() == ("", "")
