@@ -5,6 +5,7 @@ from textual.widgets import Input, Label, Select, Static
 from exit_tui.domain.enums import TaskStatus
 from exit_tui.services import audit, checklist
 from exit_tui.services.checklist import TaskQuery
+from exit_tui.services.readmodels import TaskChanges
 from exit_tui.ui.modals.confirm import ConfirmScreen
 from exit_tui.ui.modals.task_form import TaskForm
 from exit_tui.ui.screens.checklist import ChecklistScreen
@@ -132,6 +133,25 @@ async def test_ctrl_z_undoes_an_accidental_toggle_and_keeps_the_completion_date(
         assert "已完成" in table.cell_text(target.public_id, "status")
         last = backend.call(audit.list_entries, project_id, 1)[0]
         assert (last.action, last.public_id) == ("update", target.public_id)  # the undo is audited
+
+
+async def test_switching_back_to_an_unchanged_checklist_reads_nothing_again(tmp_path):
+    """A screen switch rebuilds nothing that did not change: the checklist is read again only after a write."""
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_checklist(pilot)
+        calls = services_called(app)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "checklist.list_tasks" not in calls
+        backend.call(checklist.update_task, project_id, "T-0003", TaskChanges(note="另一窗口改的"), FROZEN_TODAY)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert calls.count("checklist.list_tasks") == 1  # written meanwhile (here: by another program)
 
 
 async def test_space_on_a_phase_heading_changes_nothing(tmp_path):

@@ -363,5 +363,11 @@ def verify(session: Session) -> ChainCheck:
     return ChainCheck(count)
 
 
+def last_entry_id(session: Session) -> int:
+    """The id of the newest entry (0 for an empty log): it changes with every write, so a screen that loaded
+    when it was N knows, while it is still N, that nothing changed."""
+    return session.execute(select(func.max(_entries.c.id))).scalar() or 0
+
+
 def entry_count(session: Session) -> int:
     return session.execute(select(func.count()).select_from(_entries)).scalar_one()

@@ -291,6 +291,10 @@ class ExitApp(Localized, App[None]):
         elif request is not None:
             self.mode_screen.reload()
 
+    def has_request(self, mode: str) -> bool:
+        """Whether a request waits for `mode` (sent by `show`, not yet taken)."""
+        return mode in self._requests
+
     def take_request(self, mode: str) -> object | None:
         """The request last sent to `mode` by `show`, once."""
         return self._requests.pop(mode, None)

@@ -21,6 +21,8 @@ class ProjectScreen(Localized, Screen):
     def __init__(self) -> None:
         super().__init__()
         self._resume_pending = False
+        self._shown_state: tuple | None = None
+        """(project, newest audit entry, today) when the screen last loaded on being shown."""
 
     def on_screen_resume(self) -> None:
         # Textual may send ScreenResume more than once for one switch: load once, when the screen is drawn.
@@ -32,6 +34,16 @@ class ProjectScreen(Localized, Screen):
         self._resume_pending = False
         self.app.refresh_title()
         if self.app.project is not None:
+            # Every write adds an audit entry: when none was added since this screen last loaded (and the day
+            # and the project are the same), what it shows is still true and switching to it rebuilds nothing.
+            self.app.call_service("audit.last_entry_id", then=self._reload_if_changed)
+
+    def _reload_if_changed(self, last_entry: int) -> None:
+        if self.app.project is None:
+            return
+        state = (self.app.project.id, last_entry, self.app.today)
+        if state != self._shown_state or self.app.has_request(self.area):
+            self._shown_state = state
             self.reload()
 
     def reload(self) -> None:
