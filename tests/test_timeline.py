@@ -329,7 +329,7 @@ def test_a_project_keeps_its_rule_profile_and_an_unknown_one_is_refused(backend)
     handover = next(d for d in loaded.deadlines if d.key == "handover-local")
     assert (handover.basis, handover.day) == ("地方-移交期限", date(2027, 1, 15))  # contract end + 15 days
     with pytest.raises(UserError) as caught:
-        backend.call(projects.create_project, **{**PROJECT_ARGS, "rule_profile": "shanghai"})
+        backend.call(projects.create_project, **{**PROJECT_ARGS, "name": "另一项目", "rule_profile": "shanghai"})
     assert caught.value.field == "rule_profile" and "local-10d" in str(caught.value)
 
 

@@ -88,30 +88,37 @@ class ImportTarget:
         self.session, self.project_id, self.today = session, project_id, today
         self.existing: dict[str, dict[str, Any]] = {}
         """The project's stored rows by public id (set by the planner before any row is cleaned)."""
+        self._hooks = {  # looked up once: a large import calls them for every cell
+            (kind, spec.key): getattr(self, f"{kind}_{spec.key}", None)
+            for kind in ("clean", "current", "same", "columns", "show") for spec in self.fields
+        }
+
+    def _hook(self, kind: str, key: str):
+        return self._hooks.get((kind, key)) or getattr(self, f"{kind}_{key}", None)
 
     # field hooks: defaults
     def clean(self, key: str, value: Any) -> Any:
         """The typed value of a cell (the reader typed it by column kind); raise UserError to reject it."""
-        hook = getattr(self, f"clean_{key}", None)
+        hook = self._hook("clean", key)
         return hook(value) if hook else value
 
     def current(self, key: str, row: Mapping[str, Any]) -> Any:
         """A stored row's value of field `key`, in the form `clean` returns."""
-        hook = getattr(self, f"current_{key}", None)
+        hook = self._hook("current", key)
         return hook(row) if hook else row[key]
 
     def same(self, key: str, row: Mapping[str, Any], value: Any) -> bool:
-        hook = getattr(self, f"same_{key}", None)
+        hook = self._hook("same", key)
         return hook(row, value) if hook else self.current(key, row) == value
 
     def columns_for(self, key: str, value: Any) -> dict[str, Any]:
         """The table columns (name -> value) that setting field `key` to `value` writes."""
-        hook = getattr(self, f"columns_{key}", None)
+        hook = self._hook("columns", key)
         return hook(value) if hook else {key: value}
 
     def show(self, key: str, value: Any) -> str:
         """A cleaned value as a person reads it in the report (current language)."""
-        hook = getattr(self, f"show_{key}", None)
+        hook = self._hook("show", key)
         return hook(value) if hook else ("" if value is None else str(value))
 
     def show_stored(self, key: str, row: Mapping[str, Any]) -> str:
@@ -127,8 +134,9 @@ class ImportTarget:
             row.update(self.columns_for(spec.key, value))
         return row
 
-    def before_apply(self) -> None:
-        """Called once before anything is written (e.g. to remember what knock-on changes are measured from)."""
+    def before_apply(self, changed: list["RowChanges"]) -> None:
+        """Called once before anything is written, with the updates to come (e.g. to remember what knock-on
+        changes are measured from)."""
 
     def after_apply(self, changed: list["RowChanges"]) -> ReplanPreview | None:
         """Called once after the rows are written; returns the knock-on changes it made, if any."""
@@ -306,7 +314,7 @@ def _plan(target: ImportTarget, rows: list[ImportRow]) -> _Plan:
 
 def _apply(target: ImportTarget, plan: _Plan) -> tuple[list[str], ReplanPreview | None]:
     session = target.session
-    target.before_apply()
+    target.before_apply(plan.updates)
     ids = next_public_ids(session, target.project_id, target.prefix, len(plan.new_rows)) if plan.new_rows else []
     now = datetime.now(UTC)
     audit.insert_rows(session, target.table, [

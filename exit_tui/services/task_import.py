@@ -171,12 +171,16 @@ class TaskImport(ImportTarget):
         row["title_zh"] = row["title_en"] = row["title"]
         return row
 
-    def before_apply(self) -> None:
-        self.before = timeline.plan_snapshot(self.session, self.project_id)
+    def before_apply(self, changed: list[RowChanges]) -> None:
+        # Only a due date or a status can move others or raise a statutory flag (new rows serve no deadline).
+        if any({"due_date", "status"} & update.columns.keys() for update in changed):
+            self.before = timeline.plan_snapshot(self.session, self.project_id)
 
     def after_apply(self, changed: list[RowChanges]) -> ReplanPreview | None:
         """Tasks counted from a task whose date changed follow it; returns those moves and the statutory flags
         that appear or clear (the tasks the file itself changed are reported as changes, not as moves)."""
+        if self.before is None:
+            return None
         if any("due_date" in update.columns for update in changed):
             timeline.follow_rules(self.session, self.project_id)
         direct = {update.row["public_id"] for update in changed if "due_date" in update.columns}

@@ -64,9 +64,9 @@ def last_change(session: Session, project_id: int) -> Change | None:
 
 
 def _typed(table: Table, column: str, value: str | None) -> Any:
-    """A value as the log stores it (text) -> the column's Python value."""
-    if value is None:
-        return None
+    """A value as the log stores it (text; a whole row's JSON keeps numbers and booleans) -> the column's value."""
+    if not isinstance(value, str):
+        return value
     column_type = table.c[column].type
     kind = getattr(column_type, "impl", column_type).python_type  # a TypeDecorator: what it stores
     if kind is bool:
