@@ -188,7 +188,7 @@ async def test_edit_with_a_bad_date_shows_the_error_and_saves_nothing(tmp_path):
         assert app.screen is form  # still open, the user can correct it
         assert db_task(backend, project_id, target) == before
         assert audit_count(backend, project_id) == entries
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # the edit is thrown away only when the user says so
         await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
         assert db_task(backend, project_id, target) == before

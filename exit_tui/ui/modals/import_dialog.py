@@ -110,6 +110,7 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
             rejected.add_column(_(f"dialog.import_col_{key}"), key=key)
         for table in (changes, rejected):
             table.display = False
+        self.query_one("#cancel", Button).focus()  # the safe choice, as in every preview: apply takes ctrl+s
         self._run(apply=False)
 
     def _run(self, apply: bool) -> None:

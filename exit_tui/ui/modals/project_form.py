@@ -6,22 +6,21 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from ...domain.enums import ExitType
 from ...domain.statutes import DEFAULT_PROFILE, rule_profiles
 from ...i18n import _, pick
 from ...i18n.labels import exit_type_label
-from ...errors import ExitTuiError
 from ..bindings import Localized
-from .form import Field
+from .form import Field, FormScreen
 
 DATE_FIELDS = ("decision", "contract_end", "handover", "continuation_end")
 
 
-class ProjectForm(Localized, ModalScreen[int | None]):
-    """Dismisses with the new project's database id, or None when cancelled."""
+class ProjectForm(Localized, FormScreen[int | None]):
+    """Dismisses with the new project's database id, or None when cancelled (escape asks first if anything was
+    typed)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel", id="cancel"),
@@ -64,9 +63,6 @@ class ProjectForm(Localized, ModalScreen[int | None]):
     def on_input_submitted(self) -> None:
         self.action_save()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     def value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value
 
@@ -98,10 +94,3 @@ class ProjectForm(Localized, ModalScreen[int | None]):
             self.app.notify(_("project.handover_past", day=project.dates.handover.isoformat(), days=days),
                             severity="warning", timeout=10)
         self.dismiss(project.id)
-
-    def show_service_error(self, error: ExitTuiError) -> None:
-        if getattr(error, "field", None) and self.query(f"#field-{error.field}"):
-            self.query_one(f"#field-{error.field}", Field).show_error(str(error))
-            self.query_one(f"#{error.field}").focus()
-        else:
-            self.notify(str(error), severity="error")

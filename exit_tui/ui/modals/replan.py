@@ -15,7 +15,7 @@ from ...domain.enums import Anchor
 from ...i18n import _, _n, pick
 from ...services.readmodels import DeadlineRead, PlanChange, ProjectRead, ReplanPreview
 from ..bindings import Localized
-from .form import Field
+from .form import Field, FormScreen
 
 #: Moves listed one by one; the rest are counted (the apply still moves them all).
 MAX_LISTED = 200
@@ -66,7 +66,8 @@ def preview_text(preview: ReplanPreview) -> Text:
 
 
 class ReplanDialog(Localized, ModalScreen[bool]):
-    """Shows a ReplanPreview; dismisses True to apply, False to go back."""
+    """Shows a ReplanPreview; dismisses True to apply, False to go back. Cancel has the focus (the safe choice,
+    as in every confirmation): applying takes ctrl+s or a deliberate move to 应用."""
 
     BINDINGS = [
         Binding("ctrl+s", "answer(True)", "key.apply", id="apply"),
@@ -88,7 +89,7 @@ class ReplanDialog(Localized, ModalScreen[bool]):
                 yield Button(_("button.cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#apply", Button).focus()
+        self.query_one("#cancel", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "apply")
@@ -97,7 +98,7 @@ class ReplanDialog(Localized, ModalScreen[bool]):
         self.dismiss(apply)
 
 
-class ProjectDateForm(Localized, ModalScreen[PlanChange | None]):
+class ProjectDateForm(Localized, FormScreen[PlanChange | None]):
     """Pick one of the four project dates and type its new value; dismisses with the PlanChange."""
 
     BINDINGS = [
@@ -160,6 +161,3 @@ class ProjectDateForm(Localized, ModalScreen[PlanChange | None]):
         day = self._check(self.query_one("#value", Input).value)
         if day is not None:
             self.dismiss(PlanChange(day.isoformat(), anchor=self.anchor.value))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

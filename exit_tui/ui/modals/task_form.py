@@ -5,24 +5,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select
 
 from ...domain.enums import TaskStatus
 from ...i18n import _, _n, pick
 from ...i18n.labels import anchor_help, basis_codes, basis_text, rule_label, owner_from_label, phase_name, role_label, role_names, status_label, workdays_notice
-from ...errors import ExitTuiError
 from ...services.errors import UserError
 from ...services.inputs import clean_duration, resolve_due
 from ...services.readmodels import PhaseRead, PlanChange, ProjectRead, ReplanPreview, TaskChanges, TaskRead
 from ..bindings import Localized
-from .form import Field
+from .form import Field, FormScreen
 from .replan import ReplanDialog
 
 
-class TaskForm(Localized, ModalScreen[str | None]):
-    """Dismisses with the task's public id when saved, None when cancelled."""
+class TaskForm(Localized, FormScreen[str | None]):
+    """Dismisses with the task's public id when saved, None when cancelled (escape asks first if anything was
+    changed)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel", id="cancel"),
@@ -83,7 +82,7 @@ class TaskForm(Localized, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
-        self.check_due(self.query_one("#due", Input).value)
+        self.check_due(self.query_one("#due", Input).value, quiet_when_empty=True)  # no error before typing
         self.check_duration(self.query_one("#duration", Input).value)
         self.show_basis(self.query_one("#legal_basis", Input).value)
 
@@ -96,8 +95,11 @@ class TaskForm(Localized, ModalScreen[str | None]):
     def due_changed(self, event: Input.Changed) -> None:
         self.check_due(event.value)
 
-    def check_due(self, text: str) -> bool:
+    def check_due(self, text: str, quiet_when_empty: bool = False) -> bool:
         field = self.field("due")
+        if quiet_when_empty and not text.strip():
+            field.show_hint("")
+            return False
         try:
             due, rule = resolve_due(self.project.dates, text)
         except UserError as error:
@@ -154,9 +156,6 @@ class TaskForm(Localized, ModalScreen[str | None]):
             self.action_save()
         else:
             self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value
@@ -231,10 +230,3 @@ class TaskForm(Localized, ModalScreen[str | None]):
             note=changed(self.value("note"), task.note),
             duration=changed(self.value("duration"), str(task.duration_days)),
         )
-
-    def show_service_error(self, error: ExitTuiError) -> None:
-        name = error.field if getattr(error, "field", None) and self.query(f"#field-{error.field}") else None
-        if name:
-            self.field(name).show_error(str(error))
-        else:
-            self.notify(str(error), severity="error")
