@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
     imports.add_argument("file", metavar="FILE")
     imports.add_argument("--dry-run", action="store_true", help=_("cli.opt_dry_run"))
+    imports.add_argument("--overwrite-newer", action="store_true", help=_("cli.opt_overwrite_newer"))
+    imports.add_argument("--verbose", action="store_true", help=_("cli.opt_verbose"))
     audit = commands.add_parser("audit", help=_("cli.cmd_audit"))
     audit.add_argument("project", metavar="PROJECT", nargs="?", help=_("cli.arg_project"))
     audit.add_argument("--verify", action="store_true", help=_("cli.opt_verify"))
@@ -329,15 +331,17 @@ def _import(backend, args: argparse.Namespace) -> int:
     if Path(args.file).is_dir():
         raise UserError("cli.import_folder", path=args.file)
     project = backend.call(projects.find_project, args.project)
-    report = backend.call(import_file, project.id, Path(args.file), apply=not args.dry_run, today=date.today())
-    for public_id in report.added:
-        print(f"+ {public_id}")
-    for change in report.changed:
-        print(f"~ {change.public_id}\t{change.field}\t{change.old} -> {change.new}")
-    for item in report.rejected:
-        print(f"! {item.sheet}\t{_('cli.row', row=item.row)}\t{item.column}\t{item.reason}")
-    for item in report.notes:
-        print(f"= {item.sheet}\t{_('cli.row', row=item.row)}\t{item.column}\t{item.reason}")
+    report = backend.call(import_file, project.id, Path(args.file), apply=not args.dry_run, today=date.today(),
+                          overwrite=args.overwrite_newer, strict=not args.overwrite_newer)
+    limit = None if args.verbose else LISTED
+    _print_some([f"+ {public_id}" for public_id in report.added], limit)
+    _print_some([f"~ {c.public_id}\t{c.field}\t{c.old} -> {c.new}" for c in report.changed], limit)
+    _print_some([f"! {r.sheet}\t{_('cli.row', row=r.row)}\t{r.column}\t{r.reason}" for r in report.rejected], limit)
+    _print_some([f"= {r.sheet}\t{_('cli.row', row=r.row)}\t{r.column}\t{r.reason}" for r in report.notes], limit)
+    _print_some([f"# {c.sheet}\t{_('cli.row', row=c.row)}\t{c.public_id}\t"
+                 + _("import.conflict", fields=", ".join(c.fields), who=c.actor,
+                     at=f"{c.at.astimezone():%Y-%m-%d %H:%M}" if c.at else "")
+                 for c in report.conflicts], limit)
     _print_knock_on(report.knock_on)
     if report.ignored_columns:
         print(_("dialog.import_ignored", columns=", ".join(report.ignored_columns)))
@@ -345,6 +349,17 @@ def _import(backend, args: argparse.Namespace) -> int:
                 unchanged=report.unchanged, rejected=report.rejected_rows)
     print(summary + ("" if report.applied else "  " + _("cli.dry_run_note")))
     return 0
+
+
+LISTED = 50
+"""Lines of each kind an import prints without --verbose (a large file is summarised, not listed whole)."""
+
+
+def _print_some(lines: list[str], limit: int | None) -> None:
+    for line in lines[:limit]:
+        print(line)
+    if limit is not None and len(lines) > limit:
+        print("  " + _n("cli.more_lines", len(lines) - limit, n=len(lines) - limit))
 
 
 def _print_knock_on(effects) -> None:

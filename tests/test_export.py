@@ -118,7 +118,9 @@ def test_schedule_sheet_prints_on_a4_with_repeated_header(demo_file, demo):
     count = result.sheets[0][1]
     ws = openpyxl.load_workbook(path)["任务清单"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:J{count + 1}"
+    assert ws.auto_filter.ref == f"A1:K{count + 1}"  # the last column (K) is the rows' version, hidden
+    assert ws.column_dimensions["K"].hidden and ws.cell(1, 11).value == "版本"
+    assert all(isinstance(ws.cell(r, 11).value, int) for r in range(2, count + 2))
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.paperSize == 9  # A4
     assert ws.page_setup.orientation == "landscape"  # ten columns are wide
@@ -318,7 +320,7 @@ def test_empty_sheet_and_awkward_text(tmp_path):
                                                         "status": "done", "due_date": date(2026, 1, 2)}])))
     wb = openpyxl.load_workbook(path)
     empty = wb["备注表"]
-    assert empty.auto_filter.ref == "A1:B1"
+    assert empty.auto_filter.ref == "A1:C1"  # with the hidden version column
     assert empty.data_validations.dataValidation == []
     assert empty.cell(3, 1).value == "签字确认"
     tasks = wb["任务清单"]
@@ -532,7 +534,7 @@ def test_file_names_are_safe_on_windows():
 
 def test_export_rows_follow_the_task_sheet(backend, demo):
     rows = backend.call(checklist.export_rows, demo.id)
-    assert set(rows[0]) == {c.key for c in TASKS.columns}
+    assert set(rows[0]) == {c.key for c in TASKS.columns} - {"row_version"}  # the export adds the version
     assert [(r["phase_no"], r["due_date"]) for r in rows] == sorted((r["phase_no"], r["due_date"]) for r in rows)
     assert rows[0]["phase_name"] == "制定退出计划" and rows[0]["status"] in {s.value for s in TaskStatus}
     set_language("en")

@@ -17,7 +17,7 @@ from exit_tui.i18n import pick, set_language
 from exit_tui.i18n.labels import role_label
 from exit_tui.services import audit, checklist, projects
 from exit_tui.services.checklist import TaskQuery
-from exit_tui.services.errors import NotFound
+from exit_tui.services.errors import NotFound, UserError
 from exit_tui.services.imports import import_rows
 from exit_tui.services.task_import import TaskImport
 from exit_tui.services.readmodels import FieldChange, ImportRow, Rejection
@@ -614,3 +614,63 @@ def test_a_package_of_another_project_updates_nothing(backend, demo, tmp_path):
     assert _snapshot(backend) == before
 
 
+
+
+# --- a stale file: rows changed in the database after the export ------------------------------------------
+
+
+def test_a_stale_file_does_not_silently_revert_newer_edits(backend, demo, tmp_path):
+    """Export, mark tasks done in the app, import the old file: the marks are conflicts, not reverted, unless
+    the user chooses the file's values for a row (or, on the CLI, --overwrite-newer)."""
+    from exit_tui.io.imports import import_file
+
+    path = _export(backend, demo, tmp_path / "old.xlsx")
+    todo = [t for t in _tasks(backend, demo.id).values() if t.status is TaskStatus.TODO][:3]
+    for task in todo:
+        backend.call(checklist.toggle_done, demo.id, task.public_id, TODAY)
+    book, sheet, header, rows = _task_sheet(path)
+    sheet.cell(rows[todo[0].public_id], header["备注"]).value = "文件里的备注"  # the file changes one of them
+    book.save(path)
+
+    preview = backend.call(import_file, demo.id, path, apply=False, today=TODAY)
+    assert sorted(c.public_id for c in preview.conflicts) == sorted(t.public_id for t in todo)
+    assert preview.changed == [] and preview.conflicts[0].actor == audit.actor()
+    assert "状态" in {field for c in preview.conflicts for field in c.fields}
+
+    applied = backend.call(import_file, demo.id, path, apply=True, today=TODAY)  # conflicts left out
+    assert all(_tasks(backend, demo.id)[t.public_id].status is TaskStatus.DONE for t in todo)
+    assert applied.changed == []
+
+    chosen = backend.call(import_file, demo.id, path, apply=True, today=TODAY, overwrite=[todo[0].public_id])
+    after = _tasks(backend, demo.id)
+    assert after[todo[0].public_id].status is TaskStatus.TODO and after[todo[0].public_id].note == "文件里的备注"
+    assert after[todo[1].public_id].status is TaskStatus.DONE
+    assert {c.public_id for c in chosen.changed} == {todo[0].public_id}
+
+    with pytest.raises(UserError) as refused:
+        backend.call(import_file, demo.id, path, apply=True, today=TODAY, strict=True)
+    assert refused.value.key == "import.conflicts_refused"
+
+
+def test_cli_refuses_a_stale_file_unless_told_to_overwrite(backend, demo, tmp_path, capsys):
+    from exit_tui.cli import main
+
+    path = _export(backend, demo, tmp_path / "old.xlsx")
+    task = next(t for t in _tasks(backend, demo.id).values() if t.status is TaskStatus.TODO)
+    backend.call(checklist.toggle_done, demo.id, task.public_id, TODAY)
+    db = backend.engine.url.database
+    backend.close()
+    args = ["--lang", "zh", "--db", db, "import", demo.public_id, str(path)]
+    assert main([*args, "--dry-run"]) == 0
+    assert f"# 任务清单" in capsys.readouterr().out
+    assert main(args) == 1
+    assert "--overwrite-newer" in capsys.readouterr().err
+    assert main([*args, "--overwrite-newer"]) == 0
+    capsys.readouterr()
+    from exit_tui.services.backend import Backend
+
+    again = Backend.open(db)
+    try:
+        assert again.call(checklist.get_task, demo.id, task.public_id, TODAY).status is TaskStatus.TODO
+    finally:
+        again.close()

@@ -93,6 +93,41 @@ async def test_import_previews_then_applies_the_changes(tmp_path):
         assert after.status is not before.status
 
 
+async def test_a_stale_file_shows_conflicts_and_applies_only_the_rows_chosen(tmp_path):
+    """Export, change two tasks in the app, import the old file: both are conflicts, kept as the app has them,
+    unless space on a conflict row takes the file's values for that row."""
+    app, backend, project_id = demo_app(tmp_path)
+    target = tmp_path / "package.xlsx"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await export_with_the_dialog(pilot, target)
+        rows = backend.call(checklist.list_tasks, project_id, checklist.TaskQuery(limit=10_000), FROZEN_TODAY).rows
+        first, second = [t for t in rows if t.status is TaskStatus.TODO][:2]
+        for task in (first, second):
+            backend.call(checklist.toggle_done, project_id, task.public_id, FROZEN_TODAY)
+
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot, rounds=5)
+        preview = app.screen
+        conflicts = preview.query_one("#conflicts", DataTable)
+        assert conflicts.display and conflicts.row_count == 2
+        assert preview.query_one("#changes", DataTable).row_count == 0
+        conflicts.focus()
+        conflicts.move_cursor(row=[str(conflicts.get_row_at(r)[1]) for r in range(2)].index(first.public_id))
+        await pilot.press("space")
+        await settle(pilot, rounds=5)
+        assert str(conflicts.get_row_at(conflicts.cursor_row)[0]) == "[x]"
+        assert preview.query_one("#changes", DataTable).row_count == 1
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=5)
+        assert isinstance(app.screen, DashboardScreen)
+    assert backend.call(checklist.get_task, project_id, first.public_id, FROZEN_TODAY).status is TaskStatus.TODO
+    assert backend.call(checklist.get_task, project_id, second.public_id, FROZEN_TODAY).status is TaskStatus.DONE
+
+
 async def test_import_of_a_missing_file_is_refused_in_the_picker(tmp_path):
     app, backend, project_id = demo_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

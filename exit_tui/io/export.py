@@ -11,6 +11,7 @@ from sqlmodel import Session
 from ..i18n import _
 from ..i18n.labels import exit_type_label, workdays_notice
 from ..services import projects
+from ..services.audit import row_versions
 from ..services.calendar import uncovered_years
 from ..services.timeline import load_timeline
 from ..services.readmodels import ProjectRead
@@ -44,6 +45,8 @@ def export_package(
     sheets = []
     for register in registers.REGISTERS:  # streamed: one row of each in memory
         count, rows = register.rows(session, project_id)
+        if register.target is not None:  # each row carries its version, for the import to spot a stale file
+            rows = _with_versions(rows, row_versions(session, project_id, register.target.table.name))
         sheets.append((register.sheet, rows, count))
     plan = load_timeline(session, project_id, today)
     years = uncovered_years(plan)  # working days counted without holiday data: said on the index
@@ -71,6 +74,11 @@ def export_package(
     write_package(path, package, progress)
     timeline = (_("export.timeline_sheet"), len(package.timeline.tasks))
     return ExportResult(path=path, sheets=[*((spec.title, count) for spec, _rows, count in sheets), timeline])
+
+
+def _with_versions(rows, versions: dict[str, int]):
+    for row in rows:
+        yield {**row, "row_version": versions.get(row["public_id"], 0)}
 
 
 def safe_file_name(text: str) -> str:

@@ -10,6 +10,7 @@ came from. A handover package names its project on the index sheet (`项目编�
 project, every row with an id is rejected (rows without one are still added).
 """
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from ..i18n import CATALOGS, _
 from ..services.errors import UserError
 from ..services.imports import import_rows
 from ..services.projects import get_project
-from ..services.readmodels import FieldChange, ImportReport, ImportRow, Rejection
+from ..services.readmodels import Conflict, FieldChange, ImportReport, ImportRow, Rejection
 from .registers import importable
 from .spec import SheetSpec, normalize_header
 
@@ -28,10 +29,15 @@ from .spec import SheetSpec, normalize_header
 ORIGIN_SCAN_ROWS = 30
 
 
-def import_file(session: Session, project_id: int, path: Path, *, apply: bool, today: date) -> ImportReport:
+def import_file(
+    session: Session, project_id: int, path: Path, *, apply: bool, today: date,
+    overwrite: bool | Collection[str] = (), strict: bool = False,
+) -> ImportReport:
     """Read `path` and import every register sheet it has: a preview (apply=False, nothing written) or the
     import itself, all registers in one transaction.
 
+    Rows changed in the database since the file was exported are conflicts, applied only where `overwrite`
+    says so (services/imports.import_rows; `strict` refuses the whole apply while any is left).
     Raises FileRefused unchanged for a file that cannot be read safely, UserError when no sheet of the file is
     a register's sheet, and UserError/NotFound as the service does; Backend.call then rolls back, so a failed
     apply leaves the database as it was.
@@ -78,15 +84,18 @@ def import_file(session: Session, project_id: int, path: Path, *, apply: bool, t
     notes: list[Rejection] = []
     unchanged = 0
     knock_on = None
+    conflicts: list[Conflict] = []
     for key, sheet_rows in rows.items():
         spec = registers[key].sheet
-        report = import_rows(session, registers[key].target, project_id, sheet_rows, today, apply=apply)
+        report = import_rows(session, registers[key].target, project_id, sheet_rows, today, apply=apply,
+                             overwrite=overwrite, strict=strict)
         added += report.added
         changed += [replace(c, field=_header(spec, c.field)) for c in report.changed]
         unchanged += report.unchanged
         rejected += [replace(r, column=_header(spec, r.column)) for r in report.rejected]
         notes += [replace(r, column=_header(spec, r.column)) for r in report.notes]
         knock_on = report.knock_on or knock_on
+        conflicts += [replace(c, fields=tuple(_header(spec, f) for f in c.fields)) for c in report.conflicts]
     rejected.sort(key=lambda r: (order.get(r.sheet, len(order)), r.row))  # stable: a row's cells keep their order
     return ImportReport(
         added=added,
@@ -97,6 +106,7 @@ def import_file(session: Session, project_id: int, path: Path, *, apply: bool, t
         applied=apply,
         notes=notes,
         knock_on=knock_on,
+        conflicts=conflicts,
     )
 
 

@@ -44,6 +44,8 @@ class Column:
     """Column width in characters (a CJK character counts as two)."""
     imported: bool = True
     """False for columns written for reading only (e.g. a phase's name next to its number)."""
+    hidden: bool = False
+    """Written as a hidden column (bookkeeping a person need not see, such as a row's version)."""
 
     @property
     def header(self) -> str:
@@ -68,6 +70,11 @@ class Column:
         return self.choice_names().get(normalize_header(text))
 
 
+ROW_VERSION = Column("row_version", "版本", "Version", Kind.INT, aliases=("行版本", "rowversion"), width=8,
+                     hidden=True)
+"""The version of a row when it was exported (the number of its newest audit entry), in every register sheet."""
+
+
 @dataclass(frozen=True)
 class SheetSpec:
     key: str
@@ -76,6 +83,12 @@ class SheetSpec:
     id_prefix: str
     """Prefix of the public ids of this sheet's rows (rows of another kind are rejected)."""
     columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        # A register's rows carry the version they were exported at, so that an import can tell a row changed
+        # in the database since (a stale file) from a row the file changes.
+        if any(c.kind is Kind.ID for c in self.columns) and all(c.key != ROW_VERSION.key for c in self.columns):
+            object.__setattr__(self, "columns", (*self.columns, ROW_VERSION))
 
     @property
     def title(self) -> str:

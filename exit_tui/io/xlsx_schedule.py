@@ -66,6 +66,10 @@ def write_schedule(
     columns = spec.columns
     widths = [column_width(c) for c in columns]
     set_widths(ws, widths)
+    for col, column in enumerate(columns):
+        if column.hidden:
+            ws.set_column(col, col, None, None, {"hidden": True})
+    shown = [w for c, w in zip(columns, widths) if not c.hidden]  # hidden columns come last
     ws.freeze_panes(1, 0)
     for col, column in enumerate(columns):
         write_text(ws, formats, 0, col, column.header, formats.header)
@@ -82,9 +86,9 @@ def write_schedule(
         for col, column in enumerate(columns):
             if column.kind is Kind.CHOICE and column.choices:
                 ws.data_validation(1, col, last, col, _dropdown(column, lists))
-    _signature_block(ws, formats, widths, last + 1)
+    _signature_block(ws, formats, shown, last + 1)
     project, generated = heading
-    page_setup(ws, title, project, sum(widths), generated, grid=True)
+    page_setup(ws, title, project, sum(shown), generated, grid=True)
 
 
 def _dropdown(column: Column, lists: Lists) -> dict:

@@ -401,5 +401,36 @@ def last_entry_id(session: Session) -> int:
     return session.execute(select(func.max(_entries.c.id))).scalar() or 0
 
 
+def row_versions(session: Session, project_id: int, table: str) -> dict[str, int]:
+    """Public id -> the id of the newest audit entry of that row of `table` (its version: it grows with every
+    change of the row). Rows never changed through the log are missing (version 0)."""
+    entity = AUDITED[table].entity
+    rows = session.execute(
+        select(_entries.c.public_id, func.max(_entries.c.id))
+        .where(_entries.c.project_id == project_id, _entries.c.entity == entity)
+        .group_by(_entries.c.public_id)
+    )
+    return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """Who changed a row last, and when."""
+
+    actor: str
+    at: datetime
+
+
+def last_changes(session: Session, ids: Iterable[int]) -> dict[int, LastChange]:
+    """The entries of the given ids, as who and when."""
+    ids = list(ids)
+    found: dict[int, LastChange] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(select(_entries.c.id, _entries.c.actor, _entries.c.at)
+                               .where(_entries.c.id.in_(ids[start:start + 500])))
+        found.update({entry_id: LastChange(actor, at) for entry_id, actor, at in rows})
+    return found
+
+
 def entry_count(session: Session) -> int:
     return session.execute(select(func.count()).select_from(_entries)).scalar_one()

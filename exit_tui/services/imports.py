@@ -18,8 +18,8 @@ unchanged instead of being added again.
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -33,9 +33,11 @@ from ..speed import gc_paused
 from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids
-from .readmodels import FieldChange, ImportReport, ImportRow, Rejection, ReplanPreview
+from .readmodels import Conflict, FieldChange, ImportReport, ImportRow, Rejection, ReplanPreview
 
 _ID = re.compile(r"^([A-Z]+)-?(\d+)$")
+ROW_VERSION = "row_version"
+"""The column key of a row's version in an exported sheet (io/spec.ROW_VERSION)."""
 _CHUNK = 500  # ids in one SQL `IN (...)` list
 NO_DEFAULT = object()
 
@@ -160,6 +162,7 @@ class _Plan:
     notes: list[Rejection] = field(default_factory=list)
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 # -- the planner -------------------------------------------------------------------------------------------------
@@ -239,9 +242,10 @@ def _clean_row(target: ImportTarget, row: ImportRow, *, new: bool) -> tuple[dict
     return values, problems, notes
 
 
-def _plan(target: ImportTarget, rows: list[ImportRow]) -> _Plan:
+def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str], bool]) -> _Plan:
     target.session.flush()  # the Core reads below must see what this transaction already wrote
     existing = _existing(target)
+    versions = audit.row_versions(target.session, target.project_id, target.table.name)
     target.existing = existing
     plan = _Plan()
 
@@ -300,15 +304,26 @@ def _plan(target: ImportTarget, rows: list[ImportRow]) -> _Plan:
             continue
 
         columns: dict[str, Any] = {}
+        changes = []
         for key, value in values.items():
             if target.same(key, stored, value):
                 continue
-            plan.changed.append(FieldChange(public_id, key, target.show_stored(key, stored), target.show(key, value)))
+            changes.append(FieldChange(public_id, key, target.show_stored(key, stored), target.show(key, value)))
             columns.update(target.columns_for(key, value))
-        if columns:
-            plan.updates.append(RowChanges(stored, columns))
-        else:
+        if not columns:
             plan.unchanged += 1
+            continue
+        exported = row.values.get(ROW_VERSION)
+        newest = versions.get(public_id, 0)
+        if isinstance(exported, int) and newest > exported:  # changed here since the file was exported
+            plan.conflicts.append(Conflict(row.sheet, row.row, public_id, newest, tuple(c.field for c in changes)))
+            if not overwrite(public_id):
+                continue  # kept as it is in the database unless the user chooses the file's values
+        plan.changed += changes
+        plan.updates.append(RowChanges(stored, columns))
+    if plan.conflicts:
+        who = audit.last_changes(target.session, {c.version for c in plan.conflicts})
+        plan.conflicts = [replace(c, actor=who[c.version].actor, at=who[c.version].at) for c in plan.conflicts]
     return plan
 
 
@@ -329,23 +344,30 @@ def _apply(target: ImportTarget, plan: _Plan) -> tuple[list[str], ReplanPreview 
 
 def _report(plan: _Plan, added: list[str], knock_on: ReplanPreview | None, applied: bool) -> ImportReport:
     return ImportReport(added=added, changed=plan.changed, unchanged=plan.unchanged, rejected=plan.rejected,
-                        notes=plan.notes, knock_on=knock_on, applied=applied)
+                        notes=plan.notes, knock_on=knock_on, applied=applied, conflicts=plan.conflicts)
 
 
 def import_rows(
     session: Session, target_type: type[ImportTarget], project_id: int, rows: list[ImportRow], today: date,
-    *, apply: bool,
+    *, apply: bool, overwrite: bool | Collection[str] = (), strict: bool = False,
 ) -> ImportReport:
     """Plan (apply=False: a preview, nothing written) or apply the import of `rows` into one register.
 
+    A row changed in the database since the file was exported (its ROW_VERSION is older than the row's newest
+    audit entry) is a conflict: its changes are applied only when `overwrite` is True or names it, and are
+    otherwise left out and reported; with `strict`, applying with conflicts left raises UserError instead.
     FieldChange.field and Rejection.column are column keys (`status`, `due_date`, `public_id`); io/ turns them
     into the headers a person reads. A preview lists new rows as `row N` placeholders.
     """
     if session.get(Project, project_id) is None:
         raise NotFound("error.project_not_found", value=project_id)
     target = target_type(session, project_id, today)
+    chosen = frozenset() if isinstance(overwrite, bool) else frozenset(overwrite)
     with gc_paused():
-        plan = _plan(target, rows)
+        plan = _plan(target, rows, (lambda _id: True) if overwrite is True else chosen.__contains__)
+        if apply and strict and any(c.public_id not in chosen for c in plan.conflicts) and overwrite is not True:
+            raise UserError("import.conflicts_refused", n=len(plan.conflicts),
+                            ids=", ".join(c.public_id for c in plan.conflicts[:10]))
         if apply:
             added, knock_on = _apply(target, plan)
             return _report(plan, added, knock_on, applied=True)

@@ -5,7 +5,7 @@ Kept apart from the service functions so that the UI can import them without loa
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from ..domain.enums import ExitType, TaskStatus
 from ..domain.schedule import ProjectDates
@@ -261,6 +261,22 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """A row the file changes that was changed in the database after the file was exported."""
+
+    sheet: str
+    row: int
+    public_id: str
+    version: int
+    """The row's newest audit entry."""
+    fields: tuple[str, ...]
+    """The fields the file would change."""
+    actor: str = ""
+    """Who changed the row last, and when."""
+    at: "datetime | None" = None
+
+
+@dataclass(frozen=True)
 class ImportReport:
     """What an import did (applied) or would do (dry run / preview)."""
 
@@ -277,6 +293,8 @@ class ImportReport:
     status: to do), control characters removed from a cell."""
     knock_on: "ReplanPreview | None" = None
     """What the import moves beyond the cells it changes (tasks counted from a moved task, statutory flags)."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    """Rows changed in the database since the file was exported; applied only where the user chose to."""
 
     @property
     def changed_rows(self) -> int:

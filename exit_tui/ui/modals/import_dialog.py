@@ -82,12 +82,15 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel", id="cancel"),
         Binding("ctrl+s", "apply", "key.apply", id="apply"),
+        Binding("space", "toggle_conflict", "key.take_file", show=False, id="take-file"),
     ]
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
         self.report: ImportReport | None = None
+        self.overwrite: set[str] = set()
+        """Rows changed in the app since the export whose file values the user chose to apply."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-preview"):
@@ -95,6 +98,8 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
             yield LoadingIndicator(id="reading")
             yield Label(id="summary")
             yield Static(id="knock-on")
+            yield Label(Text(_("dialog.import_conflicts"), style="bold yellow"), id="conflicts-note")
+            yield DataTable(id="conflicts", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="rejected", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="buttons"):
@@ -108,8 +113,12 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
         rejected = self.query_one("#rejected", DataTable)
         for key in ("sheet", "row", "column", "reason"):
             rejected.add_column(_(f"dialog.import_col_{key}"), key=key)
-        for table in (changes, rejected):
+        conflicts = self.query_one("#conflicts", DataTable)
+        for key in ("overwrite", "id", "field", "when"):
+            conflicts.add_column(_(f"dialog.import_col_{key}"), key=key)
+        for table in (changes, rejected, conflicts):
             table.display = False
+        self.query_one("#conflicts-note", Label).display = False
         self.query_one("#cancel", Button).focus()  # the safe choice, as in every preview: apply takes ctrl+s
         self._run(apply=False)
 
@@ -118,6 +127,7 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
         self.query_one("#apply", Button).disabled = True
         app = self.app
         app.call_service("io.imports.import_file", app.project.id, self.path, apply=apply, today=app.today,
+                         overwrite=sorted(self.overwrite),
                          then=self._applied if apply else self._show, on_error=self._refused)
 
     def _show(self, report: ImportReport) -> None:
@@ -129,6 +139,8 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
             summary += "\n" + _("dialog.import_ignored", columns=", ".join(report.ignored_columns))
         self.query_one("#summary", Label).update(Text(summary))
         changes = self.query_one("#changes", DataTable)
+        changes.clear()
+        self._show_conflicts(report)
         for public_id in report.added:
             changes.add_row(Text(public_id, style="green"), Text(_("dialog.import_new_row"), style="green"), "", "")
         for change in report.changed:
@@ -139,6 +151,7 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
         if knock_on.display:
             knock_on.update(preview_text(effects))
         rejected = self.query_one("#rejected", DataTable)
+        rejected.clear()
         for item in report.rejected:
             rejected.add_row(Text(item.sheet), str(item.row), Text(item.column), Text(item.reason, style="red"))
         for item in report.notes:  # not errors: defaults taken, control characters removed
@@ -146,6 +159,29 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
         changes.display = changes.row_count > 0
         rejected.display = rejected.row_count > 0
         self.query_one("#apply", Button).disabled = not (report.added or report.changed)
+
+    def _show_conflicts(self, report: ImportReport) -> None:
+        table = self.query_one("#conflicts", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for conflict in report.conflicts:
+            chosen = conflict.public_id in self.overwrite
+            when = f"{conflict.actor} {conflict.at.astimezone():%m-%d %H:%M}" if conflict.at else conflict.actor
+            table.add_row(Text("[x]" if chosen else "[ ]", style="bold yellow" if chosen else "dim"),
+                          conflict.public_id, Text(", ".join(conflict.fields)), Text(when),
+                          key=conflict.public_id)
+        table.display = self.query_one("#conflicts-note", Label).display = bool(report.conflicts)
+        if report.conflicts:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def action_toggle_conflict(self) -> None:
+        """Take the file's values for the conflict row under the cursor (or keep the app's), then preview again."""
+        table = self.query_one("#conflicts", DataTable)
+        if not table.display or table.row_count == 0:
+            return
+        public_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.overwrite ^= {public_id}
+        self._run(apply=False)
 
     def _applied(self, report: ImportReport) -> None:
         self.dismiss(report)
