@@ -506,7 +506,8 @@ def test_a_zip_bomb_is_refused_by_its_ratio(tmp_path):
     assert refusal(path) == f"无法导入「bomb.xlsx」:部件 xl/worksheets/sheet1.xml 的压缩比高达 {ratio} 倍(疑似压缩炸弹)"
 
 
-def test_a_zip_bomb_is_refused_by_its_total_size(tmp_path):
+def test_a_zip_bomb_is_refused_by_its_total_size(tmp_path, monkeypatch):
+    monkeypatch.setattr("exit_tui.io.guards.MAX_UNPACKED_BYTES", 200 * 1024 * 1024)  # 1 GB: too slow to build
     path = tmp_path / "many.xlsx"
     part = bytes(1024 * 1024 - 1)  # each part under the size where ratios count, 201 of them over 200 MB
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -528,7 +529,7 @@ def test_a_dimension_beyond_excel_is_refused(tmp_path):
     path = small_workbook(tmp_path / "huge.xlsx")
     patch_zip(path, {"xl/worksheets/sheet1.xml": lambda xml: re.sub(r'<dimension ref="[^"]+"',
                                                                        '<dimension ref="A1:D2000000"', xml)})
-    assert refusal(path) == "无法导入「huge.xlsx」:工作表「任务清单」有 2,000,000 行,超过上限 1,048,576 行"
+    assert refusal(path) == "无法导入「huge.xlsx」:工作表「任务清单」有 2,000,000 行,超过上限 200,000 行"
 
 
 def test_a_malformed_dimension_is_ignored(tmp_path):
@@ -542,7 +543,25 @@ def test_a_row_beyond_excel_is_refused(tmp_path):
     path = small_workbook(tmp_path / "far.xlsx")
     patch_zip(path, {"xl/worksheets/sheet1.xml": lambda xml: xml.replace('<row r="3"', '<row r="1048577"')
                      .replace('r="A3"', 'r="A1048577"')})
-    assert refusal(path) == "无法导入「far.xlsx」:工作表「任务清单」有 1,048,577 行,超过上限 1,048,576 行"
+    assert refusal(path) == "无法导入「far.xlsx」:工作表「任务清单」有 1,048,577 行,超过上限 200,000 行"
+
+
+def test_one_row_limit_for_csv_and_xlsx_alike(tmp_path):
+    """200,000 rows: a CSV one row longer and an xlsx declaring one row more are refused with the same reason,
+    naming the limit (a million-row xlsx is refused for its rows, not as a zip bomb)."""
+    csv_path = tmp_path / "long.csv"
+    csv_path.write_text("阶段,任务,截止日期,状态\n" + "1,x,2026-03-01,待办\n" * 200_000, encoding="utf-8")
+    assert refusal(csv_path) == "无法导入「long.csv」:工作表「long」有 200,001 行,超过上限 200,000 行"
+    xlsx = small_workbook(tmp_path / "long.xlsx")
+    patch_zip(xlsx, {"xl/worksheets/sheet1.xml": lambda xml: xml.replace('<row r="3"', '<row r="200001"')
+                     .replace('r="A3"', 'r="A200001"')})
+    assert refusal(xlsx) == "无法导入「long.xlsx」:工作表「任务清单」有 200,001 行,超过上限 200,000 行"
+
+
+def test_a_cell_longer_than_excel_allows_names_the_limit(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("阶段,任务,截止日期,状态\n1," + "长" * 40_000 + ",2026-03-01,待办\n", encoding="utf-8")
+    assert refusal(path) == "无法导入「wide.csv」:第 2 行附近有一个单元格超过 32,767 个字符(Excel 的单元格上限)"
 
 
 def test_a_long_csv_is_refused(tmp_path, monkeypatch):
@@ -573,7 +592,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
         ("picture.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "内容不是文本,不是有效的 CSV 文件"),
         ("book.csv", b"PK\x03\x04" + bytes(30), "内容不是文本,不是有效的 CSV 文件"),
         ("odd.csv", b"\xff\xfa\xfb,1\n", "无法识别 CSV 的文字编码(支持 UTF-8 和 GBK/GB18030)"),
-        ("quote.csv", b'a,"' + b"x" * 200_000 + b'\n', "CSV 格式有误(第 1 行附近)"),
+        ("quote.csv", b'a,"' + b"x" * 200_000 + b'\n', "第 1 行附近有一个单元格超过 32,767 个字符(Excel 的单元格上限)"),
         ("broken.xlsx", b"PK\x03\x04" + bytes(100), "工作簿已损坏,无法读取"),
     ],
 )

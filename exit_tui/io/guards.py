@@ -14,19 +14,24 @@ from typing import Literal
 from ..errors import ExitTuiError
 from ..i18n import _
 
+# The limits of what an import reads, the same for .xlsx and .csv (the README's "Spreadsheets" section lists
+# them). Each refusal names the limit it met.
 MB = 1024 * 1024
 MAX_FILE_BYTES = 100 * MB
-"""Largest file accepted on disk (an .xlsx of a million rows is about 30 MB)."""
-MAX_UNPACKED_BYTES = 200 * MB
-"""Largest total of the uncompressed sizes of a workbook's parts."""
+"""Largest file accepted on disk, .xlsx or .csv (200,000 rows of a wide sheet are about 15 MB as .xlsx)."""
+MAX_ROWS = 200_000
+"""Most rows in one sheet (a CSV is one sheet): 5,000 units x 20 ledger lines each, twice over."""
+MAX_CELL_CHARS = 32_767
+"""Longest text in one cell: Excel's own limit."""
+MAX_UNPACKED_BYTES = 1024 * MB
+"""Largest total of the uncompressed sizes of a workbook's parts: far above any sheet of MAX_ROWS rows, so that
+a long sheet is refused by its rows (which the reader counts before reading) rather than by its size."""
 MAX_RATIO = 100
 """Largest compression ratio of one part (real sheets compress 5-30 times; zeros 1000 times)."""
 RATIO_FLOOR = 1 * MB
 """Parts smaller than this once unpacked are harmless whatever their ratio (tiny parts have odd ratios)."""
 MAX_MEMBERS = 10_000
 """Most parts a workbook may have (each sheet is two or three)."""
-MAX_ROWS = 1_048_576
-"""Excel's own limit of rows in a sheet."""
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)

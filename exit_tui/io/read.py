@@ -30,7 +30,7 @@ from ..domain.dates import DateParseError, normalize, parse_date
 from ..domain.money import AmountParseError, parse_fen
 from ..i18n import _
 from ..services.readmodels import ImportRow, Rejection
-from .guards import MAX_ROWS, FileRefused, check_file
+from .guards import MAX_CELL_CHARS, MAX_ROWS, FileRefused, check_file
 from .spec import SHEETS, Column, Kind, SheetSpec, normalize_header
 from .xlsx_read import (
     NO_CACHED_VALUE,
@@ -156,6 +156,7 @@ def _sheet_rows(path: Path, book, archive: zipfile.ZipFile, name: str, part: She
 
 def _csv_rows(path: Path) -> Rows:
     text = _decode(path, path.read_bytes())  # the size was checked by the guard
+    csv.field_size_limit(MAX_CELL_CHARS)  # the csv module's limit is per process; ours is the same everywhere
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     row_no = 0
     try:
@@ -166,7 +167,9 @@ def _csv_rows(path: Path) -> Rows:
             cells = {i: v for i, v in enumerate(fields, 1) if v and not v.isspace()}
             if cells:
                 yield row_no, cells
-    except csv.Error:  # a field over the size limit, a broken quote at the end …
+    except csv.Error as error:  # a field over the size limit, a broken quote at the end …
+        if "field larger than field limit" in str(error):
+            raise FileRefused(path, _("io.refused_cell", row=row_no + 1, limit=f"{MAX_CELL_CHARS:,}")) from None
         raise FileRefused(path, _("io.refused_csv", row=row_no + 1)) from None
 
 
@@ -381,7 +384,10 @@ def _shown(raw: object) -> str:
 
 
 def _to_text(raw: object) -> str | None:
-    return _text(raw) or None
+    text = _text(raw)
+    if len(text) > MAX_CELL_CHARS:
+        raise _Bad(_("io.cell_too_long", limit=f"{MAX_CELL_CHARS:,}"))
+    return text or None
 
 
 def _to_id(raw: object) -> str | None:
