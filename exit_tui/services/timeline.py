@@ -7,6 +7,7 @@ caller's transaction, each changed field with an audit entry. Done tasks never m
 
 import re
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -22,12 +23,14 @@ from ..domain.network import CycleError
 from ..domain.plan import PlanTask, analyse_plan, diff_plan, late_for, plan_dates, rule_order
 from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, occurrences, parse_rule, rule_from_parts
 from ..domain.statutes import Deadline, deadlines_for
+from ..speed import kept_frozen
 from .errors import NotFound, UserError
 from .inputs import parse_due_text
 from .projects import DATE_FIELDS, as_date, list_phases, project_dates, project_read, project_row, validate_dates
 from .readmodels import (
     DeadlineRead,
     FlagRead,
+    MissedDeadline,
     MoveRead,
     OccurrenceRead,
     PlanChange,
@@ -180,7 +183,8 @@ def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
     if key in kept and kept[key][0] == stamp:
         kept.move_to_end(key)
         return kept[key][1]
-    timeline = _compute_timeline(session, project_id, today)
+    with kept_frozen():  # tens of thousands of objects, kept: no collector passes over them
+        timeline = _compute_timeline(session, project_id, today)
     kept[key] = (stamp, timeline)
     kept.move_to_end(key)
     while len(kept) > _KEEP:
@@ -264,32 +268,70 @@ def _compute_timeline(session: Session, project_id: int, today: date) -> Timelin
     )
 
 
-def late_series(session: Session, project_id: int, today: date) -> dict[str, date]:
-    """The open recurring tasks with an occurrence before `today` not marked done: public id -> the first such
-    occurrence.
-
-    A recurring task is late by its occurrences, not by its first date; the few of a project are expanded here
-    so that the checklist and the dashboard count them as the timeline does."""
-    rows = list(session.exec(select(Task).where(
-        Task.project_id == project_id, col(Task.recurrence).is_not(None), Task.status != TaskStatus.DONE.value,
-        col(Task.due_date) < today,
-    )))
+def open_series(session: Session, project_id: int, *where) -> dict[str, tuple[OccurrenceRead, ...]]:
+    """The occurrences (with their done marks) of the project's open recurring tasks that also meet `where`:
+    public id -> occurrences. Recurring tasks are few: expanding them costs little."""
+    rows = session.exec(
+        select(Task.id, Task.public_id, Task.due_date, Task.recurrence, Task.recurrence_until).where(
+            Task.project_id == project_id, col(Task.recurrence).is_not(None), Task.status != DONE, *where,
+        )
+    ).all()
     if not rows:
         return {}
     dates = project_dates(project_row(session, project_id))
     marks: dict[int, dict[date, date]] = {}
     for task_id, occurs_on, done_on in session.exec(
         select(OccurrenceDone.task_id, OccurrenceDone.occurs_on, OccurrenceDone.done_on)
-        .where(col(OccurrenceDone.task_id).in_([task.id for task in rows]))
+        .where(col(OccurrenceDone.task_id).in_([row.id for row in rows]))
     ):
         marks.setdefault(task_id, {})[occurs_on] = done_on
+    return {row.public_id: task_occurrences(row, dates, marks.get(row.id, {})) for row in rows}
+
+
+def late_of(series: Mapping[str, tuple[OccurrenceRead, ...]], today: date) -> dict[str, date]:
+    """Of `series` (open_series), those with an occurrence before `today` not marked done -> the first such."""
     late: dict[str, date] = {}
-    for task in rows:
-        series = task_occurrences(task, dates, marks.get(task.id, {}))
-        first = next((o.day for o in series if o.done_on is None and o.day < today), None)
+    for public_id, occurrences_ in series.items():
+        first = next((o.day for o in occurrences_ if o.done_on is None and o.day < today), None)
         if first is not None:
-            late[task.public_id] = first
+            late[public_id] = first
     return late
+
+
+def next_of(series: Mapping[str, tuple[OccurrenceRead, ...]]) -> dict[str, date]:
+    """Of `series` (open_series), the date a list shows: the first occurrence not marked done (the last
+    occurrence once every one is marked)."""
+    return {
+        public_id: next((o.day for o in occurrences_ if o.done_on is None), occurrences_[-1].day)
+        for public_id, occurrences_ in series.items() if occurrences_
+    }
+
+
+def late_series(session: Session, project_id: int, today: date) -> dict[str, date]:
+    """The open recurring tasks with an occurrence before `today` not marked done: public id -> the first such
+    occurrence.
+
+    A recurring task is late by its occurrences, not by its first date; the few of a project are expanded here
+    so that the checklist and the dashboard count them as the timeline does."""
+    return late_of(open_series(session, project_id, col(Task.due_date) < today), today)
+
+
+def missed_deadlines(session: Session, project_id: int, *where) -> dict[str, tuple[MissedDeadline, ...]]:
+    """The tasks (meeting `where`) due, or done, after a statutory deadline they serve: public id -> the
+    deadlines missed (as the timeline flags them, domain/plan.late_for). Only template tasks serve deadlines."""
+    project = project_row(session, project_id)
+    deadlines = {d.key: d for d in deadlines_for(project.rule_profile, project.exit_type, project_dates(project))}
+    missed: dict[str, tuple[MissedDeadline, ...]] = {}
+    for public_id, due, status, done_on, key in session.exec(
+        select(Task.public_id, Task.due_date, Task.status, Task.done_on, Task.template_key).where(
+            Task.project_id == project_id, col(Task.template_key).is_not(None), *where,
+        )
+    ):
+        late = late_for(PlanTask(public_id, due, done=status == DONE, done_on=done_on, template_key=key),
+                        deadlines.values())
+        if late:
+            missed[public_id] = tuple(MissedDeadline(k, deadlines[k].basis, deadlines[k].day) for k in late)
+    return missed
 
 
 # --- replanning -------------------------------------------------------------------------------------------------

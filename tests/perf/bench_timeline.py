@@ -1,8 +1,18 @@
-"""Timeline repaint benchmark: the Gantt (line API) on 1,000 and 10,000 synthetic tasks.
+"""Timeline benchmarks: opening the timeline in the app at 10k and 50k tasks, and the Gantt's repaint.
 
 Usage (from the repository root)::
 
-    uv run python tests/perf/bench_timeline.py [--reps 50]
+    uv run python tests/perf/bench_timeline.py [--reps 50] [--open-runs 3] [--before COMMIT] [--skip-repaint]
+
+Open: a project of the demo's tasks plus 10,000 or 50,000 more (written with Core inserts through the audited
+bulk helper, with rules on project dates and on other tasks, and some tasks serving statutory deadlines) is
+opened in the app at 120x40 (`run_test`, headless, one child process per side). Each run switches to the
+dashboard, then to the timeline, and measures from the request (TimelineScreen.reload) to the first frame after
+the rows reached the Gantt, and the longest step the UI thread took meanwhile (a heartbeat task on the event loop
+records every gap). "cold" follows a write (an audit entry), so nothing computed before can be reused; "again"
+opens it once more without a write. The baseline is the same measurement on the code of `--before` (default:
+the commit before the timeline read was reworked), extracted with `git archive`. Targets: open <= 1 s at 50k,
+no UI-thread step over 50 ms.
 
 Not a test (pytest collects test_*.py only). For each size the Gantt is mounted alone in an app at 120x40
 (`run_test`, headless) and two changes are timed, each followed by rendering every visible line through the
@@ -18,13 +28,20 @@ repaint at 1,000 tasks. It exits 0 whatever the figures are.
 
 import argparse
 import asyncio
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+CODE = Path(os.environ.get("BENCH_CODE_ROOT") or ROOT)
+"""The code measured: this checkout, or (in a child process) an extracted older commit."""
+sys.path.insert(0, str(CODE))
 
 from rich.segment import Segment  # noqa: E402
 from textual.app import App  # noqa: E402
@@ -36,7 +53,13 @@ from exit_tui.ui.widgets.gantt import Gantt  # noqa: E402
 from tests.timeline_data import big_timeline  # noqa: E402
 
 TARGET_MS = 50.0
+OPEN_TARGET_MS = 1000.0
+BEAT = 0.01
+"""Seconds between two heartbeats on the UI thread's event loop."""
 SIZE = (120, 40)
+BEFORE = "0d76296"
+"""The commit before the timeline read was reworked (ORM objects, network over every task, rows on the UI
+thread)."""
 
 
 class PlainLines(ScrollView):
@@ -106,11 +129,192 @@ async def measure(n: int, reps: int) -> dict[str, float]:
     medians["baseline"] = statistics.median(plain) * 1000
     return medians
 
+# -- open ----------------------------------------------------------------------------------------------
+
+
+def build_project(path: Path, extra: int) -> int:
+    """The demo project plus `extra` tasks, inserted with Core through the audited bulk helper; its id."""
+    from sqlmodel import select
+
+    from exit_tui.db.models import Task
+    from exit_tui.services import audit
+    from exit_tui.services.backend import Backend
+    from exit_tui.services.demo import create_demo
+    from tests.helpers import TODAY
+
+    backend = Backend.open(str(path))
+    project = backend.call(create_demo, TODAY)
+
+    def insert(session) -> None:
+        keys = [k for k in session.exec(select(Task.template_key).where(Task.project_id == project.id)) if k]
+        now = datetime.now(UTC)
+        rows = []
+        for i in range(extra):
+            anchor = offset = None
+            if i % 5 == 1:  # counted from the task before it
+                anchor, offset = f"T-{100000 + i - 1}", "+3d"
+            elif i % 5 == 2:
+                anchor, offset = "handover", f"-{i % 200}d"
+            rows.append({
+                "project_id": project.id, "public_id": f"T-{100000 + i}", "phase_no": i % 20 + 1,
+                "template_key": keys[i % len(keys)] if i % 9 == 0 else None,
+                "title_zh": f"第 {i} 号单元 入户查验", "title_en": f"Unit {i} inspection", "title": None,
+                "owner": "engineering", "due_date": TODAY + timedelta(days=i % 400 - 100), "due_anchor": anchor,
+                "due_offset": offset, "recurrence": None, "recurrence_until": None, "duration_days": i % 5,
+                "status": ("todo", "doing", "done", "blocked")[i % 4], "legal_basis": None, "note": "",
+                "done_on": TODAY if i % 4 == 2 else None, "created_at": now,
+            })
+        audit.insert_rows(session, Task.__table__, rows)
+
+    backend.call(insert)
+    backend.call(lambda session: session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)"))
+    backend.close()
+    return project.id
+
+
+async def _settle(pilot) -> None:
+    for _ in range(3):
+        ours = [w for w in pilot.app.workers if w.node is pilot.app]
+        if ours:
+            await pilot.app.workers.wait_for_complete(ours)
+        await pilot.pause()
+
+
+async def measure_open(db: Path, project_id: int, runs: int) -> dict[str, list[float]]:
+    """Open the timeline `runs` times after a write and `runs` times without: (ms to the first frame with the
+    rows, longest UI-thread step in ms) per open."""
+    from exit_tui.config import State
+    from exit_tui.services import audit
+    from exit_tui.services.backend import Backend
+    from exit_tui.ui.app import ExitApp
+    from exit_tui.ui.screens.timeline import TimelineScreen
+    from tests.helpers import TODAY
+
+    marks: dict[str, float] = {}
+    reload, load, call_service = TimelineScreen.reload, Gantt.load, ExitApp.call_service
+
+    def timed_reload(self) -> None:
+        marks.setdefault("request", time.perf_counter())
+        reload(self)
+
+    def timed_load(self, *args, **kwargs) -> None:
+        load(self, *args, **kwargs)
+        marks["loaded"] = time.perf_counter()
+        self.app.call_after_refresh(lambda: marks.setdefault("frame", time.perf_counter()))
+
+    def timed_call(self, service, *args, then=None, **kwargs) -> None:
+        if then is not None and service == "timeline.load_timeline":
+            def delivered(result, then=then):
+                then(result)
+                marks["delivered"] = time.perf_counter()
+            return call_service(self, service, *args, then=delivered, **kwargs)
+        return call_service(self, service, *args, then=then, **kwargs)
+
+    TimelineScreen.reload, Gantt.load, ExitApp.call_service = timed_reload, timed_load, timed_call
+    gaps: list[tuple[float, float, float]] = []
+    """(when, wall ms, UI-thread CPU ms) of every wait between two heartbeats."""
+    beating = True
+
+    async def heartbeat() -> None:
+        # Wall gaps include waiting for the GIL and for a CPU on a busy machine; the UI thread's own CPU time
+        # (thread_time) during a gap is the work done on it: the step the user waits for.
+        last, last_cpu = time.perf_counter(), time.thread_time()
+        while beating:
+            await asyncio.sleep(BEAT)
+            now, cpu = time.perf_counter(), time.thread_time()
+            gaps.append((now, (now - last - BEAT) * 1000, (cpu - last_cpu) * 1000))
+            last, last_cpu = now, cpu
+
+    backend = Backend.open(str(db))
+    folder = Path(tempfile.mkdtemp())
+    app = ExitApp(backend, state=State(folder / "state.json"), project_id=project_id, db_key="bench", today=TODAY)
+    results: dict[str, list[float]] = {f"{kind}{part}": [] for kind in ("cold", "again") for part in ("", "_ui", "_wall")}
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("3")  # once unmeasured: modules imported, the screen composed
+        await _settle(pilot)
+        beat = asyncio.create_task(heartbeat())
+        for _ in range(runs):
+            for kind in ("cold", "again"):
+                if kind == "cold":
+                    backend.call(audit.record, project_id, "update", "project", "bench", "note", None, "x")
+                await pilot.press("1")
+                await _settle(pilot)
+                marks.clear()
+                gaps.clear()
+                await pilot.press("3")
+                while "delivered" not in marks:
+                    await asyncio.sleep(0.005)
+                await _settle(pilot)
+                await asyncio.sleep(0.05)
+                end = marks["frame"] if marks.get("loaded", 0) > marks["request"] else marks["delivered"]
+                results[kind].append((end - marks["request"]) * 1000)
+                during = [(wall, cpu) for when, wall, cpu in gaps if marks["request"] <= when <= end + BEAT]
+                results[kind + "_ui"].append(max((cpu for _wall, cpu in during), default=0))
+                results[kind + "_wall"].append(max((wall for wall, _cpu in during), default=0))
+        beating = False
+        await beat
+    backend.close()
+    return results
+
+
+def _open_child(db: str, project_id: int, runs: int) -> None:
+    print(json.dumps(asyncio.run(measure_open(Path(db), project_id, runs))))
+
+
+def _run_side(code: Path, db: Path, project_id: int, runs: int) -> dict[str, float]:
+    env = {**os.environ, "BENCH_CODE_ROOT": str(code)}
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--open-child", str(db), str(project_id), str(runs)],
+        env=env, capture_output=True, text=True, check=True, cwd=code,
+    )
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    return {key: statistics.median(values) for key, values in results.items()}
+
+
+def bench_open(runs: int, before: str, sizes: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        old = Path(folder) / "before"
+        old.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", before], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        print(f"Timeline open at {SIZE[0]}x{SIZE[1]}, median of {runs} (ms); before = {before}")
+        print(f"{'tasks':>7} {'side':>7} {'cold':>7} {'ui cpu':>7} {'ui wall':>7} {'again':>7} {'ui cpu':>7}"
+              f" {'ui wall':>7}")
+        for extra in sizes:
+            db = Path(folder) / f"open-{extra}.db"
+            project_id = build_project(db, extra)
+            now = _run_side(ROOT, db, project_id, runs)
+            then = _run_side(old, db, project_id, runs)
+            for side, m in (("before", then), ("now", now)):
+                print(f"{extra:>7,} {side:>7} {m['cold']:>7.0f} {m['cold_ui']:>7.0f} {m['cold_wall']:>7.0f}"
+                      f" {m['again']:>7.0f} {m['again_ui']:>7.0f} {m['again_wall']:>7.0f}")
+            met = now["cold"] <= OPEN_TARGET_MS and max(now["cold_ui"], now["again_ui"]) <= TARGET_MS
+            print(f"{'':>7} before/now: cold {then['cold'] / now['cold']:.1f}x, again"
+                  f" {then['again'] / now['again']:.1f}x; targets (cold <= {OPEN_TARGET_MS:.0f} ms, UI-thread"
+                  f" steps <= {TARGET_MS:.0f} ms): {'met' if met else 'NOT MET'}")
+    print("cold = opened after a write; again = reopened without one. From the request to the first frame with the"
+          " rows. ui cpu = the longest step of UI-thread work (its CPU time between two heartbeats, paint"
+          " included); ui wall = the longest wall-clock gap between heartbeats (adds waits for the GIL and for a"
+          " CPU on a busy machine).")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=50)
+    parser.add_argument("--open-runs", type=int, default=3)
+    parser.add_argument("--before", default=BEFORE, help="commit whose code is the open baseline")
+    parser.add_argument("--skip-repaint", action="store_true")
+    parser.add_argument("--skip-open", action="store_true")
+    parser.add_argument("--sizes", default="10000,50000", help="tasks added to the demo project for open")
+    parser.add_argument("--open-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.open_child:
+        _open_child(args.open_child[0], int(args.open_child[1]), int(args.open_child[2]))
+        return
+    if not args.skip_open:
+        bench_open(args.open_runs, args.before, [int(n) for n in args.sizes.split(",")])
+    if args.skip_repaint:
+        return
     print(f"Gantt repaint at {SIZE[0]}x{SIZE[1]}, median of {args.reps} (ms)")
     print(f"{'tasks':>7} {'scroll':>8} {'zoom':>8} {'load':>8} {'baseline':>9}  target <= {TARGET_MS:.0f} ms")
     for n in (1_000, 10_000):

@@ -24,6 +24,7 @@ from ...domain.enums import TaskStatus
 from ...i18n import _, get_language, pick
 from ...i18n.labels import phase_name
 from ...services.readmodels import DeadlineRead, PhaseRead, Timeline, TimelineTask
+from ...speed import kept_frozen
 from ..bindings import Localized
 
 HEADER = 2
@@ -195,7 +196,9 @@ def lay_out(timeline: Timeline) -> Layout:
     """The rows and the extent of `timeline`: pure computation over every task, safe in a thread worker."""
     first = timeline.first_day
     origin = origin_for(min([first, *(d.day for d in timeline.deadlines if (first - d.day).days < 90)]))
-    return Layout(timeline, build_rows(timeline), origin, timeline.last_day)
+    with kept_frozen():
+        rows = build_rows(timeline)
+    return Layout(timeline, rows, origin, timeline.last_day)
 
 
 def task_style(task: TimelineTask) -> str:
