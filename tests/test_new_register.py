@@ -75,7 +75,7 @@ def contact_rows(session, project_id):
 def declared(backend, monkeypatch):
     """The declarations put in place (the real app lists them in io/registers.py and services/audit.py)."""
     contact.create(backend.engine)
-    monkeypatch.setitem(audit.AUDITED, "contact", audit.Audited("contact", lambda _c, row: row["public_id"]))
+    monkeypatch.setitem(audit.AUDITED, "contact", audit.Audited(contact, "contact"))  # audit.declare(contact, ...)
     monkeypatch.setattr(registers, "REGISTERS",
                         (*registers.REGISTERS, registers.Register(CONTACTS, contact_rows, ContactImport)))
 

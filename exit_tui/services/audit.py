@@ -47,17 +47,36 @@ def actor() -> str:
 # -- what is audited ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Audited:
-    """How the rows of one table appear in the log."""
-
-    entity: str
-    name: Callable[[Connection, Mapping[str, Any]], str]
-    """The row's name in the log (its public id), from its column values."""
-
-
 def _public_id(_connection: Connection, row: Mapping[str, Any]) -> str:
     return row["public_id"]
+
+
+@dataclass(frozen=True)
+class Audited:
+    """A table services write, and how its rows appear in the log."""
+
+    table: Table
+    entity: str
+    """What the log calls a row of it (`task`)."""
+    name: Callable[[Connection, Mapping[str, Any]], str] = _public_id
+    """The row's name in the log (by default its public id), from its column values."""
+    of_project: Callable[[int], Any] | None = None
+    """The SQL condition for the rows of a project (by default `project_id = ?`)."""
+
+    def rows_of(self, project_id: int) -> Any:
+        return self.of_project(project_id) if self.of_project else self.table.c.project_id == project_id
+
+
+#: Every table services write, by table name, parents before children (a project is deleted the other way
+#: round). A table missing here cannot be written (require_audited): an area declares its tables with `declare`.
+AUDITED: dict[str, Audited] = {}
+
+
+def declare(table: Table, entity: str, name: Callable[[Connection, Mapping[str, Any]], str] = _public_id,
+            of_project: Callable[[int], Any] | None = None) -> Audited:
+    """Declare a table that services write (once, where the area's service module is defined)."""
+    AUDITED[table.name] = spec = Audited(table, entity, name, of_project)
+    return spec
 
 
 def _phase_name(_connection: Connection, row: Mapping[str, Any]) -> str:
@@ -69,13 +88,15 @@ def _occurrence_name(connection: Connection, row: Mapping[str, Any]) -> str:
     return f"{task} {row['occurs_on'].isoformat()}"
 
 
-#: Every table services write, by table name. A table missing here cannot be written (require_audited).
-AUDITED: dict[str, Audited] = {
-    "project": Audited("project", _public_id),
-    "phase": Audited("phase", _phase_name),
-    "task": Audited("task", _public_id),
-    "occurrence_done": Audited("occurrence", _occurrence_name),
-}
+def _occurrences_of(project_id: int) -> Any:
+    table = OccurrenceDone.__table__
+    return table.c.task_id.in_(select(Task.id).where(Task.project_id == project_id))
+
+
+declare(Project.__table__, "project", of_project=lambda project_id: Project.__table__.c.id == project_id)
+declare(Phase.__table__, "phase", _phase_name)
+declare(Task.__table__, "task")
+declare(OccurrenceDone.__table__, "occurrence", _occurrence_name, _occurrences_of)
 
 #: Bookkeeping tables written without entries of their own (id counters, schema and the log itself).
 UNAUDITED = frozenset({"audit_entry", "id_counter", "schema_info", "alembic_version", "meta"})

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
-from ..db.models import OccurrenceDone, Phase, Project, Task
+from ..db.models import Phase, Project, Task
 from ..domain.dates import DateParseError, parse_date
 from ..domain.enums import Anchor, ExitType
 from ..domain.schedule import DueRule, ProjectDates
@@ -224,43 +224,17 @@ def archive_project(session: Session, project_id: int, archived: bool = True) ->
     return project_read(project)
 
 
-#: The tables holding a project's rows, children before parents: delete_project removes them through the ORM, so
-#: that the audit log keeps every whole row (ON DELETE CASCADE would remove them without entries).
-PROJECT_ROWS = (OccurrenceDone, Task, Phase)
-
-
 def delete_project(session: Session, project_id: int) -> ProjectRead:
-    """Delete a project and everything in it; every removed row is recorded whole in the audit log.
-
-    Raises RuntimeError (a programming error) when a table not in PROJECT_ROWS still holds rows of the project:
-    a new area must add its tables there, or its rows would go by cascade without entries."""
-    project = project_row(session, project_id)
-    deleted = project_read(project)
-    task_ids = select(Task.id).where(Task.project_id == project_id)
-    for model in PROJECT_ROWS:
-        owner = model.task_id.in_(task_ids) if model is OccurrenceDone else model.project_id == project_id
-        for row in session.exec(select(model).where(owner)):
-            session.delete(row)
-        session.flush()  # children first: the foreign keys are checked at each statement
-    _refuse_unrecorded_children(session, project_id)
-    session.delete(project)
-    session.flush()
-    return deleted
-
-
-def _refuse_unrecorded_children(session: Session, project_id: int) -> None:
-    from sqlalchemy import func
-    from sqlmodel import SQLModel
-
+    """Delete a project and everything in it, children first; every removed row is recorded whole in the audit
+    log (ON DELETE CASCADE alone would remove rows without entries). The tables are those services write
+    (audit.AUDITED, declared parents first), so a new area's rows go too without any change here."""
     from . import audit
 
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name in audit.AUDITED and table.name != "project" and "project_id" in table.c:
-            left = session.execute(
-                select(func.count()).select_from(table).where(table.c.project_id == project_id)
-            ).scalar_one()
-            if left:
-                raise RuntimeError(f"delete_project: {left} rows of {table.name} are not in PROJECT_ROWS")
+    project = project_row(session, project_id)
+    deleted = project_read(project)
+    for spec in reversed(list(audit.AUDITED.values())):
+        audit.delete_rows(session, spec.table, spec.rows_of(project_id))
+    return deleted
 
 
 def project_row(session: Session, project_id: int) -> Project:

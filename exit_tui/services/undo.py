@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy import Table, and_, select
 from sqlmodel import Session
 
-from sqlmodel import SQLModel
-
 from ..db.models import AuditEntry, Task
 from . import audit
 from .errors import UserError
@@ -36,9 +34,9 @@ class Change:
 
 def _entity_table(entity: str) -> Table:
     """The table whose rows the log names `entity` (every table declared in audit.AUDITED)."""
-    for name, spec in audit.AUDITED.items():
-        if spec.entity == entity and name in SQLModel.metadata.tables:
-            return SQLModel.metadata.tables[name]
+    for spec in audit.AUDITED.values():
+        if spec.entity == entity:
+            return spec.table
     raise UserError("undo.not_possible", what=entity)
 
 
