@@ -32,6 +32,8 @@ class CardView:
     note: str = ""
     alert: bool = False
     request: object | None = None
+    short: str = ""
+    """The caption for a narrow card (at 80 columns a card has 11 cells); the caption itself when empty."""
 
 
 @dataclass(frozen=True)
@@ -87,33 +89,35 @@ def _checklist(**request: object) -> object:
 
 def _handover(data: Dashboard) -> CardView:
     return CardView(_("dash.days_to_t"), days_text(data.days_to_handover), data.project.dates.handover.isoformat(),
-                    alert=0 <= data.days_to_handover <= DUE_SOON_DAYS)
+                    alert=0 <= data.days_to_handover <= DUE_SOON_DAYS, short=_("dash.short.days_to_t"))
 
 
 def _contract_end(data: Dashboard) -> CardView:
     return CardView(_("dash.days_to_contract_end"), days_text(data.days_to_contract_end),
-                    data.project.dates.contract_end.isoformat())
+                    data.project.dates.contract_end.isoformat(), short=_("dash.short.days_to_contract_end"))
 
 
 def _deadline(data: Dashboard) -> CardView:
     deadline = data.next_deadline
     if deadline is None:
-        return CardView(_("dash.next_deadline"), "-", alert=data.deadline_alerts > 0)
+        return CardView(_("dash.next_deadline"), "-", alert=data.deadline_alerts > 0,
+                        short=_("dash.short.next_deadline"))
     days = (deadline.day - data.today).days
-    detail = f"{deadline.basis} {deadline.day.isoformat()}"
+    detail = deadline.basis  # its date is the figure's: a card has room for one of them
     if data.deadline_alerts:
         detail = _n("dash.deadline_alerts", data.deadline_alerts, n=data.deadline_alerts)
     return CardView(_("dash.next_deadline"), days_text(days), detail,
-                    alert=data.deadline_alerts > 0 or days <= DUE_SOON_DAYS)
+                    alert=data.deadline_alerts > 0 or days <= DUE_SOON_DAYS, short=_("dash.short.next_deadline"))
 
 
 def _overdue(data: Dashboard) -> CardView:
     return CardView(_("dash.overdue"), str(data.overdue), alert=data.overdue > 0,
-                    request=_checklist(overdue_only=True))
+                    request=_checklist(overdue_only=True), short=_("dash.short.overdue"))
 
 
 def _due_soon(data: Dashboard) -> CardView:
-    return CardView(_n("dash.due_soon", DUE_SOON_DAYS, days=DUE_SOON_DAYS), str(data.due_soon), request=_checklist())
+    return CardView(_n("dash.due_soon", DUE_SOON_DAYS, days=DUE_SOON_DAYS), str(data.due_soon), request=_checklist(),
+                    short=_n("dash.short.due_soon", DUE_SOON_DAYS, days=DUE_SOON_DAYS))
 
 
 def _done(data: Dashboard) -> CardView:

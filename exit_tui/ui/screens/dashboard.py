@@ -1,7 +1,8 @@
 """Dashboard: readiness by phase, overdue, due soon, days to T and to contract end."""
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +16,11 @@ from ..widgets.cards import Card
 from ..widgets.format import due_cell, plain, progress_bar
 from .base import ProjectScreen
 from .checklist import ChecklistRequest
+
+#: From this terminal width on, the next-up pane has its full width and the phases their progress bars.
+WIDE = 110
+NEXT_PANE_WIDE = 46
+BAR_WIDTH = 16
 
 
 class DashboardScreen(ProjectScreen):
@@ -48,20 +54,49 @@ class DashboardScreen(ProjectScreen):
                 yield DataTable(id="next-up", cursor_type="row")
         yield Footer()
 
+    data: Dashboard | None = None
+    laid_out_for: int = 0
+    """The terminal width the tables' columns were laid out for."""
+
     def on_mount(self) -> None:
-        phases = self.query_one("#phases", DataTable)
-        phases.add_column("#", key="no", width=2)
-        # Widths: the next-up pane is 46 wide; the phase name takes what the other columns leave.
-        phases.add_column(_("col.phase"), key="phase", width=max(14, self.app.size.width - 2 - 47 - 34 - 14))
-        phases.add_column(_("col.progress"), key="bar", width=16)
-        phases.add_column(_("col.done_total"), key="count", width=9)
-        phases.add_column(_("col.overdue"), key="overdue", width=7)
-        upcoming = self.query_one("#next-up", DataTable)
-        upcoming.add_column(_("col.due"), key="due", width=12)
-        upcoming.add_column(_("col.title"), key="title", width=46 - 12 - 4 - 2)
+        self.lay_out(self.app.size.width)
         if self.app.instant_dashboard is not None:  # read before the database opened: the first frame has data
             quick, self.app.instant_dashboard = self.app.instant_dashboard, None
             self.show_dashboard(quick)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self.laid_out_for:
+            self.lay_out(event.size.width)
+            if self.data is not None:
+                self.show_dashboard(self.data)
+
+    def lay_out(self, width: int) -> None:
+        """Columns that fit `width` columns: the panes share the width (the next-up pane is 46 wide from WIDE
+        columns on); below WIDE the phases show their done/total without a bar, so that names are not cut to a
+        few characters at 80 columns."""
+        self.laid_out_for = width
+        wide = width >= WIDE
+        next_width = NEXT_PANE_WIDE if wide else max(30, (width - 2) * 2 // 5)
+        self.query_one("#next-pane").styles.width = next_width
+        count = max(cell_len(_("col.done_total")), 6)
+        overdue = max(cell_len(_("col.overdue")), 3)
+        bar = BAR_WIDTH if wide else 0
+        # The phases pane: the width less margins, the next-up pane and its margin, cell padding, a scrollbar
+        # and its gutter.
+        columns = 5 if wide else 4
+        name = max(10, width - 2 - next_width - 1 - 2 * columns - 4 - 2 - bar - count - overdue)
+        phases = self.query_one("#phases", DataTable)
+        phases.clear(columns=True)
+        phases.add_column("#", key="no", width=2)
+        phases.add_column(_("col.phase"), key="phase", width=name)
+        if wide:
+            phases.add_column(_("col.progress"), key="bar", width=BAR_WIDTH)
+        phases.add_column(_("col.done_total"), key="count", width=count)
+        phases.add_column(_("col.overdue"), key="overdue", width=overdue)
+        upcoming = self.query_one("#next-up", DataTable)
+        upcoming.clear(columns=True)
+        upcoming.add_column(_("col.due"), key="due", width=12)
+        upcoming.add_column(_("col.title"), key="title", width=next_width - 12 - 4 - 2)
 
     def reload(self) -> None:
         app = self.app
@@ -86,15 +121,12 @@ class DashboardScreen(ProjectScreen):
         phases = self.query_one("#phases", DataTable)
         cursor = phases.cursor_row
         phases.clear()
+        with_bar = "bar" in phases.columns
         for p in data.phases:
-            phases.add_row(
-                f"{p.no:02d}",
-                plain(phase_name(p.name_zh, p.name_en), "green" if p.total and p.done == p.total else ""),
-                progress_bar(p.done, p.total, width=16),
-                f"{p.done}/{p.total}",
-                Text(str(p.overdue), style="bold red") if p.overdue else Text("-", style="dim"),
-                key=str(p.no),
-            )
+            name = plain(phase_name(p.name_zh, p.name_en), "green" if p.total and p.done == p.total else "")
+            bar = [progress_bar(p.done, p.total, width=BAR_WIDTH)] if with_bar else []
+            overdue = Text(str(p.overdue), style="bold red") if p.overdue else Text("-", style="dim")
+            phases.add_row(f"{p.no:02d}", name, *bar, f"{p.done}/{p.total}", overdue, key=str(p.no))
         phases.move_cursor(row=cursor)
         upcoming = self.query_one("#next-up", DataTable)
         upcoming.clear()
