@@ -93,3 +93,37 @@ async def test_dashboard_at_120_columns_keeps_long_captions_and_bars(tmp_path, l
         for card in app.screen.query(Card):
             assert str(card.render()).split("\n")[0] == card.shown.caption
         assert "bar" in app.screen.query_one("#phases", DataTable).columns
+
+
+# -- help ----------------------------------------------------------------------------------------------------
+
+
+async def test_help_descriptions_wrap_instead_of_being_cut_at_80x24(tmp_path, language):
+    """The 'what it does' column, read off the screen from its heading down, holds each visible row's whole
+    line on what its key does (a long one over two lines)."""
+    app, _backend, _project = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        lines = screen_lines(app)
+        heading = next(i for i, line in enumerate(lines) if _("help.detail") in line)
+        start = cell_len(lines[heading][: lines[heading].index(_("help.detail"))])
+        column = "".join(_cells_from(line, start).rstrip("█▎▊▆▂▄ ").strip() for line in lines[heading + 1:])
+        shown = column.replace(" ", "")
+        table = app.screen.query_one(DataTable)
+        details = [str(table.get_row_at(i)[2]) for i in range(6)]
+        assert any(cell_len(d) > table.columns["detail"].width for d in details)  # one at least must wrap
+        for detail in details:
+            assert detail.replace(" ", "") in shown
+
+
+def _cells_from(line: str, start: int) -> str:
+    """The part of `line` from terminal cell `start` on."""
+    used = 0
+    for index, char in enumerate(line):
+        if used >= start:
+            return line[index:]
+        used += cell_len(char)
+    return ""

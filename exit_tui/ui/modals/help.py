@@ -3,7 +3,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
@@ -75,11 +77,14 @@ def _shown(active: ActiveBinding, screen: Screen) -> bool:
 
 
 class HelpScreen(Localized, ModalScreen[None]):
+    """Keys, action and what it does; the last column wraps to the dialog's width (nothing is cut at 80x24)."""
+
     BINDINGS = [Binding("escape,question_mark,f1,q", "close", "key.close", id="close")]
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
         self.for_screen = screen
+        self.laid_out_for = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="help-dialog"):
@@ -88,19 +93,35 @@ class HelpScreen(Localized, ModalScreen[None]):
             yield Label(Text(_("help.footer"), style="dim"))
 
     def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
         table = self.query_one(DataTable)
-        table.add_column(_("help.key"), key="key")
-        table.add_column(_("help.action"), key="action")
-        table.add_column(_("help.detail"), key="detail")
+        if table.size.width and table.size.width != self.laid_out_for:
+            self.fill(table)
+
+    def fill(self, table: DataTable) -> None:
+        """The rows, the detail column as wide as the table leaves it (a row takes as many lines as it needs)."""
+        self.laid_out_for = table.size.width
         here, everywhere = help_sections(self.for_screen)
-        for heading, rows in ((_("help.this_screen"), here), (_("help.everywhere"), everywhere)):
-            if not rows:
-                continue
+        sections = [(_(heading), rows) for heading, rows in (("help.this_screen", here), ("help.everywhere",
+                                                                                           everywhere)) if rows]
+        keys = {id(row): " / ".join(self.app.get_key_display(b) for b in row.bindings)
+                for _heading, rows in sections for row in rows}
+        key_width = max([cell_len(k) for k in keys.values()] + [cell_len(h) for h, _rows in sections])
+        action_width = max(cell_len(row.description) for _heading, rows in sections for row in rows)
+        # Each column has one cell of padding on both sides; a scrollbar may take two cells.
+        detail_width = max(16, table.size.width - key_width - action_width - 6 - 2)
+        table.clear(columns=True)
+        table.add_column(_("help.key"), key="key", width=key_width)
+        table.add_column(_("help.action"), key="action", width=action_width)
+        table.add_column(_("help.detail"), key="detail", width=detail_width)
+        for heading, rows in sections:
             table.add_row(Text(heading, style="bold"), "", "")
             for row in rows:
-                keys = " / ".join(self.app.get_key_display(b) for b in row.bindings)
-                table.add_row(Text(keys, style="bold"), Text(row.description), Text(row.detail, style="dim"))
-        table.focus()
+                detail = Text(row.detail, style="dim")
+                lines = len(detail.wrap(self.app.console, detail_width)) if row.detail else 1
+                table.add_row(Text(keys[id(row)], style="bold"), Text(row.description), detail, height=lines)
 
     def action_close(self) -> None:
         self.dismiss()
