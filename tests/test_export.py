@@ -118,9 +118,9 @@ def test_schedule_sheet_prints_on_a4_with_repeated_header(demo_file, demo):
     count = result.sheets[0][1]
     ws = openpyxl.load_workbook(path)["任务清单"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:K{count + 1}"  # the last column (K) is the rows' version, hidden
-    assert ws.column_dimensions["K"].hidden and ws.cell(1, 11).value == "版本"
-    assert all(isinstance(ws.cell(r, 11).value, int) for r in range(2, count + 2))
+    assert ws.auto_filter.ref == f"A1:L{count + 1}"  # the last column (L) is the rows' version, hidden
+    assert ws.column_dimensions["L"].hidden and ws.cell(1, 12).value == "版本"
+    assert all(isinstance(ws.cell(r, 12).value, int) for r in range(2, count + 2))
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.paperSize == 9  # A4
     assert ws.page_setup.orientation == "landscape"  # ten columns are wide
@@ -170,7 +170,7 @@ def test_signature_block_ends_the_sheet(demo_file):
     assert texts == [parties[0], _("export.signature_name"), _("export.signature_date")]
     assert ws.max_row == start + 3
     assert ws.row_dimensions[start + 1].height == xlsx_write.SIGNATURE_ROW_HEIGHT
-    assert f"A{start}:J{start}" in {str(r) for r in ws.merged_cells.ranges}
+    assert f"A{start}:K{start}" in {str(r) for r in ws.merged_cells.ranges}
 
 
 def test_english_package(backend, demo, tmp_path):

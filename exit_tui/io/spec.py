@@ -139,6 +139,8 @@ TASKS = SheetSpec(
         Column("note", "备注", "Note", aliases=("说明", "证据", "备注说明", "remarks", "notes", "evidence"),
                width=30),
         Column("done_on", "完成日期", "Done on", Kind.DATE, imported=False, width=12),
+        # Written, never read back: the statutory deadlines the task misses (services.checklist.export_rows).
+        Column("statutory", "法定期限", "Statutory limit", imported=False, width=24),
     ),
 )
 

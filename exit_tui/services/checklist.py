@@ -299,13 +299,14 @@ def delete_task(session: Session, project_id: int, public_id: str, *, detach: bo
 
 
 def export_rows(session: Session, project_id: int, *, stream: bool = False):
-    """The task sheet's rows (keys of io.spec.TASKS), by phase, due date and id, texts in the current language.
+    """The task sheet's rows (keys of io.spec.TASKS), by phase, due date and id, texts in the current language;
+    `statutory` names the statutory deadlines a task misses (it is due, or was done, after them).
 
     A list of dicts; with `stream=True`, `(count, rows)` where rows is an iterator yielding the dicts one at a
     time straight from the database cursor (a Core select of just the columns the sheet shows, no ORM objects),
     so a schedule of any length costs the memory of one row. Iterate it while the session is open."""
     from ..db.models import Phase
-    from ..i18n import pick
+    from ..i18n import _, pick
     from ..i18n.labels import role_label
 
     # Plain column selects run through the connection (Core), not the ORM: no ORM loading context, and an ORM
@@ -323,6 +324,10 @@ def export_rows(session: Session, project_id: int, *, stream: bool = False):
         .order_by(col(Task.phase_no), col(Task.due_date), col(Task.id))
     )
     owners: dict[str, str] = {}  # role_label per distinct owner text, not per row
+    missed = {
+        public_id: "; ".join(f"{_('timeline.late_for', basis=m.basis)} ({m.day.isoformat()})" for m in found)
+        for public_id, found in timeline.missed_deadlines(session, project_id).items()
+    }
 
     def rows():
         for public_id, phase_no, title, title_zh, title_en, owner, due_date, status, basis, note, done_on in (
@@ -342,6 +347,7 @@ def export_rows(session: Session, project_id: int, *, stream: bool = False):
                 "legal_basis": basis or "",
                 "note": note,
                 "done_on": done_on,
+                "statutory": missed.get(public_id, ""),
             }
 
     if not stream:
