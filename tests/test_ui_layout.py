@@ -127,3 +127,107 @@ def _cells_from(line: str, start: int) -> str:
             return line[index:]
         used += cell_len(char)
     return ""
+
+
+# -- forms -----------------------------------------------------------------------------------------------------
+
+
+async def open_new_task_form(pilot) -> TaskForm:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, TaskForm)
+    return form
+
+
+async def test_fields_look_like_fields_and_a_new_task_form_is_not_wrong_before_typing(tmp_path, language):
+    app, _backend, _project = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        form = await open_new_task_form(pilot)
+        dialog = form.query_one("#task-form")
+        for name in ("owner", "due", "legal_basis", "note"):  # not focused: still a box, not a label
+            assert form.query_one(f"#{name}", Input).styles.background != dialog.styles.background
+        text = screen_text(app)
+        assert _("error.date_required") not in text
+        assert _("button.save") in text  # the whole form and its buttons fit at 80x24
+        form.query_one("#title", Input).value = "核对 [C区] 储藏室钥匙"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _("error.date_required") in screen_text(app)  # said when saving
+        assert form.focused is form.query_one("#due", Input)
+
+
+async def test_escape_asks_before_throwing_edits_away(tmp_path):
+    app, _backend, _project = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        form = await open_new_task_form(pilot)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        form = await open_new_task_form(pilot)
+        await pilot.press(*"移交钥匙")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.focused is app.screen.query_one("#no", Button)  # keep editing is the default
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#title", Input).value == "移交钥匙"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+
+
+async def test_a_service_error_focuses_the_field_at_fault(tmp_path):
+    """The service finds that the task the due date counts from does not exist: the error is on the due date,
+    which takes the focus (the user pressed ctrl+s in the title)."""
+    app, _backend, _project = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        form = await open_new_task_form(pilot)
+        await pilot.press(*"复核钥匙清单")
+        form.query_one("#due", Input).value = "T-0999 +3d"
+        form.query_one("#title", Input).focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert form.field("due").has_error
+        assert form.focused is form.query_one("#due", Input)
+
+
+async def test_project_form_at_80x24_puts_a_service_error_on_its_field(tmp_path, language):
+    app, _backend, _project = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        app.push_screen(ProjectForm())
+        await settle(pilot)
+        text = screen_text(app)
+        assert _("field.name") in text and _("field.handover") in text
+        form = app.screen
+        form.query_one("#name", Input).value = "第二个项目"
+        form.query_one("#contract_end", Input).value = "2027-03-31"
+        form.query_one("#handover", Input).value = "2027-03-01"  # before the contract ends: refused
+        form.query_one("#name", Input).focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert form.query_one("#field-handover").has_error
+        assert form.focused is form.query_one("#handover", Input)
+
+
+# -- the safe choice is the default -------------------------------------------------------------------------
+
+
+async def test_replan_preview_focuses_cancel(tmp_path):
+    app, _backend, _project = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "ctrl+u", *"2027-01-09", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplanDialog)
+        assert app.screen.focused is app.screen.query_one("#cancel", Button)
+        await pilot.press("enter")  # enter alone applies nothing
+        await settle(pilot)
+        assert not isinstance(app.screen, ReplanDialog)
+        assert app.project.dates.handover.isoformat() != "2027-01-09"
