@@ -231,3 +231,27 @@ async def test_replan_preview_focuses_cancel(tmp_path):
         await settle(pilot)
         assert not isinstance(app.screen, ReplanDialog)
         assert app.project.dates.handover.isoformat() != "2027-01-09"
+
+
+# -- checklist filters -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [SMALL, (120, 40)])
+async def test_checklist_filter_bar_fits_on_one_line(tmp_path, language, size):
+    """The filter box shows its whole placeholder; each choice box shows its choice on the arrow's line (a long
+    one cut with an ellipsis, never wrapped over the border)."""
+    from textual.widgets import Select
+
+    app, _backend, _project = demo_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        app.screen.query_one("#phase", Select).value = 5  # the longest phase names
+        await settle(pilot)
+        lines = screen_lines(app)
+        row = next(i for i, line in enumerate(lines) if _("checklist.filter_placeholder") in line)
+        assert _("filter.all") in lines[row] and "05" in lines[row]
+        assert _("checklist.overdue_only") in lines[row]
+        below = lines[row + 1].strip("▊▎▁ ")
+        assert not below, f"text wrapped under the filter bar: {below!r}"

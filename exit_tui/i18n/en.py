@@ -186,7 +186,7 @@ MESSAGES: dict[str, str] = {
     # checklist
     "checklist.filter_placeholder": "/ type to filter",
     "checklist.all_phases": "All phases",
-    "checklist.overdue_only": "Overdue only",
+    "checklist.overdue_only": "Overdue",
     "checklist.count": "Showing {shown} ({matching} match, {total} in all)",
     "checklist.truncated": "only the first {limit} are shown: narrow the filter",
     "checklist.overdue_count": "{n} overdue",
