@@ -255,3 +255,29 @@ async def test_checklist_filter_bar_fits_on_one_line(tmp_path, language, size):
         assert _("checklist.overdue_only") in lines[row]
         below = lines[row + 1].strip("▊▎▁ ")
         assert not below, f"text wrapped under the filter bar: {below!r}"
+
+
+# -- timeline ----------------------------------------------------------------------------------------------
+
+
+async def test_timeline_legend_is_whole_and_c_says_what_it_will_do(tmp_path, language):
+    from exit_tui.ui.screens.timeline import LEGEND
+
+    app, _backend, _project = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        lines = screen_lines(app)
+        for _glyph, _style, key in LEGEND:  # every item, on the legend's lines under the status line
+            assert any(_(key) in line for line in lines[2:5]), _(key)
+        footer = lines[-1]
+        assert _("timeline.key_collapse") in footer and _("timeline.key_expand") not in footer
+        await pilot.press("c")  # all folded: c now expands them
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert _("timeline.key_expand") in footer and _("timeline.key_collapse") not in footer
+        await pilot.press("c")
+        await settle(pilot)
+        assert _("timeline.key_collapse") in screen_lines(app)[-1]
+        assert not app.screen.query_one("#gantt").all_collapsed

@@ -644,6 +644,8 @@ MESSAGES: dict[str, str] = {
     "timeline.tip_today": "Scroll to today",
     "timeline.key_collapse": "Collapse all",
     "timeline.tip_collapse": "Collapse every phase; press again to expand them all",
+    "timeline.key_expand": "Expand all",
+    "timeline.tip_expand": "Expand every phase",
     "timeline.key_up": "Row up",
     "timeline.key_down": "Row down",
     "timeline.key_page_up": "Page up",

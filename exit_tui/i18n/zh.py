@@ -623,6 +623,8 @@ MESSAGES: dict[str, str] = {
     "timeline.tip_today": "滚动到今天",
     "timeline.key_collapse": "全部折叠",
     "timeline.tip_collapse": "折叠全部阶段, 再按一次全部展开",
+    "timeline.key_expand": "全部展开",
+    "timeline.tip_expand": "展开全部阶段",
     "timeline.key_up": "上一行",
     "timeline.key_down": "下一行",
     "timeline.key_page_up": "上一页",

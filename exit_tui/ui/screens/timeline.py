@@ -90,7 +90,7 @@ class TimelineScreen(ProjectScreen):
     ]
     DEFAULT_CSS = """
     TimelineScreen #timeline-status, TimelineScreen #timeline-legend { height: 1; width: 1fr; margin: 0 1; }
-    TimelineScreen #timeline-legend { color: $text-muted; }
+    TimelineScreen #timeline-legend { color: $text-muted; height: auto; }
     """
 
     def __init__(self) -> None:
@@ -142,13 +142,24 @@ class TimelineScreen(ProjectScreen):
         self._keep = None
         self._show_legend()
 
+    def on_resize(self) -> None:
+        if self.timeline is not None:
+            self._show_legend()
+
     def _show_legend(self) -> None:
+        """Every item of the legend, on as many lines as the width needs (an item is never split or cut)."""
         gantt = self.query_one(Gantt)
-        legend = Text(no_wrap=True, overflow="crop")
+        width = max(20, self.size.width - 2)
+        lines = [Text()]
         for glyph, style, key in LEGEND:
-            legend.append(glyph, style=gantt.get_component_rich_style(style, partial=True))
-            legend.append(f" {_(key)}  ", style="dim")
-        self.query_one("#timeline-legend", Label).update(legend)
+            item = Text(glyph, style=gantt.get_component_rich_style(style, partial=True))
+            item.append(f" {_(key)}", style="dim")
+            if lines[-1] and lines[-1].cell_len + 2 + item.cell_len > width:
+                lines.append(Text())
+            elif lines[-1]:
+                lines[-1].append("  ")
+            lines[-1].append_text(item)
+        self.query_one("#timeline-legend", Label).update(Text("\n").join(lines))
 
     @on(Gantt.CursorMoved)
     def cursor_moved(self, event: Gantt.CursorMoved) -> None:

@@ -273,6 +273,7 @@ class Gantt(Localized, ScrollView, can_focus=True):
         Binding("minus", "zoom(1)", "timeline.key_zoom_out", tooltip="timeline.tip_zoom_out", id="gantt-zoom-out"),
         Binding("t", "today", "timeline.key_today", tooltip="timeline.tip_today", id="gantt-today"),
         Binding("c", "collapse_all", "timeline.key_collapse", tooltip="timeline.tip_collapse", id="gantt-collapse"),
+        Binding("c", "expand_all", "timeline.key_expand", tooltip="timeline.tip_expand", id="gantt-expand"),
         Binding("up,k", "cursor(-1)", "timeline.key_up", show=False, id="gantt-up"),
         Binding("down,j", "cursor(1)", "timeline.key_down", show=False, id="gantt-down"),
         Binding("pageup", "page(-1)", "timeline.key_page_up", show=False, id="gantt-page-up"),
@@ -596,6 +597,7 @@ class Gantt(Localized, ScrollView, can_focus=True):
         if row is not None and row.kind in ("group", "phase"):
             self._collapsed ^= {row.key}
             self._rebuild(row.key)
+            self.refresh_bindings()
 
     def action_collapse_all(self) -> None:
         """Collapse every group, or expand them all when all are collapsed already."""
@@ -603,6 +605,21 @@ class Gantt(Localized, ScrollView, can_focus=True):
         self._collapsed = set() if groups <= self._collapsed else groups
         row = self.cursor_row
         self._rebuild(row.group if row and self._collapsed else (row.key if row else None))
+        self.refresh_bindings()
+
+    def action_expand_all(self) -> None:
+        self.action_collapse_all()
+
+    @property
+    def all_collapsed(self) -> bool:
+        groups = {r.key for r in self._all if r.kind in ("group", "phase")}
+        return bool(groups) and groups <= self._collapsed
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`c` is offered as what it will do: collapse all, or expand all when every group is collapsed."""
+        if action in ("collapse_all", "expand_all"):
+            return (action == "expand_all") == self.all_collapsed
+        return True
 
     def action_choose(self) -> None:
         row = self.cursor_row
