@@ -546,16 +546,20 @@ def test_a_row_beyond_excel_is_refused(tmp_path):
     assert refusal(path) == "无法导入「far.xlsx」:工作表「任务清单」有 1,048,577 行,超过上限 200,000 行"
 
 
-def test_one_row_limit_for_csv_and_xlsx_alike(tmp_path):
-    """200,000 rows: a CSV one row longer and an xlsx declaring one row more are refused with the same reason,
-    naming the limit (a million-row xlsx is refused for its rows, not as a zip bomb)."""
-    csv_path = tmp_path / "long.csv"
-    csv_path.write_text("阶段,任务,截止日期,状态\n" + "1,x,2026-03-01,待办\n" * 200_000, encoding="utf-8")
-    assert refusal(csv_path) == "无法导入「long.csv」:工作表「long」有 200,001 行,超过上限 200,000 行"
+def test_one_row_limit_for_csv_and_xlsx_alike(tmp_path, monkeypatch):
+    """One limit of rows: a CSV one row longer and an xlsx declaring one row more are refused with the same
+    reason, naming the limit (a million-row xlsx is refused for its rows, not as a zip bomb)."""
+    from exit_tui.io.guards import MAX_ROWS
+
+    assert MAX_ROWS == 200_000
     xlsx = small_workbook(tmp_path / "long.xlsx")
     patch_zip(xlsx, {"xl/worksheets/sheet1.xml": lambda xml: xml.replace('<row r="3"', '<row r="200001"')
                      .replace('r="A3"', 'r="A200001"')})
     assert refusal(xlsx) == "无法导入「long.xlsx」:工作表「任务清单」有 200,001 行,超过上限 200,000 行"
+    monkeypatch.setattr("exit_tui.io.read.MAX_ROWS", 1_000)  # the same check for a CSV, on a shorter file
+    csv_path = tmp_path / "long.csv"
+    csv_path.write_text("阶段,任务,截止日期,状态\n" + "1,x,2026-03-01,待办\n" * 1_000, encoding="utf-8")
+    assert refusal(csv_path) == "无法导入「long.csv」:工作表「long」有 1,001 行,超过上限 1,000 行"
 
 
 def test_a_cell_longer_than_excel_allows_names_the_limit(tmp_path):
