@@ -32,18 +32,27 @@ def demo_app(tmp_path: Path, *, with_project: bool = True, **kwargs) -> tuple[Ex
     return app, backend, project_id
 
 
-async def settle(pilot: Pilot, rounds: int = 3) -> None:
-    """Wait until service workers have finished and their results are on screen."""
-    for _ in range(rounds):
-        # The app's service workers only: widgets such as DirectoryTree keep a loader running for good (and an
-        # empty list would make Textual wait for every worker).
-        ours = [w for w in pilot.app.workers if w.node is pilot.app]
+def _service_workers(app) -> list:
+    """The app's own service workers that have not finished: widgets such as DirectoryTree keep a loader
+    running for good (and an empty list would make Textual wait for every worker)."""
+    return [w for w in app.workers if w.node is app and not w.is_finished]
+
+
+async def settle(pilot: Pilot, rounds: int | None = None) -> None:
+    """Wait until service workers have finished and their results are on screen: until a pause (which lets
+    results, and the work they start after the next frame, run) begins and ends with no service worker at
+    work (at most 6 pauses), so that a quiet app costs one pause. `rounds` makes it exactly that many pauses,
+    for work that is not a service worker (a directory listing)."""
+    for _ in range(rounds or 6):
+        ours = _service_workers(pilot.app)
         try:
             if ours:
                 await pilot.app.workers.wait_for_complete(ours)
         except WorkerCancelled:  # an exclusive load superseded by a newer one: expected
             pass
         await pilot.pause()
+        if rounds is None and not ours and not _service_workers(pilot.app):
+            break
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
 
