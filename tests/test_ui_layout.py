@@ -281,3 +281,43 @@ async def test_timeline_legend_is_whole_and_c_says_what_it_will_do(tmp_path, lan
         await settle(pilot)
         assert _("timeline.key_collapse") in screen_lines(app)[-1]
         assert not app.screen.query_one("#gantt").all_collapsed
+
+
+# -- wording (issue 9 item 26) ----------------------------------------------------------------------------
+
+
+def help_text(capsys, *args: str) -> str:
+    from exit_tui import cli
+
+    with pytest.raises(SystemExit) as caught:
+        cli.main([*args, "--help"])
+    assert caught.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_a_commands_arguments_are_not_listed_as_commands(capsys, command):
+    text = help_text(capsys, "--lang", "zh", command)
+    assert "参数:" in text and "命令:" not in text
+    file_line = next(line for line in text.splitlines() if line.strip().startswith("FILE"))
+    assert len(file_line.split()) > 1  # the file argument says what it is
+    assert "命令:" in help_text(capsys, "--lang", "zh")  # the top level still lists its commands as such
+
+
+def test_every_option_of_new_says_what_it_is(capsys, language):
+    text = help_text(capsys, "--lang", language, "new")
+    for key in ("name", "type", "contract_end", "handover", "decision", "continuation_end", "units", "address",
+                "profile"):
+        assert _(f"cli.opt_{key}")[:8] in text, key
+
+
+def test_counts_and_spacing_in_sentences(language):
+    """The import notice names the added rows; one day is "1 day"; "T" stands apart from the Chinese after it."""
+    from exit_tui.i18n import _n
+
+    notice = _("dialog.import_done", added=1, changed=2, rejected=0)
+    assert ("新增 1 行" if language == "zh" else "1 added") in notice
+    assert "1 days" not in _n("form.duration_hint", 1, n=1)
+    title = _("replan.title_date", field=_("field.handover"), date="2027-01-09")
+    assert ("移交日 T 为 2027-01-09" if language == "zh" else "Handover day T to 2027-01-09") in title
+    assert "T或" not in _("cmd.replan_help")
