@@ -42,6 +42,7 @@ from .readmodels import (
 )
 
 DONE = TaskStatus.DONE.value
+"""The stored status of a done task (compared with plain rows' status text)."""
 
 #: At most this many occurrences of one recurring task are listed (a daily rule over years stays bounded).
 MAX_OCCURRENCES = 400
@@ -67,12 +68,14 @@ _TASK_ANCHOR = re.compile(r"T-\d{4,}")
 
 @lru_cache(maxsize=4096)
 def _offset(offset: str) -> tuple[int, str]:
+    """(amount, unit) of a stored offset such as `+5d` ("" is none)."""
     rule = parse_rule(f"decision{offset}")
     return rule.amount, rule.unit
 
 
 @lru_cache(maxsize=4096)
 def _date_rule(anchor: str, offset: str) -> DueRule | None:
+    """A rule on a project date (few distinct ones in a project, however many tasks)."""
     return rule_from_parts(anchor, offset)
 
 
@@ -168,8 +171,8 @@ def write_stamp(session: Session) -> tuple[int, str] | None:
 
 #: Timelines already computed, per database engine: (project id, today) -> (write stamp, timeline).
 _computed: "WeakKeyDictionary[object, OrderedDict]" = WeakKeyDictionary()
-_KEEP = 4
-"""Timelines kept per database (the last projects and days asked for)."""
+_KEEP = 2
+"""Timelines kept per database (the last projects or days asked for; 50k tasks take tens of MB)."""
 
 
 def load_timeline(session: Session, project_id: int, today: date) -> Timeline:

@@ -121,8 +121,9 @@ class TimelineScreen(ProjectScreen):
                 self.query_one(Gantt).select_key(self._keep)
                 self._keep = None
             return
+        # A description of our own: Textual's default is the repr of the work, here of every task.
         self.app.run_worker(partial(self._lay_out, timeline), thread=True, group="timeline-rows", exclusive=True,
-                            exit_on_error=False)
+                            exit_on_error=False, description="timeline rows")
 
     def _lay_out(self, timeline: Timeline) -> None:
         try:
