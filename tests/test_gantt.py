@@ -7,7 +7,7 @@ from textual.app import App
 
 from exit_tui.i18n import set_language
 from exit_tui.ui.widgets.gantt import (
-    HEADER, WIDE, Gantt, Scale, axis_lines, build_rows, cells, fit, origin_for, row_label, row_marks,
+    HEADER, WIDE, Gantt, Scale, axis_lines, build_rows, cells, fit, lay_out, origin_for, row_label, row_marks,
 )
 
 from .timeline_data import DATES, TODAY, big_timeline, sample_timeline
@@ -135,6 +135,22 @@ async def test_cursor_stays_on_the_task_across_reloads_and_collapsing():
         assert gantt.cursor_key == "phase:2" and all(r.kind in ("group", "phase") for r in gantt.rows)
         await pilot.press("c")
         assert len(gantt.rows) == len(build_rows(sample_timeline()))
+
+
+async def test_a_layout_made_in_a_worker_draws_what_the_timeline_would():
+    timeline = sample_timeline()
+    layout = lay_out(timeline)  # what the timeline screen makes in a thread worker
+    assert layout.rows == build_rows(timeline) and layout.last_day == timeline.last_day
+    assert layout.origin.weekday() == 0 and layout.origin < timeline.first_day
+    app = GanttApp(timeline)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        gantt = app.query_one(Gantt)
+        assert gantt.select_key("T-0004")
+        direct = line_texts(gantt)
+        gantt.load(layout)
+        await pilot.pause()
+        assert gantt.timeline is timeline and gantt.cursor_key == "T-0004" and line_texts(gantt) == direct
 
 
 async def test_ten_thousand_tasks_draw_only_what_is_visible():
