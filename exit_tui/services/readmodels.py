@@ -3,8 +3,7 @@
 Kept apart from the service functions so that the UI can import them without loading the database stack.
 """
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..domain.enums import ExitType, TaskStatus
@@ -191,42 +190,6 @@ class Dashboard:
     @property
     def days_to_contract_end(self) -> int:
         return (self.project.dates.contract_end - self.today).days
-
-
-
-
-def dashboard_to_json(dashboard: Dashboard) -> str:
-    return json.dumps(asdict(dashboard), default=str, ensure_ascii=False)
-
-
-def dashboard_from_json(text: str) -> Dashboard:
-    """The inverse of dashboard_to_json; raises ValueError/KeyError/TypeError on anything else."""
-    raw = json.loads(text)
-    day = date.fromisoformat
-    project = raw["project"]
-    dates = ProjectDates(**{name: day(value) for name, value in project["dates"].items()})
-    next_up = [
-        TaskRead(**{**t, "due_date": day(t["due_date"]), "status": TaskStatus(t["status"]),
-                    "done_on": day(t["done_on"]) if t["done_on"] else None,
-                    "late_occurrence": day(t["late_occurrence"]) if t.get("late_occurrence") else None,
-                    "next_occurrence": day(t["next_occurrence"]) if t.get("next_occurrence") else None,
-                    "missed": tuple(MissedDeadline(m["key"], m["basis"], day(m["day"])) for m in t.get("missed", ()))})
-        for t in raw["next_up"]
-    ]
-    deadline = raw.get("next_deadline")
-    if deadline:
-        deadline = DeadlineRead(**{**deadline, "day": day(deadline["day"]), "missed_by": tuple(deadline["missed_by"])})
-    return Dashboard(**{
-        **raw,
-        "next_deadline": deadline,
-        "project": ProjectRead(**{**project, "exit_type": ExitType(project["exit_type"]), "dates": dates}),
-        "today": day(raw["today"]),
-        "phases": [PhaseProgress(**p) for p in raw["phases"]],
-        "next_up": next_up,
-    })
-
-
-# -- spreadsheet import ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
