@@ -77,12 +77,12 @@ def test_export_dialog(snap_compare, tmp_path):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_import_preview(snap_compare, tmp_path):
-    """The preview of a package sent back with a status, a date in Chinese form, a new row and a bad date."""
+def returned_package(tmp_path):
+    """An app on the demo and its package sent back with a status, a date in Chinese form, a new row and a bad
+    date."""
     import openpyxl
 
     from exit_tui.io.export import export_package
-    from exit_tui.ui.modals.import_dialog import ImportPreview
 
     from .ui_helpers import FROZEN_TODAY
 
@@ -102,13 +102,24 @@ def test_import_preview(snap_compare, tmp_path):
                        "状态": "待办"}.items():
         sheet.cell(rows[-1] + 1, column[key]).value = value
     workbook.save(path)
+    return app, path
+
+
+def preview_of(path):
+    from exit_tui.ui.modals.import_dialog import ImportPreview
 
     async def run_before(pilot) -> None:
         await settle(pilot)
         pilot.app.push_screen(ImportPreview(path))
         await settle(pilot, rounds=5)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    return run_before
+
+
+def test_import_preview(snap_compare, tmp_path):
+    """The preview of a package sent back with a status, a date in Chinese form, a new row and a bad date."""
+    app, path = returned_package(tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=preview_of(path))
 
 
 def test_replan_preview(snap_compare, tmp_path):
@@ -137,3 +148,66 @@ def test_audit_log(snap_compare, tmp_path, language):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# -- every screen and dialog at 80x24 (a laptop's split terminal) ------------------------------------------
+
+SMALL = (80, 24)
+
+
+def test_dashboard_at_80x24(snap_compare, tmp_path, language):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle())
+
+
+def test_welcome_at_80x24(snap_compare, tmp_path, language):
+    app, _backend, _ = demo_app(tmp_path, with_project=False)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle())
+
+
+def test_help_at_80x24(snap_compare, tmp_path, language):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("2", "question_mark"))
+
+
+def test_new_task_form_at_80x24(snap_compare, tmp_path, language):
+    """Every field a visible box, the focused one's caption highlighted, no error before anything is typed."""
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("2", "a"))
+
+
+def test_edit_task_form_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("2", "down", "down", "enter"))
+
+
+def test_replan_preview_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+    keys = ("r", "ctrl+u", *"2027-01-09", "enter")
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle(*keys))
+
+
+def test_project_form_and_switcher_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("p", "n"))
+
+
+def test_switcher_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("p"))
+
+
+def test_export_dialog_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+
+    async def run_before(pilot) -> None:
+        await keys_then_settle("e")(pilot)
+        pilot.app.screen.query_one("#path").value = "/home/coordinator/Documents/锦绣华庭[一期]-移交资料包.xlsx"
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_import_preview_at_80x24(snap_compare, tmp_path):
+    app, path = returned_package(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=preview_of(path))
