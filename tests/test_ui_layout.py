@@ -318,6 +318,7 @@ def test_counts_and_spacing_in_sentences(language):
     notice = _("dialog.import_done", added=1, changed=2, rejected=0)
     assert ("新增 1 行" if language == "zh" else "1 added") in notice
     assert "1 days" not in _n("form.duration_hint", 1, n=1)
+    assert "1 tasks" not in _n("switcher.delete_question", 1, project="P-0002 新项目", tasks=1)
     title = _("replan.title_date", field=_("field.handover"), date="2027-01-09")
     assert ("移交日 T 为 2027-01-09" if language == "zh" else "Handover day T to 2027-01-09") in title
     assert "T或" not in _("cmd.replan_help")

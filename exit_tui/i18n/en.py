@@ -419,6 +419,8 @@ MESSAGES: dict[str, str] = {
     "switcher.delete_title": "Delete project",
     "switcher.delete_question": "Delete {project} and all its {tasks} tasks?\nThe database is backed up beside itself first; the audit log keeps what was deleted.",
     "switcher.delete_question_no_backup": "Delete {project} and all its {tasks} tasks?\nThis database is not a SQLite file and cannot be backed up here; the audit log keeps what was deleted.",
+    "switcher.delete_question.one": "Delete {project} and its one task?\nThe database is backed up beside itself first; the audit log keeps what was deleted.",
+    "switcher.delete_question_no_backup.one": "Delete {project} and its one task?\nThis database is not a SQLite file and cannot be backed up here; the audit log keeps what was deleted.",
     "switcher.deleted": "Deleted {project}; backup: {backup}",
     "switcher.deleted_no_backup": "Deleted {project}",
     "notify.demo_unavailable": "No demo database was given to this window; run exit-tui demo",

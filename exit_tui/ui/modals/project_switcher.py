@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...i18n import _
+from ...i18n import _, _n
 from ...i18n.labels import exit_type_label
 from ...services.readmodels import ProjectRead
 from ..bindings import Localized
@@ -98,8 +98,8 @@ class ProjectSwitcher(Localized, ModalScreen[int | None]):
                 self.app.call_service("backup.delete_project", preview.project.id, backup=preview.backup,
                                       then=self.deleted)
 
-        self.app.push_screen(ConfirmScreen(_("switcher.delete_title"), _(key, project=name, tasks=preview.tasks)),
-                             answered)
+        question = _n(key, preview.tasks, project=name, tasks=preview.tasks)
+        self.app.push_screen(ConfirmScreen(_("switcher.delete_title"), question), answered)
 
     def deleted(self, done) -> None:
         name = f"{done.project.public_id} {done.project.name}"
