@@ -91,14 +91,16 @@ class ProjectSwitcher(Localized, ModalScreen[int | None]):
 
     def confirm_delete(self, preview) -> None:
         name = f"{preview.project.public_id} {preview.project.name}"
-        key = "switcher.delete_question" if preview.backup else "switcher.delete_question_no_backup"
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.app.call_service("backup.delete_project", preview.project.id, backup=preview.backup,
                                       then=self.deleted)
 
-        question = _n(key, preview.tasks, project=name, tasks=preview.tasks)
+        if preview.backup:
+            question = _n("switcher.delete_question", preview.tasks, project=name, tasks=preview.tasks)
+        else:
+            question = _n("switcher.delete_question_no_backup", preview.tasks, project=name, tasks=preview.tasks)
         self.app.push_screen(ConfirmScreen(_("switcher.delete_title"), question), answered)
 
     def deleted(self, done) -> None:
