@@ -322,3 +322,20 @@ def test_counts_and_spacing_in_sentences(language):
     title = _("replan.title_date", field=_("field.handover"), date="2027-01-09")
     assert ("移交日 T 为 2027-01-09" if language == "zh" else "Handover day T to 2027-01-09") in title
     assert "T或" not in _("cmd.replan_help")
+
+
+async def test_checklist_titles_are_readable_at_80x24(tmp_path, language):
+    """Titles keep most of their width (they were cut to about 8 characters): at least 30 cells of each."""
+    app, _backend, _project = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.table
+        text = screen_text(app)
+        for key in table.shown_keys()[:5]:
+            title = table.cell_text(key, "title")
+            cut = title
+            while cell_len(cut) > 30:
+                cut = cut[:-1]
+            assert cut in text, title
