@@ -19,7 +19,8 @@ sys.path.insert(0, str(HERE.parent))
 from exit_tui.i18n import set_language  # noqa: E402
 from tests.ui_helpers import demo_app, settle  # noqa: E402
 
-#: (file name, language, keys pressed after start-up, open the app with the demo project)
+#: (file name, language, keys pressed after start-up (`show:MODE` opens a palette-only screen), open the app with
+#: the demo project[, terminal size])
 VIEWS = [
     ("welcome-zh", "zh", [], False),
     ("dashboard-zh", "zh", [], True),
@@ -32,16 +33,23 @@ VIEWS = [
     ("checklist-en", "en", ["2", "o"], True),
     ("help-en", "en", ["2", "question_mark"], True),
     ("timeline-en", "en", ["3", "minus", "down", "down", "down"], True),
+    ("audit-zh", "zh", ["2", "space", "show:audit"], True),
+    ("checklist-80x24-en", "en", ["2"], True, (80, 24)),
+    ("dashboard-80x24-zh", "zh", [], True, (80, 24)),
 ]
 
 
-async def capture(name: str, language: str, keys: list[str], with_project: bool, work: Path) -> Path:
+async def capture(name: str, language: str, keys: list[str], with_project: bool, work: Path,
+                  size: tuple[int, int] = (120, 40)) -> Path:
     set_language(language)
     app, backend, _ = demo_app(work / name, with_project=with_project)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         for key in keys:
-            await pilot.press(key)
+            if key.startswith("show:"):
+                app.show(key.removeprefix("show:"))
+            else:
+                await pilot.press(key)
             await settle(pilot)
         path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(HERE)))
     backend.close()
@@ -51,9 +59,9 @@ async def capture(name: str, language: str, keys: list[str], with_project: bool,
 async def main() -> None:
     converter = shutil.which("rsvg-convert")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, language, keys, with_project in VIEWS:
+        for name, language, keys, with_project, *size in VIEWS:
             (Path(tmp) / name).mkdir()
-            svg = await capture(name, language, keys, with_project, Path(tmp))
+            svg = await capture(name, language, keys, with_project, Path(tmp), *size)
             if converter:
                 subprocess.run([converter, "-w", "1400", str(svg), "-o", str(svg.with_suffix(".png"))], check=True)
             print(svg.relative_to(HERE.parent))

@@ -211,3 +211,18 @@ def test_export_dialog_at_80x24(snap_compare, tmp_path):
 def test_import_preview_at_80x24(snap_compare, tmp_path):
     app, path = returned_package(tmp_path)
     assert snap_compare(app, terminal_size=SMALL, run_before=preview_of(path))
+
+
+def test_audit_log_at_80x24(snap_compare, tmp_path):
+    import sqlite3
+
+    app, backend, _ = demo_app(tmp_path)
+    with sqlite3.connect(backend.engine.url.database) as shell:
+        shell.execute("UPDATE audit_entry SET at = '2026-11-28 01:30:00.000000', actor = '王经理'")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.show("audit")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -302,7 +302,6 @@ MESSAGES: dict[str, str] = {
     "screen.audit": "Audit log",
     "key.audit": "Audit",
     "tip.audit": "every change of the project: who, when, what, old -> new; filter and export",
-    "audit.filter_placeholder": "/ filter by id, date, person or value",
     "audit.col_at": "When",
     "audit.col_actor": "Who",
     "audit.col_action": "Action",

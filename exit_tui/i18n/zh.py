@@ -288,7 +288,6 @@ MESSAGES: dict[str, str] = {
     "screen.audit": "审计日志",
     "key.audit": "审计",
     "tip.audit": "本项目的每一项修改:谁、何时、改了什么、原值 -> 新值;可筛选、导出",
-    "audit.filter_placeholder": "/ 按编号、日期、人员或内容过滤",
     "audit.col_at": "时间",
     "audit.col_actor": "人员",
     "audit.col_action": "操作",

@@ -54,14 +54,14 @@ class AuditScreen(RegisterScreen):
         Binding("d,delete", "delete", "key.delete", show=False, id="delete"),
     ]
     LOAD_SERVICE = "audit.list_entries"
-    PLACEHOLDER = "audit.filter_placeholder"
+    PLACEHOLDER = "checklist.filter_placeholder"
     VIEW_NAME = "screen.audit"
 
     def columns(self) -> list[Column]:
         return [
             Column("id", "#", 6, kind="int"),
             Column("at", _("audit.col_at"), 16, get=lambda e: f"{e.at.astimezone():%Y-%m-%d %H:%M}"),
-            Column("actor", _("audit.col_actor"), 8),
+            Column("actor", _("audit.col_actor"), 8, optional=True),
             Column("action", _("audit.col_action"), 6, kind="choice",
                    labels={a: _(f"audit.action_{a}") for a in ACTIONS}),
             Column("entity", _("audit.col_entity"), 8, get=lambda e: entity_label(e.entity)),
