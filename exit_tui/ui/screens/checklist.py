@@ -216,7 +216,8 @@ class ChecklistScreen(RegisterScreen):
 
     def action_toggle_done(self) -> None:
         """Done <-> to-do for the marked tasks, or else the task under the cursor; each row is updated in place."""
-        marked = [key for key in self.table.shown_keys() if key in self.table.marked]
+        table = self.table  # a query: looked up once, not once per row
+        marked = [key for key in table.shown_keys() if key in table.marked] if table.marked else []
         if marked:
             self.batch(marked)
             return

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -51,6 +52,7 @@ class RegisterScreen(ProjectScreen):
     def __init__(self) -> None:
         super().__init__()
         self._keep: str | None = None
+        self._count_text = ""
 
     # -- declarations (override) --------------------------------------------------------------------------
 
@@ -126,7 +128,13 @@ class RegisterScreen(ProjectScreen):
 
     @on(RegisterTable.Changed)
     def show_count(self) -> None:
-        self.query_one("#count-line", Label).update(Text(self.count_text(self.table.totals())))
+        """The count line; an unchanged text is not drawn again, one as wide as before needs no new layout (a
+        layout pass of the whole screen costs about 10 ms)."""
+        text = self.count_text(self.table.totals())
+        label = self.query_one("#count-line", Label)
+        if text != self._count_text:
+            label.update(Text(text), layout=cell_len(text) != cell_len(self._count_text))
+            self._count_text = text
 
     def current_row(self) -> Any | None:
         """The row under the cursor, after telling the user to pick one when the cursor is on none."""
@@ -173,7 +181,8 @@ class RegisterScreen(ProjectScreen):
             self.table.action_cursor(1)
 
     def action_batch(self) -> None:
-        keys = [key for key in self.table.shown_keys() if key in self.table.marked]
+        table = self.table  # a query: looked up once, not once per row
+        keys = [key for key in table.shown_keys() if key in table.marked]
         if keys:
             self.batch(keys)
 
