@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from ...domain.text import visible
 from ...i18n import _, pick
 from ...services.readmodels import OccurrenceRead
 from ..bindings import Localized
@@ -30,7 +31,7 @@ class OccurrencesDialog(Localized, ModalScreen[bool]):
         super().__init__()
         self.project_id = project_id
         self.public_id = public_id
-        self.heading = f"{public_id} {pick(title_zh, title_en)}"
+        self.heading = f"{public_id} {visible(pick(title_zh, title_en))}"
         self.changed = False
         self._loading = True
 

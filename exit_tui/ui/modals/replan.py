@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ...domain.dates import DateParseError, parse_date
 from ...domain.enums import Anchor
+from ...domain.text import visible
 from ...i18n import _, _n, pick
 from ...services.readmodels import DeadlineRead, PlanChange, ProjectRead, ReplanPreview
 from ..bindings import Localized
@@ -22,7 +23,7 @@ MAX_LISTED = 200
 
 
 def deadline_text(deadline: DeadlineRead) -> str:
-    return f"{deadline.basis} {pick(deadline.title_zh, deadline.title_en)} ({deadline.day.isoformat()})"
+    return f"{deadline.basis} {visible(pick(deadline.title_zh, deadline.title_en))} ({deadline.day.isoformat()})"
 
 
 def preview_text(preview: ReplanPreview) -> Text:
@@ -44,7 +45,7 @@ def preview_text(preview: ReplanPreview) -> Text:
         for flag in flags:
             text.append(f"  {flag.public_id}  ", style="bold")
             text.append(_(line, deadline=deadline_text(flag.deadline)), style=style)
-            text.append("  " + pick(flag.title_zh, flag.title_en) + "\n", style="dim")
+            text.append("  " + visible(pick(flag.title_zh, flag.title_en)) + "\n", style="dim")
     for deadline in preview.warnings_added:
         section(_("replan.impossible", deadline=deadline_text(deadline)), "bold red")
     for deadline in preview.warnings_cleared:
@@ -55,7 +56,7 @@ def preview_text(preview: ReplanPreview) -> Text:
             days = (move.new - move.old).days
             text.append(f"  {move.public_id}  ", style="bold")
             text.append(f"{move.old.isoformat()} -> {move.new.isoformat()} ({days:+d}) ")
-            text.append(pick(move.title_zh, move.title_en) + "\n", style="dim")
+            text.append(visible(pick(move.title_zh, move.title_en)) + "\n", style="dim")
         if (more := len(preview.moves) - MAX_LISTED) > 0:
             text.append("  " + _n("replan.more", more, n=more) + "\n", style="dim")
     if preview.kept_done:
