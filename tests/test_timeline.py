@@ -228,6 +228,16 @@ def test_unlinked_tasks_get_the_timings_of_the_whole_network():
     assert analyse_plan(plan, day + timedelta(days=20)) == everything
 
 
+def test_the_timeline_has_the_flags_of_the_whole_network(backend, project):
+    """load_timeline derives unlinked tasks' flags itself (analyse_links): the same as analyse_plan's."""
+    loaded = backend.call(timeline.load_timeline, project.id, TODAY)
+    timings = analyse_plan(backend.call(timeline.plan_snapshot, project.id), TODAY)
+    assert {t.public_id: (t.slack_days, t.critical, t.at_risk) for t in loaded.tasks} == {
+        key: (t.slack_days, t.critical, t.at_risk) for key, t in timings.items()
+    }
+    assert any(t.predecessor for t in loaded.tasks) and any(not t.predecessor for t in loaded.tasks)
+
+
 def test_preview_writes_nothing_and_apply_writes_what_it_showed(backend, project):
     audits = count_rows(backend, AuditEntry)
     change = PlanChange("2027-01-20", anchor="handover")

@@ -12,12 +12,11 @@ Conventions:
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from ..errors import ExitTuiError
 
-_DAY = timedelta(days=1)
 
 
 class NetworkError(ExitTuiError, ValueError):
@@ -154,40 +153,41 @@ def analyse(activities: Iterable[Activity], today: date, finish: date | None = N
     if not order:
         return {}
 
-    early: dict[str, tuple[date, date]] = {}
+    # Day numbers (ordinals) rather than dates: the passes over tens of thousands of links stay cheap.
+    days = {key: (a.start.toordinal(), a.finish.toordinal()) for key, a in by_key.items()}
+    early: dict[str, tuple[int, int]] = {}
     for key in order:
-        activity = by_key[key]
-        start = activity.start
-        for pred, lag in activity.predecessors:
-            start = max(start, early[pred][1] + _DAY * (1 + lag))
-        early[key] = (start, start + (activity.finish - activity.start))
+        start, end = days[key]
+        span = end - start
+        for pred, lag in by_key[key].predecessors:
+            start = max(start, early[pred][1] + 1 + lag)
+        early[key] = (start, start + span)
 
     project_finish = max(end for _start, end in early.values())
     if finish is not None:
-        project_finish = max(project_finish, finish)
-    late: dict[str, tuple[date, date]] = {}
+        project_finish = max(project_finish, finish.toordinal())
+    late: dict[str, tuple[int, int]] = {}
     for key in reversed(order):
-        activity = by_key[key]
+        start, end = days[key]
         last = project_finish
         for succ, lag in succs[key]:
-            last = min(last, late[succ][0] - _DAY * (1 + lag))
-        late[key] = (last - (activity.finish - activity.start), last)
+            last = min(last, late[succ][0] - 1 - lag)
+        late[key] = (last - (end - start), last)
+
+    today_number = today.toordinal()
 
     def is_late(key: str) -> bool:
-        pred = by_key[key]
-        return not pred.done and (pred.finish < today or early[key][0] > pred.start)
+        start, end = days[key]
+        return not by_key[key].done and (end < today_number or early[key][0] > start)
 
+    day = date.fromordinal
     timings: dict[str, Timing] = {}
     for key in order:
         activity = by_key[key]
-        slack = (late[key][0] - early[key][0]).days
+        (early_start, early_finish), (late_start, late_finish) = early[key], late[key]
+        slack = late_start - early_start
         timings[key] = Timing(
-            earliest_start=early[key][0],
-            earliest_finish=early[key][1],
-            latest_start=late[key][0],
-            latest_finish=late[key][1],
-            slack_days=slack,
-            critical=slack == 0,
-            at_risk=not activity.done and any(is_late(pred) for pred, _lag in activity.predecessors),
+            day(early_start), day(early_finish), day(late_start), day(late_finish), slack, slack == 0,
+            not activity.done and any(is_late(pred) for pred, _lag in activity.predecessors),
         )
     return timings

@@ -41,10 +41,11 @@ def _activities(tasks: Mapping[str, PlanTask]) -> list[Activity]:
     found = []
     for task in tasks.values():
         links: tuple[tuple[str, int], ...] = ()
+        start = task.start
         pred = tasks.get(task.predecessor) if task.predecessor else None
         if pred is not None:
-            links = ((pred.key, (task.start - pred.due).days - 1),)
-        found.append(Activity(task.key, task.start, task.due, task.done, links))
+            links = ((pred.key, (start - pred.due).days - 1),)
+        found.append(Activity(task.key, start, task.due, task.done, links))
     return found
 
 
@@ -83,22 +84,35 @@ def impossible(deadlines: Iterable[Deadline], dates: ProjectDates) -> tuple[str,
     return tuple(d.key for d in deadlines if d.day < dates.decision)
 
 
+def analyse_links(tasks: Iterable[PlanTask], today: date) -> tuple[dict[str, Timing], date | None]:
+    """analyse_plan of the tasks linked by a rule (to or from another task) only, and the project's finish.
+
+    A task without links keeps its planned dates, is never at risk, and its slack runs from its due date to the
+    finish: a caller with tens of thousands of such tasks can derive their flags without a Timing for each."""
+    by_key = {t.key: t for t in tasks}
+    linked: dict[str, PlanTask] = {}
+    for task in by_key.values():
+        pred = task.rule.task_ref if task.rule is not None else None
+        if pred is not None and pred in by_key:
+            linked[task.key] = task
+            linked[pred] = by_key[pred]
+    alone_finish = max((t.due for t in by_key.values() if t.key not in linked), default=None)
+    timings = analyse(_activities(linked), today, alone_finish) if linked else {}
+    ends = [t.earliest_finish for t in timings.values()] + ([alone_finish] if alone_finish else [])
+    return timings, max(ends, default=None)
+
+
 def analyse_plan(tasks: Iterable[PlanTask], today: date) -> dict[str, Timing]:
     """Critical path, slack and at-risk flags of the dependency network the task rules make.
 
-    Only tasks linked by a rule (to or from another task) go through the network; a task without links keeps
-    its planned dates, is never at risk, and its slack runs to the project's finish."""
-    by_key = {t.key: t for t in tasks}
-    linked = {t.key: t for t in by_key.values() if t.predecessor in by_key}
-    linked.update((t.predecessor, by_key[t.predecessor]) for t in list(linked.values()))
-    alone = [t for t in by_key.values() if t.key not in linked]
-    alone_finish = max((t.due for t in alone), default=None)
-    timings = analyse(_activities(linked), today, alone_finish) if linked else {}
-    ends = [t.earliest_finish for t in timings.values()] + ([alone_finish] if alone_finish else [])
-    finish = max(ends, default=None)
-    for task in alone:
-        start, slack = task.start, (finish - task.due).days
-        timings[task.key] = Timing(start, task.due, start + timedelta(days=slack), finish, slack, slack == 0, False)
+    Only tasks linked by a rule go through the network (analyse_links); the others get their Timing here."""
+    tasks = list(tasks)
+    timings, finish = analyse_links(tasks, today)
+    for task in tasks:
+        if task.key not in timings:
+            start, slack = task.start, (finish - task.due).days
+            timings[task.key] = Timing(start, task.due, start + timedelta(days=slack), finish, slack, slack == 0,
+                                       False)
     return timings
 
 

@@ -20,7 +20,7 @@ from ..db.models import AuditEntry, OccurrenceDone, Project, Task
 from ..domain.dates import DateParseError, parse_date
 from ..domain.enums import Anchor, ExitType, TaskStatus
 from ..domain.network import CycleError
-from ..domain.plan import PlanTask, analyse_plan, diff_plan, late_for, plan_dates, rule_order
+from ..domain.plan import PlanTask, analyse_links, diff_plan, late_for, plan_dates, rule_order
 from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, occurrences, parse_rule, rule_from_parts
 from ..domain.statutes import Deadline, deadlines_for
 from ..speed import kept_frozen
@@ -218,46 +218,53 @@ def _compute_timeline(session: Session, project_id: int, today: date) -> Timelin
              duration, status, _basis, done_on) in rows
     ]
     try:
-        timings = analyse_plan(plan, today)
+        timings, finish = analyse_links(plan, today)
     except CycleError:  # cannot be written through the services; an edited database still shows its tasks
-        timings = {}
+        timings, finish = {}, None
     deadlines = deadlines_for(project.rule_profile, project.exit_type, dates)
     missed: dict[str, list[str]] = {}
     tasks = []
     statuses = {status.value: status for status in TaskStatus}
-    rule_texts: dict[DueRule, str] = {}
+    rule_texts: dict[tuple[str, str | None], str] = {}  # by stored anchor and offset
     for row, planned in zip(rows, plan, strict=True):
-        (task_id, public_id, phase_no, template_key, title, title_zh, title_en, owner, due_date, _anchor, _offset,
+        (task_id, public_id, phase_no, template_key, title, title_zh, title_en, owner, due_date, anchor, offset,
          recurrence, _until, duration, status, basis, done_on) = row
         series = task_occurrences(row, dates, done_marks.get(task_id, {})) if recurrence else ()
         late = late_for(planned, deadlines) if template_key else ()
         for key in late:
             missed.setdefault(key, []).append(public_id)
         timing = timings.get(public_id)
+        if timing is not None:
+            slack, at_risk, critical = timing.slack_days, timing.at_risk, timing.critical
+        elif finish is not None:  # a task without links: never at risk, its slack runs to the project's finish
+            slack = (finish - due_date).days
+            at_risk, critical = False, slack == 0
+        else:  # rules that loop (an edited database): no analysis
+            slack, at_risk, critical = 0, False, False
         open_task = status != DONE
         if series:
             start, due = series[0].day, series[-1].day
             overdue = open_task and any(o.done_on is None and o.day < today for o in series)
         else:
-            start, due = planned.start, due_date
-            overdue = open_task and due_date < today
+            start = due_date if duration <= 1 else planned.start
+            due, overdue = due_date, open_task and due_date < today
         rule = planned.rule
-        if rule is not None and rule not in rule_texts:
-            rule_texts[rule] = str(rule)
+        if rule is not None and (anchor, offset) not in rule_texts:
+            rule_texts[anchor, offset] = str(rule)
         tasks.append(
             TimelineTask(
                 public_id, phase_no, *task_titles(title, title_zh, title_en), owner, statuses[status], start, due,
                 milestone=duration == 0 and not series,
                 done_on=done_on,
-                rule=rule_texts[rule] if rule else None,
+                rule=rule_texts[anchor, offset] if rule else None,
                 predecessor=rule.task_ref if rule else None,
                 legal_basis=basis,
                 recurrence=recurrence,
                 occurrences=series,
                 overdue=overdue,
-                at_risk=bool(timing and timing.at_risk),
-                critical=bool(timing and timing.critical),
-                slack_days=timing.slack_days if timing else 0,
+                at_risk=at_risk,
+                critical=critical,
+                slack_days=slack,
                 late_for=late,
             )
         )
