@@ -9,14 +9,15 @@ bulk helper, with rules on project dates and on other tasks, and some tasks serv
 opened in the app at 120x40 (`run_test`, headless, one child process per side). Each run switches to the
 dashboard, then to the timeline, and measures from the timeline screen being shown (its ScreenResume) to the
 first frame after the rows reached the Gantt (or, when nothing was read again, the first frame of the screen),
-and the longest step the UI thread took meanwhile (a heartbeat task on the event loop records every gap). "cold" follows a write (an audit entry), so nothing computed before can be reused; "again"
-opens it once more without a write. The baseline is the same measurement on the code of `--before` (default:
-the commit before the timeline read was reworked), extracted with `git archive`. Targets: open <= 1 s at 50k,
-no UI-thread step over 50 ms.
+and the longest step the UI thread took meanwhile (a heartbeat task on the event loop records every gap).
+"cold" follows a write (an audit entry), so nothing computed before can be reused; "again" opens it once more
+without a write. The baseline is the same measurement on the code of `--before` (default: the commit before the
+timeline read was reworked), extracted with `git archive`. Targets: open <= 1 s at 50k, no UI-thread step over
+50 ms.
 
-Not a test (pytest collects test_*.py only). For each size the Gantt is mounted alone in an app at 120x40
-(`run_test`, headless) and two changes are timed, each followed by rendering every visible line through the
-widget's own render path (`render_line(y)` for each y on screen, what the compositor asks for on a repaint):
+Repaint (not a test: pytest collects test_*.py only): for each size the Gantt is mounted alone in an app at
+120x40 (`run_test`, headless) and two changes are timed, each followed by rendering every visible line through
+the widget's own render path (`render_line(y)` for each y on screen, what the compositor asks for on a repaint):
 
 - scroll: one step sideways (`l`) plus one row down (the cursor moves, the view follows);
 - zoom: one zoom step (week -> day -> week ...), which rebuilds the axis and the per-row geometry of the rows shown.
@@ -300,8 +301,8 @@ def bench_open(runs: int, before: str, sizes: list[int]) -> None:
             print(f"{'':>7} before/now: cold {then['cold'] / now['cold']:.1f}x, again"
                   f" {then['again'] / now['again']:.1f}x; targets (cold <= {OPEN_TARGET_MS:.0f} ms, UI-thread"
                   f" steps <= {TARGET_MS:.0f} ms): {'met' if met else 'NOT MET'}")
-    print("cold = opened after a write; again = reopened without one. From the request to the first frame with the"
-          " rows. ui cpu = the longest step of UI-thread work (its CPU time between two heartbeats, paint"
+    print("cold = opened after a write; again = reopened without one. From the screen being shown to the first"
+          " frame with the rows. ui cpu = the longest step of UI-thread work (its CPU time between two heartbeats, paint"
           " included); ui wall = the longest wall-clock gap between heartbeats (adds waits for the GIL and for a"
           " CPU on a busy machine).")
 
