@@ -8,6 +8,9 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from ..domain.enums import PHASE_COUNT, ExitType, TaskStatus
+from ..domain.handover import (
+    Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState, KeyKind, Method, Outcome, PartyRole,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -152,3 +155,204 @@ class AuditEntry(SQLModel, table=True):
     new: str | None = None
     hash: str = Field(default="", sa_column_kwargs={"server_default": text("''")})
     """domain.audit_chain.entry_hash over this entry and the previous entry's hash (the log's hash chain)."""
+
+
+# -- handover and joint inspection (domain/handover.py; DOMAIN.md section 3) ---------------------------------------
+
+
+def _codes(enum) -> list[str]:
+    return [member.value for member in enum]
+
+
+def _register_args(*checks: CheckConstraint) -> tuple:
+    return (UniqueConstraint("project_id", "public_id"), *checks)
+
+
+class Party(SQLModel, table=True):
+    """One of a project's three handover parties (移交方 / 接收方 / 监交方): stored once, printed in every
+    signature block and offered as the signer of every batch."""
+
+    __table_args__ = (UniqueConstraint("project_id", "role"), _one_of("role", _codes(PartyRole)))
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    role: str
+    company: str = ""
+    representative: str = ""
+
+
+class Document(SQLModel, table=True):
+    """A document (资料) to hand back: D-0001."""
+
+    __table_args__ = _register_args(
+        _one_of("category", _codes(DocCategory)), _one_of("form", _codes(DocForm)),
+        _one_of("status", _codes(DocStatus)), CheckConstraint("copies >= 0", name="copies"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    seed_key: str | None = None
+    """The item of data/handover/documents.toml it was seeded from (None when added by hand)."""
+    category: str
+    name_zh: str
+    name_en: str
+    """The name in each language (a name typed or imported is the same text in both)."""
+    copies: int = 1
+    form: str = "original"
+    pages: str = ""
+    """Pages or volumes, as written (`120页`, `3册`)."""
+    holder: str = ""
+    status: str = "pending"
+    note: str = ""
+    legal_basis: str | None = None
+    created_at: datetime
+
+
+class Facility(SQLModel, table=True):
+    """A shared part, piece of equipment, facility or the management premises (设施设备): A-0001."""
+
+    __table_args__ = _register_args(
+        _one_of("category", _codes(FacilityCategory)), _one_of("method", _codes(Method)),
+        _one_of("condition", _codes(Condition)), CheckConstraint("quantity >= 0", name="quantity"),
+        CheckConstraint("area_m2 IS NULL OR area_m2 >= 0", name="area_m2"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    seed_key: str | None = None
+    code: str = ""
+    """The site's own equipment number (设备编号), if any."""
+    name_zh: str
+    name_en: str
+    category: str
+    location: str = ""
+    quantity: int = 0
+    unit: str = ""
+    area_m2: int | None = None
+    """Floor area in hundredths of a square metre (the premises); None when not measured."""
+    condition: str = "unchecked"
+    method: str = "observe"
+    result: str = ""
+    owners_money: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """Bought with the owners' common money (开办费, 公共收益): goes back with the property."""
+    note: str = ""
+    legal_basis: str | None = None
+    created_at: datetime
+
+
+class HandoverKey(SQLModel, table=True):
+    """A key, card, remote or system account (钥匙与系统账号): K-0001. No password is ever stored."""
+
+    __tablename__ = "handover_key"
+    __table_args__ = _register_args(
+        _one_of("kind", _codes(KeyKind)), CheckConstraint("handed_out >= 0", name="handed_out"),
+        CheckConstraint("received >= 0", name="received"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    seed_key: str | None = None
+    name_zh: str
+    name_en: str
+    """Where the key belongs, or which system the account is of."""
+    kind: str
+    handed_out: int = 0
+    """How many the outgoing company hands over."""
+    received: int = 0
+    """How many the receiving party counted in; differing from handed_out is a discrepancy."""
+    account_handed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    handed_to: str = ""
+    handed_on: date | None = None
+    note: str = ""
+    legal_basis: str | None = None
+    created_at: datetime
+
+
+class InspectionItem(SQLModel, table=True):
+    """A joint inspection finding (查验问题): I-0001."""
+
+    __tablename__ = "inspection_item"
+    __table_args__ = _register_args(
+        _one_of("state", _codes(InspectionState)),
+        CheckConstraint("state <> 'disputed' OR dispute_reason <> ''", name="dispute_reason"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    item_ref: str | None = None
+    """The public id of the document, facility or key it concerns (D-/A-/K-), if any."""
+    description: str
+    responsible: str = ""
+    deadline: date | None = None
+    recheck_on: date | None = None
+    evidence: str = ""
+    """File names of photos or other evidence (references, not copies)."""
+    raised_by: str = ""
+    state: str = "open"
+    dispute_reason: str = ""
+    created_at: datetime
+
+
+class HandoverBatch(SQLModel, table=True):
+    """A handover batch the three parties sign (移交批次): B-0001. Signed means locked."""
+
+    __tablename__ = "handover_batch"
+    __table_args__ = _register_args()
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    title: str
+    created_on: date
+    handing_signer: str = ""
+    handing_signed_on: date | None = None
+    receiving_signer: str = ""
+    receiving_signed_on: date | None = None
+    supervising_signer: str = ""
+    supervising_signed_on: date | None = None
+    signed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    note: str = ""
+    created_at: datetime
+
+
+def _batch_fk() -> Column:
+    return Column(Integer, ForeignKey("handover_batch.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class BatchItem(SQLModel, table=True):
+    """A register item in a batch and what became of it."""
+
+    __tablename__ = "batch_item"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "item_ref"), _one_of("outcome", _codes(Outcome)),
+        CheckConstraint("outcome NOT IN ('partial', 'not_handed') OR (promised_on IS NOT NULL AND reason <> '')",
+                        name="owed"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    batch_id: int = Field(sa_column=_batch_fk())
+    item_ref: str
+    """The public id of the document, facility or key."""
+    outcome: str = "handed"
+    promised_on: date | None = None
+    reason: str = ""
+
+
+class BatchAmendment(SQLModel, table=True):
+    """A change to a signed batch, recorded beside it (the signed record itself never changes)."""
+
+    __tablename__ = "batch_amendment"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "no"),
+        CheckConstraint(f"outcome IS NULL OR {_one_of('outcome', _codes(Outcome)).sqltext}", name="outcome"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    batch_id: int = Field(sa_column=_batch_fk())
+    no: int
+    """1, 2, ... within its batch."""
+    item_ref: str | None = None
+    """The item whose outcome it changes, if any."""
+    outcome: str | None = None
+    promised_on: date | None = None
+    reason: str
+    made_on: date
+    made_by: str = ""
