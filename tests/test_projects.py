@@ -104,7 +104,8 @@ def test_delete_removes_the_project_and_records_every_row_whole(backend, demo):
     by_entity = {}
     for e in entries:
         by_entity.setdefault(e.entity, []).append(json.loads(e.old))
-    assert {k: len(v) for k, v in by_entity.items()} == {
+    counts = {k: len(v) for k, v in by_entity.items() if k in before}  # handover rows: tests/test_handover.py
+    assert counts == {
         "project": 1, "phase": before["phase"], "task": before["task"], "occurrence": before["occurrence"]}
     task = next(row for row in by_entity["task"] if row["public_id"] == "T-0001")
     assert {"title_zh", "due_date", "status", "owner", "note"} <= task.keys()  # the whole row

@@ -172,10 +172,11 @@ class Party(SQLModel, table=True):
     """One of a project's three handover parties (移交方 / 接收方 / 监交方): stored once, printed in every
     signature block and offered as the signer of every batch."""
 
-    __table_args__ = (UniqueConstraint("project_id", "role"), _one_of("role", _codes(PartyRole)))
+    __table_args__ = (UniqueConstraint("project_id", "public_id"), _one_of("public_id", _codes(PartyRole)))
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=_project_fk())
-    role: str
+    public_id: str
+    """The party's role (a PartyRole code): its name in the log."""
     company: str = ""
     representative: str = ""
 
@@ -322,13 +323,16 @@ class BatchItem(SQLModel, table=True):
 
     __tablename__ = "batch_item"
     __table_args__ = (
-        UniqueConstraint("batch_id", "item_ref"), _one_of("outcome", _codes(Outcome)),
+        UniqueConstraint("project_id", "public_id"), UniqueConstraint("batch_id", "item_ref"),
+        _one_of("outcome", _codes(Outcome)),
         CheckConstraint("outcome NOT IN ('partial', 'not_handed') OR (promised_on IS NOT NULL AND reason <> '')",
                         name="owed"),
     )
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=_project_fk())
     batch_id: int = Field(sa_column=_batch_fk())
+    public_id: str
+    """`B-0001/D-0003`: the batch's and the item's ids (its name in the log)."""
     item_ref: str
     """The public id of the document, facility or key."""
     outcome: str = "handed"
@@ -341,12 +345,14 @@ class BatchAmendment(SQLModel, table=True):
 
     __tablename__ = "batch_amendment"
     __table_args__ = (
-        UniqueConstraint("batch_id", "no"),
+        UniqueConstraint("project_id", "public_id"), UniqueConstraint("batch_id", "no"),
         CheckConstraint(f"outcome IS NULL OR {_one_of('outcome', _codes(Outcome)).sqltext}", name="outcome"),
     )
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=_project_fk())
     batch_id: int = Field(sa_column=_batch_fk())
+    public_id: str
+    """`B-0001#2`: the batch's id and the amendment's number (its name in the log)."""
     no: int
     """1, 2, ... within its batch."""
     item_ref: str | None = None

@@ -14,6 +14,7 @@ from ..domain.schedule import DueRule, ProjectDates
 from ..domain.statutes import DEFAULT_PROFILE, rule_profiles
 from ..domain.templates import load_template
 from .errors import NotFound, UserError
+from .handover import seed_registers
 from .ids import next_project_id, next_public_ids
 from .inputs import check_year, clean_text
 from .readmodels import DateChange, PhaseRead, ProjectRead
@@ -91,7 +92,8 @@ def create_project(
     today: date | None = None,
     rule_profile: str = DEFAULT_PROFILE,
 ) -> ProjectRead:
-    """Create a project with the twenty phases and every task of its exit type's template.
+    """Create a project with the twenty phases, every task of its exit type's template, and its handover registers
+    seeded from data/handover/.
 
     `units` empty (or 0) means the number of households is not known yet (shown as "-")."""
     name = clean_name(session, name)
@@ -166,6 +168,7 @@ def create_project(
                 )
             )
     session.flush()
+    seed_registers(session, project.id)  # documents, facilities and keys of its exit type
     return project_read(project)
 
 

@@ -26,8 +26,7 @@ def upgrade() -> None:
         sa.Column('legal_basis', sa.String(), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("category IN ('completion', 'technical', 'permits', 'warranty', 'owners', 'records', "
-                           "'contracts', 'other')",
-            name=op.f('ck_document_category')),
+                           "'contracts', 'other')", name=op.f('ck_document_category')),
         sa.CheckConstraint("form IN ('original', 'copy')", name=op.f('ck_document_form')),
         sa.CheckConstraint("status IN ('pending', 'ready', 'handed', 'missing')", name=op.f('ck_document_status')),
         sa.CheckConstraint('copies >= 0', name=op.f('ck_document_copies')),
@@ -142,20 +141,21 @@ def upgrade() -> None:
     op.create_table('party',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('project_id', sa.Integer(), nullable=False),
-        sa.Column('role', sa.String(), nullable=False),
+        sa.Column('public_id', sa.String(), nullable=False),
         sa.Column('company', sa.String(), nullable=False),
         sa.Column('representative', sa.String(), nullable=False),
-        sa.CheckConstraint("role IN ('handing', 'receiving', 'supervising')", name=op.f('ck_party_role')),
+        sa.CheckConstraint("public_id IN ('handing', 'receiving', 'supervising')", name=op.f('ck_party_public_id')),
         sa.ForeignKeyConstraint(['project_id'], ['project.id'],
             name=op.f('fk_party_project_id_project'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('project_id', 'role', name=op.f('uq_party_project_id_role'))
+        sa.UniqueConstraint('project_id', 'public_id', name=op.f('uq_party_project_id_public_id'))
     )
     op.create_index(op.f('ix_party_project_id'), 'party', ['project_id'], unique=False)
     op.create_table('batch_amendment',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('project_id', sa.Integer(), nullable=False),
         sa.Column('batch_id', sa.Integer(), nullable=False),
+        sa.Column('public_id', sa.String(), nullable=False),
         sa.Column('no', sa.Integer(), nullable=False),
         sa.Column('item_ref', sa.String(), nullable=True),
         sa.Column('outcome', sa.String(), nullable=True),
@@ -170,7 +170,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['project_id'], ['project.id'],
             name=op.f('fk_batch_amendment_project_id_project'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('batch_id', 'no', name=op.f('uq_batch_amendment_batch_id_no'))
+        sa.UniqueConstraint('batch_id', 'no', name=op.f('uq_batch_amendment_batch_id_no')),
+        sa.UniqueConstraint('project_id', 'public_id', name=op.f('uq_batch_amendment_project_id_public_id'))
     )
     op.create_index(op.f('ix_batch_amendment_batch_id'), 'batch_amendment', ['batch_id'], unique=False)
     op.create_index(op.f('ix_batch_amendment_project_id'), 'batch_amendment', ['project_id'], unique=False)
@@ -178,6 +179,7 @@ def upgrade() -> None:
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('project_id', sa.Integer(), nullable=False),
         sa.Column('batch_id', sa.Integer(), nullable=False),
+        sa.Column('public_id', sa.String(), nullable=False),
         sa.Column('item_ref', sa.String(), nullable=False),
         sa.Column('outcome', sa.String(), nullable=False),
         sa.Column('promised_on', sa.Date(), nullable=True),
@@ -191,7 +193,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['project_id'], ['project.id'],
             name=op.f('fk_batch_item_project_id_project'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('batch_id', 'item_ref', name=op.f('uq_batch_item_batch_id_item_ref'))
+        sa.UniqueConstraint('batch_id', 'item_ref', name=op.f('uq_batch_item_batch_id_item_ref')),
+        sa.UniqueConstraint('project_id', 'public_id', name=op.f('uq_batch_item_project_id_public_id'))
     )
     op.create_index(op.f('ix_batch_item_batch_id'), 'batch_item', ['batch_id'], unique=False)
     op.create_index(op.f('ix_batch_item_project_id'), 'batch_item', ['project_id'], unique=False)
