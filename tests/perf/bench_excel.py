@@ -3,7 +3,7 @@
 Usage (from the repository root; pandas is only in the ``bench`` dependency group)::
 
     UV_COMPILE_BYTECODE=1 uv run --group bench python tests/perf/bench_excel.py [--runs 3] [--rows 10000,50000]
-        [--only export|import]
+        [--only export|import] [--json PATH]
 
 Not a test: pytest does not collect this file, and it exits 0 whether the targets are met or not (1 only
 when a measurement could not be taken). It prints the medians over ``--runs`` runs and the ratios.
@@ -51,6 +51,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from tests.perf import records  # noqa: E402
 
 TODAY = date(2026, 11, 28)
 STATUS_ZH = {"todo": "待办", "doing": "进行中", "blocked": "受阻", "done": "已完成"}
@@ -340,6 +342,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", default="10000,50000", help="project sizes, comma-separated")
     parser.add_argument("--only", choices=("export", "import"), help="run one of the two comparisons")
+    parser.add_argument("--json", type=Path, help="also write the figures as records to this file (run_all.py)")
     parser.add_argument("--child")
     parser.add_argument("--db", type=Path)
     parser.add_argument("--path", type=Path)
@@ -359,6 +362,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-excel-"))
     os.environ["EXIT_TUI_HOME"] = str(folder / "home")
     table: list[tuple] = []
+    found: list[dict] = []
     try:
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpu; sizes {sizes}, {args.runs} runs each")
         empty_db, empty_project = _build_database(folder, 0)
@@ -381,6 +385,10 @@ def main() -> int:
                            lambda r: r <= 1.2),
                           (f"export {size:>6} memory  ours / raw", _div(ours["peak_mb"], raw["peak_mb"]), "<= 1.5",
                            lambda r: r <= 1.5)]
+                found += [_record(f"export {tasks:,} tasks: {what} (baseline: raw openpyxl write-only)", ours[key],
+                                  raw[key], unit, limit)
+                          for what, key, unit, limit in (("time", "seconds", "s", 1.2), ("cpu", "cpu", "s", 1.2),
+                                                         ("peak memory", "peak_mb", "MB", 1.5))]
             if args.only in (None, "import"):
                 import_file = folder / f"import-{size}.xlsx"
                 _build_import_file(import_file, size)
@@ -404,12 +412,33 @@ def main() -> int:
                            read["read-pandas"]["seconds"] / read["read-ours"]["seconds"], "(part)", lambda r: True),
                           (f"import {size:>6} memory  ours / pandas", _div(mine["peak_mb"], pandas_side["peak_mb"]),
                            "<= 1.0", lambda r: r <= 1.0)]
+                baseline = "baseline: pandas read_excel + to_sql"
+                found += [_record(f"import {size:,} rows: time, speed-up pandas / ours ({baseline})",
+                                  mine["seconds"], pandas_side["seconds"], "s", 2.0, faster=True),
+                          _record(f"import {size:,} rows: cpu, speed-up pandas / ours ({baseline})",
+                                  mine["cpu"], pandas_side["cpu"], "s", 2.0, faster=True),
+                          _record(f"import {size:,} rows: read only, speed-up pandas / ours (baseline: pandas"
+                                  " read_excel)", read["read-ours"]["seconds"], read["read-pandas"]["seconds"], "s",
+                                  None, faster=True),
+                          _record(f"import {size:,} rows: peak memory ({baseline})", mine["peak_mb"],
+                                  pandas_side["peak_mb"], "MB", 1.0)]
         print("\nratios (medians)")
         for ratio in table:
             _ratio(*ratio)
+        records.write(args.json, found)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+def _record(name: str, ours: float, baseline: float, unit: str, limit: float | None, faster: bool = False) -> dict:
+    """A record for run_all.py: ours / baseline <= limit, or with `faster` baseline / ours >= limit."""
+    ratio = _div(baseline, ours) if faster else _div(ours, baseline)
+    if limit is None:
+        return records.record(name, ours, unit, baseline, ratio=ratio)
+    met = ratio >= limit if faster else ratio <= limit
+    return records.record(name, ours, unit, baseline, ratio=ratio, target=f"{'>=' if faster else '<='} {limit}x",
+                          met=met)
 
 
 def _div(a: float, b: float) -> float:

@@ -27,7 +27,6 @@ and a Static. Medians; ratios ours / bare. Target: <= 50 ms from key to repaint 
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import sys
@@ -55,6 +54,7 @@ from exit_tui.ui.screens.checklist import ChecklistScreen  # noqa: E402
 from exit_tui.ui.screens.dashboard import DashboardScreen  # noqa: E402
 from exit_tui.ui.widgets.register_table import RegisterTable  # noqa: E402
 from tests.helpers import TEMPLATES, TODAY  # noqa: E402
+from tests.perf import records  # noqa: E402
 
 TARGET_MS = 50.0
 SIZE = (120, 40)
@@ -349,7 +349,7 @@ def main() -> int:
     print(f"Keystroke -> repaint at {SIZE[0]}x{SIZE[1]}, medians of {args.reps} reps (ms, from the key event);"
           f" load average {load:.2f} at start, {os.getloadavg()[0]:.2f} at end")
     base = {path: medians(bare[path]) for path in PATHS}
-    records = []
+    figures = []
     print(f"{'path':<32}{'project':>8}{'ours':>9}{'bare':>9}{'ratio':>8}{'ui cpu':>8}  target <= {TARGET_MS:.0f} ms"
           "   breakdown")
     for path in PATHS:
@@ -365,17 +365,16 @@ def main() -> int:
             print(f"{LABELS[path]:<32}{name:>8}{m['total']:>9.1f}{base[path]['total']:>9.1f}{ratio:>7.1f}x"
                   f"{m['ui cpu']:>8.1f}"
                   f"  {'met' if met else 'NOT met':<16}{steps}")
-            records.append({"name": f"keys: {LABELS[path]}, {name}", "value": round(m["total"], 1), "unit": "ms",
-                            "baseline": round(base[path]["total"], 1), "ratio": round(ratio, 2),
-                            "target": f"<= {TARGET_MS:.0f} ms", "met": met})
+            figures.append(records.record(f"keys: {LABELS[path]}, {name} (ms; baseline: bare Textual app)",
+                                          m["total"], "ms", base[path]["total"], target=f"<= {TARGET_MS:.0f} ms",
+                                          met=met))
     print("bare = a bare Textual app doing the least for the same key; ui cpu = the UI thread's CPU time from the key"
           " to the end (the rest is waiting: for the worker, for the next frame, for a core); breakdown = ms from the"
           " key event to each mark (handler = the app's handler starts, result = the screen changed, then the"
           " refresh). A change drawn over two frames waits for Textual's next screen update (60 per second, and after"
           " a frame the next comes 17-33 ms later): the filter box echoes the key in one frame, the table follows in"
           " the next.")
-    if args.json:
-        args.json.write_text(json.dumps(records, ensure_ascii=False, indent=1))
+    records.write(args.json, figures)
     return 0
 
 

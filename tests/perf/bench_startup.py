@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    uv run python tests/perf/bench_startup.py [--runs 7] [--no-pty | --no-headless] [--tasks 100000]
+    uv run python tests/perf/bench_startup.py [--runs 7] [--no-pty | --no-headless] [--tasks 100000] [--json PATH]
 
 Nothing is remembered between runs: the dashboard's first figures are read with sqlite3 alone
 (services/quickstart.py) while the database stack loads, so a start does not depend on how the previous
@@ -503,7 +503,17 @@ ROWS = (
 )
 
 
-def _report(results, runs: int, dbs) -> None:
+def _records():
+    """tests/perf/records.py, imported by the parent only (what a child imports is timed)."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    from tests.perf import records
+
+    return records
+
+
+def _report(results, runs: int, dbs) -> list[dict]:
+    """Print the headless table and ratios; the ratios as records (run_all.py)."""
+    records = _records()
     from collections import Counter
     from statistics import median
 
@@ -557,6 +567,15 @@ def _report(results, runs: int, dbs) -> None:
         ("100k vs demo: big / demo data shown", ratio(med("big", "data_frame"), med("demo", "data_frame")),
          "big_vs_demo"),
     )
+    pairs = {"first_paint": (("demo", "first_frame"), ("bare", "first_frame")),
+             "data_shown": (("demo", "data_frame"), ("bare", "first_frame")),
+             "big_vs_demo": (("big", "data_frame"), ("demo", "data_frame"))}
+    found = []
+    for label, value, target in checks:
+        ours, base = (med(*pair) for pair in pairs[target])
+        found.append(records.record(f"start-up, headless: {label} (s)", ours, "s", base, ratio=value,
+                                    target=f"<= {TARGETS[target]:.1f}x",
+                                    met=None if value is None else value <= TARGETS[target]))
     cross = (
         ("first paint: demo / bare", ratio(med("demo", "paint"), med("bare", "paint")), "first_paint"),
         ("data shown: demo / bare first paint", ratio(med("demo", "data"), med("bare", "paint")), "data_shown"),
@@ -574,9 +593,12 @@ def _report(results, runs: int, dbs) -> None:
             else:
                 verdict = "PASS" if value <= limit else "FAIL"
                 print(f"  {label:42}{value:>7.2f}x{'<= ' + format(limit, '.1f') + 'x':>10}  {verdict}")
+    return found
 
 
-def _report_pty(results, runs: int) -> None:
+def _report_pty(results, runs: int) -> list[dict]:
+    """Print the terminal table and ratios; the ratios as records (run_all.py)."""
+    records = _records()
     from statistics import median
 
     def cell(variant, key):
@@ -592,6 +614,7 @@ def _report_pty(results, runs: int) -> None:
                        ("data_frame_cpu", "  CPU seconds used by data shown")):
         print(f"{label:40}" + "".join(f"{cell(v, key)[1]:>22}" for v in PTY_VARIANTS))
     print(f"\n{'ratio (of medians)':58}{'value':>8}{'target':>10}  result")
+    found = []
     for label, variant, key, target in (
         ("first paint: pty-newday / pty-bare", "pty-newday", "first_frame", "first_paint"),
         ("DATA SHOWN (new day, closed terminal) / bare paint", "pty-newday", "data_frame", "data_shown"),
@@ -601,11 +624,17 @@ def _report_pty(results, runs: int) -> None:
         limit = TARGETS[target]
         bare = cell("pty-bare", "first_frame_cpu" if key.endswith("_cpu") else "first_frame")[0]
         value = cell(variant, key)[0]
+        compared = not label.startswith("  for comparison")
+        name = f"start-up, terminal: {label.strip()} ({'CPU s' if key.endswith('_cpu') else 's'})"
         if value is None or not bare:
             print(f"  {label:56}{'n/a':>8}{'<= ' + format(limit, '.1f') + 'x':>10}  n/a")
+            found.append(records.record(name, value, "s", bare, target=f"<= {limit:.1f}x" if compared else None))
         else:
             verdict = "PASS" if value / bare <= limit else "FAIL"
             print(f"  {label:56}{value / bare:>7.2f}x{'<= ' + format(limit, '.1f') + 'x':>10}  {verdict}")
+            found.append(records.record(name, value, "s", bare, target=f"<= {limit:.1f}x" if compared else None,
+                                        met=value / bare <= limit if compared else None))
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -624,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (databases) and print it")
     parser.add_argument("--no-pty", action="store_true", help="skip the runs in a pseudo-terminal")
     parser.add_argument("--no-headless", action="store_true", help="skip the headless runs (hooks in the child)")
+    parser.add_argument("--json", help="also write the ratios as records to this file (run_all.py)")
     args = parser.parse_args(argv)
     warmup = max(args.warmup, 1) if args.bytecode == "cache" else max(args.warmup, 0)
 
@@ -675,11 +705,14 @@ def main(argv: list[str] | None = None) -> int:
                     pty_results[variant].append(marks)
             print(f"  round {round_no + 1}/{total}{'' if counted else ' (warm-up)'} done", file=sys.stderr)
 
+        found = []
         if not args.no_pty:
-            _report_pty(pty_results, args.runs)
+            found += _report_pty(pty_results, args.runs)
         if not args.no_headless:
             print("\nHeadless (hooks inside the child):")
-            _report(results, args.runs, dbs)
+            found += _report(results, args.runs, dbs)
+        if args.json:
+            _records().write(args.json, found)
         if failures:
             print(f"\n{len(failures)} run(s) failed:")
             for failure in failures[:6]:

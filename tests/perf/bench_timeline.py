@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     uv run python tests/perf/bench_timeline.py [--reps 50] [--open-runs 3] [--before COMMIT] [--skip-repaint]
+        [--json PATH]
 
 Open: a project of the demo's tasks plus 10,000 or 50,000 more (written with Core inserts through the audited
 bulk helper, with rules on project dates and on other tasks, and some tasks serving statutory deadlines) is
@@ -51,6 +52,7 @@ from textual.scroll_view import ScrollView  # noqa: E402
 from textual.strip import Strip  # noqa: E402
 
 from exit_tui.ui.widgets.gantt import Gantt  # noqa: E402
+from tests.perf import records  # noqa: E402
 from tests.timeline_data import big_timeline  # noqa: E402
 
 TARGET_MS = 50.0
@@ -280,7 +282,8 @@ def _run_side(code: Path, db: Path, project_id: int, runs: int) -> dict[str, flo
     return {key: statistics.median(values) for key, values in results.items()}
 
 
-def bench_open(runs: int, before: str, sizes: list[int]) -> None:
+def bench_open(runs: int, before: str, sizes: list[int]) -> list[dict]:
+    found = []
     with tempfile.TemporaryDirectory() as folder:
         old = Path(folder) / "before"
         old.mkdir()
@@ -301,10 +304,22 @@ def bench_open(runs: int, before: str, sizes: list[int]) -> None:
             print(f"{'':>7} before/now: cold {then['cold'] / now['cold']:.1f}x, again"
                   f" {then['again'] / now['again']:.1f}x; targets (cold <= {OPEN_TARGET_MS:.0f} ms, UI-thread"
                   f" steps <= {TARGET_MS:.0f} ms): {'met' if met else 'NOT MET'}")
+            step, step_then = (max(m["cold_ui"], m["again_ui"]) for m in (now, then))
+            found += [
+                records.record(f"timeline open, demo + {extra:,} tasks: after a write (ms; baseline: code of {before})",
+                               now["cold"], "ms", then["cold"], target=f"<= {OPEN_TARGET_MS:.0f} ms",
+                               met=now["cold"] <= OPEN_TARGET_MS),
+                records.record(f"timeline open, demo + {extra:,} tasks: again, no write (ms; baseline: code of "
+                               f"{before})", now["again"], "ms", then["again"]),
+                records.record(f"timeline open, demo + {extra:,} tasks: longest UI-thread step (CPU ms; baseline: "
+                               f"code of {before})", step, "ms", step_then, target=f"<= {TARGET_MS:.0f} ms",
+                               met=step <= TARGET_MS),
+            ]
     print("cold = opened after a write; again = reopened without one. From the screen being shown to the first"
           " frame with the rows. ui cpu = the longest step of UI-thread work (its CPU time between two heartbeats, paint"
           " included); ui wall = the longest wall-clock gap between heartbeats (adds waits for the GIL and for a"
           " CPU on a busy machine).")
+    return found
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -314,14 +329,17 @@ def main() -> None:
     parser.add_argument("--skip-repaint", action="store_true")
     parser.add_argument("--skip-open", action="store_true")
     parser.add_argument("--sizes", default="10000,50000", help="tasks added to the demo project for open")
+    parser.add_argument("--json", type=Path, help="also write the figures as records to this file (run_all.py)")
     parser.add_argument("--open-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.open_child:
         _open_child(args.open_child[0], int(args.open_child[1]), int(args.open_child[2]))
         return
+    found = []
     if not args.skip_open:
-        bench_open(args.open_runs, args.before, [int(n) for n in args.sizes.split(",")])
+        found += bench_open(args.open_runs, args.before, [int(n) for n in args.sizes.split(",")])
     if args.skip_repaint:
+        records.write(args.json, found)
         return
     print(f"Gantt repaint at {SIZE[0]}x{SIZE[1]}, median of {args.reps} (ms)")
     print(f"{'tasks':>7} {'scroll':>8} {'zoom':>8} {'load':>8} {'baseline':>9}  target <= {TARGET_MS:.0f} ms")
@@ -329,9 +347,15 @@ def main() -> None:
         m = asyncio.run(measure(n, args.reps))
         verdict = "ok" if max(m["scroll"], m["zoom"]) <= TARGET_MS else "SLOW"
         print(f"{n:>7,} {m['scroll']:>8.2f} {m['zoom']:>8.2f} {m['load']:>8.2f} {m['baseline']:>9.2f}  {verdict}")
+        for change in ("scroll", "zoom"):  # the target is set at 1,000 tasks
+            found.append(records.record(
+                f"Gantt repaint, {n:,} tasks: {change} (ms; baseline: bare ScrollView, one scroll step)", m[change],
+                "ms", m["baseline"], target=f"<= {TARGET_MS:.0f} ms" if n == 1_000 else None,
+                met=m[change] <= TARGET_MS if n == 1_000 else None))
     print("scroll = one step sideways and one row down, then every visible line rendered; zoom = one zoom step,"
           " then every line; load = rows built from the read model + first paint; baseline = bare ScrollView of"
           " plain lines, one scroll step.")
+    records.write(args.json, found)
 
 
 if __name__ == "__main__":
