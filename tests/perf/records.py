@@ -14,10 +14,10 @@ from pathlib import Path
 def record(name: str, value: float | None, unit: str, baseline: float | None = None, *, ratio: float | None = None,
            target: str | None = None, met: bool | None = None) -> dict:
     """One record; the ratio defaults to value / baseline."""
-    if ratio is None and value is not None and baseline:
+    if ratio is None and _round(value) is not None and _round(baseline):
         ratio = value / baseline
     return {"name": name, "value": _round(value), "unit": unit, "baseline": _round(baseline),
-            "ratio": None if ratio is None else round(ratio, 2), "target": target,
+            "ratio": _round(ratio, 2), "target": target,
             "met": None if met is None else bool(met)}
 
 
@@ -27,7 +27,8 @@ def write(path: Path | str | None, records: list[dict]) -> None:
         Path(path).write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def _round(value: float | None) -> float | None:
-    if value is None:
+def _round(value: float | None, digits: int | None = None) -> float | None:
+    """Rounded for the table; None for a figure not measured (None, NaN, infinite)."""
+    if value is None or value != value or value in (float("inf"), float("-inf")):
         return None
-    return round(value, 3 if abs(value) < 10 else 1)
+    return round(value, digits if digits is not None else 3 if abs(value) < 10 else 1)
