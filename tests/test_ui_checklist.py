@@ -154,6 +154,21 @@ async def test_switching_back_to_an_unchanged_checklist_reads_nothing_again(tmp_
         assert calls.count("checklist.list_tasks") == 1  # written meanwhile (here: by another program)
 
 
+async def test_a_task_past_its_statutory_limit_is_marked(tmp_path):
+    """A task that serves a statutory deadline and is due after it is marked in the list (§) and counted."""
+    from exit_tui.services import timeline
+    from exit_tui.services.readmodels import PlanChange
+    from tests.test_timeline import _task
+
+    app, backend, project_id = demo_app(tmp_path)
+    notice = _task(backend, project_id, "notice-947")
+    backend.call(timeline.apply_replan, project_id, PlanChange("2026-12-20", task=notice.public_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_checklist(pilot)
+        assert "§" in table.cell_text(notice.public_id, "due")
+        assert "§ 迟于法定期限 1 项" in str(app.screen.query_one("#count-line", Label).render())
+
+
 async def test_space_on_a_phase_heading_changes_nothing(tmp_path):
     app, backend, project_id = demo_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

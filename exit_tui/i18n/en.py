@@ -260,6 +260,7 @@ MESSAGES: dict[str, str] = {
     "checklist.count": "Showing {shown} ({matching} match, {total} in all)",
     "checklist.truncated": "only the first {limit} are shown: narrow the filter",
     "checklist.overdue_count": "{n} overdue",
+    "checklist.missed_count": "§ past a statutory limit: {n}",
     "checklist.pick_a_task": "Select a task first (phase heading rows have no actions)",
     "checklist.status_now": "{id} is now {status}",
     "checklist.deleted": "Deleted {id}",

@@ -249,6 +249,7 @@ MESSAGES: dict[str, str] = {
     "checklist.count": "显示 {shown} 项(符合条件 {matching} 项,共 {total} 项)",
     "checklist.truncated": "只显示前 {limit} 项,请缩小过滤范围",
     "checklist.overdue_count": "其中逾期 {n} 项",
+    "checklist.missed_count": "§ 迟于法定期限 {n} 项",
     "checklist.pick_a_task": "请先选中一个任务(阶段标题行不能操作)",
     "checklist.status_now": "{id} 现在是「{status}」",
     "checklist.deleted": "已删除 {id}",

@@ -4,8 +4,6 @@ All tasks load once (in a worker); the filter box, the phase, status and overdue
 memory in the register table. `space` changes one task and redraws that row only.
 """
 
-from dataclasses import dataclass
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +15,7 @@ from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, role_label, status_label
 from ...services.readmodels import PhaseRead, TaskPage, TaskQuery, TaskRead
 from ..modals.task_form import TaskForm
+from ..requests import ChecklistRequest
 from ..widgets.register_table import Column, Pieces, RegisterTable, Totals
 from .register_screen import RegisterScreen
 
@@ -30,15 +29,6 @@ STATUS_STYLES = {TaskStatus.TODO: "", TaskStatus.DOING: "info", TaskStatus.BLOCK
                  TaskStatus.DONE: "success"}
 
 
-@dataclass(frozen=True)
-class ChecklistRequest:
-    """How another screen asks the checklist to open: a phase, overdue only, or one task."""
-
-    phase_no: int | None = None
-    overdue_only: bool = False
-    task: str | None = None
-
-
 def _title(task: TaskRead) -> Pieces:
     style = "dim" if task.status is TaskStatus.DONE else ("error" if task.overdue else "")
     pieces = [(pick(task.title_zh, task.title_en), style)]
@@ -48,9 +38,14 @@ def _title(task: TaskRead) -> Pieces:
 
 
 def _due(task: TaskRead) -> Pieces:
-    if task.overdue:
-        return [(task.shown_due.isoformat(), "error"), (" !", "error")]
-    return task.shown_due.isoformat()
+    """The date; `!` when overdue, `§` when it misses a statutory deadline it serves (the legal limit)."""
+    late = task.overdue and task.status is not TaskStatus.DONE
+    pieces = [(task.shown_due.isoformat(), "error" if late or task.missed else "")]
+    if late:
+        pieces.append((" !", "error"))
+    if task.missed:
+        pieces.append((" §", "bold error"))
+    return pieces
 
 
 def _status(task: TaskRead) -> Pieces:
@@ -125,7 +120,8 @@ class ChecklistScreen(RegisterScreen):
 
         return RegisterTable(self.columns(), key_of=self.key_of, search_text=self.search_text,
                              group_of=lambda t: f"phase:{t.phase_no}", group_label=heading,
-                             counters={"overdue": lambda t: t.overdue}, id="register")
+                             counters={"overdue": lambda t: t.overdue, "missed": lambda t: bool(t.missed)},
+                             id="register")
 
     def compose_filters(self) -> ComposeResult:
         yield Select([], prompt=_("checklist.all_phases"), id="phase", allow_blank=True)
@@ -135,8 +131,9 @@ class ChecklistScreen(RegisterScreen):
 
     def count_text(self, totals: Totals) -> str:
         text = super().count_text(totals)
-        overdue = totals.counts["overdue"]
-        return text + ("  " + _("checklist.overdue_count", n=overdue) if overdue else "")
+        overdue, missed = totals.counts["overdue"], totals.counts["missed"]
+        text += "  " + _("checklist.overdue_count", n=overdue) if overdue else ""
+        return text + ("  " + _("checklist.missed_count", n=missed) if missed else "")
 
     # -- loading ------------------------------------------------------------------------------------------
 
