@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, bindparam, event, func, insert, inspect, select
@@ -127,35 +128,65 @@ def _json_value(value: Any) -> str:
     return str(value)
 
 
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, default=_json_value)
+"""json.dumps(row, ensure_ascii=False, default=_json_value), without building an encoder per row."""
+
+
 def row_text(row: Mapping[str, Any]) -> str:
     """A whole row as the log stores it for a create or a delete: JSON of every column (dates in ISO form)."""
-    return json.dumps(row, ensure_ascii=False, default=_json_value)
+    return _ROW_JSON.encode(row)
 
 
-def _binder(connection: Connection, column) -> Callable[[Any], Any]:
-    """How SQLAlchemy turns a Python value of `column` into the driver's value (identity when it does not)."""
+def _binder(connection: Connection, column) -> Callable[[Sequence[Any]], list[Any]] | None:
+    """How SQLAlchemy turns the Python values of `column` into the driver's, a column of values at a time (None
+    when it leaves them as they are). A value met again (the time of a change on every row, a date) is
+    converted once."""
     process = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
-    return (lambda value: None if value is None else process(value)) if process else (lambda value: value)
+    if process is None:
+        return None
+
+    def convert(values: Sequence[Any]) -> list[Any]:
+        done: dict[Any, Any] = {}  # by identity and, for plain dates (equal means identical), by value
+        out = []
+        for value in values:
+            if value is None:
+                out.append(None)
+                continue
+            key = value if value.__class__ is date else id(value)
+            if key not in done:
+                done[key] = process(value)
+            out.append(done[key])
+        return out
+
+    return convert
 
 
 def _insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT `rows` (dicts with the same keys) as one executemany. Where the driver binds by position (SQLite),
-    values are converted once per column and handed to the driver as tuples: a large import spends its time in
-    SQLite, not in building parameters. Elsewhere (PostgreSQL binds by name) the ordinary Core executemany."""
+    the values are taken column by column, converted once per distinct value and handed to the driver as
+    tuples: a large import spends its time in SQLite, not in building parameters. Elsewhere (PostgreSQL binds by
+    name) the ordinary Core executemany."""
     if not rows:
         return
-    names = set(rows[0])
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(names))
+    names = list(rows[0])
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=names)
     order = tuple(compiled.positiontup or ())  # the table's column order, with columns Core fills by default
-    defaults = {name: table.c[name].default for name in set(order) - names}
-    if (not order or not names <= set(order) or any(len(row) != len(names) for row in rows)
+    defaults = {name: table.c[name].default for name in set(order) - set(names)}
+    if (not order or not set(names) <= set(order) or any(len(row) != len(names) for row in rows)
             or any(default is None or not default.is_scalar for default in defaults.values())):
         connection.execute(insert(table), list(rows))  # a paramstyle by name, or a computed default
         return
-    binders = [(_binder(connection, table.c[name]), name) for name in order]
-    fixed = {name: default.arg for name, default in defaults.items()}
-    connection.exec_driver_sql(compiled.string, [
-        tuple(bind(row[name] if name in row else fixed[name]) for bind, name in binders) for row in rows])
+    # Every row has the same keys (same length, and itemgetter raises KeyError on a missing one).
+    take = itemgetter(*names)
+    columns = dict(zip(names, zip(*(map(take, rows) if len(names) > 1 else ((take(row),) for row in rows)))))
+    values = []
+    for name in order:
+        convert = _binder(connection, table.c[name])
+        if name in columns:
+            values.append(convert(columns[name]) if convert else columns[name])
+        else:
+            values.append((convert([defaults[name].arg]) if convert else [defaults[name].arg]) * len(rows))
+    connection.exec_driver_sql(compiled.string, list(zip(*values)))
 
 
 # -- writing entries ----------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -40,6 +41,7 @@ ROW_VERSION = "row_version"
 """The column key of a row's version in an exported sheet (io/spec.ROW_VERSION)."""
 _CHUNK = 500  # ids in one SQL `IN (...)` list
 NO_DEFAULT = object()
+_UNSET = object()
 
 
 def normalize_id(value: object) -> str:
@@ -94,9 +96,22 @@ class ImportTarget:
             (kind, spec.key): getattr(self, f"{kind}_{spec.key}", None)
             for kind in ("clean", "current", "same", "columns", "show") for spec in self.fields
         }
+        self.cleaners = [(spec, self._per_field("clean", spec.key)) for spec in self.fields]
+        """(field, its clean function or None where a cell is taken as it is), for the planner's loop."""
+        self._writers = [(spec.key, self._per_field("columns", spec.key)) for spec in self.fields]
 
     def _hook(self, kind: str, key: str):
-        return self._hooks.get((kind, key)) or getattr(self, f"{kind}_{key}", None)
+        hook = self._hooks.get((kind, key), _UNSET)
+        return getattr(self, f"{kind}_{key}", None) if hook is _UNSET else hook
+
+    def _per_field(self, kind: str, key: str) -> Callable[[Any], Any] | None:
+        """What `clean(key, ·)` / `columns_for(key, ·)` does, as one callable (None: the default, nothing to
+        call), so that a large import does not look the hook up again for every cell; a subclass overriding
+        the method itself keeps it."""
+        method = {"clean": "clean", "columns": "columns_for"}[kind]
+        if getattr(type(self), method) is not getattr(ImportTarget, method):
+            return partial(getattr(self, method), key)
+        return self._hooks[kind, key]
 
     # field hooks: defaults
     def clean(self, key: str, value: Any) -> Any:
@@ -131,9 +146,12 @@ class ImportTarget:
         """Table columns of a new row (project_id, public_id and created_at are added by the applier); a field
         the file has no column for is set as an empty cell would set it, so every new row has the same columns."""
         row: dict[str, Any] = {}
-        for spec in self.fields:
-            value = values[spec.key] if spec.key in values else self.clean(spec.key, None)
-            row.update(self.columns_for(spec.key, value))
+        for key, columns in self._writers:
+            value = values[key] if key in values else self.clean(key, None)
+            if columns is None:
+                row[key] = value
+            else:
+                row.update(columns(value))
         return row
 
     def before_apply(self, changed: list["RowChanges"]) -> None:
@@ -214,29 +232,36 @@ def _clean_row(target: ImportTarget, row: ImportRow, *, new: bool) -> tuple[dict
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     notes: list[Rejection] = []
-    for spec in target.fields:
+    cells = row.values
+    for spec, clean in target.cleaners:
         key = spec.key
-        if key not in row.values and not new:
+        if key in cells:
+            value = cells[key]
+        elif new:
+            value = None
+        else:
             continue  # the file has no such column: the stored value stays
-        value = row.values.get(key)
         # No such column, or an empty cell: a new row takes the default, a required field is missing.
-        if _is_empty(value) and (spec.required or new):
+        if (spec.required or new) and (value is None or (isinstance(value, str) and (not value or value.isspace()))):
             if new and spec.default is not NO_DEFAULT:
                 values[key] = spec.default
                 notes.append(Rejection(row.sheet, row.row, key,
-                                          _("import.default_used", value=target.show(key, spec.default))))
+                                       _("import.default_used", value=target.show(key, spec.default))))
                 continue
             if spec.required:
                 problems.append((key, _("import.required")))
                 continue
-            if key not in row.values:
+            if key not in cells:
                 continue  # an optional field of a new row: new_row sets it as an empty cell would
         if value.__class__ is str:
             value, removed = without_controls(value)
             if removed:
                 notes.append(Rejection(row.sheet, row.row, key, _n("import.controls_removed", removed, n=removed)))
+        if clean is None:
+            values[key] = value
+            continue
         try:
-            values[key] = target.clean(key, value)
+            values[key] = clean(value)
         except UserError as error:
             problems.append((key, error.message()))
     return values, problems, notes
