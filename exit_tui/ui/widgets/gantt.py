@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...domain.enums import TaskStatus
+from ...domain.text import visible
 from ...i18n import _, get_language, pick
 from ...i18n.labels import phase_name
 from ...services.readmodels import DeadlineRead, PhaseRead, Timeline, TimelineTask
@@ -251,11 +252,11 @@ def row_label(row: Row, collapsed: bool) -> list[tuple[str, str]]:
         style = deadline_style(deadline, "gantt--label")
         flag = "!" if deadline.fault else " "
         return [(f"{flag} ", style), (f"{deadline.basis} ", style),
-                (pick(deadline.title_zh, deadline.title_en), "gantt--label")]
+                (visible(pick(deadline.title_zh, deadline.title_en)), "gantt--label")]
     task = row.task
     title_style = {"gantt--done": "gantt--dim", "gantt--open": "gantt--label"}.get(task_style(task), task_style(task))
     return [(f"{task.public_id} ", "gantt--dim"), ("*" if task.critical else " ", "gantt--critical"),
-            (pick(task.title_zh, task.title_en), title_style)]
+            (visible(pick(task.title_zh, task.title_en)), title_style)]
 
 
 # -- the widget ----------------------------------------------------------------------------------------
