@@ -18,6 +18,7 @@ from textual.binding import Binding
 from ..i18n import _, _n
 from ..i18n.labels import days_text
 from ..services.readmodels import DUE_SOON_DAYS, Dashboard
+from .requests import ChecklistRequest
 
 if TYPE_CHECKING:
     from .screens.base import ProjectScreen
@@ -82,8 +83,6 @@ class Area:
 
 
 def _checklist(**request: object) -> object:
-    from .screens.checklist import ChecklistRequest
-
     return ChecklistRequest(**request)
 
 

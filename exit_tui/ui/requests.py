@@ -1,0 +1,16 @@
+"""What a screen is asked to show when another opens it (`app.show(mode, request)`).
+
+Plain values in a module of their own, so that the dashboard's cards (ui/registry.py) carry them without loading
+the screens they open: the dashboard is the first frame, and the checklist's module is not needed to draw it.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChecklistRequest:
+    """How another screen asks the checklist to open: a phase, overdue only, or one task."""
+
+    phase_no: int | None = None
+    overdue_only: bool = False
+    task: str | None = None
