@@ -17,7 +17,7 @@ from exit_tui.errors import ExitTuiError
 from exit_tui.i18n import _, set_language
 from exit_tui.io import atomic, xlsx_write
 from exit_tui.io.export import ExportResult, default_export_path, export_package, safe_file_name
-from exit_tui.io.spec import TASKS, Column, Kind, SheetSpec
+from exit_tui.io.spec import DOCUMENTS, FACILITIES, INSPECTIONS, KEYS, TASKS, Column, Kind, SheetSpec
 from exit_tui.io.xlsx_write import (
     DATE_FORMAT,
     MONEY_FORMAT,
@@ -31,6 +31,8 @@ from exit_tui.io.xlsx_write import (
 )
 from exit_tui.services import checklist
 from tests.helpers import TODAY
+
+HANDOVER = (DOCUMENTS, FACILITIES, KEYS, INSPECTIONS)
 
 GENERATED = datetime(2026, 11, 28, 9, 30)
 INJECTIONS = ["=1+1", "+86 138 0013 8000", "-3", "@SUM(A1)"]
@@ -72,9 +74,12 @@ def demo_file(backend, demo, tmp_path):
 def test_demo_exports_every_task_with_its_public_id(backend, demo, demo_file):
     path, result = demo_file
     tasks = _tasks(backend, demo.id)
-    assert result == ExportResult(path, [("任务清单", len(tasks)), ("时间线", len(tasks))])
+    counts = dict(result.sheets)  # the handover registers' rows: tests/test_handover_import.py
+    handover = [(spec.zh, counts[spec.zh]) for spec in HANDOVER]
+    assert result == ExportResult(path, [("任务清单", len(tasks)), *handover, ("时间线", len(tasks))])
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["目录", "任务清单", "时间线"]  # the timeline: tests/test_export_timeline.py
+    # the timeline: tests/test_export_timeline.py
+    assert wb.sheetnames == ["目录", "任务清单", *(spec.zh for spec in HANDOVER), "时间线"]
     ws = wb["任务清单"]
     assert [c.value for c in ws[1]] == [c.zh for c in TASKS.columns]
     rows = _data_rows(ws, len(tasks))
@@ -178,7 +183,7 @@ def test_english_package(backend, demo, tmp_path):
     path = tmp_path / "en.xlsx"
     _export_demo(backend, demo, path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Index", "Tasks", "Timeline"]
+    assert wb.sheetnames == ["Index", "Tasks", *(spec.en for spec in HANDOVER), "Timeline"]
     ws = wb["Tasks"]
     assert ws.cell(1, 1).value == "ID"
     labels = ",".join(_(f"status.{s.value}") for s in TaskStatus)

@@ -499,6 +499,14 @@ def test_import_file_refuses_hostile_files_unchanged(backend, demo, tmp_path):
 # --- round trip: export the demo, edit in openpyxl, import --------------------------------------------------
 
 
+def _handover_rows(backend, project_id) -> int:
+    """Rows of the handover registers, which travel in the package beside the tasks (tests/test_handover_import.py)."""
+    from exit_tui.services import handover
+
+    return sum(len(backend.call(handover.list_items, project_id, register))
+               for register in ("document", "facility", "key", "inspection"))
+
+
 def _export(backend, project, path):
     from exit_tui.io.export import export_package
 
@@ -547,7 +555,7 @@ def test_round_trip_through_the_handover_package(backend, demo, tmp_path):
     preview = backend.call(import_file, demo.id, path, apply=False, today=TODAY)
     assert (preview.added, preview.rejected, preview.ignored_columns) == ([f"第 {blank} 行"], [], [])
     assert sorted(preview.changed, key=str) == expected_changes
-    assert preview.unchanged == len(tasks) - 3
+    assert preview.unchanged == len(tasks) - 3 + _handover_rows(backend, demo.id)
     assert len(_audit(backend, demo.id)) == audit_before
 
     applied = backend.call(import_file, demo.id, path, apply=True, today=TODAY)
@@ -575,7 +583,7 @@ def test_round_trip_through_the_handover_package(backend, demo, tmp_path):
     snapshot = _snapshot(backend)
     again = backend.call(import_file, demo.id, path, apply=True, today=TODAY)
     assert (again.added, again.changed, again.rejected) == ([], [], [])
-    assert again.unchanged == len(tasks) + 1
+    assert again.unchanged == len(tasks) + 1 + _handover_rows(backend, demo.id)
     assert _snapshot(backend) == snapshot
 
 
@@ -587,7 +595,7 @@ def test_a_fresh_export_imports_as_unchanged_in_either_language(backend, demo, t
         path = _export(backend, demo, tmp_path / f"{language}.xlsx")
         report = backend.call(import_file, demo.id, path, apply=True, today=TODAY)
         assert (report.added, report.changed, report.rejected) == ([], [], [])
-        assert report.unchanged == len(_tasks(backend, demo.id))
+        assert report.unchanged == len(_tasks(backend, demo.id)) + _handover_rows(backend, demo.id)
 
 
 def test_a_package_of_another_project_updates_nothing(backend, demo, tmp_path):
@@ -607,7 +615,7 @@ def test_a_package_of_another_project_updates_nothing(backend, demo, tmp_path):
     report = backend.call(import_file, demo.id, path, apply=False, today=TODAY)
     assert report.changed == [] and report.unchanged == 0
     assert report.added == [f"第 {blank} 行"]
-    assert len(report.rejected) == len(rows)
+    assert len(report.rejected) == len(rows) + _handover_rows(backend, other.id)
     first_id = sheet.cell(first, header["编号"]).value
     reason = f"编号 {first_id} 来自另一个项目({other.public_id})导出的文件,不能用于本项目"
     assert report.rejected[0] == Rejection("任务清单", first, "编号", reason)

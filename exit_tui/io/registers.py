@@ -11,10 +11,11 @@ from functools import partial
 
 from sqlmodel import Session
 
-from ..services import checklist
+from ..services import checklist, handover
+from ..services.handover_import import DocumentImport, FacilityImport, InspectionImport, KeyImport
 from ..services.imports import ImportTarget
 from ..services.task_import import TaskImport
-from .spec import TASKS, SheetSpec
+from .spec import DOCUMENTS, FACILITIES, INSPECTIONS, KEYS, TASKS, SheetSpec
 
 Rows = Callable[[Session, int], tuple[int, Iterator[dict]]]
 
@@ -30,6 +31,10 @@ class Register:
 
 REGISTERS: tuple[Register, ...] = (
     Register(TASKS, partial(checklist.export_rows, stream=True), TaskImport),
+    Register(DOCUMENTS, partial(handover.export_rows, register="document"), DocumentImport),
+    Register(FACILITIES, partial(handover.export_rows, register="facility"), FacilityImport),
+    Register(KEYS, partial(handover.export_rows, register="key"), KeyImport),
+    Register(INSPECTIONS, partial(handover.export_rows, register="inspection"), InspectionImport),
 )
 
 

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..domain.enums import TaskStatus
-from ..i18n import CATALOGS, get_language, pick
+from ..domain.handover import (
+    Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState, KeyKind, Method,
+)
+from ..i18n import CATALOGS, _, get_language, pick
 from ..i18n.labels import status_label
 
 
@@ -144,5 +147,107 @@ TASKS = SheetSpec(
     ),
 )
 
+
+
+# -- handover registers (services/handover.py): headers a developer, committee or incoming company uses ------------
+
+
+def _codes(group: str, codes) -> dict:
+    """A CHOICE column's codes and their label (`handover.<group>.<code>` in the catalogs)."""
+    return {"choices": tuple(c.value for c in codes), "label": lambda code: _(f"handover.{group}.{code}")}
+
+
+_YES_NO = {"choices": ("yes", "no"), "label": lambda code: _(f"handover.flag.{code}")}
+_BASIS = Column("legal_basis", "法律依据", "Legal basis", aliases=("依据", "basis", "legalbasis"), width=14)
+_NOTE = Column("note", "备注", "Note", aliases=("说明", "备注说明", "remarks", "notes", "comment"), width=28)
+
+DOCUMENTS = SheetSpec(
+    key="documents", zh="资料移交清单", en="Documents", id_prefix="D",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("资料编号", "no"), width=9),
+        Column("category", "类别", "Category", Kind.CHOICE, aliases=("资料类别", "分类", "type"),
+               **_codes("doc_category", DocCategory), width=16),
+        Column("name", "资料名称", "Document", required=True,
+               aliases=("名称", "资料", "文件名称", "档案名称", "name", "documentname", "title"), width=40),
+        Column("copies", "份数", "Copies", Kind.INT, aliases=("数量", "份", "qty", "quantity"), width=6),
+        Column("form", "原件/复印件", "Original/copy", Kind.CHOICE,
+               aliases=("原件或复印件", "原件复印件", "原件/复印", "形式", "form"), **_codes("form", DocForm), width=10),
+        Column("pages", "页数/册数", "Pages/volumes", aliases=("页数", "册数", "页/册", "pages", "volumes"), width=10),
+        Column("holder", "保管人", "Holder", aliases=("保管部门", "持有人", "保管", "custodian", "keeper"), width=12),
+        Column("status", "状态", "Status", Kind.CHOICE, aliases=("移交状态", "情况", "state"),
+               **_codes("status", DocStatus), width=10),
+        _BASIS,
+        _NOTE,
+    ),
+)
+
+FACILITIES = SheetSpec(
+    key="facilities", zh="设施设备清单", en="Facilities", id_prefix="A",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("清单编号", "no"), width=9),
+        Column("code", "设备编号", "Asset code", aliases=("资产编号", "设备代码", "assetno", "assetcode", "tag"),
+               width=10),
+        Column("name", "名称", "Name", required=True,
+               aliases=("设施设备名称", "设备名称", "设施名称", "项目名称", "equipment", "facility", "item"), width=30),
+        Column("category", "类别", "Category", Kind.CHOICE, aliases=("分类", "类型", "type"),
+               **_codes("facility_category", FacilityCategory), width=12),
+        Column("location", "位置", "Location", aliases=("安装位置", "所在位置", "部位", "place"), width=16),
+        Column("quantity", "数量", "Quantity", Kind.INT, aliases=("台数", "qty", "count"), width=6),
+        Column("unit", "单位", "Unit", aliases=("计量单位", "units"), width=6),
+        Column("area_m2", "面积(㎡)", "Area (m²)", Kind.MONEY,
+               aliases=("面积", "面积m2", "建筑面积", "area", "aream2", "areasqm"), width=10),
+        Column("condition", "完好程度", "Condition", Kind.CHOICE, aliases=("状况", "现状", "完好情况", "grade"),
+               **_codes("condition", Condition), width=10),
+        Column("method", "查验方法", "Method", Kind.CHOICE, aliases=("检查方法", "方法", "checkmethod"),
+               **_codes("method", Method), width=8),
+        Column("result", "查验结果", "Result", aliases=("检查结果", "结果", "findings"), width=24),
+        Column("owners_money", "业主共有资金购置", "Owners' money", Kind.CHOICE,
+               aliases=("业主出资", "共有资金购置", "ownersmoney", "ownerfunded"), **_YES_NO, width=10),
+        _BASIS,
+        _NOTE,
+    ),
+)
+
+KEYS = SheetSpec(
+    key="keys", zh="钥匙与账号清单", en="Keys and accounts", id_prefix="K",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("清单编号", "no"), width=9),
+        Column("name", "位置或系统", "Location or system", required=True,
+               aliases=("名称", "钥匙名称", "位置", "系统", "门禁位置", "name", "location", "system"), width=30),
+        Column("kind", "类型", "Kind", Kind.CHOICE, aliases=("种类", "类别", "type"), **_codes("key_kind", KeyKind),
+               width=10),
+        Column("handed_out", "移交数量", "Handed out", Kind.INT, aliases=("移交数", "交出数量", "handedout"), width=8),
+        Column("received", "接收数量", "Received", Kind.INT, aliases=("接收数", "实收数量", "收到数量"), width=8),
+        Column("discrepancy", "核对", "Check", imported=False, width=10),
+        Column("account_handed", "账号已移交", "Account handed over", Kind.CHOICE,
+               aliases=("账号移交", "是否移交", "accounthanded"), **_YES_NO, width=10),
+        Column("handed_to", "移交给", "Handed to", aliases=("接收人", "交给", "handedto", "recipient"), width=12),
+        Column("handed_on", "移交日期", "Handed on", Kind.DATE, aliases=("交接日期", "日期", "handedon", "date"),
+               width=12),
+        _BASIS,
+        _NOTE,
+    ),
+)
+
+INSPECTIONS = SheetSpec(
+    key="inspections", zh="查验问题清单", en="Inspection items", id_prefix="I",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("问题编号", "no"), width=9),
+        Column("item_ref", "涉及项目", "Concerns", aliases=("对应编号", "关联项目", "设备编号", "itemref", "item"),
+               width=10),
+        Column("description", "问题描述", "Description", required=True,
+               aliases=("问题", "描述", "查验问题", "存在问题", "issue", "finding", "problem"), width=40),
+        Column("responsible", "责任方", "Responsible", aliases=("责任单位", "整改单位", "负责人", "owner"), width=12),
+        Column("deadline", "整改期限", "Deadline", Kind.DATE, aliases=("完成时限", "整改时限", "期限", "due"), width=12),
+        Column("recheck_on", "复查日期", "Re-inspection", Kind.DATE, aliases=("复验日期", "复查时间", "recheck"),
+               width=12),
+        Column("evidence", "照片/证据", "Evidence", aliases=("照片", "证据", "附件", "photos", "files"), width=20),
+        Column("raised_by", "提出人", "Raised by", aliases=("提出方", "发现人", "raisedby", "reporter"), width=10),
+        Column("state", "状态", "State", Kind.CHOICE, aliases=("处理状态", "进度", "status"),
+               **_codes("state", InspectionState), width=10),
+        Column("dispute_reason", "争议理由", "Dispute reason", aliases=("争议原因", "争议", "dispute"), width=24),
+    ),
+)
+
 #: Every declared sheet, by key.
-SHEETS: dict[str, SheetSpec] = {TASKS.key: TASKS}
+SHEETS: dict[str, SheetSpec] = {spec.key: spec for spec in (TASKS, DOCUMENTS, FACILITIES, KEYS, INSPECTIONS)}

@@ -616,7 +616,7 @@ def _unsigned(session: Session, project_id: int, public_id: str) -> HandoverBatc
     return batch
 
 
-def _names(session: Session, project_id: int) -> dict[str, str]:
+def item_names(session: Session, project_id: int) -> dict[str, str]:
     """Public id -> name (current language) of every document, facility and key of the project."""
     names: dict[str, str] = {}
     for register in ITEM_REGISTERS:
@@ -808,7 +808,7 @@ def _batches(session: Session, project_id: int, batches: list[HandoverBatch]) ->
     for amendment in session.scalars(select(BatchAmendment).where(col(BatchAmendment.batch_id).in_(ids))
                                   .order_by(col(BatchAmendment.no))):
         amendments[amendment.batch_id].append(amendment)
-    names = _names(session, project_id)
+    names = item_names(session, project_id)
     return [_batch_read(batch, items[batch.id], amendments[batch.id], names) for batch in batches]
 
 
@@ -838,7 +838,7 @@ def summary(session: Session, project_id: int) -> HandoverSummary:
     handed = set(session.execute(select(Document.public_id).where(
         Document.project_id == project_id, Document.status == DocStatus.HANDED.value)).scalars())
     owed = set()
-    existing = _names(session, project_id)
+    existing = item_names(session, project_id)
     for batch in list_batches(session, project_id):
         for item in batch.items:
             if item.outcome in OWED:
