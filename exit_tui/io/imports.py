@@ -85,6 +85,7 @@ def import_file(
     unchanged = 0
     knock_on = None
     conflicts: list[Conflict] = []
+    absent: list[str] = []
     for key, sheet_rows in rows.items():
         spec = registers[key].sheet
         report = import_rows(session, registers[key].target, project_id, sheet_rows, today, apply=apply,
@@ -96,6 +97,7 @@ def import_file(
         notes += [replace(r, column=_header(spec, r.column)) for r in report.notes]
         knock_on = report.knock_on or knock_on
         conflicts += [replace(c, fields=tuple(_header(spec, f) for f in c.fields)) for c in report.conflicts]
+        absent += report.absent
     rejected.sort(key=lambda r: (order.get(r.sheet, len(order)), r.row))  # stable: a row's cells keep their order
     return ImportReport(
         added=added,
@@ -107,6 +109,7 @@ def import_file(
         notes=notes,
         knock_on=knock_on,
         conflicts=conflicts,
+        absent=absent,
     )
 
 

@@ -87,6 +87,9 @@ class ImportTarget:
     """Fields that identify a row written without an id (a twin already in the project is not added again)."""
     columns: ClassVar[tuple[str, ...]] = ()
     """Table columns the hooks read of each stored row (id, public_id and the fields' keys always are)."""
+    report_absent: ClassVar[bool] = False
+    """Say which of the project's rows the file does not list (ImportReport.absent): for a register that
+    others send lists of, whose preview compares their list with ours."""
 
     def __init__(self, session: Session, project_id: int, today: date) -> None:
         self.session, self.project_id, self.today = session, project_id, today
@@ -141,6 +144,11 @@ class ImportTarget:
     def show_stored(self, key: str, row: Mapping[str, Any]) -> str:
         return self.show(key, self.current(key, row))
 
+    def check(self, stored: Mapping[str, Any] | None, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Problems of a whole row as (column key, reason), once its cells are clean: a rule between fields, or
+        a change the stored row (None for a new row) does not allow. The row is rejected when there are any."""
+        return []
+
     # row hooks
     def new_row(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Table columns of a new row (project_id, public_id and created_at are added by the applier); a field
@@ -181,6 +189,7 @@ class _Plan:
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
 
 
 # -- the planner -------------------------------------------------------------------------------------------------
@@ -303,6 +312,8 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
                 problems.append(("public_id", reasons[public_id]))
         values, cell_problems, notes = _clean_row(target, row, new=public_id is None)
         problems += cell_problems
+        if not problems:
+            problems = target.check(stored, values)
         if problems:
             plan.rejected += [Rejection(row.sheet, row.row, key, reason) for key, reason in problems]
             continue
@@ -349,6 +360,8 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
     if plan.conflicts:
         who = audit.last_changes(target.session, {c.version for c in plan.conflicts})
         plan.conflicts = [replace(c, actor=who[c.version].actor, at=who[c.version].at) for c in plan.conflicts]
+    if target.report_absent:
+        plan.absent = sorted(existing.keys() - claimed)
     return plan
 
 
@@ -357,10 +370,10 @@ def _apply(target: ImportTarget, plan: _Plan) -> tuple[list[str], ReplanPreview 
     target.before_apply(plan.updates)
     ids = next_public_ids(session, target.project_id, target.prefix, len(plan.new_rows)) if plan.new_rows else []
     now = datetime.now(UTC)
-    audit.insert_rows(session, target.table, [
+    audit.insert_rows(session, target.table, (  # a generator: the new rows are built a batch at a time
         {"project_id": target.project_id, "public_id": public_id, "created_at": now, **target.new_row(values)}
         for public_id, (_row, values) in zip(ids, plan.new_rows, strict=True)
-    ])
+    ))
     audit.update_rows(session, target.table, [
         audit.RowUpdate(update.row["id"], update.row, update.columns) for update in plan.updates
     ])
@@ -369,7 +382,8 @@ def _apply(target: ImportTarget, plan: _Plan) -> tuple[list[str], ReplanPreview 
 
 def _report(plan: _Plan, added: list[str], knock_on: ReplanPreview | None, applied: bool) -> ImportReport:
     return ImportReport(added=added, changed=plan.changed, unchanged=plan.unchanged, rejected=plan.rejected,
-                        notes=plan.notes, knock_on=knock_on, applied=applied, conflicts=plan.conflicts)
+                        notes=plan.notes, knock_on=knock_on, applied=applied, conflicts=plan.conflicts,
+                        absent=plan.absent)
 
 
 def import_rows(

@@ -258,6 +258,9 @@ class ImportReport:
     """What the import moves beyond the cells it changes (tasks counted from a moved task, statutory flags)."""
     conflicts: list[Conflict] = field(default_factory=list)
     """Rows changed in the database since the file was exported; applied only where the user chose to."""
+    absent: list[str] = field(default_factory=list)
+    """Public ids of rows on a register that the file's sheet does not list (registers whose target reports
+    them: a list sent by others, compared with ours before anything is applied)."""
 
     @property
     def changed_rows(self) -> int:
