@@ -1,0 +1,128 @@
+"""The handover registers through the package (io/registers.py, services/handover_import.py): export, change
+cells the way a committee would (a header written as an alias, labels in either language, a Chinese date, new rows
+without an id, bad rows), import: exactly those changes, audited; the same file again: nothing. A list the
+committee writes itself is compared with the register: what is on ours and not on theirs, and the other way."""
+
+import re
+from datetime import date
+
+import openpyxl
+import pytest
+
+from exit_tui.io.export import export_package
+from exit_tui.io.imports import import_file
+from exit_tui.services import audit, handover
+from tests.helpers import TODAY
+
+
+def _sheet(book, title):
+    sheet = book[title]
+    header = {cell.value: cell.column for cell in sheet[1] if cell.value}
+    rows = {sheet.cell(row, 1).value: row for row in range(2, sheet.max_row + 1)
+            if re.fullmatch(r"[A-Z]-\d{4}", str(sheet.cell(row, 1).value))}  # not the signature block below
+    return sheet, header, rows
+
+
+def _set(book, title, public_id, **cells):
+    sheet, header, rows = _sheet(book, title)
+    for name, value in cells.items():
+        sheet.cell(rows[public_id], header[name]).value = value
+
+
+def _append(book, title, **cells):
+    sheet, header, rows = _sheet(book, title)
+    row = max([*rows.values(), 1]) + 1  # the blank row between the data and the signature block
+    for name, value in cells.items():
+        sheet.cell(row, header[name]).value = value
+    return row
+
+
+@pytest.fixture
+def package(backend, project, tmp_path):
+    """The sample project with one inspection item, exported, then changed as a committee would."""
+    backend.call(handover.add_item, project.id, "inspection", description="电梯异响", item_ref="A-0011")
+    path = tmp_path / "移交资料包.xlsx"
+    backend.call(export_package, project.id, path, today=TODAY)
+    book = openpyxl.load_workbook(path)
+    documents, header, _rows = _sheet(book, "资料移交清单")
+    documents.cell(1, header["保管人"]).value = "保管部门"  # their word for the column
+    _set(book, "资料移交清单", "D-0002", 保管部门="档案室", 状态="已备齐")
+    _set(book, "资料移交清单", "D-0003", 状态="Ready")  # the English label
+    _set(book, "资料移交清单", "D-0004", 份数="三份")  # a bad row
+    new_document = _append(book, "资料移交清单", 类别="设施设备技术资料", 资料名称="小区消防平面图", 份数=2)
+    _set(book, "设施设备清单", "A-0043", **{"面积(㎡)": "35.5", "完好程度": "完好"})
+    _set(book, "设施设备清单", "A-0011", 数量=4, 位置="1-3号楼")
+    _set(book, "钥匙与账号清单", "K-0001", 移交数量=4, 接收数量=3)
+    _set(book, "钥匙与账号清单", "K-0008", 账号已移交="是", 移交给="新物业 张三", 移交日期="2026年12月1日")
+    _set(book, "查验问题清单", "I-0001", 状态="已关闭")  # not allowed straight from 待分派
+    new_item = _append(book, "查验问题清单", 涉及项目="a-3", 问题描述="3号楼屋面渗水", 责任方="开发商",
+                       整改期限="2026年12月5日")
+    book.save(path)
+    return project, path, new_document, new_item
+
+
+EXPECTED = sorted([
+    ("D-0002", "保管人", "档案室"), ("D-0002", "状态", "已备齐"), ("D-0003", "状态", "已备齐"),
+    ("A-0043", "面积(㎡)", "35.50"), ("A-0043", "完好程度", "完好"), ("A-0011", "数量", "4"),
+    ("A-0011", "位置", "1-3号楼"), ("K-0001", "移交数量", "4"), ("K-0001", "接收数量", "3"),
+    ("K-0008", "账号已移交", "是"), ("K-0008", "移交给", "新物业 张三"), ("K-0008", "移交日期", "2026-12-01"),
+])
+
+
+def test_each_register_round_trips_with_exactly_the_committees_changes(backend, package):
+    project, path, new_document, new_item = package
+    audit_before = backend.call(audit.entry_count)
+    preview = backend.call(import_file, project.id, path, apply=False, today=TODAY)
+    assert sorted((c.public_id, c.field, c.new) for c in preview.changed) == EXPECTED
+    assert preview.added == [f"第 {new_document} 行", f"第 {new_item} 行"]
+    assert sorted((r.sheet, r.column) for r in preview.rejected) == [("查验问题清单", "状态"), ("资料移交清单", "份数")]
+    assert any("已关闭" in r.reason for r in preview.rejected)
+    assert preview.ignored_columns == []
+    assert preview.absent == ["D-0004"]  # a row the reader refused (份数 is not a number) does not count as listed
+    assert backend.call(audit.entry_count) == audit_before
+
+    applied = backend.call(import_file, project.id, path, apply=True, today=TODAY)
+    assert applied.added == ["D-0022", "I-0002"]
+    entries = [e for e in backend.call(audit.list_entries, project.id, None) if e.id > audit_before]
+    written = {(e.public_id, e.field) for e in entries if e.action == "update"}
+    assert written == {("D-0002", "holder"), ("D-0002", "status"), ("D-0003", "status"), ("A-0043", "area_m2"),
+                       ("A-0043", "condition"), ("A-0011", "quantity"), ("A-0011", "location"),
+                       ("K-0001", "handed_out"), ("K-0001", "received"), ("K-0008", "account_handed"),
+                       ("K-0008", "handed_to"), ("K-0008", "handed_on")}
+    assert sorted((e.entity, e.public_id) for e in entries if e.action == "create") == [
+        ("document", "D-0022"), ("inspection", "I-0002")]
+    assert backend.call(audit.verify).ok
+
+    premises = backend.call(handover.get_item, project.id, "facility", "A-0043")
+    assert (premises.area_m2, premises.condition) == (3550, "good")
+    key = backend.call(handover.get_item, project.id, "key", "K-0001")
+    assert key.discrepancy
+    account = backend.call(handover.get_item, project.id, "key", "K-0008")
+    assert (account.account_handed, account.handed_on) == (True, date(2026, 12, 1))
+    added = backend.call(handover.get_item, project.id, "inspection", "I-0002")
+    assert (added.item_ref, added.deadline, added.state) == ("A-0003", date(2026, 12, 5), "open")
+    document = backend.call(handover.get_item, project.id, "document", "D-0022")
+    assert (document.category, document.copies, document.status) == ("technical", 2, "pending")
+    assert backend.call(handover.get_item, project.id, "inspection", "I-0001").state == "open"
+
+    entries_now = backend.call(audit.entry_count)
+    again = backend.call(import_file, project.id, path, apply=True, today=TODAY)
+    assert (again.added, again.changed) == ([], [])
+    assert len(again.rejected) == 2  # the bad rows are still bad
+    assert backend.call(audit.entry_count) == entries_now
+
+
+def test_a_committees_own_list_is_compared_with_the_register(backend, project, tmp_path):
+    path = tmp_path / "业委会资料清单.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "业委会清单"
+    sheet.append(["资料名称", "份数", "原件/复印件", "业委会意见"])
+    sheet.append(["竣工总平面图", 1, "原件", "已核"])  # already on the register, exactly
+    sheet.append(["小区绿化竣工图", 1, "复印件", ""])  # not on it
+    book.save(path)
+    report = backend.call(import_file, project.id, path, apply=False, today=TODAY)
+    assert (report.added, report.unchanged, report.changed, report.rejected) == (["第 3 行"], 1, [], [])
+    assert report.ignored_columns == ["业委会意见"]
+    documents = [d.public_id for d in backend.call(handover.list_items, project.id, "document")]
+    assert report.absent == [i for i in documents if i != "D-0001"]  # on ours, not on theirs
