@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -22,8 +23,11 @@ from ..services.errors import UserError
 from ..services.imports import import_rows
 from ..services.projects import get_project
 from ..services.readmodels import Conflict, FieldChange, ImportReport, ImportRow, Rejection
-from .registers import importable
+from .registers import Register, importable
 from .spec import SheetSpec, normalize_header
+
+if TYPE_CHECKING:
+    from .read import ReadResult
 
 #: How many rows at the top of each sheet are searched for the project id of an exported package.
 ORIGIN_SCAN_ROWS = 30
@@ -47,18 +51,8 @@ def import_file(
     path = Path(path)
     project = get_project(session, project_id)
     registers = importable()
-    result = read_file(path, [register.sheet for register in registers.values()])
-    rows: dict[str, list[ImportRow]] = {}
-    rejected: list[Rejection] = []
-    ignored: list[str] = []
-    order: dict[str, int] = {}
-    for sheet in result.sheets:
-        if sheet.spec.key not in registers:
-            continue
-        order.setdefault(sheet.name, len(order))
-        rows.setdefault(sheet.spec.key, []).extend(sheet.rows)
-        rejected += sheet.rejected
-        ignored += [c for c in sheet.ignored_columns if c not in ignored]
+    # Only `rows` holds the rows read: each register's are handed over below and freed once planned.
+    rows, rejected, ignored, order = _gather(read_file(path, [r.sheet for r in registers.values()]), registers)
 
     if not order:  # no sheet of the file has a register's header: say what is needed rather than "0 rows"
         required = " / ".join(
@@ -86,9 +80,9 @@ def import_file(
     knock_on = None
     conflicts: list[Conflict] = []
     absent: list[str] = []
-    for key, sheet_rows in rows.items():
+    for key in list(rows):  # rows.pop: the planner frees a register's rows before writing
         spec = registers[key].sheet
-        report = import_rows(session, registers[key].target, project_id, sheet_rows, today, apply=apply,
+        report = import_rows(session, registers[key].target, project_id, rows.pop(key), today, apply=apply,
                              overwrite=overwrite, strict=strict)
         added += report.added
         changed += [replace(c, field=_header(spec, c.field)) for c in report.changed]
@@ -111,6 +105,24 @@ def import_file(
         conflicts=conflicts,
         absent=absent,
     )
+
+
+def _gather(result: "ReadResult", registers: dict[str, Register]) -> tuple[
+        dict[str, list[ImportRow]], list[Rejection], list[str], dict[str, int]]:
+    """The rows of each register's sheets (by register key), the reader's rejections, the ignored headers and
+    the order of the sheets read (sheet name -> position)."""
+    rows: dict[str, list[ImportRow]] = {}
+    rejected: list[Rejection] = []
+    ignored: list[str] = []
+    order: dict[str, int] = {}
+    for sheet in result.sheets:
+        if sheet.spec.key not in registers:
+            continue
+        order.setdefault(sheet.name, len(order))
+        rows.setdefault(sheet.spec.key, []).extend(sheet.rows)
+        rejected += sheet.rejected
+        ignored += [c for c in sheet.ignored_columns if c not in ignored]
+    return rows, rejected, ignored, order
 
 
 def exported_from(path: Path) -> str | None:

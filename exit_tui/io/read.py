@@ -241,6 +241,7 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
         return ReadSheet(name, spec, header_row, [], [Rejection(name, header_row, "", reason)], ignored)
     plan = [(index, column, written, _converter(column, epoch)) for index, column, written in mapped
             if column.imported]
+    required = [(column.key, written) for _index, column, written, _convert in plan if column.required]
     accepted: list[ImportRow] = []
     rejected: list[Rejection] = []
     signature = signature_markers()
@@ -266,8 +267,8 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
             continue
         if width is not None and max(cells) > width:
             problems.append(Rejection(name, row_no, "", _("io.extra_fields", fields=max(cells), header=width)))
-        for _index, column, written, _convert in plan:
-            if column.required and column.key in values and values[column.key] is None:
+        for key, written in required:
+            if key in values and values[key] is None:
                 problems.append(Rejection(name, row_no, written, _("io.required_missing")))
         if problems:
             rejected.extend(problems)
@@ -323,6 +324,13 @@ def _find_header(name: str, head: list[tuple[int, Cells]],
 # -- typing one cell: each converter returns the typed value or raises _Bad with the reason ---------------
 
 
+_UNSEEN = object()
+_SEEN_VALUES, _SEEN_CHARS = 1000, 100
+"""How many distinct texts (of at most so many characters) and dates of a column keep their typed value:
+repeated cells (owners, statuses, dates) are typed once and share one object, while a column of unique titles
+keeps only its first few."""
+
+
 class _Bad(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -344,10 +352,20 @@ def _converter(column: Column, epoch: datetime) -> Callable[[object], object]:
     else:
         convert = _to_text
 
+    seen: dict[object, object] = {}
+
     def checked(raw: object) -> object:
+        kind = raw.__class__
+        if kind is str or kind is datetime:  # a text or a date met again: its value again (one object for all)
+            value = seen.get(raw, _UNSEEN)
+            if value is _UNSEEN:
+                value = convert(raw)
+                if len(seen) < _SEEN_VALUES and (kind is datetime or len(raw) <= _SEEN_CHARS):  # type: ignore[arg-type]
+                    seen[raw] = value
+            return value
         if raw is NO_CACHED_VALUE:
             raise _Bad(_("io.formula_no_value"))
-        if raw.__class__ is CellError:
+        if kind is CellError:
             raise _Bad(_("io.cell_error", value=raw.text))  # type: ignore[attr-defined]
         return convert(raw)
 
@@ -404,6 +422,8 @@ def _to_int(raw: object) -> int:
     elif isinstance(raw, int):
         return raw
     elif isinstance(raw, float):
+        if raw.is_integer() and -1e15 < raw < 1e15:
+            return int(raw)  # exactly what its 15 digits say
         number = _float_decimal(raw)
     elif isinstance(raw, str):
         text = normalize(raw)

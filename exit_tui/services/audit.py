@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -282,12 +283,13 @@ def _flushed(session: Session, _context: Any) -> None:
 event.listen(Session, "after_flush", _flushed)
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert `rows` (column -> value) with Core, a batch at a time, and record a `create` entry for each."""
+def insert_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Insert `rows` (column -> value) with Core, a batch at a time, and record a `create` entry for each.
+    `rows` may be a generator: only one batch of them is held at a time."""
     session.flush()
     connection = session.connection()
-    for start in range(0, len(rows), _BATCH):
-        batch = rows[start:start + _BATCH]
+    rows = iter(rows)
+    while batch := list(islice(rows, _BATCH)):
         _insert_many(connection, table, batch)
         _append(connection, [_entry(connection, table.name, "create", row, new=row_text(row)) for row in batch])
 

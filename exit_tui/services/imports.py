@@ -42,6 +42,8 @@ ROW_VERSION = "row_version"
 _CHUNK = 500  # ids in one SQL `IN (...)` list
 NO_DEFAULT = object()
 _UNSET = object()
+ABSENT = object()
+"""A field of a planned new row that the file has no column for."""
 
 
 def normalize_id(value: object) -> str:
@@ -181,8 +183,10 @@ class RowChanges:
 
 @dataclass
 class _Plan:
-    new_rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    """(Excel row number, cleaned values) of every row to add."""
+    new_rows: list[tuple] = field(default_factory=list)
+    """(Excel row number, *cleaned values) of every row to add: the value of each of the target's fields in
+    order, or ABSENT for a field the file has no column for (a tuple, not a dict: a large import holds one per
+    row; `_values` turns it back into a dict)."""
     updates: list[RowChanges] = field(default_factory=list)
     changed: list[FieldChange] = field(default_factory=list)
     notes: list[Rejection] = field(default_factory=list)
@@ -336,7 +340,7 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
                     claimed.add(twin)
                     plan.unchanged += 1
                     continue
-            plan.new_rows.append((row.row, values))
+            plan.new_rows.append((row.row, *[values.get(spec.key, ABSENT) for spec in target.fields]))
             continue
 
         columns: dict[str, Any] = {}
@@ -365,14 +369,21 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
     return plan
 
 
+def _values(keys: list[str], planned: tuple) -> dict[str, Any]:
+    """A planned new row's cleaned values by field key (fields the file has no column for left out)."""
+    return {key: value for key, value in zip(keys, planned[1:], strict=True) if value is not ABSENT}
+
+
 def _apply(target: ImportTarget, plan: _Plan) -> tuple[list[str], ReplanPreview | None]:
     session = target.session
     target.before_apply(plan.updates)
     ids = next_public_ids(session, target.project_id, target.prefix, len(plan.new_rows)) if plan.new_rows else []
     now = datetime.now(UTC)
+    keys = [spec.key for spec in target.fields]
     audit.insert_rows(session, target.table, (  # a generator: the new rows are built a batch at a time
-        {"project_id": target.project_id, "public_id": public_id, "created_at": now, **target.new_row(values)}
-        for public_id, (_row, values) in zip(ids, plan.new_rows, strict=True)
+        {"project_id": target.project_id, "public_id": public_id, "created_at": now,
+         **target.new_row(_values(keys, planned))}
+        for public_id, planned in zip(ids, plan.new_rows, strict=True)
     ))
     audit.update_rows(session, target.table, [
         audit.RowUpdate(update.row["id"], update.row, update.columns) for update in plan.updates
@@ -404,6 +415,7 @@ def import_rows(
     chosen = frozenset() if isinstance(overwrite, bool) else frozenset(overwrite)
     with gc_paused():
         plan = _plan(target, rows, (lambda _id: True) if overwrite is True else chosen.__contains__)
+        del rows  # the plan holds what is needed: a caller that passed its only reference frees the rows here
         if apply and strict and any(c.public_id not in chosen for c in plan.conflicts) and overwrite is not True:
             raise UserError("import.conflicts_refused", n=len(plan.conflicts),
                             ids=", ".join(c.public_id for c in plan.conflicts[:10]))
@@ -418,5 +430,5 @@ def import_rows(
         finally:
             savepoint.rollback()
         session.expire_all()
-    added = [_("import.new_row", row=number) for number, _values in plan.new_rows]
+    added = [_("import.new_row", row=planned[0]) for planned in plan.new_rows]
     return _report(plan, added, knock_on, applied=False)
