@@ -17,7 +17,8 @@ from exit_tui.errors import ExitTuiError
 from exit_tui.i18n import _, set_language
 from exit_tui.io import atomic, xlsx_write
 from exit_tui.io.export import ExportResult, default_export_path, export_package, safe_file_name
-from exit_tui.io.spec import DOCUMENTS, FACILITIES, INSPECTIONS, KEYS, TASKS, Column, Kind, SheetSpec
+from exit_tui.io.registers import REGISTERS
+from exit_tui.io.spec import TASKS, Column, Kind, SheetSpec
 from exit_tui.io.xlsx_write import (
     DATE_FORMAT,
     MONEY_FORMAT,
@@ -32,7 +33,7 @@ from exit_tui.io.xlsx_write import (
 from exit_tui.services import checklist
 from tests.helpers import TODAY
 
-HANDOVER = (DOCUMENTS, FACILITIES, KEYS, INSPECTIONS)
+HANDOVER = tuple(register.sheet for register in REGISTERS[1:])  # after the tasks: tests/test_handover_import.py
 
 GENERATED = datetime(2026, 11, 28, 9, 30)
 INJECTIONS = ["=1+1", "+86 138 0013 8000", "-3", "@SUM(A1)"]

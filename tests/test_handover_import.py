@@ -126,3 +126,43 @@ def test_a_committees_own_list_is_compared_with_the_register(backend, project, t
     assert report.ignored_columns == ["业委会意见"]
     documents = [d.public_id for d in backend.call(handover.list_items, project.id, "document")]
     assert report.absent == [i for i in documents if i != "D-0001"]  # on ours, not on theirs
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_printed_sheets_record_batches_the_outstanding_items_and_the_report(backend, project, tmp_path, language):
+    from exit_tui.i18n import _, set_language
+    from exit_tui.io.read import read_file
+    from exit_tui.io.registers import importable, read_only
+
+    batch = backend.call(handover.create_batch, project.id, "第一批", ["D-0001", "K-0001"], created_on=TODAY)
+    backend.call(handover.set_outcome, project.id, batch.public_id, "K-0001", "not_handed", "2026-12-20", "缺一把")
+    backend.call(handover.sign_batch, project.id, batch.public_id, TODAY, handing="甲", receiving="乙",
+                 supervising="丙")
+    backend.call(handover.amend_batch, project.id, batch.public_id, "补交一把", item_ref="K-0001",
+                 outcome="partial", promised_on="2026-12-25", made_on=TODAY)
+    backend.call(handover.update_item, project.id, "key", "K-0002", handed_out=3, received=2)
+    set_language(language)
+    path = tmp_path / "package.xlsx"
+    result = backend.call(export_package, project.id, path, today=TODAY)
+    titles = [register.sheet.title for register in read_only()]
+    counts = dict(result.sheets)
+    assert [counts[title] for title in titles[:2]] == [3, 1]  # two items and an amendment; one item owed
+
+    book = openpyxl.load_workbook(path)
+    batches = [row for row in book[titles[0]].iter_rows(min_row=2, max_row=4, values_only=True)]
+    assert [row[4] for row in batches] == ["D-0001", "K-0001", "K-0001"]
+    assert [row[6] for row in batches] == [handover.label("outcome", code) for code in
+                                          ("handed", "not_handed", "partial")]
+    assert batches[1][7].date() == date(2026, 12, 20) and batches[2][7].date() == date(2026, 12, 25)
+    assert "甲" in batches[0][2] and "2026-11-28" in batches[0][2]
+    owed = next(book[titles[1]].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert (owed[1], owed[4].date(), owed[5]) == ("K-0001", date(2026, 12, 25), "补交一把")
+    report = {row[1]: row[2] for row in book[titles[2]].iter_rows(min_row=2, values_only=True) if row[1]}
+    assert report[_("handover.report.key_discrepancies")] == 1
+    assert report[_("handover.report.not_handed")] == 1
+
+    read = read_file(path, [register.sheet for register in importable().values()])
+    assert {sheet.name for sheet in read.sheets} == {register.sheet.title for register in importable().values()}
+    imported = backend.call(import_file, project.id, path, apply=False, today=TODAY)
+    assert (imported.added, imported.changed, imported.rejected) == ([], [], [])
+    assert imported.unchanged == sum(counts[register.sheet.title] for register in importable().values())

@@ -215,7 +215,10 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
     (the service rejects a new row lacking one). A CSV row with more fields than the header is rejected (an
     unquoted comma shifts every field after it)."""
     head = list(islice(rows, HEADER_SCAN_ROWS))
-    found = None if _is_timeline(head) else _find_header(name, head, specs)
+    signature = signature_markers()
+    above = next((i for i, (_row, cells) in enumerate(head)  # no header below a signature block's title
+                  if len(cells) == 1 and _text(next(iter(cells.values()))) in signature), len(head))
+    found = None if _is_timeline(head) else _find_header(name, head[:above], specs)
     if found is None:
         rows.close()  # release the sheet's part now
         return None
@@ -244,7 +247,6 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
     required = [(column.key, written) for _index, column, written, _convert in plan if column.required]
     accepted: list[ImportRow] = []
     rejected: list[Rejection] = []
-    signature = signature_markers()
     width = max(header_cells) if csv_file else None
     for row_no, cells in chain(head[position + 1:], rows):
         if len(cells) == 1 and _text(next(iter(cells.values()))) in signature:

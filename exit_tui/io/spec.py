@@ -249,5 +249,39 @@ INSPECTIONS = SheetSpec(
     ),
 )
 
+# Sheets written for reading only (a printed record; the importer skips them): headers chosen so that no register's
+# header row is recognised in them (tests/test_handover_import.py).
+_BATCH = Column("batch", "批次编号", "Batch", width=9)
+_ITEM = Column("item_ref", "物品编号", "Item no.", width=9)
+_WHAT = Column("name", "移交物品", "What", width=30)
+_OUTCOME = Column("outcome", "移交结果", "Outcome", width=12)
+_PROMISED = Column("promised_on", "承诺移交日期", "Promised by", Kind.DATE, width=12)
+
+BATCHES = SheetSpec(
+    key="batches", zh="移交批次", en="Handover batches", id_prefix="B",
+    columns=(
+        _BATCH,
+        Column("title", "批次名称", "Batch title", width=18),
+        Column("signed", "三方签署", "Signed by", width=30),
+        Column("entry", "记录", "Entry", width=14),
+        _ITEM, _WHAT, _OUTCOME, _PROMISED,
+        Column("reason", "原因或说明", "Reason or note", width=28),
+    ),
+)
+
+OUTSTANDING = SheetSpec(
+    key="outstanding", zh="未移交清单", en="Not handed over", id_prefix="",
+    columns=(_BATCH, _ITEM, _WHAT, _OUTCOME, _PROMISED, Column("reason", "未移交原因", "Why not yet", width=30)),
+)
+
+ACCEPTANCE = SheetSpec(
+    key="acceptance", zh="验收报告", en="Acceptance report", id_prefix="",
+    columns=(
+        Column("section", "清单", "Register", width=16),
+        Column("measure", "统计项", "Measure", width=24),
+        Column("number", "合计", "Total", Kind.INT, width=8),
+    ),
+)
+
 #: Every declared sheet, by key.
 SHEETS: dict[str, SheetSpec] = {spec.key: spec for spec in (TASKS, DOCUMENTS, FACILITIES, KEYS, INSPECTIONS)}

@@ -348,7 +348,9 @@ class BatchItemRead:
     promised_on: date | None
     reason: str
     signed_outcome: str
-    """As the batch recorded it (what was signed, for a signed batch)."""
+    """As the batch recorded it (what was signed, for a signed batch); likewise its promised date and reason."""
+    signed_promised_on: date | None
+    signed_reason: str
 
 
 @dataclass(frozen=True)
@@ -793,7 +795,7 @@ def _batch_read(batch: HandoverBatch, items: list[BatchItem], amendments: list[B
                                    getattr(batch, f"{role.value}_signed_on")) for role in PartyRole),
         note=batch.note,
         items=tuple(BatchItemRead(item.item_ref, names.get(item.item_ref, item.item_ref), *current[item.item_ref],
-                                  signed_outcome=item.outcome) for item in items),
+                                  item.outcome, item.promised_on, item.reason) for item in items),
         amendments=tuple(AmendmentRead(a.no, a.item_ref, a.outcome, a.promised_on, a.reason, a.made_on, a.made_by)
                          for a in amendments),
     )
@@ -871,3 +873,67 @@ def _sheet_row(item: Any) -> dict:
         row["account_handed"] = "yes" if item.account_handed else "no"
         row["discrepancy"] = _("handover.discrepancy") if item.discrepancy else ""
     return row
+
+
+# -- rows of the sheets written for reading only (a printed record: 移交批次, 未移交清单, 验收报告) ---------------------
+
+
+def _signed_text(batch: BatchRead) -> str:
+    if not batch.signed:
+        return _("handover.unsigned")
+    return "; ".join(f"{label('role', s.role)} {s.name} {s.signed_on.isoformat() if s.signed_on else ''}".strip()
+                     for s in batch.signatures)
+
+
+def batch_rows(session: Session, project_id: int) -> tuple[int, Iterator[dict]]:
+    """Every batch: its items as signed, then its amendments (each with its date and who recorded it)."""
+    rows = []
+    names = item_names(session, project_id)
+    for batch in list_batches(session, project_id):
+        head = {"batch": batch.public_id, "title": batch.title, "signed": _signed_text(batch)}
+        for item in batch.items:
+            rows.append({**head, "entry": _("handover.entry_item"), "item_ref": item.item_ref, "name": item.name,
+                         "outcome": label("outcome", item.signed_outcome), "promised_on": item.signed_promised_on,
+                         "reason": item.signed_reason})
+        for a in batch.amendments:
+            rows.append({**head, "entry": _("handover.entry_amendment", no=a.no, day=a.made_on.isoformat(),
+                                            who=a.made_by),
+                         "item_ref": a.item_ref or "", "name": names.get(a.item_ref or "", ""),
+                         "outcome": label("outcome", a.outcome), "promised_on": a.promised_on, "reason": a.reason})
+    return len(rows), iter(rows)
+
+
+def outstanding_rows(session: Session, project_id: int) -> tuple[int, Iterator[dict]]:
+    """The 未移交清单's rows (outcomes as amended, by promised date)."""
+    rows = [{"batch": o.batch, "item_ref": o.item_ref, "name": o.name, "outcome": label("outcome", o.outcome),
+             "promised_on": o.promised_on, "reason": o.reason} for o in outstanding(session, project_id)]
+    return len(rows), iter(rows)
+
+
+def report_rows(session: Session, project_id: int) -> tuple[int, Iterator[dict]]:
+    """The 验收报告: counts by register and state, handed over, not handed over, key discrepancies, open items."""
+    def counts(model, column) -> dict[str, int]:
+        return dict(session.execute(select(column, func.count()).where(model.project_id == project_id)
+                                    .group_by(column)).all())
+
+    rows: list[dict] = []
+
+    def section(title: str, group: str, codes: type[StrEnum], found: dict[str, int]) -> None:
+        rows.extend({"section": title, "measure": label(group, code.value), "number": found.get(code.value, 0)}
+                    for code in codes)
+
+    section(_("handover.register.document"), "status", DocStatus, counts(Document, Document.status))
+    section(_("handover.register.facility"), "condition", Condition, counts(Facility, Facility.condition))
+    section(_("handover.register.key"), "key_kind", KeyKind, counts(HandoverKey, HandoverKey.kind))
+    section(_("handover.register.inspection"), "state", InspectionState,
+            counts(InspectionItem, InspectionItem.state))
+    figures = summary(session, project_id)
+    total = _("handover.register.total")
+    rows += [
+        {"section": total, "measure": _("handover.report.items"), "number": figures.items},
+        {"section": total, "measure": _("handover.report.handed"), "number": figures.handed},
+        {"section": total, "measure": _("handover.report.not_handed"), "number": figures.not_handed},
+        {"section": total, "measure": _("handover.report.key_discrepancies"), "number": figures.key_discrepancies},
+        {"section": total, "measure": _("handover.report.open_inspections"), "number": figures.open_inspections},
+    ]
+    return len(rows), iter(rows)
