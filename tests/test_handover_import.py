@@ -141,6 +141,7 @@ def test_printed_sheets_record_batches_the_outstanding_items_and_the_report(back
     backend.call(handover.amend_batch, project.id, batch.public_id, "补交一把", item_ref="K-0001",
                  outcome="partial", promised_on="2026-12-25", made_on=TODAY)
     backend.call(handover.update_item, project.id, "key", "K-0002", handed_out=3, received=2)
+    backend.call(handover.set_party, project.id, "receiving", "锦绣华庭业主委员会", "李主任")
     set_language(language)
     path = tmp_path / "package.xlsx"
     result = backend.call(export_package, project.id, path, today=TODAY)
@@ -157,6 +158,9 @@ def test_printed_sheets_record_batches_the_outstanding_items_and_the_report(back
     assert "甲" in batches[0][2] and "2026-11-28" in batches[0][2]
     owed = next(book[titles[1]].iter_rows(min_row=2, max_row=2, values_only=True))
     assert (owed[1], owed[4].date(), owed[5]) == ("K-0001", date(2026, 12, 25), "补交一把")
+    signature = [row[0] for row in book[titles[1]].iter_rows(min_row=5, max_row=7, values_only=True)]
+    assert signature[1] == f"{_('export.signature_receiver')} 锦绣华庭业主委员会 李主任"  # every block, pre-filled
+    assert signature[0] == _("export.signature_handover")  # a party not given yet: the blank line to fill in
     report = {row[1]: row[2] for row in book[titles[2]].iter_rows(min_row=2, values_only=True) if row[1]}
     assert report[_("handover.report.key_discrepancies")] == 1
     assert report[_("handover.report.not_handed")] == 1

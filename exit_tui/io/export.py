@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from ..i18n import _
 from ..i18n.labels import exit_type_label, workdays_notice
-from ..services import projects
+from ..services import handover, projects
 from ..services.audit import row_versions
 from ..services.calendar import uncovered_years
 from ..services.timeline import load_timeline
@@ -69,6 +69,7 @@ def export_package(
             *([(_("export.workdays"), workdays_notice(years))] if years else []),
         ],
         timeline=plan,
+        signers=[f"{p.company} {p.representative}".strip() for p in handover.list_parties(session, project_id)],
     )
     path = Path(path)
     write_package(path, package, progress)

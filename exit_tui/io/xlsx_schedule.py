@@ -5,7 +5,7 @@ Dropdown lists too long for Excel's inline limit (255 characters), or with label
 kept on one hidden sheet (`Lists`), written after the schedules.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -59,9 +59,10 @@ def write_schedule(
     lists: Lists,
     heading: tuple[str, datetime],
     tick: Callable[[], None],
+    signers: Sequence[str] = (),
 ) -> None:
     """Write `rows` (dicts keyed by column key, typed values) as sheet `title`; `heading` is the project's title
-    line and the package's time, for the page header and footer."""
+    line and the package's time, for the page header and footer; `signers` fill the signature block's parties."""
     ws = workbook.add_worksheet(title)
     columns = spec.columns
     widths = [column_width(c) for c in columns]
@@ -86,7 +87,7 @@ def write_schedule(
         for col, column in enumerate(columns):
             if column.kind is Kind.CHOICE and column.choices:
                 ws.data_validation(1, col, last, col, _dropdown(column, lists))
-    _signature_block(ws, formats, shown, last + 1)
+    _signature_block(ws, formats, shown, last + 1, signers)
     project, generated = heading
     page_setup(ws, title, project, sum(shown), generated, grid=True)
 
@@ -109,9 +110,10 @@ def _dropdown(column: Column, lists: Lists) -> dict:
     }
 
 
-def _signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank_row: int) -> None:
-    """A blank row, a title, then one tall line per party: who (seal), signature, date, in three merged boxes
-    spread over the sheet's width (so the block prints the same whatever the columns)."""
+def _signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank_row: int,
+                     signers: Sequence[str] = ()) -> None:
+    """A blank row, a title, then one tall line per party: who (seal) with the party's name when known, signature,
+    date, in three merged boxes spread over the sheet's width (so the block prints the same whatever the columns)."""
     total, count = sum(widths), len(widths)
     starts, running = [0], 0
     for index, width in enumerate(widths):
@@ -131,7 +133,8 @@ def _signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank
     box(title_row, 0, count - 1, _("export.signature_title"), formats.section)
     for row, party in enumerate(SIGNATURE_PARTIES, start=title_row + 1):
         ws.set_row(row, SIGNATURE_ROW_HEIGHT)
-        texts = (_(party), _("export.signature_name"), _("export.signature_date"))
+        signer = signers[row - title_row - 1] if row - title_row - 1 < len(signers) else ""
+        texts = (f"{_(party)} {signer}".strip(), _("export.signature_name"), _("export.signature_date"))
         cell_formats = (formats.sign_label, formats.sign_line, formats.sign_line)
         for first, last, text, cell_format in zip(starts, ends, texts, cell_formats):
             box(row, first, last, text, cell_format)

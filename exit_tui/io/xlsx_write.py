@@ -78,6 +78,9 @@ class Package:
     while the sheet is written): the index, written first, shows that count."""
     details: Sequence[tuple[str, object]] = field(default_factory=tuple)
     """Further (label, value) lines for the index, after the title line (address, units ...)."""
+    signers: Sequence[str] = field(default_factory=tuple)
+    """The handing, receiving and supervising parties (company and representative), printed beside their role in
+    every signature block; blank where not known."""
     timeline: "Timeline | None" = None
     """The project's timeline: written as a Gantt sheet after the schedules (its texts picked here)."""
 
@@ -265,7 +268,7 @@ def _write_book(sink: _Sink, scratch: Path, package: Package,
     formats = Formats(workbook)
     _write_index(workbook.add_worksheet(index_title), formats, package, generated, contents)
     for (title, _count), (spec, rows, _count) in zip(contents, sheets):
-        write_schedule(workbook, formats, title, spec, rows, lists, heading, tick)
+        write_schedule(workbook, formats, title, spec, rows, lists, heading, tick, package.signers)
     if timeline is not None:
         write_timeline(workbook, formats, contents[-1][0], timeline, heading, tick)
     lists.write(workbook)
