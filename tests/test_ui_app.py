@@ -36,10 +36,10 @@ async def test_dashboard_shows_the_projects_figures(tmp_path):
         assert "35 天" in card_text(screen, "card-handover")
         assert "25 天" in card_text(screen, "card-contract")
         assert f"{expected.done}/{expected.total}" in card_text(screen, "card-done")
-        phases = screen.query_one("#phases", DataTable)
-        assert phases.row_count == 20
+        phases = screen.phases
+        assert len(phases.shown_keys()) == 20
         first = expected.phases[0]
-        assert str(phases.get_cell("1", "count")) == f"{first.done}/{first.total}"
+        assert phases.cell_text("1", "count") == f"{first.done}/{first.total}"
         assert app.title == "锦绣华庭[一期] 物业退出"
         assert "35 天" in app.sub_title
 
@@ -48,9 +48,9 @@ async def test_enter_on_a_phase_opens_the_checklist_on_that_phase(tmp_path):
     app, backend, project_id = demo_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        phases = app.screen.query_one("#phases", DataTable)
+        phases = app.screen.phases
         phases.focus()
-        phases.move_cursor(row=3)
+        phases.move_cursor(3)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
@@ -189,8 +189,7 @@ async def test_english_everywhere(tmp_path, english):
         await settle(pilot)
         assert "35 days" in card_text(app.screen, "card-handover")
         assert "Handover day T" in app.sub_title
-        phases = app.screen.query_one("#phases", DataTable)
-        assert str(phases.get_cell("1", "phase")) == "Exit plan"
+        assert app.screen.phases.cell_text("1", "phase") == "Exit plan"
         await pilot.press("2")
         await settle(pilot)
         table = app.screen.table

@@ -81,8 +81,7 @@ async def test_dashboard_phases_show_name_count_and_overdue_at_80x24(tmp_path, l
         lines = screen_lines(app)
         header = next(line for line in lines if _("col.done_total") in line)
         assert _("col.overdue") in header  # the last column is on screen, not scrolled out of it
-        phases = app.screen.query_one("#phases", DataTable)
-        name = str(phases.get_cell("1", "phase"))
+        name = app.screen.phases.cell_text("1", "phase")
         assert any(name in line and "/" in line for line in lines)
 
 
@@ -92,7 +91,7 @@ async def test_dashboard_at_120_columns_keeps_long_captions_and_bars(tmp_path, l
         await settle(pilot)
         for card in app.screen.query(Card):
             assert str(card.render()).split("\n")[0] == card.shown.caption
-        assert "bar" in app.screen.query_one("#phases", DataTable).columns
+        assert "bar" in [column.key for column in app.screen.phases.shown_columns()]
 
 
 # -- help ----------------------------------------------------------------------------------------------------

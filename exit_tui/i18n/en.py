@@ -115,6 +115,7 @@ MESSAGES: dict[str, str] = {
     "tip.open_phase": "Show the selected phase's tasks in the checklist",
     "key.open_card": "Open",
     "tip.open_card": "Open the screen behind this figure",
+    "tip.open_row": "Open the selected phase or task in the checklist",
     "help.alias": "Same as {arrow}",
     "tip.show_overdue": "Show only overdue tasks in the checklist",
     "tip.reload": "Read the data again",

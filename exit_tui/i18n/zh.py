@@ -110,6 +110,7 @@ MESSAGES: dict[str, str] = {
     "tip.open_phase": "在清单中查看选中阶段的任务",
     "key.open_card": "打开",
     "tip.open_card": "打开这个数字所在的界面",
+    "tip.open_row": "在清单中打开选中的阶段或任务",
     "help.alias": "同 {arrow}",
     "tip.show_overdue": "在清单中只看逾期任务",
     "tip.reload": "重新读取数据",

@@ -24,7 +24,6 @@ from ..services.quickstart import quick_dashboard
 from ..services.readmodels import Dashboard, PlanChange, ProjectRead, ReplanPreview
 from .bindings import Localized
 from .commands import AppCommands
-from .modals.help import HelpScreen
 from .modals.message import MessageScreen
 from .modals.project_switcher import ProjectSwitcher
 from .registry import AREAS, areas, keyed_areas
@@ -90,6 +89,14 @@ class ExitApp(Localized, App[None]):
         opened by the first service call, in a worker, after the first frame. `demo` opens the demo project
         (creating it in this database if it is not there yet). `demo_backend` opens the demo's own database
         (`demo_key` names it): "open the demo" switches to it, never writing the demo into the user's data."""
+        self.instant_dashboard = self._quick_dashboard(state, db_key, project_id, today)
+        """The start project's figures read before the database opened, for the dashboard's first frame (taken by
+        it once). With them the app starts in the dashboard's mode, its first screen the dashboard (Textual's
+        DEFAULT_MODE, read by App.__init__, and get_default_screen): no start screen is built, no mode switch
+        restyles the app, and the dashboard is composed after Textual's start-up batch, so that its first
+        frame is written (one composed inside that batch is drawn, dropped, and drawn again)."""
+        if self.instant_dashboard is not None:
+            self.DEFAULT_MODE = "dashboard"
         super().__init__()
         self._backend = backend if not callable(backend) else None
         self._open_backend = backend if callable(backend) else None
@@ -104,10 +111,9 @@ class ExitApp(Localized, App[None]):
         self.project: ProjectRead | None = None
         self._requests: dict[str, object] = {}
         for area in areas():  # the screens are created (and their modules imported) when first shown
-            self.add_mode(area.mode, area.create)
+            if area.mode != self.DEFAULT_MODE:  # the first screen's mode is added once it is shown (on_mount)
+                self.add_mode(area.mode, area.create)
         self._after_frame: list[Callable[[], Any]] = []
-        self.instant_dashboard: Dashboard | None = None
-        """Figures read before the database opened, for the dashboard's first frame (taken by it once)."""
         theme = self.settings.theme or (state.get("theme") if state else None)
         if theme in self.available_themes:
             self.theme = theme
@@ -118,15 +124,14 @@ class ExitApp(Localized, App[None]):
         return self._today or date.today()
 
     def get_default_screen(self) -> Screen:
-        return StartScreen()
+        return AREAS[self.DEFAULT_MODE].create() if self.DEFAULT_MODE in AREAS else StartScreen()
 
     def on_mount(self) -> None:
-        # Frame 1 is the dashboard with its figures when they can be read with sqlite3 alone (a few ms, before
-        # anything is drawn), else the start screen. Work that opens the database waits until a frame is on
-        # screen, so that importing its stack in a worker does not compete with drawing it.
-        dashboard = self._quick_dashboard()
-        if dashboard is not None:
-            self._show_quick(dashboard)
+        # Frame 1 is the dashboard with its quick figures (it then loads the live ones itself once drawn), else
+        # the start screen. Work that opens the database waits until a frame is on screen, so that importing its
+        # stack in a worker does not compete with drawing it.
+        if self.DEFAULT_MODE in AREAS:
+            self.add_mode(self.DEFAULT_MODE, AREAS[self.DEFAULT_MODE].create)
         else:
             self.after_frame(self._open_start_project)
 
@@ -150,17 +155,13 @@ class ExitApp(Localized, App[None]):
     def _last_project(self) -> int | None:
         return self.state.get(f"last_project:{self.db_key}") if self.state else None
 
-    def _quick_dashboard(self) -> Dashboard | None:
+    @staticmethod
+    def _quick_dashboard(state: State | None, db_key: str, project_id: int | None,
+                         today: date | None) -> Dashboard | None:
         """The start project's dashboard read without the database stack (services/quickstart.py), or None.
         Nothing remembered is used but the last project, so how the last session ended does not matter."""
-        project_id = self._start_project or self._last_project()
-        return quick_dashboard(self.db_key, project_id, self.today) if project_id is not None else None
-
-    def _show_quick(self, dashboard: Dashboard) -> None:
-        self.instant_dashboard = dashboard
-        self.project = dashboard.project
-        self.refresh_title()
-        self.switch_mode("dashboard")  # shows these figures, then loads the live ones (opening the database)
+        project_id = project_id or (state.get(f"last_project:{db_key}") if state else None)
+        return quick_dashboard(db_key, project_id, today or date.today()) if project_id is not None else None
 
     def _choose_start_project(self, rows: list[ProjectRead]) -> None:
         last = self._last_project()
@@ -395,6 +396,8 @@ class ExitApp(Localized, App[None]):
         self.call_service("undo.undo_last", self.project.id, then=undone)
 
     def action_help(self) -> None:
+        from .modals.help import HelpScreen  # not needed for the first frame
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

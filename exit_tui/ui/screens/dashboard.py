@@ -1,4 +1,12 @@
-"""Dashboard: readiness by phase, overdue, due soon, days to T and to contract end."""
+"""Dashboard: readiness by phase, overdue, due soon, days to T and to contract end.
+
+It is the app's first frame (with figures read before the database opened), so it is built to be cheap to draw:
+its two lists are line-API register tables (only their lines are drawn, no per-cell Rich rendering), their
+columns fit the width by themselves, and the panes' widths come from the stylesheet (a breakpoint class).
+"""
+
+from dataclasses import dataclass
+from datetime import date
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -6,21 +14,82 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import Header, Label
 
 from ...i18n import _, _n, pick
 from ...i18n.labels import exit_type_label, phase_name
-from ...services.readmodels import Dashboard
+from ...services.readmodels import Dashboard, PhaseProgress
 from ..registry import cards, keyed_areas
+from ..requests import ChecklistRequest
 from ..widgets.cards import Card
-from ..widgets.format import due_cell, plain, progress_bar
+from ..widgets.footer import KeysFooter
+from ..widgets.register_table import Column, Pieces, RegisterTable
 from .base import ProjectScreen
-from .checklist import ChecklistRequest
 
-#: From this terminal width on, the next-up pane has its full width and the phases their progress bars.
+#: From this terminal width on, the next-up pane has its full width; below, two fifths of the terminal's.
 WIDE = 110
 NEXT_PANE_WIDE = 46
 BAR_WIDTH = 16
+#: The phase names keep at least this many cells: a narrower terminal drops the progress bars instead.
+NAME_MIN = 20
+NOTHING_DUE = "-"
+"""The key of the next-up list's only line when nothing is due."""
+
+
+@dataclass(frozen=True)
+class NextLine:
+    """One line of the next-up list."""
+
+    key: str
+    """The task's public id (NOTHING_DUE for the "nothing due" line)."""
+    due: date | None
+    overdue: bool
+    title: str
+
+
+class DashList(RegisterTable):
+    """A register table as a dashboard list: enter (or a double click) opens the row in the checklist; `e` is the
+    app's export, not the table's export of its view."""
+
+    BINDINGS = [Binding("enter", "edit", "key.open_card", tooltip="tip.open_row", show=False, id="dash-open")]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "export"
+
+
+def _bar(p: PhaseProgress) -> Pieces:
+    filled = round(BAR_WIDTH * p.done / p.total) if p.total else 0
+    return [("█" * filled, "success"), ("░" * (BAR_WIDTH - filled), "dim")]
+
+
+def _phase_columns() -> list[Column]:
+    count = max(cell_len(_("col.done_total")), 6)
+    overdue = max(cell_len(_("col.overdue")), 3)
+    return [
+        Column("no", "#", width=2, get=lambda p: f"{p.no:02d}"),
+        Column("phase", _("col.phase"), width=NAME_MIN, flex=1, get=lambda p: phase_name(p.name_zh, p.name_en),
+               cell=lambda p: [(phase_name(p.name_zh, p.name_en), "success" if p.total and p.done == p.total
+                                else "")]),
+        Column("bar", _("col.progress"), width=BAR_WIDTH, optional=True, get=lambda p: p.done / (p.total or 1),
+               cell=_bar),
+        Column("count", _("col.done_total"), width=count, kind="int", get=lambda p: p.done, cell=lambda p: f"{p.done}/{p.total}",
+               align="left"),
+        Column("overdue", _("col.overdue"), width=overdue, kind="int", align="left",
+               cell=lambda p: [(str(p.overdue), "error")] if p.overdue else [("-", "dim")]),
+    ]
+
+
+def _next_columns() -> list[Column]:
+    def due(line: NextLine) -> Pieces:
+        if line.due is None:
+            return ""
+        return [(line.due.isoformat(), "error"), (" !", "error")] if line.overdue else line.due.isoformat()
+
+    return [
+        Column("due", _("col.due"), width=12, kind="date", cell=due),
+        Column("title", _("col.title"), width=10, flex=1,
+               cell=lambda line: [(line.title, "dim" if line.key == NOTHING_DUE else "")]),
+    ]
 
 
 class DashboardScreen(ProjectScreen):
@@ -39,6 +108,8 @@ class DashboardScreen(ProjectScreen):
         others = [area.binding("app.", show=True) for area in keyed_areas() if area.mode != "dashboard"]
         return [cls.BINDINGS[0], *others, *cls.BINDINGS[1:]]
 
+    data: Dashboard | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="cards"):
@@ -48,15 +119,11 @@ class DashboardScreen(ProjectScreen):
         with Horizontal(id="dash-body"):
             with Vertical(id="phases-pane"):
                 yield Label(_("dash.phases"), classes="pane-title")
-                yield DataTable(id="phases", cursor_type="row", zebra_stripes=True)
+                yield DashList(_phase_columns(), key_of=lambda p: str(p.no), id="phases")
             with Vertical(id="next-pane"):
                 yield Label(_("dash.next_up"), classes="pane-title")
-                yield DataTable(id="next-up", cursor_type="row")
-        yield Footer()
-
-    data: Dashboard | None = None
-    laid_out_for: int = 0
-    """The terminal width the tables' columns were laid out for."""
+                yield DashList(_next_columns(), key_of=lambda line: line.key, id="next-up")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.lay_out(self.app.size.width)
@@ -65,38 +132,20 @@ class DashboardScreen(ProjectScreen):
             self.show_dashboard(quick)
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self.laid_out_for:
-            self.lay_out(event.size.width)
-            if self.data is not None:
-                self.show_dashboard(self.data)
+        self.lay_out(event.size.width)
 
     def lay_out(self, width: int) -> None:
-        """Columns that fit `width` columns: the panes share the width (the next-up pane is 46 wide from WIDE
-        columns on); below WIDE the phases show their done/total without a bar, so that names are not cut to a
-        few characters at 80 columns."""
-        self.laid_out_for = width
-        wide = width >= WIDE
-        next_width = NEXT_PANE_WIDE if wide else max(30, (width - 2) * 2 // 5)
-        self.query_one("#next-pane").styles.width = next_width
-        count = max(cell_len(_("col.done_total")), 6)
-        overdue = max(cell_len(_("col.overdue")), 3)
-        bar = BAR_WIDTH if wide else 0
-        # The phases pane: the width less margins, the next-up pane and its margin, cell padding, a scrollbar
-        # and its gutter.
-        columns = 5 if wide else 4
-        name = max(10, width - 2 - next_width - 1 - 2 * columns - 4 - 2 - bar - count - overdue)
-        phases = self.query_one("#phases", DataTable)
-        phases.clear(columns=True)
-        phases.add_column("#", key="no", width=2)
-        phases.add_column(_("col.phase"), key="phase", width=name)
-        if wide:
-            phases.add_column(_("col.progress"), key="bar", width=BAR_WIDTH)
-        phases.add_column(_("col.done_total"), key="count", width=count)
-        phases.add_column(_("col.overdue"), key="overdue", width=overdue)
-        upcoming = self.query_one("#next-up", DataTable)
-        upcoming.clear(columns=True)
-        upcoming.add_column(_("col.due"), key="due", width=12)
-        upcoming.add_column(_("col.title"), key="title", width=next_width - 12 - 4 - 2)
+        """The next-up pane is NEXT_PANE_WIDE cells from WIDE columns on, else two fifths of the width (set on the
+        pane alone: a class on the screen would restyle every widget of it)."""
+        self.query_one("#next-pane").styles.width = NEXT_PANE_WIDE if width >= WIDE else max(30, (width - 2) * 2 // 5)
+
+    @property
+    def phases(self) -> RegisterTable:
+        return self.query_one("#phases", RegisterTable)
+
+    @property
+    def next_up(self) -> RegisterTable:
+        return self.query_one("#next-up", RegisterTable)
 
     def reload(self) -> None:
         app = self.app
@@ -117,45 +166,33 @@ class DashboardScreen(ProjectScreen):
         units = _n("dash.units", project.units, units=project.units) if project.units else _("dash.units_unknown")
         line.append("  " + units, style="dim")  # 0: the number was left empty (not known yet)
         self.query_one("#project-line", Label).update(line)
+        self.phases.set_rows(data.phases)
+        lines = [NextLine(t.public_id, t.shown_due, t.overdue, pick(t.title_zh, t.title_en)) for t in data.next_up]
+        self.next_up.set_rows(lines or [NextLine(NOTHING_DUE, None, False, _("dash.nothing_due"))])
 
-        phases = self.query_one("#phases", DataTable)
-        cursor = phases.cursor_row
-        phases.clear()
-        with_bar = "bar" in phases.columns
-        for p in data.phases:
-            name = plain(phase_name(p.name_zh, p.name_en), "green" if p.total and p.done == p.total else "")
-            bar = [progress_bar(p.done, p.total, width=BAR_WIDTH)] if with_bar else []
-            overdue = Text(str(p.overdue), style="bold red") if p.overdue else Text("-", style="dim")
-            phases.add_row(f"{p.no:02d}", name, *bar, f"{p.done}/{p.total}", overdue, key=str(p.no))
-        phases.move_cursor(row=cursor)
-        upcoming = self.query_one("#next-up", DataTable)
-        upcoming.clear()
-        for task in data.next_up:
-            upcoming.add_row(
-                due_cell(task.shown_due, task.overdue),
-                plain(pick(task.title_zh, task.title_en)),
-                key=task.public_id,
-            )
-        if not data.next_up:
-            upcoming.add_row(Text(_("dash.nothing_due"), style="dim"), "", key="-")
-
-    @on(DataTable.RowSelected, "#phases")
-    def open_phase(self, event: DataTable.RowSelected) -> None:
-        self.app.show("checklist", ChecklistRequest(phase_no=int(event.row_key.value)))
-
-    @on(DataTable.RowSelected, "#next-up")
-    def open_task(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value != "-":
-            self.app.show("checklist", ChecklistRequest(task=event.row_key.value))
+    @on(RegisterTable.Edit)
+    def open_row(self, event: RegisterTable.Edit) -> None:
+        """enter on a phase opens the checklist on it; on a task, on that task."""
+        if event.table.id == "phases":
+            self.show_phase(event.key)
+        elif event.key != NOTHING_DUE:
+            self.show_checklist(task=event.key)
 
     @on(Card.Clicked)
     def card_clicked(self, event: Card.Clicked) -> None:
         self.app.show(event.card.mode, event.card.request)
 
     def action_open_phase(self) -> None:
-        phases = self.query_one("#phases", DataTable)
-        if phases.row_count:
-            self.app.show("checklist", ChecklistRequest(phase_no=phases.cursor_row + 1))
+        key = self.phases.cursor_key
+        if key is not None:
+            self.show_phase(key)
 
     def action_show_overdue(self) -> None:
-        self.app.show("checklist", ChecklistRequest(overdue_only=True))
+        self.show_checklist(overdue_only=True)
+
+    def show_phase(self, key: str) -> None:
+        self.show_checklist(phase_no=int(key))
+
+    def show_checklist(self, **request: object) -> None:
+        """Open the checklist showing `request` (a ChecklistRequest's fields)."""
+        self.app.show("checklist", ChecklistRequest(**request))
