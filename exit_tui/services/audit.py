@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
+from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any
 
@@ -33,6 +34,7 @@ from ..i18n import _
 _actor = "unknown"
 _entries: Table = AuditEntry.__table__
 _BATCH = 2000
+_UNSET = object()
 
 
 def set_actor(name: str) -> None:
@@ -136,6 +138,39 @@ _ROW_JSON = json.JSONEncoder(ensure_ascii=False, default=_json_value)
 def row_text(row: Mapping[str, Any]) -> str:
     """A whole row as the log stores it for a create or a delete: JSON of every column (dates in ISO form)."""
     return _ROW_JSON.encode(row)
+
+
+def _value_text(value: Any) -> str:
+    """One value of a row as row_text writes it."""
+    kind = value.__class__
+    if kind is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is date or kind is datetime:
+        return encode_basestring(value.isoformat())
+    return _ROW_JSON.encode(value)
+
+
+def _rows_text(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """row_text of each of `rows`, the same text, built a column at a time where the rows have the same columns
+    in the same order (a value repeated from the row before, such as the time of the change, is written once)."""
+    names = tuple(rows[0]) if rows else ()
+    if not names or any(tuple(row) != names for row in rows):
+        return [row_text(row) for row in rows]
+    columns = []
+    for name in names:
+        label = f"{encode_basestring(name)}: "
+        column, last, shown = [], _UNSET, ""
+        for row in rows:
+            value = row[name]
+            if value is not last:
+                last, shown = value, label + _value_text(value)
+            column.append(shown)
+        columns.append(column)
+    return [f"{{{', '.join(parts)}}}" for parts in zip(*columns)]
 
 
 def _binder(connection: Connection, column) -> Callable[[Sequence[Any]], list[Any]] | None:
@@ -291,7 +326,8 @@ def insert_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]
     rows = iter(rows)
     while batch := list(islice(rows, _BATCH)):
         _insert_many(connection, table, batch)
-        _append(connection, [_entry(connection, table.name, "create", row, new=row_text(row)) for row in batch])
+        _append(connection, [_entry(connection, table.name, "create", row, new=text)
+                             for row, text in zip(batch, _rows_text(batch), strict=True)])
 
 
 @dataclass(frozen=True)
