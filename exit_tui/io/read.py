@@ -242,9 +242,9 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
         rows.close()
         reason = _("io.missing_columns", columns=_LIST.join(c.header for c in missing))
         return ReadSheet(name, spec, header_row, [], [Rejection(name, header_row, "", reason)], ignored)
-    plan = [(index, column, written, _converter(column, epoch)) for index, column, written in mapped
+    plan = [(index, column.key, written, _converter(column, epoch)) for index, column, written in mapped
             if column.imported]
-    required = [(column.key, written) for _index, column, written, _convert in plan if column.required]
+    required = [(column.key, written) for _index, column, written in mapped if column.imported and column.required]
     accepted: list[ImportRow] = []
     rejected: list[Rejection] = []
     width = max(header_cells) if csv_file else None
@@ -255,14 +255,14 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
         values: dict[str, object] = {}
         problems: list[Rejection] = []
         blank = True
-        for index, column, written, convert in plan:
+        for index, key, written, convert in plan:
             raw = cells.get(index)
             if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
-                values[column.key] = None
+                values[key] = None
                 continue
             blank = False
             try:
-                values[column.key] = convert(raw)
+                values[key] = convert(raw)
             except _Bad as bad:
                 problems.append(Rejection(name, row_no, written, bad.reason))
         if blank:

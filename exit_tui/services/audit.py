@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from itertools import islice
 from json.encoder import encode_basestring
 from operator import itemgetter
@@ -173,11 +174,11 @@ def _rows_text(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     return [f"{{{', '.join(parts)}}}" for parts in zip(*columns)]
 
 
-def _binder(connection: Connection, column) -> Callable[[Sequence[Any]], list[Any]] | None:
+def _binder(dialect, column) -> Callable[[Sequence[Any]], list[Any]] | None:
     """How SQLAlchemy turns the Python values of `column` into the driver's, a column of values at a time (None
     when it leaves them as they are). A value met again (the time of a change on every row, a date) is
     converted once."""
-    process = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
         return None
 
@@ -197,6 +198,31 @@ def _binder(connection: Connection, column) -> Callable[[Sequence[Any]], list[An
     return convert
 
 
+@dataclass(frozen=True)
+class _Positional:
+    """An INSERT of some columns of a table, for a driver that binds by position."""
+
+    sql: str
+    order: tuple[str, ...]
+    """Every column it binds, in order: the given ones and those Core fills with a scalar default."""
+    convert: dict[str, Callable[[Sequence[Any]], list[Any]] | None]
+    defaults: dict[str, Any]
+    """Column -> the default value of the columns not given."""
+
+
+@lru_cache(maxsize=64)
+def _positional(table: Table, names: tuple[str, ...], dialect) -> _Positional | None:
+    """The INSERT of `names` into `table`, compiled once per process (a large import writes it in many batches);
+    None where the driver binds by name (PostgreSQL) or a column's default is computed."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    order = tuple(compiled.positiontup or ())  # the table's column order, with columns Core fills by default
+    defaults = {name: table.c[name].default for name in set(order) - set(names)}
+    if not order or not set(names) <= set(order) or any(d is None or not d.is_scalar for d in defaults.values()):
+        return None
+    return _Positional(compiled.string, order, {name: _binder(dialect, table.c[name]) for name in order},
+                       {name: default.arg for name, default in defaults.items()})
+
+
 def _insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT `rows` (dicts with the same keys) as one executemany. Where the driver binds by position (SQLite),
     the values are taken column by column, converted once per distinct value and handed to the driver as
@@ -204,25 +230,21 @@ def _insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[st
     name) the ordinary Core executemany."""
     if not rows:
         return
-    names = list(rows[0])
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=names)
-    order = tuple(compiled.positiontup or ())  # the table's column order, with columns Core fills by default
-    defaults = {name: table.c[name].default for name in set(order) - set(names)}
-    if (not order or not set(names) <= set(order) or any(len(row) != len(names) for row in rows)
-            or any(default is None or not default.is_scalar for default in defaults.values())):
+    names = tuple(rows[0])
+    statement = _positional(table, names, connection.dialect)
+    if statement is None or any(len(row) != len(names) for row in rows):
         connection.execute(insert(table), list(rows))  # a paramstyle by name, or a computed default
         return
     # Every row has the same keys (same length, and itemgetter raises KeyError on a missing one).
     take = itemgetter(*names)
     columns = dict(zip(names, zip(*(map(take, rows) if len(names) > 1 else ((take(row),) for row in rows)))))
     values = []
-    for name in order:
-        convert = _binder(connection, table.c[name])
-        if name in columns:
-            values.append(convert(columns[name]) if convert else columns[name])
-        else:
-            values.append((convert([defaults[name].arg]) if convert else [defaults[name].arg]) * len(rows))
-    connection.exec_driver_sql(compiled.string, list(zip(*values)))
+    for name in statement.order:
+        convert = statement.convert[name]
+        column = columns[name] if name in columns else [statement.defaults[name]]
+        column = convert(column) if convert else column
+        values.append(column if name in columns else column * len(rows))
+    connection.exec_driver_sql(statement.sql, list(zip(*values)))
 
 
 # -- writing entries ----------------------------------------------------------------------------------------------

@@ -330,7 +330,7 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
                     for other in existing.values():
                         key = tuple(target.current(k, other) for k in target.content)
                         by_content[key].append(other["public_id"])
-                key = tuple(values.get(k) for k in target.content)
+                key = tuple([values.get(k) for k in target.content])
                 twin = next(
                     (i for i in by_content.get(key, ()) if i not in claimed
                      and all(target.same(k, existing[i], v) for k, v in values.items())),

@@ -70,6 +70,8 @@ class TaskImport(ImportTarget):
         super().__init__(session, project_id, today)
         self.dates = project_dates(project_row(session, project_id))
         self.statuses = _status_words()
+        self.status_of: dict[str, TaskStatus] = {}
+        """Statuses by the text a file wrote them in (a large file writes a few texts many times)."""
         self.owners: dict[str, str] = {}
         self.before: list | None = None
 
@@ -137,9 +139,13 @@ class TaskImport(ImportTarget):
 
     # status (done_on follows it, as in the checklist)
     def clean_status(self, value: Any) -> TaskStatus:
-        status = self.statuses.get(_fold(value))
+        status = self.status_of.get(value) if value.__class__ is str else None  # a text seen before
         if status is None:
-            raise UserError("error.bad_status", field="status", value=value)
+            status = self.statuses.get(_fold(value))
+            if status is None:
+                raise UserError("error.bad_status", field="status", value=value)
+            if value.__class__ is str:
+                self.status_of[value] = status
         return status
 
     def current_status(self, row: Mapping) -> TaskStatus:
