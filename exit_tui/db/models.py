@@ -85,6 +85,9 @@ class Task(SQLModel, table=True):
         # The dashboard's counts and the "due soon" list on large projects.
         Index("ix_task_project_status_due", "project_id", "status", "due_date"),
         Index("ix_task_project_phase_status", "project_id", "phase_no", "status", "due_date"),
+        # The dashboard's statutory deadlines (template tasks) and recurring tasks on large projects (revision 0004).
+        Index("ix_task_project_template", "project_id", "template_key"),
+        Index("ix_task_project_recurrence", "project_id", "recurrence", "due_date"),
         ForeignKeyConstraint(["project_id", "phase_no"], ["phase.project_id", "phase.no"], ondelete="CASCADE"),
         _one_of("status", [member.value for member in TaskStatus]),
         CheckConstraint(f"phase_no BETWEEN 1 AND {PHASE_COUNT}", name="phase_no"),

@@ -117,15 +117,13 @@ class QuickReader:
     def occurrence_marks(self, task_ids: list[int]) -> list[SimpleNamespace]:
         return self._all(f"SELECT * FROM occurrence_done WHERE task_id IN ({_marks(len(task_ids))})", task_ids)
 
-    def phase_counts(self, project_id: int, today: date, late: list[str]) -> list[tuple[int, int, int, int]]:
-        """(phase no, tasks, done, overdue) per phase; overdue: open and past due, or a late recurring task."""
+    def phase_counts(self, project_id: int, today: date) -> list[tuple[int, int, int, int]]:
+        """(phase no, tasks, done, open and past due) per phase, from the (project, phase, status, due) index alone."""
         rows = self._all(
             "SELECT phase_no AS no, count(*) AS total, sum(status = 'done') AS done,"
-            " sum(status != 'done' AND ((recurrence IS NULL AND due_date < ?)"
-            f" OR public_id IN ({_marks(len(late))}))) AS overdue"
-            " FROM task WHERE project_id = ? GROUP BY phase_no",
-            (today.isoformat(), *late, project_id))
-        return [(r.no, r.total, r.done or 0, r.overdue or 0) for r in rows]
+            " sum(status != 'done' AND due_date < ?) AS past FROM task WHERE project_id = ? GROUP BY phase_no",
+            (today.isoformat(), project_id))
+        return [(r.no, r.total, r.done or 0, r.past or 0) for r in rows]
 
     def due_soon(self, project_id: int, today: date, until: date, open_statuses: list[str]) -> int:
         """Open one-off tasks due from `today` to `until`."""
@@ -135,19 +133,12 @@ class QuickReader:
             (project_id, *open_statuses, today.isoformat(), until.isoformat()))
         return rows[0].n
 
-    def urgent(self, project_id: int, until: date, open_statuses: list[str], late: dict[str, date],
-               limit: int) -> list[SimpleNamespace]:
-        """Open tasks due by `until` (a recurring one only when late), by the date a list shows, then id."""
-        shown = "due_date"
-        params: list = []
-        if late:
-            shown = "CASE public_id " + " ".join("WHEN ? THEN ?" for _ in late) + " ELSE due_date END"
-            params = [value for pid, day in late.items() for value in (pid, day.isoformat())]
+    def first_due(self, project_id: int, status: str, until: date, limit: int) -> list[SimpleNamespace]:
+        """The first `limit` one-off tasks in `status` due by `until`, by due date then id (read in the index's
+        order: a status at a time, so that a large project is not sorted whole)."""
         return self._all(
-            f"SELECT * FROM task WHERE project_id = ? AND status IN ({_marks(len(open_statuses))})"
-            f" AND (recurrence IS NULL OR public_id IN ({_marks(len(late))})) AND due_date <= ?"
-            f" ORDER BY {shown}, public_id LIMIT ?",
-            (project_id, *open_statuses, *late, until.isoformat(), *params, limit))
+            "SELECT * FROM task WHERE project_id = ? AND status = ? AND recurrence IS NULL AND due_date <= ?"
+            " ORDER BY due_date, public_id LIMIT ?", (project_id, status, until.isoformat(), limit))
 
     def serving(self, project_id: int, template_keys: list[str]) -> list[SimpleNamespace]:
         """The tasks made from the given template keys (those that serve statutory deadlines)."""

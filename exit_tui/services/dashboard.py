@@ -1,4 +1,9 @@
-"""The numbers on the dashboard, computed in SQL (fast on a 100k-task project)."""
+"""The numbers on the dashboard, computed in SQL from indexes (fast on a 100k-task project).
+
+The same queries as the quick start's (services/quickstart.py, written there for sqlite3, whose helpers combine
+the rows here too): counts per phase from the (project, phase, status, due) index alone, each open status's
+first tasks read in that index's order, the few recurring and template tasks from their partial indexes.
+"""
 
 from datetime import date, timedelta
 
@@ -7,50 +12,51 @@ from sqlmodel import Session, col, select
 
 from ..db.models import AuditEntry, Phase, Task
 from ..domain.enums import TaskStatus
-from .checklist import overdue_condition, task_read
-from .timeline import deadline_read, late_series
-from .projects import get_project
 from ..domain.plan import PlanTask, late_for
 from ..domain.statutes import deadlines_for
-from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, PhaseProgress, ProjectRead
+from .checklist import task_read
+from .projects import get_project
+from .quickstart import OPEN_STATUSES, most_urgent, phase_progress
+from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, ProjectRead
+from .timeline import deadline_read, late_series
 
-OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
+DONE = TaskStatus.DONE.value
+
 
 def load_dashboard(session: Session, project_id: int, today: date, next_up: int = 8) -> Dashboard:
     project = get_project(session, project_id)
-    is_done = Task.status == TaskStatus.DONE.value
     late = late_series(session, project_id, today)
-    is_overdue = overdue_condition(today, late)
     counts = session.exec(
         select(
             Task.phase_no,
             func.count(),
-            func.sum(case((is_done, 1), else_=0)),
-            func.sum(case((is_overdue, 1), else_=0)),
+            func.sum(case((Task.status == DONE, 1), else_=0)),
+            func.sum(case(((Task.status != DONE) & (col(Task.due_date) < today), 1), else_=0)),
         )
         .where(Task.project_id == project_id)
         .group_by(Task.phase_no)
     ).all()
-    by_phase = {no: (total, done or 0, overdue or 0) for no, total, done, overdue in counts}
-    phases = []
-    for phase in session.exec(select(Phase).where(Phase.project_id == project_id).order_by(col(Phase.no))):
-        total, done, overdue = by_phase.get(phase.no, (0, 0, 0))
-        phases.append(PhaseProgress(phase.no, phase.name_zh, phase.name_en, done, total, overdue))
+    recurring = session.exec(  # the open recurring tasks past their first date (as timeline.late_series reads)
+        select(Task.public_id, Task.phase_no).where(
+            Task.project_id == project_id, col(Task.recurrence).is_not(None), Task.status != DONE,
+            col(Task.due_date) < today)
+    ).all()
+    phases = phase_progress(session.exec(select(Phase).where(Phase.project_id == project_id).order_by(col(Phase.no))),
+                            [(no, total, done or 0, past or 0) for no, total, done, past in counts], recurring, late)
     soon_end = today + timedelta(days=DUE_SOON_DAYS)
-    # `IN (open statuses)` rather than `!= done`, so that the (project, status, due) index serves it.
-    open_task = (Task.project_id == project_id) & col(Task.status).in_(OPEN_STATUSES)
-    # A recurring task is listed when an occurrence is late, not because its series started in the past.
-    one_off_or_late = col(Task.recurrence).is_(None) | col(Task.public_id).in_(list(late))
     due_soon = session.exec(
-        select(func.count()).select_from(Task).where(open_task, col(Task.recurrence).is_(None),
-                                                     col(Task.due_date) >= today, col(Task.due_date) <= soon_end)
+        select(func.count()).select_from(Task).where(
+            Task.project_id == project_id, col(Task.status).in_(OPEN_STATUSES), col(Task.recurrence).is_(None),
+            col(Task.due_date) >= today, col(Task.due_date) <= soon_end)
     ).one()
-    # Most urgent first by the date a list shows (a late recurring task: its late occurrence).
-    shown_due = case(late, value=Task.public_id, else_=Task.due_date) if late else col(Task.due_date)
-    urgent = session.exec(
-        select(Task).where(open_task, one_off_or_late, col(Task.due_date) <= soon_end)
-        .order_by(shown_due, col(Task.public_id)).limit(next_up)
-    )
+    one_offs = [
+        task for status in OPEN_STATUSES for task in session.exec(
+            select(Task).where(Task.project_id == project_id, Task.status == status, col(Task.recurrence).is_(None),
+                               col(Task.due_date) <= soon_end)
+            .order_by(col(Task.due_date), col(Task.public_id)).limit(next_up))
+    ]
+    late_tasks = session.exec(select(Task).where(Task.project_id == project_id, col(Task.public_id).in_(list(late))))
+    urgent = most_urgent(one_offs, late_tasks, late, next_up)
     next_deadline, alerts = _deadlines(session, project, today)
     stamp = session.exec(select(func.max(AuditEntry.id))).one() or 0
     return Dashboard(
@@ -76,7 +82,7 @@ def _deadlines(session: Session, project: ProjectRead, today: date) -> tuple[Dea
         select(Task.public_id, Task.template_key, Task.due_date, Task.status, Task.done_on)
         .where(Task.project_id == project.id, col(Task.template_key).in_(serving))
     )
-    tasks = [PlanTask(pid, due, done=status == TaskStatus.DONE.value, done_on=done_on, template_key=key)
+    tasks = [PlanTask(pid, due, done=status == DONE, done_on=done_on, template_key=key)
              for pid, key, due, status, done_on in rows]
     missed = {key for task in tasks for key in late_for(task, deadlines)}
     alerts = sum(1 for d in deadlines if d.key in missed or d.day < project.dates.decision)

@@ -7,6 +7,7 @@ overdue recurring tasks and statutory deadlines, from the pure domain code. Noth
 runs, so it does not matter how the last session ended. Light on purpose: no SQLAlchemy here.
 """
 
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -45,14 +46,13 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
         exit_type=ExitType(row.exit_type), rule_profile=row.rule_profile,
         dates=ProjectDates(row.decision_date, row.contract_end, row.handover_date, row.continuation_end),
     )
-    late = _late_series(reader, project, today)
-    by_phase = {no: (total, done, overdue) for no, total, done, overdue in reader.phase_counts(project_id, today,
-                                                                                                list(late))}
-    phases = []
-    for phase in reader.phases(project_id):
-        total, done, overdue = by_phase.get(phase.no, (0, 0, 0))
-        phases.append(PhaseProgress(phase.no, phase.name_zh, phase.name_en, done, total, overdue))
+    recurring = reader.recurring_open_before(project_id, today)
+    late = _late_series(reader, project, recurring, today)
+    phases = phase_progress(reader.phases(project_id), reader.phase_counts(project_id, today),
+                            [(task.public_id, task.phase_no) for task in recurring], late)
     soon_end = today + timedelta(days=DUE_SOON_DAYS)
+    one_offs = [task for status in OPEN_STATUSES for task in reader.first_due(project_id, status, soon_end, next_up)]
+    urgent = most_urgent(one_offs, [task for task in recurring if task.public_id in late], late, next_up)
     next_deadline, alerts = _deadlines(reader, project, today)
     return Dashboard(
         project=project,
@@ -62,17 +62,44 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
         due_soon=reader.due_soon(project_id, today, soon_end, OPEN_STATUSES),
         done=sum(p.done for p in phases),
         total=sum(p.total for p in phases),
-        next_up=[_task_read(t, today, late) for t in reader.urgent(project_id, soon_end, OPEN_STATUSES, late,
-                                                                    next_up)],
+        next_up=[_task_read(t, today, late) for t in urgent],
         stamp=reader.last_change(),
         next_deadline=next_deadline,
         deadline_alerts=alerts,
     )
 
 
-def _late_series(reader: QuickReader, project: ProjectRead, today: date) -> dict[str, date]:
-    """As services/timeline.late_series: open recurring tasks -> their first past occurrence not marked done."""
-    rows = reader.recurring_open_before(project.id, today)
+def phase_progress(phases: Iterable, counts: Iterable[tuple[int, int, int, int]],
+                   recurring: Iterable[tuple[str, int]], late: Mapping[str, date]) -> list[PhaseProgress]:
+    """Each phase's progress from `counts`, (phase no, tasks, done, open and past due) per phase, read from an
+    index. A recurring task is overdue by its occurrences, not by its first date: of `recurring`, the (public id,
+    phase no) of the open recurring tasks past their first date, those not `late` are taken off the overdue."""
+    by_phase = {no: (total, done, past) for no, total, done, past in counts}
+    on_time: dict[int, int] = {}
+    for public_id, phase_no in recurring:
+        if public_id not in late:
+            on_time[phase_no] = on_time.get(phase_no, 0) + 1
+    result = []
+    for phase in phases:
+        total, done, past = by_phase.get(phase.no, (0, 0, 0))
+        result.append(PhaseProgress(phase.no, phase.name_zh, phase.name_en, done, total,
+                                    past - on_time.get(phase.no, 0)))
+    return result
+
+
+def most_urgent(one_offs: Iterable, late_tasks: Iterable, late: Mapping[str, date], limit: int) -> list:
+    """The `limit` most urgent of open one-off tasks (`one_offs`: each open status's first ones by due date) and
+    late recurring tasks (`late_tasks`, shown on their late occurrence), by the date shown, then public id."""
+    def shown(task) -> tuple[date, str]:
+        return late.get(task.public_id, task.due_date), task.public_id
+
+    return sorted([*one_offs, *late_tasks], key=shown)[:limit]
+
+
+def _late_series(reader: QuickReader, project: ProjectRead, rows: list[SimpleNamespace],
+                 today: date) -> dict[str, date]:
+    """As services/timeline.late_series, for `rows` (the open recurring tasks past their first date): public id ->
+    the first past occurrence not marked done."""
     if not rows:
         return {}
     marks: dict[int, set[date]] = {}
