@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
+from operator import itemgetter
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -104,6 +105,8 @@ class ImportTarget:
         self.cleaners = [(spec, self._per_field("clean", spec.key)) for spec in self.fields]
         """(field, its clean function or None where a cell is taken as it is), for the planner's loop."""
         self._writers = [(spec.key, self._per_field("columns", spec.key)) for spec in self.fields]
+        self.comparers = {spec.key: self._comparer(spec.key) for spec in self.fields}
+        """Field key -> `same(key, ·, ·)` as one callable (row, value) -> bool, for the planner's loop."""
 
     def _hook(self, kind: str, key: str):
         hook = self._hooks.get((kind, key), _UNSET)
@@ -113,10 +116,17 @@ class ImportTarget:
         """What `clean(key, ·)` / `columns_for(key, ·)` does, as one callable (None: the default, nothing to
         call), so that a large import does not look the hook up again for every cell; a subclass overriding
         the method itself keeps it."""
-        method = {"clean": "clean", "columns": "columns_for"}[kind]
+        method = {"clean": "clean", "columns": "columns_for", "current": "current", "same": "same"}[kind]
         if getattr(type(self), method) is not getattr(ImportTarget, method):
             return partial(getattr(self, method), key)
         return self._hooks[kind, key]
+
+    def _comparer(self, key: str) -> Callable[[Mapping[str, Any], Any], bool]:
+        same = self._per_field("same", key)
+        if same is not None:
+            return same
+        current = self._per_field("current", key) or itemgetter(key)
+        return lambda row, value: current(row) == value
 
     # field hooks: defaults
     def clean(self, key: str, value: Any) -> Any:
@@ -209,7 +219,9 @@ def _existing(target: ImportTarget) -> dict[str, dict[str, Any]]:
     names = dict.fromkeys(("id", "project_id", "public_id", *target.columns, *(f.key for f in target.fields)))
     columns = [table.c[name] for name in names if name in table.c]
     rows = target.session.execute(select(*columns).where(table.c.project_id == target.project_id))
-    return {row.public_id: dict(row._mapping) for row in rows}
+    keys = list(rows.keys())
+    public_id = keys.index("public_id")
+    return {row[public_id]: dict(zip(keys, row)) for row in rows}
 
 
 def _unknown_reasons(target: ImportTarget, unknown: set[str]) -> dict[str, str]:
@@ -299,6 +311,7 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
     reasons = _unknown_reasons(target, unknown) if unknown else {}
     claimed = {i for i in seen if i in existing}  # rows that a line of the file names by id
     by_content: dict[tuple, list[str]] | None = None
+    compare = target.comparers
 
     for row, public_id in zip(rows, ids, strict=True):
         stored = existing.get(public_id) if public_id else None
@@ -346,7 +359,7 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
         columns: dict[str, Any] = {}
         changes = []
         for key, value in values.items():
-            if target.same(key, stored, value):
+            if compare[key](stored, value):
                 continue
             changes.append(FieldChange(public_id, key, target.show_stored(key, stored), target.show(key, value)))
             columns.update(target.columns_for(key, value))
