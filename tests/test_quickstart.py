@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from contextlib import closing
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
@@ -130,4 +131,37 @@ async def test_after_an_unclean_exit_on_a_new_day_the_dashboard_comes_before_the
         await settle(pilot)
         assert app._backend is not None
         assert app.screen.data == app.backend.call(load_dashboard, project.id, new_day)
+    app.close_backend()
+
+
+async def test_a_quick_start_opens_in_the_dashboards_mode_and_keeps_one_dashboard(tmp_path):
+    """The dashboard is the first screen (no start screen, no mode switch before its first frame) and the mode
+    the number keys switch to: leaving it and coming back shows the same screen, with the footer's keys of
+    whatever has the focus."""
+    path = str(TEMPLATES.copy("demo", tmp_path / "q.db"))
+    project = TEMPLATES.project("demo")
+    app = ExitApp(partial(Backend.open, path), state=State(tmp_path / "state.json"), project_id=project.id,
+                  db_key=path, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = app.screen
+        assert isinstance(first, DashboardScreen) and app.current_mode == "dashboard"
+        assert [type(screen).__name__ for screen in app.screen_stack] == ["DashboardScreen"]
+
+        def footer_keys() -> list[str]:
+            return [key.key for key in first.query("FooterKey")]  # by its CSS type (the class is not exported)
+
+        assert footer_keys()[:3] == ["2", "3", "e"]  # the phases list has the focus: its enter is not shown
+        first.query_one("#card-overdue", Card).focus()
+        await settle(pilot)
+        assert "enter" in footer_keys()  # a card opens its area with enter, and says so
+        first.phases.focus()
+        await settle(pilot)
+        assert "enter" not in footer_keys()
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.current_mode == "checklist"
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.screen is first and app.current_mode == "dashboard"
     app.close_backend()
