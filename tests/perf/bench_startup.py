@@ -50,9 +50,9 @@ Time points (all hooks are installed by monkeypatching classes in the child; no 
 * ``first paint`` (primary): the first ``App._display`` call with a frame (a non-empty compositor
   update, outside a batch update): the moment Textual hands the first frame to the driver (headless,
   it then skips only turning the frame into escape codes, which a terminal would cost both apps alike).
-  For bare that frame shows Header and Footer; for exit-tui it is the StartScreen (Header,
-  LoadingIndicator, Footer) or, when the project loaded before the StartScreen's first refresh, the
-  dashboard itself, often already with its data (the report counts which screen came first).
+  For bare that frame shows Header and Footer; for exit-tui it is the dashboard with its figures when
+  they can be read with sqlite3 (the app then starts in the dashboard's mode), else the StartScreen
+  (Header, a loading text, Footer) (the report counts which screen came first).
 * ``data shown`` (primary, exit-tui only): the first such frame after ``DashboardScreen.show_dashboard``
   (wrapped in the child) has returned, i.e. the frame that carries the project's figures. For bare,
   its first paint is the baseline of both paint ratios.
