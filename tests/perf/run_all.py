@@ -69,6 +69,17 @@ def machine() -> str:
     return f"{cpu}, {platform.system()} {platform.release()}, Python {platform.python_version()}, Textual {textual}"
 
 
+def code_version() -> str:
+    """The commit measured, and whether the working tree had changes on top of it."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "exit_tui", "tests")
+    return f"commit {commit}" + (" plus uncommitted changes" if changed else "")
+
+
 def run(bench: Bench, repeat: int, full: bool, folder: Path) -> tuple[list[dict], str | None, float, float]:
     """Run one benchmark; its records, an error (or None), its seconds and the load average when it ended."""
     out = folder / f"{bench.name}.json"
@@ -121,7 +132,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", choices=[b.name for b in BENCHES], help="run these benchmarks only")
     args = parser.parse_args()
     chosen = [b for b in BENCHES if not args.only or b.name in args.only]
-    started_at, load_before = datetime.now(), os.getloadavg()
+    started_at, load_before, code = datetime.now(), os.getloadavg(), code_version()
     rows: list[tuple[str, dict]] = []
     errors: dict[str, str] = {}
     took: list[str] = []
@@ -140,7 +151,7 @@ def main() -> int:
                                        for b in chosen))
     missed = sum(r.get("met") is False for _bench, r in rows)
     header = [
-        f"Benchmarks of {started_at:%Y-%m-%d %H:%M}: {machine()}.",
+        f"Benchmarks of {started_at:%Y-%m-%d %H:%M} ({code}): {machine()}.",
         f"Load average (1 min) {min(loads):.1f}–{max(loads):.1f} during the run (5 and 15 min at the start: "
         f"{load_before[1]:.1f}, {load_before[2]:.1f}); {total / 60:.0f} min in all ({', '.join(took)}).",
         f"`uv run --group bench python tests/perf/run_all.py` ({settings}); medians; ours and baseline measured side "
