@@ -27,7 +27,7 @@ from html import unescape
 from pathlib import Path
 from xml.etree import ElementTree
 
-_DOCTYPE = re.compile(b"|".join(re.escape("<!DOCTYPE".encode(c)) for c in ("ascii", "utf-16-le", "utf-16-be")))
+_DOCTYPES = tuple("<!DOCTYPE".encode(c) for c in ("ascii", "utf-16-le", "utf-16-be"))
 _XML_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _SAFE_ENCODINGS = {b"utf-8", b"utf8", b"utf-16", b"us-ascii", b"ascii", b"iso-8859-1", b"latin-1"}
 #: What a formula or error cell looks like in a sheet's XML (`<f>`, `<f t="shared" …>`, `<x:f>`, `t="e"`).
@@ -92,6 +92,12 @@ class Scan:
     date1904: bool = False
 
 
+def _has_doctype(data: bytes) -> bool:
+    """Whether `data` holds a DTD declaration in any of those encodings (substring search: over a large sheet
+    many times faster than the equivalent regular expression)."""
+    return any(mark in data for mark in _DOCTYPES)
+
+
 def scan(path: Path) -> Scan:
     """Stream every XML part of the workbook once (see the module's docstring). Raises HostileXml for a DTD;
     ValueError, KeyError, StopIteration, ElementTree.ParseError, zipfile errors and OSError for a damaged file."""
@@ -147,7 +153,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[bytes, 
         tail = b""
         while chunk:
             window = tail + chunk
-            if _DOCTYPE.search(window):
+            if _has_doctype(window):
                 raise HostileXml(info.filename)
             if not marked:
                 marked = any(mark in window for mark in _SPECIAL_MARKS)
@@ -163,7 +169,7 @@ def _local(tag: str) -> str:
 def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
     """A small part, parsed whole (refused when it declares a DTD)."""
     data = archive.read(part)
-    if _DOCTYPE.search(data):
+    if _has_doctype(data):
         raise HostileXml(part)
     return ElementTree.fromstring(data)
 
@@ -301,7 +307,7 @@ class _NoDoctype:
     def read(self, size: int = -1) -> bytes:
         chunk = self._stream.read(size)
         window = self._tail + chunk
-        if _DOCTYPE.search(window):
+        if _has_doctype(window):
             raise HostileXml("DOCTYPE")
         self._tail = window[-_OVERLAP:]
         return chunk
