@@ -1,8 +1,8 @@
 """Dashboard: readiness by phase, overdue, due soon, days to T and to contract end.
 
 It is the app's first frame (with figures read before the database opened), so it is built to be cheap to draw:
-its two lists are line-API register tables (only their lines are drawn, no per-cell Rich rendering), their
-columns fit the width by themselves, and the panes' widths come from the stylesheet (a breakpoint class).
+its two lists are line-API register tables (their lines drawn as segments, no per-cell Rich rendering) whose
+columns fit the width by themselves; only the next-up pane's width is set here, on that pane alone.
 """
 
 from dataclasses import dataclass
@@ -72,8 +72,8 @@ def _phase_columns() -> list[Column]:
                                 else "")]),
         Column("bar", _("col.progress"), width=BAR_WIDTH, optional=True, get=lambda p: p.done / (p.total or 1),
                cell=_bar),
-        Column("count", _("col.done_total"), width=count, kind="int", get=lambda p: p.done, cell=lambda p: f"{p.done}/{p.total}",
-               align="left"),
+        Column("count", _("col.done_total"), width=count, kind="int", get=lambda p: p.done,
+               cell=lambda p: f"{p.done}/{p.total}", align="left"),
         Column("overdue", _("col.overdue"), width=overdue, kind="int", align="left",
                cell=lambda p: [(str(p.overdue), "error")] if p.overdue else [("-", "dim")]),
     ]
