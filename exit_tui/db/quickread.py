@@ -109,7 +109,8 @@ class QuickReader:
         return self._all("SELECT * FROM phase WHERE project_id = ? ORDER BY no", (project_id,))
 
     def recurring_open_before(self, project_id: int, today: date) -> list[SimpleNamespace]:
-        """Open recurring tasks whose series started before `today` (candidates for a late occurrence)."""
+        """Open recurring tasks whose series started before `today` (candidates for a late occurrence), from the
+        (project, recurrence, due) index."""
         return self._all(
             "SELECT * FROM task WHERE project_id = ? AND recurrence IS NOT NULL AND status != 'done'"
             " AND due_date < ?", (project_id, today.isoformat()))
@@ -141,7 +142,8 @@ class QuickReader:
             " ORDER BY due_date, public_id LIMIT ?", (project_id, status, until.isoformat(), limit))
 
     def serving(self, project_id: int, template_keys: list[str]) -> list[SimpleNamespace]:
-        """The tasks made from the given template keys (those that serve statutory deadlines)."""
+        """The tasks made from the given template keys (those that serve statutory deadlines), from the (project,
+        template) index."""
         return self._all(
             f"SELECT * FROM task WHERE project_id = ? AND template_key IN ({_marks(len(template_keys))})",
             (project_id, *template_keys))
