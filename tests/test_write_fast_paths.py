@@ -80,3 +80,44 @@ def test_repeated_cells_are_typed_once_and_rejections_are_not_remembered():
     for _ in range(2):
         with pytest.raises(read._Bad):
             convert("not a date")
+
+
+def _statements(backend, work) -> list[str]:
+    """The SQL statements `work` runs through the backend."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        seen.append(statement.lstrip().split()[0].upper())
+
+    event.listen(backend.engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(backend.engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_a_preview_of_new_rows_writes_nothing_and_one_of_a_status_change_measures_its_knock_on(backend, demo):
+    from sqlmodel import select
+
+    from exit_tui.db.models import Task
+    from exit_tui.services.imports import import_rows
+    from exit_tui.services.readmodels import ImportRow
+    from exit_tui.services.task_import import TaskImport
+    from tests.helpers import TODAY
+
+    new = ImportRow("任务清单", 2, {"phase_no": 3, "title": "新任务", "due_date": TODAY, "status": "todo"})
+    reports = []
+    statements = _statements(backend, lambda: reports.append(
+        backend.call(import_rows, TaskImport, demo.id, [new], TODAY, apply=False)))
+    assert len(reports[0].added) == 1 and reports[0].rejected == []
+    assert not {"INSERT", "UPDATE", "DELETE", "SAVEPOINT"} & set(statements)
+
+    todo = backend.call(lambda session: session.execute(
+        select(Task.public_id).where(Task.project_id == demo.id, Task.status == "todo")).first()[0])
+    done = ImportRow("任务清单", 3, {"public_id": todo, "status": "done"})
+    statements = _statements(backend, lambda: backend.call(import_rows, TaskImport, demo.id, [done], TODAY,
+                                                            apply=False))
+    assert "SAVEPOINT" in statements  # a status change may raise or clear a statutory flag: measured, undone

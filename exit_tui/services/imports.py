@@ -5,7 +5,8 @@ planner validates every row, matches it to the project's rows by public id, and 
 field; the applier writes it through the audited write path (services/audit.py), in the caller's transaction
 (Backend.call commits; any exception rolls everything back, so an import is all accepted rows or nothing).
 A preview runs the applier inside a savepoint and rolls it back, so it reports exactly what applying would do,
-knock-on changes included (tasks that follow a moved task, statutory flags).
+knock-on changes included (tasks that follow a moved task, statutory flags); where the target says the changes
+can have none (new rows only, say), the preview writes nothing at all.
 
 Rows come from io/ as ImportRow (values typed by column kind, keyed by column key). A key missing from a row's
 values means the file has no such column: the field is left as it is. A key present with None means an empty
@@ -173,6 +174,12 @@ class ImportTarget:
             else:
                 row.update(columns(value))
         return row
+
+    def has_knock_on(self, changed: list["RowChanges"]) -> bool:
+        """Whether applying these updates (and the new rows) may change anything else (other rows, flags): a
+        preview measures that by applying in a savepoint; False spares it those writes (after_apply would
+        return None)."""
+        return True
 
     def before_apply(self, changed: list["RowChanges"]) -> None:
         """Called once before anything is written, with the updates to come (e.g. to remember what knock-on
@@ -435,13 +442,13 @@ def import_rows(
         if apply:
             added, knock_on = _apply(target, plan)
             return _report(plan, added, knock_on, applied=True)
-        if not plan.new_rows and not plan.updates:
-            return _report(plan, [], None, applied=False)
-        savepoint = session.begin_nested()  # the same writes as apply, to measure their knock-on, then undone
-        try:
-            _ids, knock_on = _apply(target, plan)
-        finally:
-            savepoint.rollback()
-        session.expire_all()
+        knock_on = None
+        if (plan.new_rows or plan.updates) and target.has_knock_on(plan.updates):
+            savepoint = session.begin_nested()  # the same writes as apply, to measure their knock-on, then undone
+            try:
+                _ids, knock_on = _apply(target, plan)
+            finally:
+                savepoint.rollback()
+            session.expire_all()
     added = [_("import.new_row", row=planned[0]) for planned in plan.new_rows]
     return _report(plan, added, knock_on, applied=False)

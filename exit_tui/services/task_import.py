@@ -177,9 +177,12 @@ class TaskImport(ImportTarget):
         row["title_zh"] = row["title_en"] = row["title"]
         return row
 
-    def before_apply(self, changed: list[RowChanges]) -> None:
+    def has_knock_on(self, changed: list[RowChanges]) -> bool:
         # Only a due date or a status can move others or raise a statutory flag (new rows serve no deadline).
-        if any({"due_date", "status"} & update.columns.keys() for update in changed):
+        return any({"due_date", "status"} & update.columns.keys() for update in changed)
+
+    def before_apply(self, changed: list[RowChanges]) -> None:
+        if self.has_knock_on(changed):
             self.before = timeline.plan_snapshot(self.session, self.project_id)
 
     def after_apply(self, changed: list[RowChanges]) -> ReplanPreview | None:
