@@ -21,9 +21,9 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from functools import partial
 from operator import itemgetter
-from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Table, select
@@ -114,15 +114,16 @@ class ImportTarget:
         return getattr(self, f"{kind}_{key}", None) if hook is _UNSET else hook
 
     def _per_field(self, kind: str, key: str) -> Callable[[Any], Any] | None:
-        """What `clean(key, ·)` / `columns_for(key, ·)` does, as one callable (None: the default, nothing to
-        call), so that a large import does not look the hook up again for every cell; a subclass overriding
-        the method itself keeps it."""
+        """The field's hook of that kind as one callable (None: no hook, the default applies), so that a large
+        import does not look it up again for every cell; a subclass overriding the generic method itself
+        (`clean`, `columns_for`, `current`, `same`) gets that method, bound to the key."""
         method = {"clean": "clean", "columns": "columns_for", "current": "current", "same": "same"}[kind]
         if getattr(type(self), method) is not getattr(ImportTarget, method):
             return partial(getattr(self, method), key)
         return self._hooks[kind, key]
 
     def _comparer(self, key: str) -> Callable[[Mapping[str, Any], Any], bool]:
+        """`same(key, ·, ·)` as one callable."""
         same = self._per_field("same", key)
         if same is not None:
             return same
@@ -353,7 +354,7 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
                 key = tuple([values.get(k) for k in target.content])
                 twin = next(
                     (i for i in by_content.get(key, ()) if i not in claimed
-                     and all(target.same(k, existing[i], v) for k, v in values.items())),
+                     and all(compare[k](existing[i], v) for k, v in values.items())),
                     None,
                 )
                 if twin is not None:
