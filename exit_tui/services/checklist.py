@@ -16,52 +16,14 @@ from .errors import NotFound, UserError
 from .ids import next_public_id
 from .inputs import clean_basis, clean_duration, clean_text, clean_title, parse_due_text
 from .readmodels import (
-    MissedDeadline,
     PlanChange,
     TaskChanges,
     TaskPage,
     TaskQuery,
     TaskRead,
     shown_title,
-    titles_of,
+    task_read,
 )
-
-def task_read(
-    task: Task,
-    today: date,
-    late_series: Mapping[str, date] | None = None,
-    next_dates: Mapping[str, date] | None = None,
-    missed: Mapping[str, tuple[MissedDeadline, ...]] | None = None,
-) -> TaskRead:
-    """`late_series`: the recurring tasks with a past occurrence still open (timeline.late_series); a recurring
-    task is overdue by its occurrences, any other by its due date. `next_dates`: open recurring tasks -> their
-    next open occurrence (timeline.next_of). `missed`: tasks -> statutory deadlines they miss
-    (timeline.missed_deadlines)."""
-    late = (late_series or {}).get(task.public_id) if task.recurrence else None
-    status = TaskStatus(task.status)
-    rule = rule_from_parts(task.due_anchor, task.due_offset)
-    title_zh, title_en = titles_of(task)
-    open_task = status is not TaskStatus.DONE
-    return TaskRead(
-        public_id=task.public_id,
-        phase_no=task.phase_no,
-        title_zh=title_zh,
-        title_en=title_en,
-        owner=task.owner,
-        due_date=task.due_date,
-        due_rule=str(rule) if rule else None,
-        recurrence=task.recurrence,
-        status=status,
-        legal_basis=task.legal_basis,
-        note=task.note,
-        done_on=task.done_on,
-        overdue=open_task and (late is not None if task.recurrence else task.due_date < today),
-        late_occurrence=late if open_task else None,
-        duration_days=task.duration_days,
-        # The first open occurrence: the late one when there is one (all a caller without next_dates knows).
-        next_occurrence=((next_dates or {}).get(task.public_id) or late) if open_task and task.recurrence else None,
-        missed=(missed or {}).get(task.public_id, ()) if task.template_key else (),
-    )
 
 
 def overdue_condition(today: date, late_series: Mapping[str, date]):

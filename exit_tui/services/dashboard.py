@@ -14,7 +14,7 @@ from ..db.models import AuditEntry, Phase, Task
 from ..domain.enums import TaskStatus
 from ..domain.plan import PlanTask, late_for
 from ..domain.statutes import deadlines_for
-from .checklist import task_read
+from .readmodels import task_read
 from .projects import get_project
 from .quickstart import OPEN_STATUSES, most_urgent, phase_progress
 from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, ProjectRead

@@ -17,9 +17,9 @@ from ..db.quickread import QuickReader, QuickReadError
 from ..domain.dates import DateParseError, parse_date
 from ..domain.enums import ExitType, TaskStatus
 from ..domain.plan import PlanTask, late_for
-from ..domain.schedule import OffsetParseError, ProjectDates, occurrences, parse_rule, rule_from_parts
+from ..domain.schedule import OffsetParseError, ProjectDates, occurrences, parse_rule
 from ..domain.statutes import deadlines_for
-from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, PhaseProgress, ProjectRead, TaskRead, titles_of
+from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, PhaseProgress, ProjectRead, task_read
 
 OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
 #: As services/timeline.py: how far a recurring task's occurrences are expanded.
@@ -64,7 +64,7 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
         due_soon=reader.due_soon(project_id, today, soon_end, OPEN_STATUSES),
         done=sum(p.done for p in phases),
         total=sum(p.total for p in phases),
-        next_up=[_task_read(t, today, late) for t in urgent],
+        next_up=[task_read(t, today, late) for t in urgent],
         stamp=reader.last_change(),
         next_deadline=next_deadline,
         deadline_alerts=alerts,
@@ -133,33 +133,6 @@ def _until(text: str | None, dates: ProjectDates) -> date:
         return parse_rule(text or "").resolve(dates)
     except (OffsetParseError, KeyError):
         return dates.handover
-
-
-def _task_read(task: SimpleNamespace, today: date, late: dict[str, date]) -> TaskRead:
-    """As services/checklist.task_read called with the late series only, as the dashboard calls it."""
-    late_day = late.get(task.public_id) if task.recurrence else None
-    status = TaskStatus(task.status)
-    open_task = status is not TaskStatus.DONE
-    rule = rule_from_parts(task.due_anchor, task.due_offset)
-    title_zh, title_en = titles_of(task)
-    return TaskRead(
-        public_id=task.public_id,
-        phase_no=task.phase_no,
-        title_zh=title_zh,
-        title_en=title_en,
-        owner=task.owner,
-        due_date=task.due_date,
-        due_rule=str(rule) if rule else None,
-        recurrence=task.recurrence,
-        status=status,
-        legal_basis=task.legal_basis,
-        note=task.note,
-        done_on=task.done_on,
-        overdue=open_task and (late_day is not None if task.recurrence else task.due_date < today),
-        late_occurrence=late_day if open_task else None,
-        duration_days=task.duration_days,
-        next_occurrence=late_day if open_task and task.recurrence else None,
-    )
 
 
 def _deadlines(reader: QuickReader, project: ProjectRead, today: date) -> tuple[DeadlineRead | None, int]:
