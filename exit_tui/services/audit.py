@@ -67,9 +67,14 @@ class Audited:
     """The row's name in the log (by default its public id), from its column values."""
     of_project: Callable[[int], Any] | None = None
     """The SQL condition for the rows of a project (by default `project_id = ?`)."""
+    project: Callable[[Connection, Mapping[str, Any]], int | None] | None = None
+    """The project a row belongs to (by default its `project_id`)."""
 
     def rows_of(self, project_id: int) -> Any:
         return self.of_project(project_id) if self.of_project else self.table.c.project_id == project_id
+
+    def project_of(self, connection: Connection, row: Mapping[str, Any]) -> int | None:
+        return self.project(connection, row) if self.project else row.get("project_id")
 
 
 #: Every table services write, by table name, parents before children (a project is deleted the other way
@@ -78,9 +83,10 @@ AUDITED: dict[str, Audited] = {}
 
 
 def declare(table: Table, entity: str, name: Callable[[Connection, Mapping[str, Any]], str] = _public_id,
-            of_project: Callable[[int], Any] | None = None) -> Audited:
+            of_project: Callable[[int], Any] | None = None,
+            project: Callable[[Connection, Mapping[str, Any]], int | None] | None = None) -> Audited:
     """Declare a table that services write (once, where the area's service module is defined)."""
-    AUDITED[table.name] = spec = Audited(table, entity, name, of_project)
+    AUDITED[table.name] = spec = Audited(table, entity, name, of_project, project)
     return spec
 
 
@@ -98,23 +104,18 @@ def _occurrences_of(project_id: int) -> Any:
     return table.c.task_id.in_(select(Task.id).where(Task.project_id == project_id))
 
 
-declare(Project.__table__, "project", of_project=lambda project_id: Project.__table__.c.id == project_id)
+def _occurrence_project(connection: Connection, row: Mapping[str, Any]) -> int:
+    return connection.execute(select(Task.project_id).where(Task.id == row["task_id"])).scalar_one()
+
+
+declare(Project.__table__, "project", of_project=lambda project_id: Project.__table__.c.id == project_id,
+        project=lambda _connection, row: row["id"])
 declare(Phase.__table__, "phase", _phase_name)
 declare(Task.__table__, "task")
-declare(OccurrenceDone.__table__, "occurrence", _occurrence_name, _occurrences_of)
+declare(OccurrenceDone.__table__, "occurrence", _occurrence_name, _occurrences_of, _occurrence_project)
 
 #: Bookkeeping tables written without entries of their own (id counters, schema and the log itself).
 UNAUDITED = frozenset({"audit_entry", "id_counter", "schema_info", "alembic_version", "meta"})
-
-
-def _project_id(table: str, row: Mapping[str, Any], connection: Connection) -> int | None:
-    if table == "project":
-        return row["id"]
-    if "project_id" in row:
-        return row["project_id"]
-    if table == "occurrence_done":
-        return connection.execute(select(Task.project_id).where(Task.id == row["task_id"])).scalar_one()
-    return None
 
 
 def text(value: Any) -> str | None:
@@ -253,7 +254,7 @@ def _insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[st
 def _entry(connection: Connection, table: str, action: str, row: Mapping[str, Any], **fields: Any) -> dict:
     spec = AUDITED[table]
     return {
-        "project_id": _project_id(table, row, connection),
+        "project_id": spec.project_of(connection, row),
         "action": action,
         "entity": spec.entity,
         "public_id": spec.name(connection, row),
