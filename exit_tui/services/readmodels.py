@@ -346,8 +346,11 @@ class DeadlineRead:
         return "impossible" if self.impossible else "missed" if self.missed_by else None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TimelineTask:
+    """A task as the timeline shows it. Treat as read-only: not frozen only because a 50k-task plan builds 50k of
+    them, and a frozen dataclass's per-field object.__setattr__ made that three times slower."""
+
     public_id: str
     phase_no: int
     title_zh: str

@@ -14,7 +14,7 @@ from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, rule_label, status_label
 from ...services.readmodels import PhaseRead, Timeline, TimelineTask
 from ..modals.task_form import TaskForm
-from ..widgets.gantt import ZOOM_NAMES, Gantt, Layout, Row, lay_out
+from ..widgets.gantt import ZOOM_NAMES, Gantt, Layout, Row, lay_out, release_in_thread
 from .base import ProjectScreen
 
 SEP = " | "
@@ -137,8 +137,11 @@ class TimelineScreen(ProjectScreen):
     def show(self, timeline: Timeline | Layout) -> None:
         """Show a timeline (laid out already, or here)."""
         gantt = self.query_one(Gantt)
+        previous = self.timeline
         gantt.load(timeline, keep=self._keep)
         self.timeline = gantt.timeline
+        release_in_thread(self.app, previous)  # the last reference to the old plan may be ours: not freed here
+        del previous
         self.phases = self.timeline.phases
         self._keep = None
         self._show_legend()

@@ -191,6 +191,8 @@ class Layout:
     """The day of column 0."""
     last_day: date
     """The last day the chart must reach (Timeline.last_day)."""
+    groups: frozenset[str]
+    """Keys of the rows that collapse (the deadlines group and the phases)."""
 
 
 def lay_out(timeline: Timeline) -> Layout:
@@ -199,7 +201,16 @@ def lay_out(timeline: Timeline) -> Layout:
     origin = origin_for(min([first, *(d.day for d in timeline.deadlines if (first - d.day).days < 90)]))
     with kept_frozen():
         rows = build_rows(timeline)
-    return Layout(timeline, rows, origin, timeline.last_day)
+        groups = frozenset(r.key for r in rows if r.kind in ("group", "phase"))
+    return Layout(timeline, rows, origin, timeline.last_day, groups)
+
+
+def release_in_thread(app, *objects: object) -> None:
+    """Drop references to a large structure (a previous timeline, its rows) in a thread worker: freeing a 50k-task
+    plan's hundreds of thousands of objects takes tens of ms, a stall when done on the UI thread."""
+    held = list(objects)
+    del objects
+    app.run_worker(held.clear, thread=True, group="gantt-release", exit_on_error=False, description="release rows")
 
 
 def task_style(task: TimelineTask) -> str:
@@ -336,6 +347,8 @@ class Gantt(Localized, ScrollView, can_focus=True):
         self.rows: list[Row] = []
         """The rows shown (collapsed groups hide their members)."""
         self._all: list[Row] = []
+        self._groups: frozenset[str] = frozenset()
+        """Keys of the rows that collapse (asked for on every refresh of the bindings: kept, not recounted)."""
         self._collapsed: set[str] = set()
         self._origin = date.today()
         self._last_day = self._origin
@@ -356,12 +369,16 @@ class Gantt(Localized, ScrollView, can_focus=True):
         layout = timeline if isinstance(timeline, Layout) else lay_out(timeline)
         keep = keep or self.cursor_key
         first_load = self.timeline is None
+        previous = [self.timeline, self._all, self.rows, self._marks]
         self.timeline = layout.timeline
         self._all = layout.rows
+        self._groups = layout.groups
         self._origin = layout.origin
         self._last_day = layout.last_day
         self._rebuild(keep)
         self._set_scale(self.zoom)
+        release_in_thread(self.app, previous)
+        previous = None
         if first_load:
             self.call_after_refresh(self.action_today)
 
@@ -602,8 +619,8 @@ class Gantt(Localized, ScrollView, can_focus=True):
 
     def action_collapse_all(self) -> None:
         """Collapse every group, or expand them all when all are collapsed already."""
-        groups = {r.key for r in self._all if r.kind in ("group", "phase")}
-        self._collapsed = set() if groups <= self._collapsed else groups
+        groups = self._groups
+        self._collapsed = set() if groups <= self._collapsed else set(groups)
         row = self.cursor_row
         self._rebuild(row.group if row and self._collapsed else (row.key if row else None))
         self.refresh_bindings()
@@ -613,8 +630,7 @@ class Gantt(Localized, ScrollView, can_focus=True):
 
     @property
     def all_collapsed(self) -> bool:
-        groups = {r.key for r in self._all if r.kind in ("group", "phase")}
-        return bool(groups) and groups <= self._collapsed
+        return bool(self._groups) and self._groups <= self._collapsed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`c` is offered as what it will do: collapse all, or expand all when every group is collapsed."""
