@@ -13,9 +13,12 @@ from .schedule import DueRule, ProjectDates
 from .statutes import Deadline
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PlanTask:
-    """What planning needs to know of a task. `duration` is in days; 0 makes a milestone."""
+    """What planning needs to know of a task. `duration` is in days; 0 makes a milestone.
+
+    Treat as read-only (change one with dataclasses.replace): not frozen only because the timeline builds one per
+    task, 50k for a large plan, and a frozen dataclass's per-field object.__setattr__ made that twice as slow."""
 
     key: str
     due: date
@@ -42,7 +45,7 @@ def _activities(tasks: Mapping[str, PlanTask]) -> list[Activity]:
     for task in tasks.values():
         links: tuple[tuple[str, int], ...] = ()
         start = task.start
-        pred = tasks.get(task.predecessor) if task.predecessor else None
+        pred = tasks.get(task.rule.task_ref) if task.rule is not None else None
         if pred is not None:
             links = ((pred.key, (start - pred.due).days - 1),)
         found.append(Activity(task.key, start, task.due, task.done, links))
@@ -92,7 +95,9 @@ def analyse_links(tasks: Iterable[PlanTask], today: date) -> tuple[dict[str, Tim
     by_key = {t.key: t for t in tasks}
     linked: dict[str, PlanTask] = {}
     for task in by_key.values():
-        pred = task.rule.task_ref if task.rule is not None else None
+        if task.rule is None:
+            continue
+        pred = task.rule.task_ref
         if pred is not None and pred in by_key:
             linked[task.key] = task
             linked[pred] = by_key[pred]
