@@ -130,9 +130,12 @@ def axis_lines(scale: Scale, n_cols: int) -> tuple[str, str]:
 # -- rows ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Row:
-    """One line of the chart: a group header ("deadlines" or a phase), a statutory deadline, or a task."""
+    """One line of the chart: a group header ("deadlines" or a phase), a statutory deadline, or a task.
+
+    Treat as read-only: not frozen only because a 50k-task plan makes 50k rows, built faster without a frozen
+    dataclass's per-field object.__setattr__."""
 
     kind: str
     """"group", "deadline", "phase" or "task"."""
