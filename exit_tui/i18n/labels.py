@@ -77,3 +77,10 @@ def basis_codes() -> list[str]:
 def workdays_notice(years: list[int]) -> str:
     """The notice for dates counted in working days in years without holiday data (Monday to Friday instead)."""
     return _("workdays.uncovered", years=", ".join(map(str, years)))
+
+
+def entity_label(entity: str) -> str:
+    """What the audit log calls a kind of row (`task`, `occurrence` …) as a person reads it; its code if unknown."""
+    key = f"audit.entity_{entity}"
+    text = _(key)
+    return entity if text == key else text

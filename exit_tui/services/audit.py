@@ -127,14 +127,8 @@ def text(value: Any) -> str | None:
     return str(value)
 
 
-def _json_value(value: Any) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-_ROW_JSON = json.JSONEncoder(ensure_ascii=False, default=_json_value)
-"""json.dumps(row, ensure_ascii=False, default=_json_value), without building an encoder per row."""
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, default=text)
+"""json.dumps(row, ensure_ascii=False, default=text) (dates in ISO form), without an encoder per row."""
 
 
 def row_text(row: Mapping[str, Any]) -> str:

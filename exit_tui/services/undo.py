@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from ..db.models import AuditEntry, Task
 from . import audit
-from ..i18n import CATALOGS, _, get_language
+from ..i18n.labels import entity_label
 from .errors import UserError
 
 _log: Table = AuditEntry.__table__
@@ -33,18 +33,12 @@ class Change:
     """The rows it touched (`T-0042`), in the order they were written."""
 
 
-def _entity_name(entity: str) -> str:
-    """The entity as a person reads it (catalog `audit.entity_*`, else its code)."""
-    key = f"audit.entity_{entity}"
-    return _(key) if key in CATALOGS[get_language()] else entity
-
-
 def _entity_table(entity: str) -> Table:
     """The table whose rows the log names `entity` (every table declared in audit.AUDITED)."""
     for spec in audit.AUDITED.values():
         if spec.entity == entity:
             return spec.table
-    raise UserError("undo.not_possible", what=_entity_name(entity))
+    raise UserError("undo.not_possible", what=entity_label(entity))
 
 
 def _last_entries(session: Session, project_id: int) -> list[dict]:
@@ -102,7 +96,7 @@ def undo_last(session: Session, project_id: int) -> Change:
     if not entries:
         raise UserError("undo.nothing")
     if any(e["entity"] in ("project", "phase") and e["action"] != "update" for e in entries):
-        raise UserError("undo.not_possible", what=_entity_name(entries[0]["entity"]))
+        raise UserError("undo.not_possible", what=entity_label(entries[0]["entity"]))
     for entry in reversed(entries):  # the opposite, newest first
         table = _entity_table(entry["entity"])
         where = _row_where(table, entry["entity"], entry["public_id"], project_id)

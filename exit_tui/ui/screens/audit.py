@@ -9,6 +9,7 @@ from textual.widgets import Select
 
 from ...domain.text import printable
 from ...i18n import _
+from ...i18n.labels import entity_label
 from ...services.audit import AuditRead
 from ..modals.message import MessageScreen
 from ..widgets.register_table import Column
@@ -33,12 +34,6 @@ def field_label(column: str) -> str:
         label = _(f"field.{_FIELDS[column]}").split("(")[0].split(" /")[0].strip()
         return label if column in ("title", "status", "note", "owner", "name") else f"{label} ({column})"
     return column
-
-
-def entity_label(entity: str) -> str:
-    key = f"audit.entity_{entity}"
-    text = _(key)
-    return entity if text == key else text
 
 
 def _change(entry: AuditRead) -> str:
