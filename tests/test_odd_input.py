@@ -40,3 +40,14 @@ def test_an_imported_due_date_outside_the_sane_years_is_rejected(backend, demo, 
     assert [c.public_id for c in report.changed] == ["T-0004"]
     assert sorted(r.row for r in report.rejected) == [2, 3]
     assert all("2000" in r.reason for r in report.rejected)
+
+
+def test_a_committee_csv_row_without_a_status_is_added_as_to_do(backend, demo, tmp_path):
+    """Issue: a new row with a phase, a title and a due date but a blank status was rejected by the reader
+    (状态 必填) before the import could apply its default."""
+    path = tmp_path / "新增.csv"
+    path.write_text("阶段,任务,截止日期,状态\n4,核对 [C区] 水表,2026/12/20,\n", encoding="utf-8")
+    preview = _import(backend, demo.id, path, apply=False)
+    assert preview.rejected == [] and len(preview.added) == 1
+    assert [(n.row, n.column) for n in preview.notes] == [(2, "状态")]
+

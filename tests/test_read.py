@@ -668,7 +668,7 @@ def test_a_sheet_starting_away_from_a1_keeps_excel_row_and_column_numbers(tmp_pa
                                                  "status": "todo"})]
     assert sheet.rejected[0] == Rejection("Sheet", 8, "截止日期", "公式没有计算结果(请在 Excel 或 WPS 中打开并保存后再导入)")
     assert [(r.row, r.column, r.reason) for r in sheet.rejected[1:]] == [
-        (8, header, "必填,不能为空") for header in ("阶段", "任务", "状态")]
+        (8, header, "必填,不能为空") for header in ("阶段", "任务")]  # a new row's blank status means to do
 
 
 def test_a_formula_cached_as_an_error_reads_as_that_error(tmp_path):

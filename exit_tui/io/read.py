@@ -244,7 +244,8 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
         return ReadSheet(name, spec, header_row, [], [Rejection(name, header_row, "", reason)], ignored)
     plan = [(index, column.key, written, _converter(column, epoch)) for index, column, written in mapped
             if column.imported]
-    required = [(column.key, written) for _index, column, written in mapped if column.imported and column.required]
+    required = [(column.key, written, column.defaulted) for _index, column, written in mapped
+                if column.imported and column.required]
     accepted: list[ImportRow] = []
     rejected: list[Rejection] = []
     width = max(header_cells) if csv_file else None
@@ -269,8 +270,9 @@ def _read_grid(name: str, rows: Rows, specs: tuple[SheetSpec, ...], epoch: datet
             continue
         if width is not None and max(cells) > width:
             problems.append(Rejection(name, row_no, "", _("io.extra_fields", fields=max(cells), header=width)))
-        for key, written in required:
-            if key in values and values[key] is None:
+        new = not values.get("public_id")
+        for key, written, defaulted in required:
+            if key in values and values[key] is None and not (defaulted and new):
                 problems.append(Rejection(name, row_no, written, _("io.required_missing")))
         if problems:
             rejected.extend(problems)

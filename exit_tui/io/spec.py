@@ -47,6 +47,9 @@ class Column:
     """Column width in characters (a CJK character counts as two)."""
     imported: bool = True
     """False for columns written for reading only (e.g. a phase's name next to its number)."""
+    defaulted: bool = False
+    """Required, but an empty cell on a new row (no id) is let through: the import target gives it a default and
+    says so (a blank status on a committee's new row means to do)."""
     hidden: bool = False
     """Written as a hidden column (bookkeeping a person need not see, such as a row's version)."""
 
@@ -136,7 +139,8 @@ TASKS = SheetSpec(
         Column("owner", "负责人", "Owner", aliases=("责任人", "责任部门", "负责部门", "responsible"), width=12),
         Column("due_date", "截止日期", "Due", Kind.DATE, required=True,
                aliases=("截止时间", "完成时限", "计划完成日期", "duedate", "deadline"), width=12),
-        Column("status", "状态", "Status", Kind.CHOICE, required=True, aliases=("完成情况", "进度", "state"),
+        Column("status", "状态", "Status", Kind.CHOICE, required=True, defaulted=True,
+               aliases=("完成情况", "进度", "state"),
                choices=tuple(s.value for s in TaskStatus), label=status_label, width=10),
         Column("legal_basis", "法律依据", "Legal basis", aliases=("依据", "basis", "legalbasis"), width=16),
         Column("note", "备注", "Note", aliases=("说明", "证据", "备注说明", "remarks", "notes", "evidence"),
