@@ -134,9 +134,8 @@ def test_occurrences_dialog(snap_compare, tmp_path):
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle(*keys))
 
 
-def _audit_log(tmp_path):
-    """The demo open on the audit log (palette only), its times and actor fixed: the demo's entries carry the
-    time the test data was made."""
+def test_audit_log(snap_compare, tmp_path, language):
+    """The audit log (palette only), its times fixed: the demo's entries carry the time the test data was made."""
     import sqlite3
 
     app, backend, _ = demo_app(tmp_path)
@@ -148,14 +147,82 @@ def _audit_log(tmp_path):
         pilot.app.show("audit")
         await settle(pilot)
 
-    return app, run_before
-
-
-def test_audit_log(snap_compare, tmp_path, language):
-    app, run_before = _audit_log(tmp_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+# -- every screen and dialog at 80x24 (a laptop's split terminal) ------------------------------------------
+
+SMALL = (80, 24)
+
+
+def test_dashboard_at_80x24(snap_compare, tmp_path, language):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle())
+
+
+def test_welcome_at_80x24(snap_compare, tmp_path, language):
+    app, _backend, _ = demo_app(tmp_path, with_project=False)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle())
+
+
+def test_help_at_80x24(snap_compare, tmp_path, language):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("2", "question_mark"))
+
+
+def test_new_task_form_at_80x24(snap_compare, tmp_path, language):
+    """Every field a visible box, the focused one's caption highlighted, no error before anything is typed."""
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("2", "a"))
+
+
+def test_edit_task_form_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("2", "down", "down", "enter"))
+
+
+def test_replan_preview_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+    keys = ("r", "ctrl+u", *"2027-01-09", "enter")
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle(*keys))
+
+
+def test_project_form_and_switcher_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("p", "n"))
+
+
+def test_switcher_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("p"))
+
+
+def test_export_dialog_at_80x24(snap_compare, tmp_path):
+    app, _backend, _ = demo_app(tmp_path)
+
+    async def run_before(pilot) -> None:
+        await keys_then_settle("e")(pilot)
+        pilot.app.screen.query_one("#path").value = "/home/coordinator/Documents/锦绣华庭[一期]-移交资料包.xlsx"
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_import_preview_at_80x24(snap_compare, tmp_path):
+    app, path = returned_package(tmp_path)
+    assert snap_compare(app, terminal_size=SMALL, run_before=preview_of(path))
+
+
 def test_audit_log_at_80x24(snap_compare, tmp_path):
-    app, run_before = _audit_log(tmp_path)
+    import sqlite3
+
+    app, backend, _ = demo_app(tmp_path)
+    with sqlite3.connect(backend.engine.url.database) as shell:
+        shell.execute("UPDATE audit_entry SET at = '2026-11-28 01:30:00.000000', actor = '王经理'")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.show("audit")
+        await settle(pilot)
+
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
