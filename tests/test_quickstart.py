@@ -12,7 +12,7 @@ import pytest
 
 from exit_tui.config import State
 from exit_tui.db.quickread import QuickReader, sqlite_file
-from exit_tui.services import checklist, timeline
+from exit_tui.services import checklist, handover, timeline
 from exit_tui.services.backend import Backend
 from exit_tui.services.dashboard import load_dashboard
 from exit_tui.services.quickstart import quick_dashboard
@@ -49,6 +49,41 @@ def test_quick_dashboard_follows_changes(backend, demo):
     backend.call(checklist.update_task, demo.id, soon, checklist.TaskChanges(title="Typed in English"), TODAY)
     for today in (TODAY, TODAY + timedelta(days=3)):
         assert quick_dashboard(database_path(backend), demo.id, today) == backend.call(load_dashboard, demo.id, today)
+
+
+def test_quick_dashboard_counts_the_handover_alike(backend, project):
+    """Handover figures read with sqlite3 are the service's: documents marked handed, outcomes in signed and
+    unsigned batches as amended, an item deleted after it was batched, key gaps (not accounts), open items."""
+    path = database_path(backend)
+
+    def both() -> tuple:
+        quick = quick_dashboard(path, project.id, TODAY)
+        return quick.handover, backend.call(load_dashboard, project.id, TODAY).handover
+
+    quick, live = both()
+    assert quick == live and (live.handed, live.not_handed, live.open_inspections) == (0, 0, 0) and live.items > 50
+    for public_id in ("D-0001", "D-0002"):
+        backend.call(handover.update_item, project.id, "document", public_id, status="ready")
+    backend.call(handover.update_item, project.id, "key", "K-0002", handed_out=6, received=5)
+    backend.call(handover.add_item, project.id, "inspection", description="消防栓无水 [B1]", deadline="2026-12-10")
+    closed = backend.call(handover.add_item, project.id, "inspection", description="门禁失灵")
+    for state in ("assigned", "recheck", "closable", "closed"):
+        backend.call(handover.move_inspection, project.id, closed.public_id, state)
+    signed = backend.call(handover.create_batch, project.id, "第一批", ["K-0001", "A-0001", "A-0002"],
+                          ready_documents=True, created_on=TODAY)
+    backend.call(handover.set_outcome, project.id, signed.public_id, "K-0001", "not_handed", "2026-12-20", "少两把")
+    backend.call(handover.set_outcome, project.id, signed.public_id, "A-0002", "partial", "2026-12-22", "缺说明书")
+    backend.call(handover.sign_batch, project.id, signed.public_id, TODAY, handing="甲", receiving="乙",
+                 supervising="丙")
+    backend.call(handover.amend_batch, project.id, signed.public_id, "补交", item_ref="A-0002", outcome="handed",
+                 made_on=TODAY)
+    unsigned = backend.call(handover.create_batch, project.id, "第二批", ["A-0003", "A-0004"], created_on=TODAY)
+    backend.call(handover.set_outcome, project.id, unsigned.public_id, "A-0003", "not_handed", "2027-01-05", "维修中")
+    backend.call(handover.delete_item, project.id, "facility", "A-0004")  # batched, then deleted
+    quick, live = both()
+    assert quick == live
+    assert (live.handed, live.not_handed, live.key_discrepancies, live.open_inspections) == (4, 2, 1, 1)
+    assert live == backend.call(handover.summary, project.id)
 
 
 def test_the_first_frames_queries_read_indexes_not_every_task(backend, demo, monkeypatch):

@@ -190,6 +190,7 @@ class Document(SQLModel, table=True):
     __table_args__ = _register_args(
         _one_of("category", _codes(DocCategory)), _one_of("form", _codes(DocForm)),
         _one_of("status", _codes(DocStatus)), CheckConstraint("copies >= 0", name="copies"),
+        Index("ix_document_project_status", "project_id", "status"),  # documents handed over (revision 0005)
     )
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=_project_fk())
@@ -278,6 +279,8 @@ class InspectionItem(SQLModel, table=True):
     __table_args__ = _register_args(
         _one_of("state", _codes(InspectionState)),
         CheckConstraint("state <> 'disputed' OR dispute_reason <> ''", name="dispute_reason"),
+        # Open items and their deadlines (the dashboard, the timeline and the calendar; revision 0005).
+        Index("ix_inspection_item_project_state", "project_id", "state", "deadline"),
     )
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=_project_fk())

@@ -148,6 +148,43 @@ class QuickReader:
             f"SELECT * FROM task WHERE project_id = ? AND template_key IN ({_marks(len(template_keys))})",
             (project_id, *template_keys))
 
+    def register_items(self, project_id: int) -> int:
+        """Documents, facilities and keys of the project, counted from each register's (project, public id) index."""
+        tables = ("document", "facility", "handover_key")
+        counts = " + ".join(f"(SELECT count(*) FROM {table} WHERE project_id = ?)" for table in tables)
+        return self._all(f"SELECT {counts} AS n", (project_id,) * len(tables))[0].n
+
+    def handed_documents(self, project_id: int) -> list[str]:
+        """Public ids of the documents marked handed over, from the (project, status) index."""
+        rows = self._all("SELECT public_id FROM document WHERE project_id = ? AND status = 'handed'", (project_id,))
+        return [row.public_id for row in rows]
+
+    def batch_outcomes(self, project_id: int) -> list[tuple]:
+        """(batch id, item ref, outcome, batch signed, item still on its register) of the project's batch items;
+        the registers are looked up by their (project, public id) indexes."""
+        present = " OR ".join(f"EXISTS (SELECT 1 FROM {table} r WHERE r.project_id = i.project_id"
+                              " AND r.public_id = i.item_ref)" for table in ("document", "facility", "handover_key"))
+        rows = self._all(
+            f"SELECT i.batch_id, i.item_ref, i.outcome, b.signed, {present} AS present FROM batch_item i"
+            " JOIN handover_batch b ON b.id = i.batch_id WHERE i.project_id = ?", (project_id,))
+        return [(r.batch_id, r.item_ref, r.outcome, r.signed, r.present) for r in rows]
+
+    def amended_outcomes(self, project_id: int) -> list[tuple]:
+        """(batch id, no, item ref, outcome) of the amendments that change an item's outcome."""
+        rows = self._all("SELECT batch_id, no, item_ref, outcome FROM batch_amendment WHERE project_id = ?"
+                         " AND outcome IS NOT NULL AND item_ref IS NOT NULL", (project_id,))
+        return [(r.batch_id, r.no, r.item_ref, r.outcome) for r in rows]
+
+    def key_counts(self, project_id: int) -> list[tuple]:
+        """(kind, handed out, received) of the project's keys and accounts."""
+        rows = self._all("SELECT kind, handed_out, received FROM handover_key WHERE project_id = ?", (project_id,))
+        return [(r.kind, r.handed_out, r.received) for r in rows]
+
+    def inspections_in(self, project_id: int, states: list[str]) -> int:
+        """Inspection items in `states`, counted from the (project, state, deadline) index alone."""
+        return self._all(f"SELECT count(*) AS n FROM inspection_item WHERE project_id = ?"
+                         f" AND state IN ({_marks(len(states))})", (project_id, *states))[0].n
+
     def last_change(self) -> int:
         """The id of the newest audit entry (0 when there is none)."""
         return self._all("SELECT max(id) AS id FROM audit_entry")[0].id or 0

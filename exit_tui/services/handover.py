@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from ..db.models import (
@@ -32,6 +32,7 @@ from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids
 from .inputs import MAX_TITLE, check_year, clean_basis, clean_text
+from .readmodels import HandoverSummary, handover_summary
 
 MAX_TEXT = 2000
 MAX_COUNT = 1_000_000
@@ -394,24 +395,6 @@ class OutstandingRead:
     outcome: str
     promised_on: date | None
     reason: str
-
-
-@dataclass(frozen=True)
-class HandoverSummary:
-    """The figures of the dashboard's handover card."""
-
-    items: int
-    """Documents, facilities and keys on the registers."""
-    handed: int
-    """Of those, handed over (a document marked 已移交, or an item whose outcome in a signed batch is 已移交)."""
-    not_handed: int
-    """Items whose outcome in a batch is 未移交 or 部分移交."""
-    key_discrepancies: int
-    open_inspections: int
-
-    @property
-    def share_handed(self) -> float:
-        return self.handed / self.items if self.items else 0.0
 
 
 def _name(row: Any) -> str:
@@ -833,27 +816,39 @@ def outstanding(session: Session, project_id: int) -> list[OutstandingRead]:
 
 
 def summary(session: Session, project_id: int) -> HandoverSummary:
-    """The handover card's figures (share handed over, 未移交 count, key discrepancies, open inspection items)."""
-    total = sum(session.execute(select(func.count()).select_from(MODELS[register])
+    """The handover card's figures (share handed over, 未移交 count, key discrepancies, open inspection items), from
+    narrow indexed queries (the quick start reads the same rows with sqlite3: db/quickread.py)."""
+    items = sum(session.execute(select(func.count()).select_from(MODELS[register])
                                 .where(MODELS[register].project_id == project_id)).scalar_one()
                 for register in ITEM_REGISTERS)
-    handed = set(session.execute(select(Document.public_id).where(
-        Document.project_id == project_id, Document.status == DocStatus.HANDED.value)).scalars())
-    owed = set()
-    existing = item_names(session, project_id)
-    for batch in list_batches(session, project_id):
-        for item in batch.items:
-            if item.outcome in OWED:
-                owed.add(item.item_ref)
-            elif item.outcome == Outcome.HANDED and batch.signed and item.item_ref in existing:
-                handed.add(item.item_ref)
+    handed = session.execute(select(Document.public_id).where(
+        Document.project_id == project_id, Document.status == DocStatus.HANDED.value)).scalars()
     keys = session.execute(select(HandoverKey.kind, HandoverKey.handed_out, HandoverKey.received)
                            .where(HandoverKey.project_id == project_id)).all()
     open_items = session.execute(select(func.count()).select_from(InspectionItem).where(
-        InspectionItem.project_id == project_id, col(InspectionItem.state).in_([s.value for s in OPEN_STATES]))
+        InspectionItem.project_id == project_id, col(InspectionItem.state).in_(sorted(OPEN_STATES)))
     ).scalar_one()
-    return HandoverSummary(total, len(handed), len(owed - handed),
-                           sum(key_discrepancy(*key) for key in keys), open_items)
+    return handover_summary(items, handed, _batch_outcomes(session, project_id),
+                            _amended_outcomes(session, project_id), keys, open_items)
+
+
+def _batch_outcomes(session: Session, project_id: int, *where: Any) -> list:
+    """(batch id, item ref, outcome, batch signed, item still on its register) of the project's batch items."""
+    present = [select(MODELS[register].id).where(MODELS[register].project_id == project_id,
+                                                  MODELS[register].public_id == BatchItem.item_ref).exists()
+               for register in ITEM_REGISTERS]
+    return session.execute(
+        select(BatchItem.batch_id, BatchItem.item_ref, BatchItem.outcome, HandoverBatch.signed, or_(*present))
+        .join(HandoverBatch, col(HandoverBatch.id) == BatchItem.batch_id)
+        .where(BatchItem.project_id == project_id, *where)).all()
+
+
+def _amended_outcomes(session: Session, project_id: int) -> list:
+    """(batch id, no, item ref, outcome) of the amendments that change an item's outcome."""
+    return session.execute(
+        select(BatchAmendment.batch_id, BatchAmendment.no, BatchAmendment.item_ref, BatchAmendment.outcome)
+        .where(BatchAmendment.project_id == project_id, col(BatchAmendment.outcome).is_not(None),
+               col(BatchAmendment.item_ref).is_not(None))).all()
 
 
 # -- rows of the sheets ------------------------------------------------------------------------------------------

@@ -19,7 +19,10 @@ from ..domain.enums import ExitType, TaskStatus
 from ..domain.plan import PlanTask, late_for
 from ..domain.schedule import OffsetParseError, ProjectDates, occurrences, parse_rule
 from ..domain.statutes import deadlines_for
-from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, PhaseProgress, ProjectRead, task_read
+from ..domain.handover import OPEN_STATES
+from .readmodels import (
+    DUE_SOON_DAYS, Dashboard, DeadlineRead, HandoverSummary, PhaseProgress, ProjectRead, handover_summary, task_read,
+)
 
 OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
 #: As services/timeline.py: how far a recurring task's occurrences are expanded.
@@ -68,7 +71,15 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
         stamp=reader.last_change(),
         next_deadline=next_deadline,
         deadline_alerts=alerts,
+        handover=_handover(reader, project_id),
     )
+
+
+def _handover(reader: QuickReader, project_id: int) -> HandoverSummary:
+    """As services/handover.summary: the handover card's figures."""
+    return handover_summary(reader.register_items(project_id), reader.handed_documents(project_id),
+                            reader.batch_outcomes(project_id), reader.amended_outcomes(project_id),
+                            reader.key_counts(project_id), reader.inspections_in(project_id, sorted(OPEN_STATES)))
 
 
 def phase_progress(phases: Iterable, counts: Iterable[tuple[int, int, int, int]],

@@ -3,11 +3,12 @@
 Kept apart from the service functions so that the UI can import them without loading the database stack.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..domain.enums import ExitType, TaskStatus
+from ..domain.handover import OWED, Outcome, key_discrepancy
 from ..domain.schedule import ProjectDates, rule_from_parts
 
 
@@ -166,6 +167,44 @@ class PhaseProgress:
 
 
 @dataclass(frozen=True)
+class HandoverSummary:
+    """The figures of the dashboard's handover card (services/handover.summary; the quick start reads the same)."""
+
+    items: int = 0
+    """Documents, facilities and keys on the registers."""
+    handed: int = 0
+    """Of those, handed over (a document marked 已移交, or an item whose outcome in a signed batch is 已移交)."""
+    not_handed: int = 0
+    """Items whose outcome in a batch is 未移交 or 部分移交 (and not handed over elsewhere)."""
+    key_discrepancies: int = 0
+    open_inspections: int = 0
+
+    @property
+    def share_handed(self) -> float:
+        return self.handed / self.items if self.items else 0.0
+
+
+def handover_summary(items: int, handed_documents: Iterable[str], batch_items: Iterable[tuple],
+                     amendments: Iterable[tuple], keys: Iterable[tuple], open_inspections: int) -> HandoverSummary:
+    """The card's figures from the rows both readings fetch: `batch_items` (batch id, item ref, outcome, batch
+    signed, item still on its register), `amendments` with an outcome (batch id, no, item ref, outcome: the newest
+    of an item wins), `keys` (kind, handed out, received)."""
+    current = {(batch, ref): [outcome, bool(signed), bool(present)]
+               for batch, ref, outcome, signed, present in batch_items}
+    for batch, _no, ref, outcome in sorted(amendments, key=lambda a: (a[0], a[1])):
+        if (batch, ref) in current:
+            current[batch, ref][0] = outcome
+    handed, owed = set(handed_documents), set()
+    for (_batch, ref), (outcome, signed, present) in current.items():
+        if outcome in OWED:
+            owed.add(ref)
+        elif outcome == Outcome.HANDED and signed and present:
+            handed.add(ref)
+    return HandoverSummary(items, len(handed), len(owed - handed), sum(key_discrepancy(*key) for key in keys),
+                           open_inspections)
+
+
+@dataclass(frozen=True)
 class Dashboard:
     project: ProjectRead
     today: date
@@ -183,6 +222,8 @@ class Dashboard:
     """The first statutory deadline from today on."""
     deadline_alerts: int = 0
     """Statutory deadlines missed by a task that serves them, or impossible since the decision date."""
+    handover: HandoverSummary = HandoverSummary()
+    """The handover card's figures (share handed over, 未移交, key discrepancies, open inspection items)."""
 
     @property
     def days_to_handover(self) -> int:

@@ -124,6 +124,18 @@ def _done(data: Dashboard) -> CardView:
     return CardView(_("dash.done"), f"{percent}%", f"{data.done}/{data.total}", request=_checklist())
 
 
+def handover_card(data: Dashboard) -> CardView:
+    """移交进度: the share of register items handed over; what is owed, key gaps and open punch-list items below
+    (an alert while anything is owed or a key count does not balance)."""
+    figures = data.handover
+    percent = 100 * figures.handed // figures.items if figures.items else 0  # 100% only once all are handed
+    note = _("dash.handover_note", owed=figures.not_handed, keys=figures.key_discrepancies,
+             open=figures.open_inspections)
+    return CardView(_("dash.handover_progress"), f"{percent}%", note,
+                    alert=figures.not_handed > 0 or figures.key_discrepancies > 0,
+                    short=_("dash.short.handover_progress"))
+
+
 AREAS: dict[str, Area] = {
     area.mode: area
     for area in (
@@ -136,6 +148,8 @@ AREAS: dict[str, Area] = {
              "exit_tui.ui.screens.timeline:TimelineScreen",
              cards=(AreaCard("handover", _handover, 0), AreaCard("contract", _contract_end, 1),
                     AreaCard("deadline", _deadline, 5))),
+        Area("handover", "4", "screen.handover", "key.handover", "tip.handover",
+             "exit_tui.ui.screens.handover:HandoverScreen"),
         Area("audit", None, "screen.audit", "key.audit", "tip.audit", "exit_tui.ui.screens.audit:AuditScreen"),
     )
 }
