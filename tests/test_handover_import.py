@@ -128,45 +128,83 @@ def test_a_committees_own_list_is_compared_with_the_register(backend, project, t
     assert report.absent == [i for i in documents if i != "D-0001"]  # on ours, not on theirs
 
 
+def _three_batches(backend, project):
+    """A signed batch with a 未移交 item and an amendment, a signed batch with a note only, an unsigned batch."""
+    first = backend.call(handover.create_batch, project.id, "第一批", ["D-0001", "K-0001"], created_on=TODAY)
+    backend.call(handover.set_outcome, project.id, first.public_id, "K-0001", "not_handed", "2026-12-20", "缺一把")
+    backend.call(handover.sign_batch, project.id, first.public_id, TODAY, handing="甲", receiving="乙",
+                 supervising="丙")
+    backend.call(handover.amend_batch, project.id, first.public_id, "补交一把", item_ref="K-0001",
+                 outcome="partial", promised_on="2026-12-25", made_on=TODAY)
+    second = backend.call(handover.create_batch, project.id, "设备机房", ["A-0011", "A-0012"], created_on=TODAY)
+    backend.call(handover.sign_batch, project.id, second.public_id, TODAY, handing="甲", receiving="乙",
+                 supervising="丙")
+    backend.call(handover.amend_batch, project.id, second.public_id, "钥匙另交", made_on=TODAY)
+    backend.call(handover.create_batch, project.id, "第三批", ["D-0002", "D-0003", "K-0002"], created_on=TODAY)
+    return first.public_id, second.public_id
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_printed_sheets_record_batches_the_outstanding_items_and_the_report(backend, project, tmp_path, language):
     from exit_tui.i18n import _, set_language
+    from exit_tui.io.handover_print import sheet_title
     from exit_tui.io.read import read_file
     from exit_tui.io.registers import importable, read_only
 
-    batch = backend.call(handover.create_batch, project.id, "第一批", ["D-0001", "K-0001"], created_on=TODAY)
-    backend.call(handover.set_outcome, project.id, batch.public_id, "K-0001", "not_handed", "2026-12-20", "缺一把")
-    backend.call(handover.sign_batch, project.id, batch.public_id, TODAY, handing="甲", receiving="乙",
-                 supervising="丙")
-    backend.call(handover.amend_batch, project.id, batch.public_id, "补交一把", item_ref="K-0001",
-                 outcome="partial", promised_on="2026-12-25", made_on=TODAY)
+    first, _second = _three_batches(backend, project)
     backend.call(handover.update_item, project.id, "key", "K-0002", handed_out=3, received=2)
     backend.call(handover.set_party, project.id, "receiving", "锦绣华庭业主委员会", "李主任")
     set_language(language)
     path = tmp_path / "package.xlsx"
     result = backend.call(export_package, project.id, path, today=TODAY)
-    titles = [register.sheet.title for register in read_only()]
+    outstanding, report, overview = (register.sheet.title for register in read_only())
+    batch_sheets = [sheet_title(f"B-000{n}") for n in (1, 2, 3)]
     counts = dict(result.sheets)
-    assert [counts[title] for title in titles[:2]] == [3, 1]  # two items and an amendment; one item owed
+    assert [counts[title] for title in (outstanding, overview, *batch_sheets)] == [1, 3, 3, 3, 3]
 
     book = openpyxl.load_workbook(path)
-    batches = [row for row in book[titles[0]].iter_rows(min_row=2, max_row=4, values_only=True)]
-    assert [row[4] for row in batches] == ["D-0001", "K-0001", "K-0001"]
-    assert [row[6] for row in batches] == [handover.label("outcome", code) for code in
-                                          ("handed", "not_handed", "partial")]
-    assert batches[1][7].date() == date(2026, 12, 20) and batches[2][7].date() == date(2026, 12, 25)
-    assert "甲" in batches[0][2] and "2026-11-28" in batches[0][2]
-    owed = next(book[titles[1]].iter_rows(min_row=2, max_row=2, values_only=True))
-    assert (owed[1], owed[4].date(), owed[5]) == ("K-0001", date(2026, 12, 25), "补交一把")
-    signature = [row[0] for row in book[titles[1]].iter_rows(min_row=5, max_row=7, values_only=True)]
-    assert signature[1] == f"{_('export.signature_receiver')} 锦绣华庭业主委员会 李主任"  # every block, pre-filled
-    assert signature[0] == _("export.signature_handover")  # a party not given yet: the blank line to fill in
-    report = {row[1]: row[2] for row in book[titles[2]].iter_rows(min_row=2, values_only=True) if row[1]}
-    assert report[_("handover.report.key_discrepancies")] == 1
-    assert report[_("handover.report.not_handed")] == 1
+    index = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row[0] in counts}
+    assert index == counts  # the index lists every sheet, the batches' own included, with its row count
+    assert book.sheetnames.index(overview) + 1 == book.sheetnames.index(batch_sheets[0])
+
+    sheet = book[batch_sheets[0]]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert first in rows[0][0] and "第一批" in rows[0][0]
+    assert "2026-11-28" in rows[1][0]  # made and signed on
+    assert [row[1] for row in rows[3:5]] == ["D-0001", "K-0001"]
+    assert [row[4] for row in rows[3:5]] == [handover.label("outcome", c) for c in ("handed", "not_handed")]
+    assert rows[4][5].date() == date(2026, 12, 20) and rows[4][6] == "缺一把"  # as signed, not as amended
+    assert rows[6][0] == _("export.amendments_title")
+    amendment = rows[8]
+    made_by = backend.call(handover.get_batch, project.id, first).amendments[0].made_by
+    assert (amendment[0], amendment[1], amendment[3].date(), amendment[4]) == (1, "K-0001", TODAY, made_by)
+    assert handover.label("outcome", "partial") in amendment[5] and "2026-12-25" in amendment[5]
+    assert "补交一把" in amendment[5]
+    signature = [row for row in rows[10:] if any(row)]
+    assert signature[0][0] == _("export.signature_title")
+    assert signature[1][0] == _("export.signature_handover")  # a party not given yet: the line to fill in
+    assert signature[2][0] == f"{_('export.signature_receiver')} 锦绣华庭业主委员会 李主任"
+    assert _("export.signature_signed_name", name="乙") in signature[2]
+    assert _("export.signature_signed_date", day="2026-11-28") in signature[2]
+    assert sheet.print_title_rows == "$1:$3" and sheet.page_setup.paperSize == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+
+    unsigned = [row for row in book[batch_sheets[2]].iter_rows(values_only=True) if any(row)]
+    assert _("export.batch_unsigned") in unsigned[1][0]
+    assert _("export.signature_name") in unsigned[-2] and _("export.signature_date") in unsigned[-2]
+    assert _("export.amendments_title") not in [row[0] for row in unsigned]
+
+    owed = next(book[outstanding].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert (owed[1], owed[4].date(), owed[5]) == ("K-0001", date(2026, 12, 25), "补交一把")  # as amended
+    lines = {row[0]: row for row in book[overview].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert lines[first][2:8] == (2, 1, 1, 0, 0, 1)  # items, handed, partly (as amended), not, disputed, amendments
+    assert lines["B-0003"][8] == _("handover.unsigned")
+    report_rows = {row[1]: row[2] for row in book[report].iter_rows(min_row=2, values_only=True) if row[1]}
+    assert report_rows[_("handover.report.key_discrepancies")] == 1
+    assert report_rows[_("handover.report.not_handed")] == 1
 
     read = read_file(path, [register.sheet for register in importable().values()])
     assert {sheet.name for sheet in read.sheets} == {register.sheet.title for register in importable().values()}
     imported = backend.call(import_file, project.id, path, apply=False, today=TODAY)
-    assert (imported.added, imported.changed, imported.rejected) == ([], [], [])
+    assert (imported.added, imported.changed, imported.rejected, imported.ignored_columns) == ([], [], [], [])
     assert imported.unchanged == sum(counts[register.sheet.title] for register in importable().values())

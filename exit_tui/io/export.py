@@ -15,7 +15,7 @@ from ..services.audit import row_versions
 from ..services.calendar import uncovered_years
 from ..services.timeline import load_timeline
 from ..services.readmodels import ProjectRead
-from . import registers
+from . import handover_print, registers
 from .xlsx_write import Package, write_package
 
 #: Characters Windows refuses in file names (and control characters).
@@ -68,13 +68,17 @@ def export_package(
             *([(_("export.units"), project.units)] if project.units else []),
             *([(_("export.workdays"), workdays_notice(years))] if years else []),
         ],
+        batches=[(handover_print.sheet_title(batch.public_id), batch)
+                 for batch in handover_print.printed_batches(session, project_id)],
         timeline=plan,
         signers=[f"{p.company} {p.representative}".strip() for p in handover.list_parties(session, project_id)],
     )
     path = Path(path)
     write_package(path, package, progress)
     timeline = (_("export.timeline_sheet"), len(package.timeline.tasks))
-    return ExportResult(path=path, sheets=[*((spec.title, count) for spec, _rows, count in sheets), timeline])
+    printed = [(title, batch.rows) for title, batch in package.batches]
+    return ExportResult(path=path, sheets=[*((spec.title, count) for spec, _rows, count in sheets), *printed,
+                                           timeline])
 
 
 def _with_versions(rows, versions: dict[str, int]):

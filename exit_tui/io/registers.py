@@ -15,6 +15,7 @@ from ..services import checklist, handover
 from ..services.handover_import import DocumentImport, FacilityImport, InspectionImport, KeyImport
 from ..services.imports import ImportTarget
 from ..services.task_import import TaskImport
+from . import handover_print
 from .spec import ACCEPTANCE, BATCHES, DOCUMENTS, FACILITIES, INSPECTIONS, KEYS, OUTSTANDING, TASKS, SheetSpec
 
 Rows = Callable[[Session, int], tuple[int, Iterator[dict]]]
@@ -35,9 +36,9 @@ REGISTERS: tuple[Register, ...] = (
     Register(FACILITIES, partial(handover.export_rows, register="facility"), FacilityImport),
     Register(KEYS, partial(handover.export_rows, register="key"), KeyImport),
     Register(INSPECTIONS, partial(handover.export_rows, register="inspection"), InspectionImport),
-    Register(BATCHES, handover.batch_rows),
     Register(OUTSTANDING, handover.outstanding_rows),
     Register(ACCEPTANCE, handover.report_rows),
+    Register(BATCHES, handover_print.overview_rows),  # each batch's own sheet follows (io/xlsx_batch.py)
 )
 
 
@@ -47,6 +48,7 @@ def importable() -> dict[str, Register]:
 
 
 def read_only() -> list[Register]:
-    """The sheets written for reading only (a printed record: batches, the 未移交清单, the acceptance report);
-    their headers are none of a register's, so the importer does not take them for one."""
+    """The sheets written for reading only (a printed record: the 未移交清单, the acceptance report, the batches'
+    overview; each batch's own sheet too, io/xlsx_batch.py): their headers are none of a register's, so the
+    importer does not take them for one."""
     return [register for register in REGISTERS if register.target is None]

@@ -265,13 +265,45 @@ BATCHES = SheetSpec(
     key="batches", zh="移交批次", en="Handover batches", id_prefix="B",
     columns=(
         _BATCH,
-        Column("title", "批次名称", "Batch title", width=18),
-        Column("signed", "三方签署", "Signed by", width=30),
-        Column("entry", "记录", "Entry", width=14),
-        _ITEM, _WHAT, _OUTCOME, _PROMISED,
-        Column("reason", "原因或说明", "Reason or note", width=28),
+        Column("title", "批次名称", "Batch title", width=24),
+        Column("items", "物品数", "Items", Kind.INT, width=7),
+        Column("handed", "已移交", "Handed over", Kind.INT, width=7),
+        Column("partial", "部分移交", "Partly", Kind.INT, width=7),
+        Column("not_handed", "未移交", "Not yet", Kind.INT, width=7),
+        Column("disputed", "有争议", "Disputed", Kind.INT, width=7),
+        Column("amendments", "修订数", "Amendments", Kind.INT, width=7),
+        Column("signed_on", "签署日期", "Signed on", Kind.DATE, width=11),
+        Column("sheet", "明细表", "Sheet", width=16),
     ),
 )
+"""One line per batch (outcomes as amended); each batch is printed on a sheet of its own (BATCH_ITEMS)."""
+
+BATCH_ITEMS = SheetSpec(
+    key="batch_items", zh="移交批次", en="Batch", id_prefix="",
+    columns=(
+        Column("no", "序号", "Seq.", Kind.INT, width=5),
+        _ITEM,
+        Column("name", "移交物品", "What", width=23),
+        Column("register", "所属清单", "Register", width=11),
+        Column("outcome", "移交结果", "Outcome", width=12),
+        _PROMISED,
+        Column("reason", "原因或说明", "Reason or note", width=26),
+    ),
+)
+"""The items of one batch as signed, on the batch's own sheet (io/xlsx_batch.py)."""
+
+AMENDMENTS = SheetSpec(
+    key="amendments", zh="修订记录", en="Amendments", id_prefix="",
+    columns=(
+        Column("no", "修订序号", "Seq.", Kind.INT, width=5),
+        _ITEM,
+        Column("name", "移交物品", "What", width=24),
+        Column("made_on", "修订日期", "Amended on", Kind.DATE, width=10),
+        Column("made_by", "记录人", "Recorded by", width=12),
+        Column("change", "变更内容及原因", "What changed and why", width=38),
+    ),
+)
+"""The amendments of a signed batch, printed below its items on the same columns (the last spans two)."""
 
 OUTSTANDING = SheetSpec(
     key="outstanding", zh="未移交清单", en="Not handed over", id_prefix="",

@@ -7,12 +7,14 @@ kept on one hidden sheet (`Lists`), written after the schedules.
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ..i18n import _
 from .spec import Column, Kind, SheetSpec
-from .xlsx_sheet import Formats, column_writer, page_setup, set_widths, write_row, write_text
+from .xlsx_sheet import (
+    DEFAULT_ROW_HEIGHT, LINE_HEIGHT, Formats, Pages, column_writer, page_setup, set_widths, write_row, write_text,
+)
 from .xlsx_text import MAX_INLINE_LIST, choice_label, clean_text, column_letter, column_width, quote_sheet
 
 if TYPE_CHECKING:
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 SIGNATURE_PARTIES = ("export.signature_handover", "export.signature_receiver", "export.signature_supervisor")
 #: Height (points) of a signature line: room to sign above it.
 SIGNATURE_ROW_HEIGHT = 36
+#: Height (points) of a whole signature block: the blank row above it, its title, a line per party.
+SIGNATURE_HEIGHT = DEFAULT_ROW_HEIGHT + LINE_HEIGHT + SIGNATURE_ROW_HEIGHT * len(SIGNATURE_PARTIES)
 
 
 @dataclass
@@ -71,14 +75,18 @@ def write_schedule(
         if column.hidden:
             ws.set_column(col, col, None, None, {"hidden": True})
     shown = [w for c, w in zip(columns, widths) if not c.hidden]  # hidden columns come last
+    pages = Pages(sum(shown))
     ws.freeze_panes(1, 0)
     for col, column in enumerate(columns):
         write_text(ws, formats, 0, col, column.header, formats.header)
+    pages.add(repeated=True)
     writers = [(column_writer(ws, formats, c, w), c.key) for c, w in zip(columns, widths)]
+    add_row = pages.add
     last = 0
     for last, row in enumerate(rows, start=1):
         get = row.get
-        write_row(ws, last, [(write, get(key)) for write, key in writers])
+        lines = write_row(ws, last, [(write, get(key)) for write, key in writers])
+        add_row(DEFAULT_ROW_HEIGHT if lines == 1 else LINE_HEIGHT * lines)
         tick()
 
     ws.autofilter(0, 0, last, len(columns) - 1)
@@ -87,9 +95,9 @@ def write_schedule(
         for col, column in enumerate(columns):
             if column.kind is Kind.CHOICE and column.choices:
                 ws.data_validation(1, col, last, col, _dropdown(column, lists))
-    _signature_block(ws, formats, shown, last + 1, signers)
+    signature_block(ws, formats, shown, last + 1, signers, pages=pages)
     project, generated = heading
-    page_setup(ws, title, project, sum(shown), generated, grid=True)
+    page_setup(ws, title, project, sum(shown), generated, grid=True, pages=pages)
 
 
 def _dropdown(column: Column, lists: Lists) -> dict:
@@ -110,10 +118,15 @@ def _dropdown(column: Column, lists: Lists) -> dict:
     }
 
 
-def _signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank_row: int,
-                     signers: Sequence[str] = ()) -> None:
+def signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank_row: int,
+                     signers: Sequence[str] = (), signed: Sequence[tuple[str, date | None]] = (),
+                     pages: Pages | None = None) -> None:
     """A blank row, a title, then one tall line per party: who (seal) with the party's name when known, signature,
-    date, in three merged boxes spread over the sheet's width (so the block prints the same whatever the columns)."""
+    date, in three merged boxes spread over the sheet's width (so the block prints the same whatever the columns).
+    `signed` gives each party's signer and date where the record was signed (they fill the signature and date);
+    with `pages`, the block starts a new page rather than being split across two."""
+    if pages is not None:
+        pages.keep(SIGNATURE_HEIGHT)
     total, count = sum(widths), len(widths)
     starts, running = [0], 0
     for index, width in enumerate(widths):
@@ -131,10 +144,16 @@ def _signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank
 
     title_row = blank_row + 1
     box(title_row, 0, count - 1, _("export.signature_title"), formats.section)
-    for row, party in enumerate(SIGNATURE_PARTIES, start=title_row + 1):
+    for index, party in enumerate(SIGNATURE_PARTIES):
+        row = title_row + 1 + index
         ws.set_row(row, SIGNATURE_ROW_HEIGHT)
-        signer = signers[row - title_row - 1] if row - title_row - 1 < len(signers) else ""
-        texts = (f"{_(party)} {signer}".strip(), _("export.signature_name"), _("export.signature_date"))
+        signer = signers[index] if index < len(signers) else ""
+        name, day = signed[index] if index < len(signed) else ("", None)
+        texts = (
+            f"{_(party)} {signer}".strip(),
+            _("export.signature_signed_name", name=name) if name else _("export.signature_name"),
+            _("export.signature_signed_date", day=day.isoformat()) if day else _("export.signature_date"),
+        )
         cell_formats = (formats.sign_label, formats.sign_line, formats.sign_line)
         for first, last, text, cell_format in zip(starts, ends, texts, cell_formats):
             box(row, first, last, text, cell_format)

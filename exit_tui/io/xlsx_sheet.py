@@ -43,6 +43,11 @@ LANDSCAPE_ABOVE = 100
 CHAR_PIXELS = 7
 #: How many distinct texts per column a column writer remembers.
 SEEN_TEXTS = 256
+#: A4 in points (portrait width, height) and the margins page_setup gives (inches: sides, top and bottom).
+A4_POINTS = (595.3, 841.9)
+MARGIN_SIDES, MARGIN_ENDS = 0.4, 0.7
+#: Height (points) of a row of one line whose height is not set (Excel's default).
+DEFAULT_ROW_HEIGHT = 15
 GREY = "#808080"
 HEADER_FILL = "#D9E1F2"
 
@@ -160,9 +165,9 @@ def column_writer(ws: "Worksheet", formats: Formats, column: Column, width: int)
     return write
 
 
-def write_row(ws: "Worksheet", row: int, cells: list[tuple[ColumnWriter, object]]) -> None:
+def write_row(ws: "Worksheet", row: int, cells: list[tuple[ColumnWriter, object]]) -> int:
     """Write (writer, value) pairs into `row` (column = position; None and "" left empty) and grow the row to
-    the tallest wrapped text."""
+    the tallest wrapped text; returns its height in lines."""
     lines = 1
     for col, (write, value) in enumerate(cells):
         if value is None or value == "":
@@ -172,6 +177,7 @@ def write_row(ws: "Worksheet", row: int, cells: list[tuple[ColumnWriter, object]
             lines = needed
     if lines > 1:
         ws.set_row(row, LINE_HEIGHT * lines)
+    return lines
 
 
 def set_widths(ws: "Worksheet", widths: list[int]) -> None:
@@ -181,15 +187,19 @@ def set_widths(ws: "Worksheet", widths: list[int]) -> None:
 
 
 def page_setup(ws: "Worksheet", title: str, project: str, total_width: int, generated: datetime,
-               grid: bool = False, landscape: bool = False) -> None:
+               grid: bool = False, landscape: bool = False, pages: "Pages | None" = None) -> None:
     """A4, fit to the page width (any number of pages down), landscape when wide, headers and page numbers;
-    `grid` prints the cell grid (schedules: rows are easier to follow across a wide page)."""
+    `grid` prints the cell grid (schedules: rows are easier to follow across a wide page); `pages` gives the
+    page breaks put before a block that would not fit on its page (Pages.keep): one page wide and any number
+    tall, horizontal breaks are kept (LibreOffice, Excel)."""
     ws.set_paper(PAPER_A4)
     if landscape or total_width > LANDSCAPE_ABOVE:
         ws.set_landscape()
     else:
         ws.set_portrait()
     ws.fit_to_pages(1, 0)
+    if pages is not None and pages.breaks:
+        ws.set_h_pagebreaks(pages.breaks)
     ws.center_horizontally()
     if grid:
         ws.hide_gridlines(0)  # 0: gridlines shown and printed
@@ -197,3 +207,41 @@ def page_setup(ws: "Worksheet", title: str, project: str, total_width: int, gene
     ws.set_header(f"&L{header_footer_text(project)}&R{header_footer_text(title, 40)}", {"margin": 0.3})
     footer = f"&L{header_footer_text(generated.strftime('%Y-%m-%d %H:%M'))}&C{_('export.page_footer')}"
     ws.set_footer(footer, {"margin": 0.3})
+
+
+class Pages:
+    """Where the pages of a printed sheet end, estimated from the heights of its rows, so that a block (a
+    signature block) can be kept on one page: A4 as page_setup sets it, fitted to the sheet's width, with the
+    rows repeated at the top of every page (print titles) counted on each page."""
+
+    def __init__(self, total_width: int, landscape: bool = False) -> None:
+        short, long = A4_POINTS
+        wide = landscape or total_width > LANDSCAPE_ABOVE
+        width, height = (long, short) if wide else (short, long)
+        sheet_width = total_width * CHAR_PIXELS * 0.75  # pixels at 96 dpi -> points
+        fitting = (width - 2 * MARGIN_SIDES * 72) / sheet_width if sheet_width else 1.0
+        self.scale = max(10, min(100, int(100 * fitting)))
+        """The print scale (percent) that fits the sheet's width on the page."""
+        self.height = (height - 2 * MARGIN_ENDS * 72) * 100 / self.scale
+        """What one page holds, in the sheet's points."""
+        self.repeated = 0.0
+        self.used = 0.0
+        self.row = 0
+        self.breaks: list[int] = []
+        """Rows (0-based) that start a new page by a manual break."""
+
+    def add(self, height: float = DEFAULT_ROW_HEIGHT, repeated: bool = False) -> None:
+        """The next row, `height` points tall; `repeated` for a print-title row."""
+        if repeated:
+            self.repeated += height
+        if self.used + height > self.height and self.used > self.repeated:
+            self.used = self.repeated
+        self.used += height
+        self.row += 1
+
+    def keep(self, height: float) -> None:
+        """The next rows, `height` points in all, go on one page: a break before them when they would not fit
+        on the page they start (and they fit on a page of their own)."""
+        if self.used + height > self.height and self.repeated + height <= self.height and self.used > self.repeated:
+            self.breaks.append(self.row)
+            self.used = self.repeated

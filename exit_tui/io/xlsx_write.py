@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from ..i18n import _
 from .atomic import ExportError, atomic_path, export_errors, scratch_folder
 from .spec import SheetSpec
+from .xlsx_batch import PrintedBatch, write_batch
 from .xlsx_schedule import SIGNATURE_ROW_HEIGHT, Lists, write_schedule
 from .xlsx_sheet import DATE_FORMAT, MONEY_FORMAT, PAPER_A4, Formats, page_setup, set_widths, write_text
 from .xlsx_text import (
@@ -81,6 +82,8 @@ class Package:
     signers: Sequence[str] = field(default_factory=tuple)
     """The handing, receiving and supervising parties (company and representative), printed beside their role in
     every signature block; blank where not known."""
+    batches: Sequence[tuple[str, PrintedBatch]] = field(default_factory=tuple)
+    """(sheet title, batch) of each handover batch: a sheet each, after the schedules, for the parties to sign."""
     timeline: "Timeline | None" = None
     """The project's timeline: written as a Gantt sheet after the schedules (its texts picked here)."""
 
@@ -225,7 +228,8 @@ def write_package(
     _check_target(path)
     sheets = _sheet_entries(package)
     timeline = package.timeline
-    total = sum(count for _spec, _rows, count in sheets) + (len(timeline.tasks) if timeline else 0)
+    total = (sum(count for _spec, _rows, count in sheets) + sum(batch.rows for _title, batch in package.batches)
+             + (len(timeline.tasks) if timeline else 0))
     done = 0
 
     def tick() -> None:
@@ -262,6 +266,8 @@ def _write_book(sink: _Sink, scratch: Path, package: Package,
     taken: set[str] = set()
     index_title = sheet_title(_("export.index_sheet"), taken)
     contents = [(sheet_title(spec.title, taken), count) for spec, _rows, count in sheets]
+    batches = [(sheet_title(title, taken), batch) for title, batch in package.batches]
+    contents += [(title, batch.rows) for title, batch in batches]
     if timeline is not None:
         contents.append((sheet_title(_("export.timeline_sheet"), taken), len(timeline.tasks)))
     lists = Lists(title=sheet_title(_("export.lists_sheet"), taken))
@@ -269,6 +275,8 @@ def _write_book(sink: _Sink, scratch: Path, package: Package,
     _write_index(workbook.add_worksheet(index_title), formats, package, generated, contents)
     for (title, _count), (spec, rows, _count) in zip(contents, sheets):
         write_schedule(workbook, formats, title, spec, rows, lists, heading, tick, package.signers)
+    for title, batch in batches:
+        write_batch(workbook, formats, title, batch, heading, tick, package.signers)
     if timeline is not None:
         write_timeline(workbook, formats, contents[-1][0], timeline, heading, tick)
     lists.write(workbook)
