@@ -3,9 +3,14 @@
 A subclass declares its columns, the service that loads its rows, the search text of a row, and what add, edit,
 delete and the batch action do. Rows load once per `reload()` in a worker; filtering, sorting, marks and totals
 then run in memory in the table, and a one-row change updates that row (`table.update_row`).
+
+A screen with several registers (Handover: documents, facilities, keys …) declares `TABS`: one `RegisterTab`
+each, shown as tabs above one filter bar, each with its own table (loaded when first shown, its filter, sort and
+marks kept while another tab is shown). The hooks below then answer for the current tab, `self.tab`.
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, Tab, Tabs
 
 from ...domain.money import format_fen
 from ...i18n import _, _n
@@ -25,8 +30,28 @@ from ..widgets.register_table import Column, RegisterTable, Totals, format_value
 from .base import ProjectScreen
 
 
+@dataclass(frozen=True)
+class RegisterTab:
+    """One register of a screen: its tab, the services that load and delete its rows, its view's name."""
+
+    id: str
+    label: str = ""
+    """Catalog key of the tab's title."""
+    load: str = ""
+    """"module.function" under exit_tui.services returning the rows: called as f(session, *load_args())."""
+    delete: str = ""
+    """"module.function" deleting one row: called as f(session, project_id, key) (after `delete_args`)."""
+    dependants: str = ""
+    """"module.function" naming what else a delete would change: f(session, project_id, key) -> lines. When it
+    names anything, the confirmation lists it and the delete is called with `detach=True`."""
+    view_name: str = ""
+    """Catalog key naming the view (sheet and file name of an exported view)."""
+    placeholder: str = "checklist.filter_placeholder"
+
+
 class RegisterScreen(ProjectScreen):
-    """A register's list. Subclasses set LOAD_SERVICE (and DELETE_SERVICE) and override the hooks below."""
+    """A register's list. Subclasses set LOAD_SERVICE (and DELETE_SERVICE), or TABS, and override the hooks
+    below."""
 
     BINDINGS = [
         Binding("slash", "focus_filter", "key.filter", tooltip="tip.filter", id="filter"),
@@ -36,23 +61,34 @@ class RegisterScreen(ProjectScreen):
         Binding("b", "batch", "key.batch", tooltip="tip.batch", show=False, id="batch"),
         Binding("escape", "clear_filter", "key.clear_filter", tooltip="tip.clear_filter", show=False,
                 id="clear-filter"),
+        Binding("right_square_bracket,right", "tab(1)", "key.next_tab", tooltip="tip.next_tab", key_display="]/→",
+                id="next-tab"),
+        Binding("left_square_bracket,left", "tab(-1)", "key.previous_tab", tooltip="tip.previous_tab", show=False,
+                id="previous-tab"),
     ]
 
+    TABS: tuple[RegisterTab, ...] = ()
+    """The registers of a screen with tabs; a screen of one register sets the four attributes below instead."""
     LOAD_SERVICE = ""
-    """"module.function" under exit_tui.services returning the rows: called as f(session, *load_args())."""
     DELETE_SERVICE = ""
-    """"module.function" deleting one row: called as f(session, project_id, key)."""
     DEPENDANTS_SERVICE = ""
-    """"module.function" naming what else a delete would change: f(session, project_id, key) -> lines. When it
-    names anything, the confirmation lists it and the delete is called with `detach=True`."""
     PLACEHOLDER = "checklist.filter_placeholder"
     VIEW_NAME = ""
-    """Catalog key naming the view (sheet and file name of an exported view)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._keep: str | None = None
         self._count_text = ""
+        self.tab = self.tabs()[0]
+        """The register shown."""
+        self._tables: dict[str, RegisterTable] = {}
+        self._stale: set[str] = {tab.id for tab in self.tabs()}
+        """Tabs whose rows must be read again before they are shown."""
+
+    @classmethod
+    def tabs(cls) -> tuple[RegisterTab, ...]:
+        return cls.TABS or (RegisterTab("register", "", cls.LOAD_SERVICE, cls.DELETE_SERVICE,
+                                        cls.DEPENDANTS_SERVICE, cls.VIEW_NAME, cls.PLACEHOLDER),)
 
     # -- declarations (override) --------------------------------------------------------------------------
 
@@ -70,7 +106,14 @@ class RegisterScreen(ProjectScreen):
         return (self.app.project.id,)
 
     def make_table(self) -> RegisterTable:
-        return RegisterTable(self.columns(), key_of=self.key_of, search_text=self.search_text, id="register")
+        """The current tab's table (the screen makes one per tab, with `self.tab` set to it)."""
+        return RegisterTable(self.columns(), key_of=self.key_of, search_text=self.search_text, id=self.table_id())
+
+    def table_id(self) -> str:
+        return "register" if len(self.tabs()) == 1 else f"register-{self.tab.id}"
+
+    def tab_shown(self) -> None:
+        """After another tab was chosen: update the filter bar's choices for it (the rows are on their way)."""
 
     def compose_filters(self) -> ComposeResult:
         """Widgets after the filter box in the filter bar (status or phase choices …)."""
@@ -102,31 +145,92 @@ class RegisterScreen(ProjectScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        tabs = self.tabs()
+        if len(tabs) > 1:
+            yield Tabs(*(Tab(_(tab.label), id=f"tab-{tab.id}") for tab in tabs), id="register-tabs")
         with Horizontal(id="filter-bar"):
-            yield Input(placeholder=_(self.PLACEHOLDER), id="filter")
+            yield Input(placeholder=_(self.tab.placeholder), id="filter")
             yield from self.compose_filters()
         yield Label(id="count-line")
-        yield self.make_table()
+        if len(tabs) == 1:
+            yield self._made_table()
+        else:
+            with ContentSwitcher(initial=f"register-{tabs[0].id}", id="register-tables"):
+                for tab in tabs:
+                    self.tab = tab
+                    yield self._made_table()
+            self.tab = tabs[0]
         yield Footer()
+
+    def _made_table(self) -> RegisterTable:
+        table = self._tables[self.tab.id] = self.make_table()
+        return table
 
     def on_mount(self) -> None:
         self.table.focus()
 
     @property
     def table(self) -> RegisterTable:
-        return self.query_one("#register", RegisterTable)
+        """The table of the tab shown."""
+        return self._tables[self.tab.id]
 
     def reload(self, keep: str | None = None) -> None:
-        """Load every row again in a worker (the filter, sort and marks stay); the cursor stays on `keep`."""
+        """Load the shown tab's rows again in a worker (the filter, sort and marks stay; the other tabs load
+        again when next shown); the cursor stays on `keep`."""
         self._keep = keep or self._keep
-        self.app.call_service(self.LOAD_SERVICE, *self.load_args(), then=self.show_rows,
+        self._stale = {tab.id for tab in self.tabs()}
+        tab = self.tab
+        self.app.call_service(tab.load, *self.load_args(), then=lambda rows: self._loaded(tab, rows),
                               group=f"load-{type(self).__name__}", exclusive=True)
+
+    def _loaded(self, tab: RegisterTab, rows: Sequence[Any]) -> None:
+        if tab == self.tab:  # rows for a tab left meanwhile are read again when it is shown
+            self._stale.discard(tab.id)
+            self.show_rows(rows)
 
     def show_rows(self, rows: Sequence[Any]) -> None:
         keep, self._keep = self._keep, None
         self.table.set_rows(rows, keep=keep)
 
+    # -- tabs ---------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tab":
+            return len(self.tabs()) > 1
+        return True
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.tabs()
+        new = tabs[(tabs.index(self.tab) + step) % len(tabs)]
+        self.query_one("#register-tabs", Tabs).active = f"tab-{new.id}"
+
+    @on(Tabs.TabActivated, "#register-tabs")
+    def tab_activated(self, event: Tabs.TabActivated) -> None:
+        self.show_tab(event.tab.id.removeprefix("tab-"))
+
+    def show_tab(self, tab_id: str) -> None:
+        """Show another tab's table, with its own filter text; its rows are read again if anything changed."""
+        tab = next(tab for tab in self.tabs() if tab.id == tab_id)
+        if tab == self.tab:
+            return
+        self.tab = tab
+        self.query_one("#register-tables", ContentSwitcher).current = self.table.id
+        box = self.query_one("#filter", Input)
+        box.placeholder = _(tab.placeholder)
+        with self.prevent(Input.Changed):
+            box.value = self.table.filter_text
+        self.tab_shown()
+        self.show_count()
+        if not box.has_focus:
+            self.table.focus()
+        if tab.id in self._stale:
+            self.reload()
+
     @on(RegisterTable.Changed)
+    def table_changed(self, event: RegisterTable.Changed) -> None:
+        if event.table is self.table:
+            self.show_count()
+
     def show_count(self) -> None:
         """The count line; an unchanged text is not drawn again, one as wide as before needs no new layout (a
         layout pass of the whole screen costs about 10 ms)."""
@@ -191,8 +295,8 @@ class RegisterScreen(ProjectScreen):
         if row is None:
             return
         key = self.key_of(row)
-        if self.DEPENDANTS_SERVICE:
-            self.app.call_service(self.DEPENDANTS_SERVICE, self.app.project.id, key,
+        if self.tab.dependants:
+            self.app.call_service(self.tab.dependants, self.app.project.id, key,
                                   then=lambda lines: self._confirm_delete(row, lines))
         else:
             self._confirm_delete(row, [])
@@ -207,10 +311,14 @@ class RegisterScreen(ProjectScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.call_service(self.DELETE_SERVICE, self.app.project.id, key, **detach,
+                self.app.call_service(self.tab.delete, *self.delete_args(), key, **detach,
                                       then=lambda _result: self.deleted(key))
 
         self.app.push_screen(ConfirmScreen(title, question), confirmed)
+
+    def delete_args(self) -> tuple:
+        """What the delete service is called with before the row's key."""
+        return (self.app.project.id,)
 
     def deleted(self, key: str) -> None:
         """After a delete: the rows are read again (a delete may change others)."""
@@ -223,7 +331,7 @@ class RegisterScreen(ProjectScreen):
         table = self.table
         columns = table.shown_columns()
         rows = table.shown_rows()
-        title = _(self.VIEW_NAME) if self.VIEW_NAME else type(self).__name__
+        title = _(self.tab.view_name) if self.tab.view_name else type(self).__name__
 
         def values():  # a generator consumed in the export worker: plain functions of the rows, no widget
             return ([export_value(c, row) for c in columns] for row in rows)
