@@ -583,6 +583,19 @@ def set_party(session: Session, project_id: int, role: PartyRole | str, company:
     return PartyRead(role.value, company, representative)
 
 
+def set_parties(session: Session, project_id: int, **fields: str) -> list[PartyRead]:
+    """The three parties at once, from fields `<role>_company` and `<role>_representative` (the parties form);
+    a role not named is left as it is."""
+    stored = {party.role: party for party in list_parties(session, project_id)}
+    for role in PartyRole:
+        company, representative = (fields.get(f"{role.value}_{name}") for name in ("company", "representative"))
+        if company is not None or representative is not None:
+            old = stored[role.value]
+            set_party(session, project_id, role, old.company if company is None else company,
+                      old.representative if representative is None else representative)
+    return list_parties(session, project_id)
+
+
 # -- batches -----------------------------------------------------------------------------------------------------
 
 
@@ -657,6 +670,19 @@ def add_to_batch(session: Session, project_id: int, batch_id: str, items: Iterab
                                   item_ref=ref))
     session.flush()
     return get_batch(session, project_id, batch_id)
+
+
+def gather_batch(session: Session, project_id: int, batch: str, items: Iterable[str] = (), *, title: str = "",
+                 ready_documents: bool = False, note: str = "") -> BatchRead:
+    """The items picked into a batch: a new one (`batch` "new", with its title) or an unsigned one."""
+    if batch == "new":
+        return create_batch(session, project_id, title, items, ready_documents=ready_documents, note=note)
+    found = add_to_batch(session, project_id, batch, items)
+    if ready_documents:
+        ready = session.execute(select(Document.public_id).where(
+            Document.project_id == project_id, Document.status == DocStatus.READY.value)).scalars().all()
+        found = add_to_batch(session, project_id, batch, ready)
+    return found
 
 
 def _batch_item(session: Session, batch: HandoverBatch, ref: str) -> BatchItem:
