@@ -1,14 +1,20 @@
-"""The demo project: a realistic 1,200-unit compound with dates relative to today (data/demo.toml)."""
+"""The demo project: a realistic 1,200-unit compound with dates relative to today (data/demo.toml), its plan
+under way and its handover too: registers filled in, keys counted, a joint inspection and two batches."""
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from ..db.models import Project, Task
+from ..db.models import Document, Facility, HandoverKey, Project, Task
 from ..domain.enums import TaskStatus
+from ..domain.handover import PREFIX
 from ..domain.templates import demo_settings
-from . import checklist, timeline
+from . import audit, checklist, handover, timeline
+from .ids import next_public_ids
 from .projects import ProjectRead, create_project, get_project
 
 
@@ -63,4 +69,157 @@ def create_demo(session: Session, today: date) -> ProjectRead:
             past = [o.day for o in timeline.list_occurrences(session, project.id, task.public_id) if o.day < today]
             for day in past[:-1]:
                 timeline.set_occurrence_done(session, project.id, task.public_id, day, True, day)
+    create_demo_handover(session, project.id, today, cfg["handover"])
     return project
+
+
+# -- the handover --------------------------------------------------------------------------------------------
+
+
+def create_demo_handover(session: Session, project_id: int, today: date, cfg: dict) -> None:
+    """Fill the demo's handover: parties, generated documents and facilities (bulk, audited), the seeded items'
+    states, key counts, inspection items in every state and two batches (one signed with an item owed)."""
+    for party in cfg["party"]:
+        handover.set_party(session, project_id, party["role"], party["company"], party["representative"])
+    buildings = range(1, cfg["buildings"] + 1)
+    documents = [_document(item, b) for item in cfg["building_document"] for b in buildings]
+    documents += [_document(item) for item in cfg["document"]]
+    _insert(session, project_id, "document", [_document_status(i, doc) for i, doc in enumerate(documents)])
+    facilities = [_facility(item, item["location"].format(b=b, n=n), f"{b}#-{item['code']}-{n:02d}")
+                  for b in buildings for item in cfg["building_equipment"] for n in range(1, item["count"] + 1)]
+    facilities += [_facility(item, item["location"], f"{item['code']}-{n:02d}")
+                   for item in cfg["site_equipment"] for n in range(1, item["count"] + 1)]
+    facilities += [{**_facility(item, item["location"], item["code"]), "category": "premises",
+                    "area_m2": item["area"], "quantity": 1, "unit": "间", "method": "check"}
+                   for item in cfg["premises"]]
+    _insert(session, project_id, "facility", [_condition(i, facility) for i, facility in enumerate(facilities)])
+    _seeded_states(session, project_id, today, cfg)
+    refs = _refs(session, project_id)
+    _insert(session, project_id, "inspection", [_inspection(item, refs, today) for item in cfg["inspection"]])
+    for batch in cfg["batch"]:
+        _batch(session, project_id, today, batch, refs)
+
+
+def _document(item: dict, building: int | None = None) -> dict[str, Any]:
+    return {"category": item["category"], "name": item["zh"].format(b=building),
+            "name_en": item["en"].format(b=building), "pages": item["pages"], "holder": item["holder"],
+            "form": item.get("form")}
+
+
+def _document_status(index: int, document: dict) -> dict:
+    """Most documents are ready; every seventh is still being sorted; one set of drawings is missing."""
+    status = "missing" if document["name"].startswith("3#楼 给排水") else "pending" if index % 7 == 6 else "ready"
+    return {**document, "status": status, "note": "原件遗失,已向城建档案馆申请复制" if status == "missing" else ""}
+
+
+def _facility(item: dict, location: str, code: str) -> dict[str, Any]:
+    return {"code": code, "name": item["zh"], "name_en": item["en"], "category": "equipment",
+            "location": location, "quantity": item.get("quantity", 1), "unit": item.get("unit", ""),
+            "method": item.get("method"), "owners_money": item.get("owners_money", False)}
+
+
+def _condition(index: int, facility: dict) -> dict:
+    """Checked in the joint inspection: mostly good, some fair, one lift damaged, the site's cameras not yet."""
+    if facility["code"] == "3#-DT-02":
+        return {**facility, "condition": "poor", "result": "轿厢照明不亮,紧急呼叫无应答"}
+    if facility["code"].startswith("ZJK-") and index % 2:
+        return {**facility, "condition": "unchecked"}
+    fair = index % 9 == 4
+    return {**facility, "condition": "fair" if fair else "good", "result": "有锈蚀,可使用" if fair else "运行正常"}
+
+
+def _insert(session: Session, project_id: int, register: str, items: list[dict]) -> None:
+    """New rows of a register, each value checked by the register's cleaner, written in bulk (audited)."""
+    now = datetime.now(UTC)
+    ids = next_public_ids(session, project_id, PREFIX[register], len(items))
+
+    def rows() -> Iterator[dict]:
+        for public_id, values in zip(ids, items, strict=True):
+            row = {"project_id": project_id, "public_id": public_id, "created_at": now}
+            for field in handover.FIELDS[register]:
+                row.update(handover.columns(field, handover.clean(register, field, values.get(field))))
+            if "name_en" in values:  # the demo's own items are bilingual, as the seeded ones
+                row["name_en"] = values["name_en"]
+            yield row
+
+    audit.insert_rows(session, handover.MODELS[register].__table__, rows())
+
+
+def _seeded_states(session: Session, project_id: int, today: date, cfg: dict) -> None:
+    """The seeded items as the demo's handover has them: documents gathered, facilities checked, keys counted
+    (one count short) and two accounts handed over."""
+    updates = []
+    for index, row in enumerate(_seeded(session, project_id, Document)):
+        status = "pending" if row["seed_key"] in ("decoration-files", "other-records") else "ready"
+        updates.append(audit.RowUpdate(row["id"], row, {"status": status, "holder": "档案室"}))
+    audit.update_rows(session, Document.__table__, updates)
+    updates = [audit.RowUpdate(row["id"], row, {"condition": "fair" if index % 4 == 3 else "good"})
+               for index, row in enumerate(_seeded(session, project_id, Facility))]
+    audit.update_rows(session, Facility.__table__, updates)
+    accounts = {account["key"]: account for account in cfg["account"]}
+    updates = []
+    for row in _seeded(session, project_id, HandoverKey):
+        if row["seed_key"] in cfg["keys"]:
+            handed_out, received = cfg["keys"][row["seed_key"]]
+            updates.append(audit.RowUpdate(row["id"], row, {"handed_out": handed_out, "received": received}))
+        elif row["seed_key"] in accounts:
+            account = accounts[row["seed_key"]]
+            updates.append(audit.RowUpdate(row["id"], row, {
+                "account_handed": True, "handed_to": account["handed_to"],
+                "handed_on": today + timedelta(days=account["days"])}))
+    audit.update_rows(session, HandoverKey.__table__, updates)
+
+
+def _seeded(session: Session, project_id: int, model: type) -> list[dict]:
+    table = model.__table__
+    query = core_select(table).where(table.c.project_id == project_id, table.c.seed_key.is_not(None))
+    return [dict(row._mapping) for row in session.connection().execute(query.order_by(table.c.id))]
+
+
+def _refs(session: Session, project_id: int) -> dict[str, str]:
+    """How the demo's data names an item -> its public id: a facility's code, `document:`/`key:` and a seed
+    key, a seeded facility's seed key."""
+    refs: dict[str, str] = {}
+    for register, model in (("document", Document), ("facility", Facility), ("key", HandoverKey)):
+        for public_id, seed_key in session.execute(
+                core_select(model.public_id, model.seed_key).where(model.project_id == project_id)):
+            if seed_key:
+                refs[f"{register}:{seed_key}"] = public_id
+                if register == "facility":
+                    refs[seed_key] = public_id
+    for public_id, code in session.execute(
+            core_select(Facility.public_id, Facility.code).where(Facility.project_id == project_id)):
+        if code:
+            refs[code] = public_id
+    return refs
+
+
+def _inspection(item: dict, refs: dict[str, str], today: date) -> dict[str, Any]:
+    def day(key: str) -> date | None:
+        return today + timedelta(days=item[key]) if key in item else None
+
+    return {"item_ref": refs[item["ref"]] if item["ref"] else None, "description": item["description"],
+            "responsible": item["responsible"], "deadline": day("deadline"), "recheck_on": day("recheck"),
+            "evidence": item.get("evidence", ""), "raised_by": item["raised_by"], "state": item["state"],
+            "dispute_reason": item.get("reason", "")}
+
+
+def _batch(session: Session, project_id: int, today: date, cfg: dict, refs: dict[str, str]) -> None:
+    """One batch of the documents of some categories, the facilities of some codes, the keys; one item owed."""
+    day = today + timedelta(days=cfg["days"])
+    items = []
+    if cfg.get("documents"):
+        items += session.execute(core_select(Document.public_id).where(
+            Document.project_id == project_id, col(Document.category).in_(cfg["documents"]),
+            Document.status == "ready").order_by(Document.id)).scalars().all()
+    codes = [f"-{code}-" for code in cfg.get("facilities", ())]  # `3#-DT-02` has the part `-DT-`
+    items += [public_id for code, public_id in refs.items() if any(part in code for part in codes)]
+    if cfg.get("keys"):
+        items += [public_id for ref, public_id in refs.items() if ref.startswith("key:")]
+    owed = cfg["not_handed"]
+    items.append(refs[owed["ref"]])
+    batch = handover.create_batch(session, project_id, cfg["title"], items, created_on=day)
+    handover.set_outcome(session, project_id, batch.public_id, refs[owed["ref"]], "not_handed",
+                         today + timedelta(days=owed["days"]), owed["reason"])
+    if cfg["signed"]:
+        handover.sign_batch(session, project_id, batch.public_id, day)

@@ -257,6 +257,22 @@ def check_ref(session: Session, project_id: int, ref: str | None, field: str = "
     raise UserError("handover.error.unknown_item", field=field, value=ref)
 
 
+def check_refs(session: Session, project_id: int, refs: Iterable[str | None], field: str = "items") -> list:
+    """check_ref of many refs at once (one query per register); UserError names the first unknown one."""
+    refs = list(refs)
+    found: set[str] = set()
+    for register in ITEM_REGISTERS:
+        model = MODELS[register]
+        wanted = [ref for ref in refs if ref and ref.startswith(PREFIX[register] + "-")]
+        if wanted:
+            found.update(session.execute(select(model.public_id).where(
+                model.project_id == project_id, col(model.public_id).in_(wanted))).scalars())
+    unknown = next((ref for ref in refs if ref and ref not in found), None)
+    if unknown is not None:
+        raise UserError("handover.error.unknown_item", field=field, value=unknown)
+    return refs
+
+
 def check_dispute(state: str, reason: str) -> None:
     """A disputed inspection item needs its reason."""
     if state == InspectionState.DISPUTED and not reason:
@@ -639,7 +655,7 @@ def create_batch(session: Session, project_id: int, title: str, items: Iterable[
     """A new batch of the items picked (public ids of documents, facilities, keys) and, with `ready_documents`,
     every document 已备齐; each starts 已移交. Refused when it would hold nothing."""
     title = _required("title", "handover.error.title_required")(title)
-    refs = [check_ref(session, project_id, _ref(item)) for item in items]
+    refs = check_refs(session, project_id, [_ref(item) for item in items], "item_ref")
     if ready_documents:
         refs += session.execute(select(Document.public_id).where(
             Document.project_id == project_id, Document.status == DocStatus.READY.value).order_by(col(Document.id))
