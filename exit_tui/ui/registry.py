@@ -149,7 +149,8 @@ AREAS: dict[str, Area] = {
              cards=(AreaCard("handover", _handover, 0), AreaCard("contract", _contract_end, 1),
                     AreaCard("deadline", _deadline, 5))),
         Area("handover", "4", "screen.handover", "key.handover", "tip.handover",
-             "exit_tui.ui.screens.handover:HandoverScreen"),
+             "exit_tui.ui.screens.handover:HandoverScreen",
+             cards=(AreaCard("handover-progress", handover_card, 6),)),
         Area("audit", None, "screen.audit", "key.audit", "tip.audit", "exit_tui.ui.screens.audit:AuditScreen"),
     )
 }

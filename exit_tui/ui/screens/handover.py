@@ -92,7 +92,7 @@ def facility_columns() -> list[Column]:
         _choice(s, "category", 10, optional=True),
         _text(s, "location", 12, optional=True),
         Column("quantity", s.column("quantity").header, 8, kind="int", align="right",
-               get=lambda r: r.quantity, cell=lambda r: f"{r.quantity} {r.unit}".strip()),
+               get=lambda r: r.quantity, cell=lambda r: f"{r.quantity} {r.unit}".strip() if r.quantity else "-"),
         Column("area_m2", s.column("area_m2").header, 9, kind="int", optional=True, get=lambda r: r.area_m2,
                cell=_area),
         _choice(s, "condition", 8, CONDITION_STYLES),
@@ -136,8 +136,8 @@ def inspection_columns(today: date) -> list[Column]:
     return [
         Column("id", s.column("public_id").header, 7, get=lambda r: r.public_id, cell=_id),
         _text(s, "description", 24, flex=1),
-        _text(s, "item_ref", 7, optional=True, get=lambda r: r.item_ref or ""),
-        _text(s, "responsible", 10),
+        _text(s, "item_ref", 8, optional=True, get=lambda r: r.item_ref or ""),
+        _text(s, "responsible", 14),
         Column("deadline", s.column("deadline").header, 12, kind="date", get=lambda r: r.deadline, cell=deadline),
         _choice(s, "state", 8, STATE_STYLES),
         _text(s, "recheck_on", 10, kind="date", optional=True),
@@ -164,7 +164,7 @@ def batch_columns() -> list[Column]:
                cell=lambda b: [(str(owed(b)), "error" if owed(b) else "dim")]),
         Column("amendments", _("handover.col.amendments"), 6, kind="int", optional=True,
                get=lambda b: len(b.amendments)),
-        Column("signed", _("handover.col.signed"), 16, get=lambda b: b.signed, cell=signed),
+        Column("signed", _("handover.col.signed"), 18, get=lambda b: b.signed, cell=signed),
     ]
 
 
@@ -226,6 +226,14 @@ class HandoverScreen(RegisterScreen):
         counters = {"discrepancy": lambda r: r.discrepancy} if self.tab.id == "key" else None
         return RegisterTable(self.columns(), key_of=self.key_of, search_text=self.search_text, counters=counters,
                              id=self.table_id())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Marking and `b` belong to the registers whose items go into batches; `n` to the punch list."""
+        if action in ("mark", "batch"):
+            return self.tab.id in ITEM_TABS
+        if action == "next_state":
+            return self.tab.id == "inspection"
+        return super().check_action(action, parameters)
 
     def load_args(self) -> tuple:
         if self.tab.id == "batch":
@@ -318,15 +326,8 @@ class HandoverScreen(RegisterScreen):
         return [key for register in ITEM_TABS for key in self._tables[register].shown_keys()
                 if key in self._tables[register].marked]
 
-    def batch(self, keys: list[str]) -> None:
-        if self.tab.id in ITEM_TABS:
-            self._gather(self.marked_items())
-
     def action_batch(self) -> None:
         """`b`: the items marked (on any register tab) into a new or an unsigned batch."""
-        if self.tab.id not in ITEM_TABS and self.tab.id != "batch":
-            self.notify(_("handover.batch_from_items"), severity="warning")
-            return
         self._gather(self.marked_items())
 
     def _gather(self, items: list[str]) -> None:

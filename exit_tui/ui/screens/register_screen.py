@@ -220,6 +220,7 @@ class RegisterScreen(ProjectScreen):
         with self.prevent(Input.Changed):
             box.value = self.table.filter_text
         self.tab_shown()
+        self.refresh_bindings()  # the footer shows the keys that apply to this tab
         self.show_count()
         if not box.has_focus:
             self.table.focus()
