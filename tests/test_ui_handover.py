@@ -240,3 +240,20 @@ async def test_key_discrepancy_is_red_and_counted(tmp_path):
         await goto_tab(pilot, screen, "key")
         assert "数量不符 -1" in screen.table.cell_text(key.public_id, "discrepancy")
         assert "数量不符" in count_line(screen)
+
+
+async def test_a_request_opens_a_tab_with_its_filter(tmp_path):
+    from exit_tui.ui.requests import HandoverRequest
+    from exit_tui.ui.screens.handover import FILTERS
+
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        choice = [key for key, _p in FILTERS["key"]].index("handover.filter.discrepancy")
+        app.show("handover", HandoverRequest("key", choice))
+        await settle(pilot)
+        screen = app.screen
+        assert screen.tab.id == "key"
+        keys = backend.call(handover.list_items, project_id, "key")
+        assert screen.table.shown_keys() == [k.public_id for k in keys if k.discrepancy]
+        assert screen.query_one("#choice", Select).value == choice

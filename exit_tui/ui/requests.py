@@ -14,3 +14,12 @@ class ChecklistRequest:
     phase_no: int | None = None
     overdue_only: bool = False
     task: str | None = None
+
+
+@dataclass(frozen=True)
+class HandoverRequest:
+    """How another screen asks the Handover screen to open: on a tab (document, facility, key, inspection, batch),
+    with one of its filter choices (an index into the tab's drop-down, 0 = all)."""
+
+    tab: str = "document"
+    choice: int = 0

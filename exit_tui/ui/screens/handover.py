@@ -14,12 +14,13 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Select
+from textual.widgets import Select, Tabs
 
 from ...i18n import _, _n
 from ...io.spec import DOCUMENTS, FACILITIES, INSPECTIONS, KEYS, SheetSpec
 from ..modals.batch import BatchScreen, gather_form, parties_form
 from ..modals.record_form import RecordForm, form_columns
+from ..requests import HandoverRequest
 from ..widgets.register_table import Column, Pieces, RegisterTable, Totals
 from .register_screen import RegisterScreen, RegisterTab
 
@@ -235,6 +236,18 @@ class HandoverScreen(RegisterScreen):
             return self.tab.id == "inspection"
         return super().check_action(action, parameters)
 
+    def reload(self, keep: str | None = None) -> None:
+        """Read the shown tab again; a request from another screen (the dashboard's card) first picks the tab
+        and its filter."""
+        request = self.take_request()
+        if isinstance(request, HandoverRequest):
+            self._choices[request.tab] = request.choice
+            if request.tab != self.tab.id:
+                self.query_one("#register-tabs", Tabs).active = f"tab-{request.tab}"  # shown, then read
+                return
+            self.tab_shown()
+        super().reload(keep)
+
     def load_args(self) -> tuple:
         if self.tab.id == "batch":
             return (self.app.project.id,)
@@ -252,9 +265,11 @@ class HandoverScreen(RegisterScreen):
     def tab_shown(self) -> None:
         """The drop-down lists the new tab's choices, on the one this tab's table was left with."""
         select = self.query_one("#choice", Select)
+        choice = self._choices.get(self.tab.id, 0)
         with self.prevent(Select.Changed):
             select.set_options(self._filter_options())
-            select.value = self._choices.get(self.tab.id, 0)
+            select.value = choice
+        self.table.set_predicate(FILTERS[self.tab.id][choice][1])
 
     def count_text(self, totals: Totals) -> str:
         text = super().count_text(totals)
