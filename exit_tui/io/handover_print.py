@@ -54,8 +54,9 @@ def _printed(batch: BatchRead) -> PrintedBatch:
                        for code in Outcome if outcomes[code.value])
     details = [
         _("export.batch_created", day=batch.created_on.isoformat()),
-        _("export.batch_signed", day=_signed_on(batch).isoformat()) if signed and _signed_on(batch)
-        else _("export.batch_unsigned"),
+        _("export.batch_unsigned") if not signed else
+        _("export.batch_signed" if batch.amendments else "export.batch_signed_unamended",
+          day=(_signed_on(batch) or batch.created_on).isoformat()),
         _("export.batch_counts", count=len(batch.items), outcomes=counts),
     ]
     if batch.note:
@@ -86,7 +87,7 @@ def _amendments(batch: BatchRead) -> list[dict]:
             change = _("export.change_outcome", old=handover.label("outcome", outcome.get(a.item_ref)),
                        new=handover.label("outcome", a.outcome))
             if a.promised_on:
-                change += "; " + _("export.change_promised", day=a.promised_on.isoformat())
+                change += "\n" + _("export.change_promised", day=a.promised_on.isoformat())
             outcome[a.item_ref] = a.outcome
         else:
             change = _("export.change_note")

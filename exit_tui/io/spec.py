@@ -313,9 +313,9 @@ OUTSTANDING = SheetSpec(
 ACCEPTANCE = SheetSpec(
     key="acceptance", zh="验收报告", en="Acceptance report", id_prefix="",
     columns=(
-        Column("section", "清单", "Register", width=16),
-        Column("measure", "统计项", "Measure", width=24),
-        Column("number", "合计", "Total", Kind.INT, width=8),
+        Column("section", "清单", "Register", width=20),
+        Column("measure", "统计项", "Measure", width=30),
+        Column("number", "合计", "Total", Kind.INT, width=14),
     ),
 )
 

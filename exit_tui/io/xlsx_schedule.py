@@ -15,7 +15,9 @@ from .spec import Column, Kind, SheetSpec
 from .xlsx_sheet import (
     DEFAULT_ROW_HEIGHT, LINE_HEIGHT, Formats, Pages, column_writer, page_setup, set_widths, write_row, write_text,
 )
-from .xlsx_text import MAX_INLINE_LIST, choice_label, clean_text, column_letter, column_width, quote_sheet
+from .xlsx_text import (
+    MAX_INLINE_LIST, choice_label, clean_text, column_letter, column_width, quote_sheet, text_lines,
+)
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -24,8 +26,8 @@ if TYPE_CHECKING:
 SIGNATURE_PARTIES = ("export.signature_handover", "export.signature_receiver", "export.signature_supervisor")
 #: Height (points) of a signature line: room to sign above it.
 SIGNATURE_ROW_HEIGHT = 36
-#: Height (points) of a whole signature block: the blank row above it, its title, a line per party.
-SIGNATURE_HEIGHT = DEFAULT_ROW_HEIGHT + LINE_HEIGHT + SIGNATURE_ROW_HEIGHT * len(SIGNATURE_PARTIES)
+#: Width (characters) counted for a signature box in a column the sheet has not sized (a sheet of 1-2 columns).
+NARROW_BOX = 12
 
 
 @dataclass
@@ -118,24 +120,43 @@ def _dropdown(column: Column, lists: Lists) -> dict:
     }
 
 
+def _thirds(widths: list[int]) -> list[int]:
+    """The first columns of the three boxes of a signature line: the column edges nearest to a third and two
+    thirds of the width. A sheet of one or two columns puts the boxes after it, side by side."""
+    count = len(widths)
+    if count < 3:
+        return [0, 1, 2]
+    edges = [sum(widths[:index]) for index in range(count)]
+    third = edges[-1] / 3 + widths[-1] / 3
+    return [0, *min(((a, b) for a in range(1, count - 1) for b in range(a + 1, count)),
+                    key=lambda ab: abs(edges[ab[0]] - third) + abs(edges[ab[1]] - 2 * third))]
+
+
 def signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank_row: int,
-                     signers: Sequence[str] = (), signed: Sequence[tuple[str, date | None]] = (),
-                     pages: Pages | None = None) -> None:
+                    signers: Sequence[str] = (), signed: Sequence[tuple[str, date | None]] = (),
+                    pages: Pages | None = None) -> None:
     """A blank row, a title, then one tall line per party: who (seal) with the party's name when known, signature,
     date, in three merged boxes spread over the sheet's width (so the block prints the same whatever the columns).
     `signed` gives each party's signer and date where the record was signed (they fill the signature and date);
     with `pages`, the block starts a new page rather than being split across two."""
-    if pages is not None:
-        pages.keep(SIGNATURE_HEIGHT)
-    total, count = sum(widths), len(widths)
-    starts, running = [0], 0
-    for index, width in enumerate(widths):
-        if len(starts) < 3 and index > starts[-1] and running >= total * len(starts) / 3:
-            starts.append(index)
-        running += width
-    while len(starts) < 3:  # a sheet of one or two columns: the boxes still go side by side
-        starts.append(starts[-1] + 1)
+    count = len(widths)
+    starts = _thirds(widths)
     ends = [starts[1] - 1, starts[2] - 1, max(count - 1, starts[2])]
+    room = [sum(widths[first:last + 1]) or NARROW_BOX for first, last in zip(starts, ends)]
+    lines = []
+    for index, party in enumerate(SIGNATURE_PARTIES):
+        signer = signers[index] if index < len(signers) else ""
+        name, day = signed[index] if index < len(signed) else ("", None)
+        texts = (
+            f"{_(party)} {signer}".strip(),
+            _("export.signature_signed_name", name=name) if name else _("export.signature_name"),
+            _("export.signature_signed_date", day=day.isoformat()) if day else _("export.signature_date"),
+        )
+        # A box narrower than its text (a sheet of few columns, a long party name) wraps: the line grows.
+        height = max(SIGNATURE_ROW_HEIGHT, LINE_HEIGHT * (1 + max(map(text_lines, texts, room))))
+        lines.append((texts, height))
+    if pages is not None:
+        pages.keep(DEFAULT_ROW_HEIGHT + LINE_HEIGHT + sum(height for _texts, height in lines))
 
     def box(row: int, first: int, last: int, text: str, cell_format) -> None:
         if last > first:
@@ -144,16 +165,8 @@ def signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank_
 
     title_row = blank_row + 1
     box(title_row, 0, count - 1, _("export.signature_title"), formats.section)
-    for index, party in enumerate(SIGNATURE_PARTIES):
-        row = title_row + 1 + index
-        ws.set_row(row, SIGNATURE_ROW_HEIGHT)
-        signer = signers[index] if index < len(signers) else ""
-        name, day = signed[index] if index < len(signed) else ("", None)
-        texts = (
-            f"{_(party)} {signer}".strip(),
-            _("export.signature_signed_name", name=name) if name else _("export.signature_name"),
-            _("export.signature_signed_date", day=day.isoformat()) if day else _("export.signature_date"),
-        )
-        cell_formats = (formats.sign_label, formats.sign_line, formats.sign_line)
+    cell_formats = (formats.sign_label, formats.sign_line, formats.sign_line)
+    for row, (texts, height) in enumerate(lines, start=title_row + 1):
+        ws.set_row(row, height)
         for first, last, text, cell_format in zip(starts, ends, texts, cell_formats):
             box(row, first, last, text, cell_format)

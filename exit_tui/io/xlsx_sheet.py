@@ -76,8 +76,8 @@ class Formats:
         self.bold = get(bold=True)
         self.section = get(bold=True, font_size=12)
         self.link = get(font_color="#0563C1", underline=1)
-        self.sign_label = get(bold=True, valign="bottom")
-        self.sign_line = get(valign="bottom")
+        self.sign_label = get(bold=True, valign="bottom", text_wrap=True)  # a long party name takes two lines
+        self.sign_line = get(valign="bottom", text_wrap=True)
 
     def get(self, **properties: object) -> "Format":
         """The format with these XlsxWriter properties (bold=True, bg_color=..., left=2 ...)."""

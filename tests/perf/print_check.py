@@ -13,6 +13,11 @@ header (project, sheet) and footer (page X of Y), the signature block at the end
 and labelled, its header rows and left columns repeated, the legend at the end.
 
 ``--extra-rows`` adds tasks with long, formula-like and multi-line texts so wrapping can be seen too.
+``--handover`` (on by default) adds realistic handover data (add_handover): a few hundred documents and
+facilities, keys with a discrepancy, inspection items in every state, the three parties, a signed batch with a
+未移交 item and two amendments, a long signed batch, an unsigned one: look at each batch's sheet (items as
+signed, amendments below, the signature block on one page, filled for a signed batch), the 移交批次 overview,
+未移交清单 and 验收报告.
 
 Not a test: pytest does not collect this file. Without ``soffice`` (Debian: ``apt-get install
 libreoffice-calc poppler-utils fonts-noto-cjk``) it says so and exits 0.
@@ -32,7 +37,70 @@ sys.path.insert(0, str(ROOT))
 TODAY = date(2026, 11, 28)
 
 
-def export_demo(folder: Path, lang: str, extra_rows: int) -> Path:
+def add_handover(backend, project_id: int, documents: int = 150, facilities: int = 150) -> None:
+    """Realistic handover data on top of the demo's: parties, registers of a few hundred items, inspection
+    items in every state, and batches (one signed with a 未移交 item and amendments, a long signed one whose
+    signature block falls near a page end, an unsigned one)."""
+    from exit_tui.services import handover
+
+    call = backend.call
+    call(handover.set_party, project_id, "handing", "锦绣物业服务有限公司", "王建国")
+    call(handover.set_party, project_id, "receiving", "锦绣华庭业主大会业主委员会", "李主任")
+    call(handover.set_party, project_id, "supervising", "锦绣街道办事处 & 居委会", "赵科长")
+    buildings = [f"{n}号楼" for n in range(1, 13)]
+    docs = []
+    for n in range(documents):
+        building = buildings[n % len(buildings)]
+        kind = ("竣工图", "设备维保记录", "装修档案", "运行日志", "验收备案表")[n % 5]
+        name = f"{building}{kind}(第{n // 12 + 1}册)"
+        if n % 17 == 0:
+            name += ",含变更洽商记录及设计单位出具的补充说明,原件一套另附电子版光盘两张"
+        docs.append(call(handover.add_item, project_id, "document", name=name, copies=1 + n % 3,
+                         form="original" if n % 4 else "copy", pages=f"{20 + n}页", holder="档案室",
+                         status=("ready", "pending", "ready", "missing")[n % 4]).public_id)
+    kit = [("生活水泵", "equipment", "台", "B1 水泵房"), ("消防水泵", "equipment", "台", "B1 消防泵房"),
+           ("电梯", "equipment", "部", "{b}"), ("路灯", "facility", "盏", "{b} 周边"),
+           ("监控摄像机", "facility", "个", "{b} 出入口"), ("楼道灯", "equipment", "盏", "{b} 楼道"),
+           ("屋面防水层", "part", "项", "{b} 屋面")]
+    for n in range(facilities):
+        name, category, unit, where = kit[n % len(kit)]
+        building = buildings[n % len(buildings)]
+        call(handover.add_item, project_id, "facility", code=f"EQ-{n + 1:04d}", name=f"{name} {n // len(kit) + 1}",
+             category=category, location=where.format(b=building), quantity=1 + n % 4, unit=unit,
+             condition=("good", "fair", "poor")[n % 3], method=("check", "observe", "use", "detect", "test")[n % 5],
+             result="运行正常" if n % 6 else "运行时有异响,轴承磨损,需更换后复查并提供维保单位的检测报告",
+             owners_money="yes" if n % 11 == 0 else "no")
+    keys = [k.public_id for k in call(handover.list_items, project_id, "key")]
+    call(handover.update_item, project_id, "key", keys[0], handed_out=48, received=46)
+    states = ["open", "assigned", "recheck", "closable", "closed", "disputed"]
+    moves = {"assigned": ["assigned"], "recheck": ["assigned", "recheck"],
+             "closable": ["assigned", "recheck", "closable"], "closed": ["assigned", "recheck", "closable", "closed"],
+             "disputed": ["disputed"], "open": []}
+    for n in range(30):
+        item = call(handover.add_item, project_id, "inspection", item_ref=docs[n] if n % 3 == 0 else None,
+                    description=f"{buildings[n % 12]}屋面渗水,顶层走廊墙面发霉" if n % 2 else "电梯轿厢异响",
+                    responsible="开发商" if n % 2 else "锦绣物业", deadline=f"2026-12-{5 + n % 20:02d}",
+                    raised_by="业委会")
+        for state in moves[states[n % len(states)]]:
+            call(handover.move_inspection, project_id, item.public_id, state,
+                 "责任方认为属于正常损耗" if state == "disputed" else "")
+    ready = [d for n, d in enumerate(docs) if n % 4 in (0, 2)]
+    first = call(handover.create_batch, project_id, "第一批 竣工资料及设备机房钥匙", [*ready[:10], keys[1], keys[2]],
+                 created_on=TODAY, note="业委会现场逐项核对,缺件另行补交")
+    call(handover.set_outcome, project_id, first.public_id, keys[1], "not_handed", "2026-12-20",
+         "配电房钥匙在维保单位手中,待其交回")
+    call(handover.set_outcome, project_id, first.public_id, ready[3], "partial", "2026-12-15", "缺第2册")
+    call(handover.sign_batch, project_id, first.public_id, TODAY)
+    call(handover.amend_batch, project_id, first.public_id, "维保单位已交回一把,另一把待配", item_ref=keys[1],
+         outcome="partial", promised_on="2026-12-28", made_on=date(2026, 12, 2))
+    call(handover.amend_batch, project_id, first.public_id, "第2册已补交,业委会签收", item_ref=ready[3],
+         outcome="handed", made_on=date(2026, 12, 4))
+    second = call(handover.create_batch, project_id, "第二批 全部已备齐资料", ready[10:40], created_on=TODAY)
+    call(handover.sign_batch, project_id, second.public_id, TODAY)
+    call(handover.create_batch, project_id, "第三批 设施设备及其余钥匙", keys[3:], created_on=TODAY)
+
+
+def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = True) -> Path:
     from exit_tui.i18n import set_language
     from exit_tui.io.export import export_package
     from exit_tui.services import checklist
@@ -46,6 +114,8 @@ def export_demo(folder: Path, lang: str, extra_rows: int) -> Path:
     backend = Backend.open(f"sqlite:///{database}")
     try:
         project = backend.call(create_demo, TODAY)
+        if with_handover:
+            add_handover(backend, project.id)
         samples = [
             "=1+1", "+86 138 0013 8000", "-3", "@SUM(A1)",
             "清点并移交全部共用设施设备台账、图纸、维保记录及钥匙,逐项拍照留档,由业委会与新物业共同签收确认" * 2,
@@ -69,6 +139,7 @@ def main() -> int:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--dpi", type=int, default=60)
     parser.add_argument("--extra-rows", type=int, default=6)
+    parser.add_argument("--no-handover", action="store_true", help="the demo project as it is")
     args = parser.parse_args()
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -79,7 +150,7 @@ def main() -> int:
     out = args.out or Path(tempfile.mkdtemp(prefix="exit-tui-print-"))
     out.mkdir(parents=True, exist_ok=True)
 
-    xlsx = export_demo(out, args.lang, args.extra_rows)
+    xlsx = export_demo(out, args.lang, args.extra_rows, not args.no_handover)
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))  # a private profile: no clash with an open LibreOffice
     try:
         subprocess.run(
