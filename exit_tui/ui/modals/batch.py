@@ -126,6 +126,16 @@ def item_columns() -> list[Column]:
     ]
 
 
+def signatures_text(signatures: Sequence[Any]) -> str:
+    """`签署 2026-11-25:移交方 王建国 · 接收方 陈丽华 · 监交方 张志强` (each with its own date when they differ)."""
+    days = {s.signed_on for s in signatures}
+    same_day = len(days) == 1 and None not in days
+    names = " · ".join(
+        f"{_(f'handover.role.{s.role}')} {s.name or '—'}"
+        + (f" {s.signed_on.isoformat()}" if s.signed_on and not same_day else "") for s in signatures)
+    return _("handover.signed_all", day=days.pop().isoformat(), names=names) if same_day else names
+
+
 class BatchScreen(Localized, ModalScreen[bool]):
     """One batch: enter sets an item's outcome (unsigned) or amends it (signed); `s` signs, `m` amends, `d`
     takes an item out. Dismisses with whether anything was changed."""
@@ -163,6 +173,13 @@ class BatchScreen(Localized, ModalScreen[bool]):
         self.query_one(RegisterTable).focus()
         self.load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.batch is not None and action in ("sign", "remove"):
+            return not self.batch.signed
+        if self.batch is not None and action == "amend":
+            return self.batch.signed
+        return True
+
     def load(self) -> None:
         self.app.call_service("handover.get_batch", self.project_id, self.batch_id, then=self.show_batch)
 
@@ -172,10 +189,8 @@ class BatchScreen(Localized, ModalScreen[bool]):
         self.query_one("#batch-title", Label).update(
             Text.assemble((f"{batch.public_id}  ", "bold"), (batch.title, "bold"), "   ",
                           (state, "green" if batch.signed else "yellow")))
-        signatures = "   ".join(
-            f"{_(f'handover.role.{s.role}')}: {s.name or '—'} {s.signed_on.isoformat() if s.signed_on else ''}"
-            for s in batch.signatures)
-        self.query_one("#batch-signatures", Static).update(Text(signatures))
+        self.query_one("#batch-signatures", Static).update(Text(signatures_text(batch.signatures)))
+        self.refresh_bindings()  # signing and taking out for an unsigned batch, amending for a signed one
         self.query_one(RegisterTable).set_rows(batch.items)
         lines = [_("handover.amendments", n=len(batch.amendments))] if batch.amendments else []
         for a in batch.amendments:
