@@ -10,7 +10,7 @@ Conventions:
 """
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -135,6 +135,52 @@ def topological_order(activities: Iterable[Activity]) -> list[str]:
     return _topological(by_key, _successors(by_key))
 
 
+def passes(
+    starts: Sequence[int], ends: Sequence[int], links: Sequence[Sequence[tuple[int, int]]], finish: int | None = None
+) -> tuple[list[int], list[int], list[int]] | None:
+    """The forward and backward passes over activities numbered 0..n-1: `starts` and `ends` are day numbers
+    (ordinals, both inclusive), `links[i]` the links `(predecessor number, lag days)` of activity i.
+
+    Returns (order, earliest starts, latest starts): the numbers in a topological order and, per activity, its
+    earliest and latest start as day numbers (a finish is its start plus the planned span); None when the links
+    loop. `finish`: a day number the backward pass starts from when it is later than every earliest finish.
+    Plain lists of integers: a network of tens of thousands of tasks costs no object per activity."""
+    n = len(starts)
+    succs: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    indegree = [0] * n
+    for i, own in enumerate(links):
+        indegree[i] = len(own)
+        for pred, lag in own:
+            succs[pred].append((i, lag))
+    ready = deque(i for i in range(n) if not indegree[i])
+    order: list[int] = []
+    while ready:
+        i = ready.popleft()
+        order.append(i)
+        for succ, _lag in succs[i]:
+            indegree[succ] -= 1
+            if not indegree[succ]:
+                ready.append(succ)
+    if len(order) < n:
+        return None
+    early = list(starts)
+    for i in order:
+        start = early[i]
+        for pred, lag in links[i]:
+            start = max(start, early[pred] + ends[pred] - starts[pred] + 1 + lag)
+        early[i] = start
+    project_finish = max((early[i] + ends[i] - starts[i] for i in range(n)), default=finish)
+    if finish is not None:
+        project_finish = max(project_finish, finish)
+    late = [0] * n
+    for i in reversed(order):
+        last = project_finish
+        for succ, lag in succs[i]:
+            last = min(last, late[succ] - 1 - lag)
+        late[i] = last - (ends[i] - starts[i])
+    return order, early, late
+
+
 def analyse(activities: Iterable[Activity], today: date, finish: date | None = None) -> dict[str, Timing]:
     """Earliest/latest dates, slack, critical path and at-risk flags, in topological order. O(V + E).
 
@@ -148,46 +194,45 @@ def analyse(activities: Iterable[Activity], today: date, finish: date | None = N
     which the backward pass starts from when it is later than every activity here.
     """
     by_key = _index(activities)
-    succs = _successors(by_key)
-    order = _topological(by_key, succs)
-    if not order:
+    if not by_key:
         return {}
-
+    keys = list(by_key)
+    number = {key: i for i, key in enumerate(keys)}
+    found = by_key.values()
     # Day numbers (ordinals) rather than dates: the passes over tens of thousands of links stay cheap.
-    days = {key: (a.start.toordinal(), a.finish.toordinal()) for key, a in by_key.items()}
-    early: dict[str, tuple[int, int]] = {}
-    for key in order:
-        start, end = days[key]
-        span = end - start
-        for pred, lag in by_key[key].predecessors:
-            start = max(start, early[pred][1] + 1 + lag)
-        early[key] = (start, start + span)
+    starts = [a.start.toordinal() for a in found]
+    ends = [a.finish.toordinal() for a in found]
+    links = [[(number[pred], lag) for pred, lag in a.predecessors] for a in found]
+    done = [a.done for a in found]
+    result = passes(starts, ends, links, finish.toordinal() if finish is not None else None)
+    if result is None:
+        raise CycleError(find_cycle(found) or [])
+    return timings_of(keys, starts, ends, links, done, result, today)
 
-    project_finish = max(end for _start, end in early.values())
-    if finish is not None:
-        project_finish = max(project_finish, finish.toordinal())
-    late: dict[str, tuple[int, int]] = {}
-    for key in reversed(order):
-        start, end = days[key]
-        last = project_finish
-        for succ, lag in succs[key]:
-            last = min(last, late[succ][0] - 1 - lag)
-        late[key] = (last - (end - start), last)
 
-    today_number = today.toordinal()
-
-    def is_late(key: str) -> bool:
-        start, end = days[key]
-        return not by_key[key].done and (end < today_number or early[key][0] > start)
-
+def timings_of(
+    keys: Sequence[str], starts: Sequence[int], ends: Sequence[int], links: Sequence[Sequence[tuple[int, int]]],
+    done: Sequence[bool], result: tuple[list[int], list[int], list[int]], today: date,
+) -> dict[str, Timing]:
+    """The Timing of each activity (numbered as for `passes`) by key, in the topological order of `result`
+    (what `passes` returned)."""
+    order, early, late = result
+    risky = late_links(starts, ends, done, links, early, today.toordinal())
     day = date.fromordinal
     timings: dict[str, Timing] = {}
-    for key in order:
-        activity = by_key[key]
-        (early_start, early_finish), (late_start, late_finish) = early[key], late[key]
-        slack = late_start - early_start
-        timings[key] = Timing(
-            day(early_start), day(early_finish), day(late_start), day(late_finish), slack, slack == 0,
-            not activity.done and any(is_late(pred) for pred, _lag in activity.predecessors),
-        )
+    for i in order:
+        span = ends[i] - starts[i]
+        slack = late[i] - early[i]
+        timings[keys[i]] = Timing(day(early[i]), day(early[i] + span), day(late[i]), day(late[i] + span), slack,
+                                  slack == 0, risky[i])
     return timings
+
+
+def late_links(
+    starts: Sequence[int], ends: Sequence[int], done: Sequence[bool], links: Sequence[Sequence[tuple[int, int]]],
+    early: Sequence[int], today: int,
+) -> list[bool]:
+    """Per activity (numbered as for `passes`): at risk, that is open with a late predecessor (not done, and
+    finishing before `today` or pushed past its planned start by the network)."""
+    late = [not done[i] and (ends[i] < today or early[i] > starts[i]) for i in range(len(starts))]
+    return [not done[i] and any(late[pred] for pred, _lag in own) for i, own in enumerate(links)]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .network import Activity, Timing, analyse, topological_order
+from .network import Activity, CycleError, Timing, find_cycle, passes, timings_of, topological_order
 from .schedule import DueRule, ProjectDates
 from .statutes import Deadline
 
@@ -91,7 +91,9 @@ def analyse_links(tasks: Iterable[PlanTask], today: date) -> tuple[dict[str, Tim
     """analyse_plan of the tasks linked by a rule (to or from another task) only, and the project's finish.
 
     A task without links keeps its planned dates, is never at risk, and its slack runs from its due date to the
-    finish: a caller with tens of thousands of such tasks can derive their flags without a Timing for each."""
+    finish: a caller with tens of thousands of such tasks can derive their flags without a Timing for each. The
+    linked tasks go through network.passes as numbers (no Activity each): the same result as network.analyse of
+    their activities (_activities)."""
     by_key = {t.key: t for t in tasks}
     linked: dict[str, PlanTask] = {}
     for task in by_key.values():
@@ -102,9 +104,26 @@ def analyse_links(tasks: Iterable[PlanTask], today: date) -> tuple[dict[str, Tim
             linked[task.key] = task
             linked[pred] = by_key[pred]
     alone_finish = max((t.due for t in by_key.values() if t.key not in linked), default=None)
-    timings = analyse(_activities(linked), today, alone_finish) if linked else {}
-    ends = [t.earliest_finish for t in timings.values()] + ([alone_finish] if alone_finish else [])
-    return timings, max(ends, default=None)
+    if not linked:
+        return {}, alone_finish
+    keys = list(linked)
+    number = {key: i for i, key in enumerate(keys)}
+    found = linked.values()
+    ends = [t.due.toordinal() for t in found]
+    starts = [end - max(t.duration - 1, 0) for t, end in zip(found, ends, strict=True)]
+    links: list[tuple[tuple[int, int], ...]] = []
+    for i, task in enumerate(found):
+        pred = number.get(task.rule.task_ref) if task.rule is not None else None
+        links.append(((pred, starts[i] - ends[pred] - 1),) if pred is not None else ())
+    result = passes(starts, ends, links, alone_finish.toordinal() if alone_finish else None)
+    if result is None:
+        raise CycleError(find_cycle(_activities(linked)) or [])
+    timings = timings_of(keys, starts, ends, links, [t.done for t in found], result, today)
+    order, early, _late = result
+    finish = max(early[i] + ends[i] - starts[i] for i in order)
+    if alone_finish is not None:
+        finish = max(finish, alone_finish.toordinal())
+    return timings, date.fromordinal(finish)
 
 
 def analyse_plan(tasks: Iterable[PlanTask], today: date) -> dict[str, Timing]:
