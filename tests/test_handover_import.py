@@ -74,11 +74,11 @@ def test_each_register_round_trips_with_exactly_the_committees_changes(backend, 
     audit_before = backend.call(audit.entry_count)
     preview = backend.call(import_file, project.id, path, apply=False, today=TODAY)
     assert sorted((c.public_id, c.field, c.new) for c in preview.changed) == EXPECTED
-    assert preview.added == [f"第 {new_document} 行", f"第 {new_item} 行"]
+    assert preview.added == [f"第 {new_document} 行 小区消防平面图", f"第 {new_item} 行 3号楼屋面渗水"]
     assert sorted((r.sheet, r.column) for r in preview.rejected) == [("查验问题清单", "状态"), ("资料移交清单", "份数")]
     assert any("已关闭" in r.reason for r in preview.rejected)
     assert preview.ignored_columns == []
-    assert preview.absent == ["D-0004"]  # a row the reader refused (份数 is not a number) does not count as listed
+    assert preview.absent == ["D-0004 竣工验收资料(验收备案表等)"]  # a row the reader refused is not listed
     assert backend.call(audit.entry_count) == audit_before
 
     applied = backend.call(import_file, project.id, path, apply=True, today=TODAY)
@@ -112,6 +112,118 @@ def test_each_register_round_trips_with_exactly_the_committees_changes(backend, 
     assert backend.call(audit.entry_count) == entries_now
 
 
+# One committee's edits per register: headers renamed to their own words (aliases), changed cells (labels,
+# Chinese dates), a new row without an id, a bad row; what the import must change and write to the audit log.
+ROUND_TRIPS = {
+    "document": {
+        "sheet": "资料移交清单",
+        "rename": {"保管人": "保管部门", "状态": "移交状态", "份数": "数量"},
+        "edits": {"D-0002": {"保管部门": "档案室"}, "D-0005": {"移交状态": "缺失", "数量": "2"}},
+        "new": {"类别": "其他资料", "资料名称": "小区消防平面图", "数量": 2, "移交状态": "待整理"},
+        "bad": ("D-0006", {"数量": "三份"}),
+        "changed": {("D-0002", "保管人", "档案室"), ("D-0005", "状态", "缺失"), ("D-0005", "份数", "2")},
+        "audited": {("D-0002", "holder"), ("D-0005", "status"), ("D-0005", "copies")},
+        "rejected": "数量",  # the reader names the header as they wrote it
+    },
+    "facility": {
+        "sheet": "设施设备清单",
+        "rename": {"位置": "安装位置", "数量": "台数", "名称": "设备名称"},
+        "edits": {"A-0011": {"安装位置": "1-3号楼", "台数": 4}, "A-0012": {"完好程度": "Damaged"}},
+        "new": {"设备名称": "地下车库排水泵", "类别": "共用设备", "台数": 2, "单位": "台", "安装位置": "B2"},
+        "bad": ("A-0013", {"查验方法": "目测"}),
+        "changed": {("A-0011", "位置", "1-3号楼"), ("A-0011", "数量", "4"), ("A-0012", "完好程度", "损坏")},
+        "audited": {("A-0011", "location"), ("A-0011", "quantity"), ("A-0012", "condition")},
+        "rejected": "查验方法",
+    },
+    "key": {
+        "sheet": "钥匙与账号清单",
+        "rename": {"接收数量": "实收数量", "移交日期": "交接日期", "移交给": "接收人"},
+        "edits": {"K-0001": {"移交数量": 4, "实收数量": 3},
+                  "K-0008": {"账号已移交": "是", "接收人": "新物业 张三", "交接日期": "2026年12月3日"}},
+        "new": {"位置或系统": "地下车库门禁卡", "类型": "门禁卡", "移交数量": 20, "实收数量": 20},
+        "bad": ("K-0003", {"移交数量": "两把"}),
+        "changed": {("K-0001", "移交数量", "4"), ("K-0001", "接收数量", "3"), ("K-0008", "账号已移交", "是"),
+                    ("K-0008", "移交给", "新物业 张三"), ("K-0008", "移交日期", "2026-12-03")},
+        "audited": {("K-0001", "handed_out"), ("K-0001", "received"), ("K-0008", "account_handed"),
+                    ("K-0008", "handed_to"), ("K-0008", "handed_on")},
+        "rejected": "移交数量",
+    },
+    "inspection": {
+        "sheet": "查验问题清单",
+        "rename": {"整改期限": "整改时限", "责任方": "整改单位", "问题描述": "存在问题"},
+        "edits": {"I-0001": {"整改单位": "开发商", "整改时限": "2026年12月3日", "状态": "Assigned"}},
+        "new": {"涉及项目": "a-3", "存在问题": "3号楼屋面渗水", "整改单位": "开发商", "整改时限": "2026年12月5日"},
+        "bad": ("I-0002", {"状态": "已关闭"}),  # not straight from 待分派
+        "changed": {("I-0001", "责任方", "开发商"), ("I-0001", "整改期限", "2026-12-03"), ("I-0001", "状态", "已分派")},
+        "audited": {("I-0001", "responsible"), ("I-0001", "deadline"), ("I-0001", "state")},
+        "rejected": "状态",
+    },
+}
+
+
+@pytest.mark.parametrize("register", list(ROUND_TRIPS))
+def test_every_register_round_trips_a_committees_edits(backend, project, tmp_path, register):
+    case = ROUND_TRIPS[register]
+    backend.call(handover.add_item, project.id, "inspection", description="电梯异响", item_ref="A-0011")
+    backend.call(handover.add_item, project.id, "inspection", description="屋面渗水")
+    path = tmp_path / "package.xlsx"
+    backend.call(export_package, project.id, path, today=TODAY)
+    book = openpyxl.load_workbook(path)
+    title = case["sheet"]
+    sheet, header, _rows = _sheet(book, title)
+    for ours, theirs in case["rename"].items():
+        sheet.cell(1, header[ours]).value = theirs
+    for public_id, cells in case["edits"].items():
+        _set(book, title, public_id, **cells)
+    bad_id, bad_cells = case["bad"]
+    _set(book, title, bad_id, **bad_cells)
+    new_row = _append(book, title, **case["new"])
+    book.save(path)
+    name = next(v for k, v in case["new"].items() if k in ("资料名称", "设备名称", "位置或系统", "存在问题"))
+
+    audit_before = backend.call(audit.entry_count)
+    preview = backend.call(import_file, project.id, path, apply=False, today=TODAY)
+    assert {(c.public_id, c.field, c.new) for c in preview.changed} == case["changed"]
+    assert len(preview.changed) == len(case["changed"])
+    assert preview.added == [f"第 {new_row} 行 {name}"]  # theirs, not ours: named before anything is applied
+    assert [(r.sheet, r.row, r.column) for r in preview.rejected] == [(title, _rows[bad_id], case["rejected"])]
+    assert preview.ignored_columns == []
+    assert backend.call(audit.entry_count) == audit_before  # a preview writes nothing
+
+    applied = backend.call(import_file, project.id, path, apply=True, today=TODAY)
+    assert len(applied.added) == 1 and applied.added[0].startswith(handover.PREFIX[register] + "-")
+    entries = [e for e in backend.call(audit.list_entries, project.id, None) if e.id > audit_before]
+    assert {(e.public_id, e.field) for e in entries if e.action == "update"} == case["audited"]
+    assert [(e.entity, e.public_id) for e in entries if e.action == "create"] == [(register, applied.added[0])]
+    assert backend.call(audit.verify).ok
+    added = backend.call(handover.get_item, project.id, register, applied.added[0])
+    assert name in (getattr(added, "name", None), getattr(added, "description", None))
+
+    entries_now = backend.call(audit.entry_count)
+    again = backend.call(import_file, project.id, path, apply=True, today=TODAY)
+    assert (again.added, again.changed, len(again.rejected)) == ([], [], 1)  # the bad row is still bad
+    assert backend.call(audit.entry_count) == entries_now
+
+
+def test_a_preview_says_which_key_counts_the_import_would_unbalance(backend, project, tmp_path):
+    backend.call(handover.update_item, project.id, "key", "K-0002", handed_out=3, received=2)  # already off
+    path = tmp_path / "package.xlsx"
+    backend.call(export_package, project.id, path, today=TODAY)
+    book = openpyxl.load_workbook(path)
+    _set(book, "钥匙与账号清单", "K-0001", 移交数量=4, 接收数量=3)  # unbalances it
+    _set(book, "钥匙与账号清单", "K-0002", 接收数量=1)  # still off: said by the register already
+    _set(book, "钥匙与账号清单", "K-0003", 移交数量=2, 接收数量=2)  # balanced
+    _set(book, "钥匙与账号清单", "K-0008", 移交数量=1)  # an account: never a count to balance
+    row = _append(book, "钥匙与账号清单", 位置或系统="地下车库门禁卡", 类型="门禁卡", 移交数量=20, 接收数量=18)
+    book.save(path)
+    preview = backend.call(import_file, project.id, path, apply=False, today=TODAY)
+    _sheet_, _header, rows = _sheet(book, "钥匙与账号清单")
+    notes = [(n.row, n.column, n.reason) for n in preview.notes if "数量不符" in n.reason]
+    assert notes == [(rows["K-0001"], "接收数量", "导入后移交 4、接收 3:数量不符"),
+                     (row, "接收数量", "导入后移交 20、接收 18:数量不符")]
+    assert not backend.call(handover.get_item, project.id, "key", "K-0001").discrepancy  # nothing applied yet
+
+
 def test_a_committees_own_list_is_compared_with_the_register(backend, project, tmp_path):
     path = tmp_path / "业委会资料清单.xlsx"
     book = openpyxl.Workbook()
@@ -121,11 +233,28 @@ def test_a_committees_own_list_is_compared_with_the_register(backend, project, t
     sheet.append(["竣工总平面图", 1, "原件", "已核"])  # already on the register, exactly
     sheet.append(["小区绿化竣工图", 1, "复印件", ""])  # not on it
     book.save(path)
+    audit_before = backend.call(audit.entry_count)
     report = backend.call(import_file, project.id, path, apply=False, today=TODAY)
-    assert (report.added, report.unchanged, report.changed, report.rejected) == (["第 3 行"], 1, [], [])
-    assert report.ignored_columns == ["业委会意见"]
-    documents = [d.public_id for d in backend.call(handover.list_items, project.id, "document")]
-    assert report.absent == [i for i in documents if i != "D-0001"]  # on ours, not on theirs
+    assert (report.added, report.unchanged, report.changed, report.rejected) == (["第 3 行 小区绿化竣工图"], 1, [], [])
+    assert report.ignored_columns == ["业委会意见"]  # reported, not fatal
+    documents = backend.call(handover.list_items, project.id, "document")
+    assert report.absent == [f"{d.public_id} {d.name}" for d in documents if d.public_id != "D-0001"]  # ours only
+    assert backend.call(audit.entry_count) == audit_before
+
+
+def test_an_incoming_companys_equipment_list_with_its_own_headers(backend, project, tmp_path):
+    """Their list names what they counted: the preview says what is on our register and not on theirs, and what
+    is on theirs and not on ours, before anything is applied; their unknown columns are reported, not fatal."""
+    facilities = backend.call(handover.list_items, project.id, "facility")
+    path = tmp_path / "新物业设备清单.csv"
+    lines = ["序号,设备名称,安装位置,台数,供应商"]
+    lines += [f"{n},{f.name},{f.location},{f.quantity},某某机电" for n, f in enumerate(facilities[:3], start=1)]
+    lines.append("4,二次供水变频泵,B1 水泵房,2,某某机电")
+    path.write_text("\n".join(lines), encoding="utf-8-sig")
+    report = backend.call(import_file, project.id, path, apply=False, today=TODAY)
+    assert report.ignored_columns == ["序号", "供应商"]
+    assert (report.added, report.changed, report.rejected) == (["第 5 行 二次供水变频泵"], [], [])
+    assert report.absent == [f"{f.public_id} {f.name}" for f in facilities[3:]]
 
 
 def _three_batches(backend, project):

@@ -175,6 +175,7 @@ MESSAGES: dict[str, str] = {
     "handover.flag.yes": "Yes",
     "handover.flag.no": "No",
     "handover.discrepancy": "Counts differ",
+    "handover.import.unbalanced": "after the import: handed out {handed_out}, received {received}: the counts differ",
     "handover.unsigned": "Not signed",
     "handover.entry_item": "Item",
     "handover.entry_amendment": "Amendment {no} ({day} {who})",

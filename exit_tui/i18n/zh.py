@@ -170,6 +170,7 @@ MESSAGES: dict[str, str] = {
     "handover.flag.yes": "是",
     "handover.flag.no": "否",
     "handover.discrepancy": "数量不符",
+    "handover.import.unbalanced": "导入后移交 {handed_out}、接收 {received}:数量不符",
     "handover.unsigned": "未签署",
     "handover.entry_item": "移交项目",
     "handover.entry_amendment": "修订 {no} ({day} {who})",

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from ..db.models import Document, Facility, HandoverKey, InspectionItem
-from ..domain.handover import PREFIX, InspectionState, can_move
+from ..domain.handover import PREFIX, InspectionState, KeyKind, can_move, key_discrepancy
 from ..i18n import _, pick
 from . import handover
 from .errors import UserError
@@ -42,6 +42,10 @@ class HandoverImport(ImportTarget):
 
     def columns_for(self, key: str, value: Any) -> dict[str, Any]:
         return handover.columns(key, value)
+
+    def describe(self, values: Mapping[str, Any]) -> str:
+        """The item's name (an inspection item's description), shown beside a new or an absent row."""
+        return str(values.get("name") or values.get("description") or "")
 
     def show(self, key: str, value: Any) -> str:
         if value is None:
@@ -82,6 +86,20 @@ class KeyImport(HandoverImport):
     fields = _fields("key", ("name",))
     content = ("name",)
     columns = ("name_zh", "name_en")
+
+    def notes_for(self, stored, values) -> list[tuple[str, str]]:
+        """Counts handed out and received that the import leaves unequal (where they were equal, or on a new
+        row): the discrepancy the keys register shows in red, said in the preview before it is applied."""
+        def counts(row: Mapping[str, Any]) -> tuple[str, int, int]:
+            return (row.get("kind", KeyKind.KEY.value), row.get("handed_out", 0), row.get("received", 0))
+
+        before = counts(stored) if stored else None
+        after = counts({**(stored or {}), **values})
+        if not key_discrepancy(*after) or (before is not None and key_discrepancy(*before)):
+            return []
+        _kind, handed_out, received = after
+        key = "received" if "received" in values else "handed_out"
+        return [(key, _("handover.import.unbalanced", handed_out=handed_out, received=received))]
 
 
 class InspectionImport(HandoverImport):

@@ -163,6 +163,16 @@ class ImportTarget:
         a change the stored row (None for a new row) does not allow. The row is rejected when there are any."""
         return []
 
+    def notes_for(self, stored: Mapping[str, Any] | None, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """What an accepted row would bring about that the preview should say, as (column key, text): not an
+        error (e.g. key counts that would no longer balance). Reported with the row's notes."""
+        return []
+
+    def describe(self, values: Mapping[str, Any]) -> str:
+        """A row's name as the preview shows it beside a new row's number or an absent row's id ("" for none),
+        from cleaned values (a new row) or a stored row's `content` fields."""
+        return ""
+
     # row hooks
     def new_row(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Table columns of a new row (project_id, public_id and created_at are added by the applier); a field
@@ -320,6 +330,7 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
     claimed = {i for i in seen if i in existing}  # rows that a line of the file names by id
     by_content: dict[tuple, list[str]] | None = None
     compare = target.comparers
+    says_notes = type(target).notes_for is not ImportTarget.notes_for
 
     for row, public_id in zip(rows, ids, strict=True):
         stored = existing.get(public_id) if public_id else None
@@ -343,6 +354,8 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
             plan.rejected += [Rejection(row.sheet, row.row, key, reason) for key, reason in problems]
             continue
         plan.notes += notes
+        if says_notes:
+            plan.notes += [Rejection(row.sheet, row.row, key, text) for key, text in target.notes_for(stored, values)]
 
         if stored is None:  # a row without an id: new, unless the project already has it exactly as written
             if target.content:
@@ -386,8 +399,16 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
         who = audit.last_changes(target.session, {c.version for c in plan.conflicts})
         plan.conflicts = [replace(c, actor=who[c.version].actor, at=who[c.version].at) for c in plan.conflicts]
     if target.report_absent:
-        plan.absent = sorted(existing.keys() - claimed)
+        plan.absent = [_named(target, public_id, {key: target.current(key, existing[public_id])
+                                                  for key in target.content})
+                       for public_id in sorted(existing.keys() - claimed)]
     return plan
+
+
+def _named(target: ImportTarget, text: str, values: Mapping[str, Any]) -> str:
+    """`text` (a row number or id) followed by the row's name where the target names its rows."""
+    name = target.describe(values) if type(target).describe is not ImportTarget.describe else ""
+    return f"{text} {name}" if name else text
 
 
 def _values(keys: list[str], planned: tuple) -> dict[str, Any]:
@@ -452,4 +473,7 @@ def import_rows(
                 savepoint.rollback()
             session.expire_all()
     added = [_("import.new_row", row=planned[0]) for planned in plan.new_rows]
+    if type(target).describe is not ImportTarget.describe:  # "row 3 小区绿化竣工图": what their list adds
+        keys = [spec.key for spec in target.fields]
+        added = [_named(target, text, _values(keys, planned)) for text, planned in zip(added, plan.new_rows)]
     return _report(plan, added, knock_on, applied=False)

@@ -325,7 +325,8 @@ class ImportReport:
     """What an import did (applied) or would do (dry run / preview)."""
 
     added: list[str]
-    """Public ids given to the new rows (or `+ row N` placeholders in a dry run)."""
+    """Public ids given to the new rows (or `row N` placeholders in a dry run, followed by the row's name where
+    the register names its rows: `第 3 行 小区绿化竣工图`)."""
     changed: list[FieldChange]
     unchanged: int
     rejected: list[Rejection]
@@ -340,8 +341,9 @@ class ImportReport:
     conflicts: list[Conflict] = field(default_factory=list)
     """Rows changed in the database since the file was exported; applied only where the user chose to."""
     absent: list[str] = field(default_factory=list)
-    """Public ids of rows on a register that the file's sheet does not list (registers whose target reports
-    them: a list sent by others, compared with ours before anything is applied)."""
+    """Rows on a register that the file's sheet does not list, each as its public id and name (`D-0002
+    竣工总平面图`; registers whose target reports them: a list sent by others, compared with ours before anything
+    is applied). What their list has and ours has not are the new rows (`added`, named likewise)."""
 
     @property
     def changed_rows(self) -> int:
