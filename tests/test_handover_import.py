@@ -11,6 +11,7 @@ import pytest
 
 from exit_tui.io.export import export_package
 from exit_tui.io.imports import import_file
+from exit_tui.io.spec import KEYS
 from exit_tui.services import audit, handover
 from tests.helpers import TODAY
 
@@ -328,6 +329,10 @@ def test_printed_sheets_record_batches_the_outstanding_items_and_the_report(back
     lines = {row[0]: row for row in book[overview].iter_rows(min_row=2, values_only=True) if row[0]}
     assert lines[first][2:8] == (2, 1, 1, 0, 0, 1)  # items, handed, partly (as amended), not, disputed, amendments
     assert lines["B-0003"][8] == _("handover.unsigned")
+    keys = book[KEYS.title]  # a count that does not balance is shown in red
+    check = next(cell for cell in keys[1] if cell.value == KEYS.column("discrepancy").header).column
+    flagged = [row[check - 1] for row in keys.iter_rows(min_row=2) if row[check - 1].value]
+    assert [(c.value, c.font.color.rgb, c.font.b) for c in flagged] == [(_("handover.discrepancy"), "FFC00000", True)]
     report_rows = {row[1]: row[2] for row in book[report].iter_rows(min_row=2, values_only=True) if row[1]}
     assert report_rows[_("handover.report.key_discrepancies")] == 1
     assert report_rows[_("handover.report.not_handed")] == 1

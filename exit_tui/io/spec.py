@@ -52,6 +52,8 @@ class Column:
     says so (a blank status on a committee's new row means to do)."""
     hidden: bool = False
     """Written as a hidden column (bookkeeping a person need not see, such as a row's version)."""
+    alert: bool = False
+    """Its text is printed in red (a warning, such as key counts that differ)."""
 
     @property
     def header(self) -> str:
@@ -222,7 +224,7 @@ KEYS = SheetSpec(
                width=10),
         Column("handed_out", "移交数量", "Handed out", Kind.INT, aliases=("移交数", "交出数量", "handedout"), width=8),
         Column("received", "接收数量", "Received", Kind.INT, aliases=("接收数", "实收数量", "收到数量"), width=8),
-        Column("discrepancy", "核对", "Check", imported=False, width=10),
+        Column("discrepancy", "核对", "Check", imported=False, width=10, alert=True),
         Column("account_handed", "账号已移交", "Account handed over", Kind.CHOICE,
                aliases=("账号移交", "是否移交", "accounthanded"), **_YES_NO, width=10),
         Column("handed_to", "移交给", "Handed to", aliases=("接收人", "交给", "handedto", "recipient"), width=12),

@@ -76,6 +76,7 @@ class Formats:
         self.bold = get(bold=True)
         self.section = get(bold=True, font_size=12)
         self.link = get(font_color="#0563C1", underline=1)
+        self.alert = get(valign="top", text_wrap=True, bold=True, font_color="#C00000")
         self.sign_label = get(bold=True, valign="bottom", text_wrap=True)  # a long party name takes two lines
         self.sign_line = get(valign="bottom", text_wrap=True)
 
@@ -106,6 +107,8 @@ def column_writer(ws: "Worksheet", formats: Formats, column: Column, width: int)
     column's kind is looked at once, here, not once per cell. A value of another type is written as its text."""
     write_string = ws.write_string
     wrap_format, quoted_format, plain_format = formats.text_wrap, formats.text_quoted, formats.plain
+    if column.alert:
+        wrap_format = plain_format = formats.alert
     # Texts repeat down a column (phase names, owners, labels): what each one becomes is worked out once.
     seen: dict[object, tuple[str, Format, int]] = {}
 
@@ -190,8 +193,9 @@ def page_setup(ws: "Worksheet", title: str, project: str, total_width: int, gene
                grid: bool = False, landscape: bool = False, pages: "Pages | None" = None) -> None:
     """A4, fit to the page width (any number of pages down), landscape when wide, headers and page numbers;
     `grid` prints the cell grid (schedules: rows are easier to follow across a wide page); `pages` gives the
-    page breaks put before a block that would not fit on its page (Pages.keep): one page wide and any number
-    tall, horizontal breaks are kept (LibreOffice, Excel)."""
+    page breaks put before a block that would not fit on its page (Pages.keep). LibreOffice keeps them on a sheet
+    fitted to one page wide (tests/perf/print_check.py); Excel may not, on a sheet set to "fit to" — a print
+    scale would keep them there, but cut the last column wherever a reader's columns come out wider."""
     ws.set_paper(PAPER_A4)
     if landscape or total_width > LANDSCAPE_ABOVE:
         ws.set_landscape()
