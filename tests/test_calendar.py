@@ -151,6 +151,7 @@ def test_default_path_is_beside_the_package(tmp_path):
 def _expected_uids(timeline: Timeline, database_id: str) -> set[str]:
     pid, at = timeline.project.public_id, f".{database_id}@exit-tui"
     uids = {f"{pid}-DL-{d.key}{at}" for d in timeline.deadlines}
+    uids |= {f"{pid}-HO-{d.key.replace('/', '-')}{at}" for d in timeline.handover_dates}
     for task in timeline.tasks:
         if task.status is TaskStatus.DONE:
             continue
@@ -180,6 +181,7 @@ def test_export_of_the_demo_parses_with_every_open_task_and_deadline(backend, de
     assert recurring, "the demo has an open recurring task"
     assert any(uid.startswith(f"{demo.public_id}-{recurring[0].public_id}-") for uid in events)
     assert {t for t in timeline.deadlines}, "the demo has statutory deadlines"
+    assert {d.kind for d in timeline.handover_dates} == {"promised", "inspection"}, "the demo has handover dates"
     for uid, event in events.items():
         trigger = event.walk("VALARM")[0]["TRIGGER"].to_ical()
         assert trigger == (b"-P7D" if "-DL-" in uid else b"-P1D")

@@ -1,4 +1,5 @@
-"""A project's open tasks and statutory deadlines as an iCalendar file (.ics) for a phone or desktop calendar.
+"""A project's open tasks, statutory deadlines and handover dates as an iCalendar file (.ics) for a phone or
+desktop calendar.
 
 Read through services.calendar.calendar_data (the timeline, the database's id, the audit log's change counts),
 built with the `icalendar` package and written atomically by io/ics.py.
@@ -12,6 +13,10 @@ What goes in (texts in the current language):
 - every statutory deadline of the project, with its legal basis code in the summary. Reminder: seven days
   before (DEADLINE_ALARM_DAYS), so that there is still time to act. UID on its key:
   `P-0001-DL-notice-947.<database id>@exit-tui`.
+- the handover's dates (Timeline.handover_dates): the promised date of every item not (fully) handed over, UID
+  `P-0001-HO-B-0001-D-0009.<database id>@exit-tui` (SEQUENCE: the changes of the batch item and the batch's
+  amendments), and the deadline of every open inspection item, UID `P-0001-HO-I-0003.<database id>@exit-tui`.
+  Reminder: one day before.
 
 The UIDs never change between exports of one database and differ between databases (the demo's P-0001 is not
 yours), so importing a newer file into the same calendar updates the events (moved dates, new titles) instead of
@@ -38,7 +43,7 @@ from ..domain.enums import TaskStatus
 from ..i18n import _, pick
 from ..i18n.labels import basis_text, role_label, rule_label, workdays_notice
 from ..services.calendar import CalendarData, calendar_data
-from ..services.readmodels import DeadlineRead, ProjectRead, TimelineTask
+from ..services.readmodels import DeadlineRead, HandoverDate, ProjectRead, TimelineTask
 from .atomic import export_errors
 from .ics import DOMAIN, CalendarEvent, calendar_bytes, stable_uid, write_calendar
 
@@ -70,6 +75,7 @@ def calendar_events(data: CalendarData) -> list[CalendarEvent]:
         else:
             events.append(_task_event(data, task))
     events += [_deadline_event(data, deadline) for deadline in timeline.deadlines]
+    events += [_handover_event(data, dated) for dated in timeline.handover_dates]
     return events
 
 
@@ -163,6 +169,37 @@ def _deadline_event(data: CalendarData, deadline: DeadlineRead) -> CalendarEvent
         description="\n".join(lines),
         alarm_days_before=DEADLINE_ALARM_DAYS,
         sequence=data.revision("project", project.public_id),
+    )
+
+
+def _handover_event(data: CalendarData, dated: HandoverDate) -> CalendarEvent:
+    """An item's promised handover date, or an open inspection item's deadline."""
+    project = data.timeline.project
+    title = pick(dated.text_zh, dated.text_en)
+    lines = [_line("calendar.project", f"{project.name} ({project.public_id})")]
+    if dated.kind == "promised":
+        summary = "calendar.promised_summary"
+        sequence = (data.revision("batch_item", f"{dated.batch}/{dated.public_id}")
+                    + data.revision("amendments", dated.batch))
+        lines += [_line("calendar.item", f"{dated.public_id} {title}"), _line("calendar.batch", dated.batch),
+                  _line("calendar.outcome", _(f"handover.outcome.{dated.status}")),
+                  _line("calendar.reason", dated.note)]
+    else:
+        summary, sequence = "calendar.inspection_summary", data.revision("inspection", dated.public_id)
+        lines += [_line("calendar.inspection", f"{dated.public_id} {title}"),
+                  _line("calendar.state", _(f"handover.state.{dated.status}"))]
+        if dated.note:
+            lines.append(_line("calendar.responsible", dated.note))
+    lines.append(_line("calendar.due", dated.day.isoformat()))
+    if dated.day < data.timeline.today:
+        lines.append(_("calendar.overdue"))
+    return CalendarEvent(
+        uid=stable_uid(project.public_id, f"HO-{dated.key.replace('/', '-')}", data.database_id),
+        day=dated.day,
+        summary=_(summary, title=title, id=dated.public_id),
+        description="\n".join(lines),
+        alarm_days_before=TASK_ALARM_DAYS,
+        sequence=sequence,
     )
 
 

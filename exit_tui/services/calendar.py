@@ -22,7 +22,8 @@ class CalendarData:
     database_id: str
     revisions: Mapping[tuple[str, str], int]
     """(entity, public id) -> how many changes the audit log holds for it: ("task", "T-0042"), ("project",
-    "P-0001"). The log is append-only, so the count only grows."""
+    "P-0001"), ("inspection", "I-0003"), ("batch_item", "B-0001/D-0009"), and ("amendments", "B-0001") for all
+    the amendments of a batch. The log is append-only, so the count only grows."""
 
     uncovered: Mapping[str, list[int]]
     """Open tasks that counted working days in years without holiday data: public id -> years (uncovered_by_task)."""
@@ -36,14 +37,20 @@ class CalendarData:
 
 
 def calendar_data(session: Session, project_id: int, today: date) -> CalendarData:
-    """The project's timeline, the database's id and the revisions of its tasks and of the project itself."""
+    """The project's timeline, the database's id and the revisions of its tasks, of the project itself and of
+    its dated handover items."""
     timeline = load_timeline(session, project_id, today)
+    entities = ("task", "project", "inspection", "batch_item", "amendment")
     counts = session.exec(
         select(AuditEntry.entity, AuditEntry.public_id, func.count())
-        .where(AuditEntry.project_id == project_id, col(AuditEntry.entity).in_(("task", "project")))
+        .where(AuditEntry.project_id == project_id, col(AuditEntry.entity).in_(entities))
         .group_by(AuditEntry.entity, AuditEntry.public_id)
     )
-    revisions = {(entity, public_id): count for entity, public_id, count in counts}
+    revisions: dict[tuple[str, str], int] = {}
+    for entity, public_id, count in counts:
+        if entity == "amendment":  # `B-0001#2`: counted with its batch's other amendments
+            entity, public_id = "amendments", public_id.split("#")[0]
+        revisions[entity, public_id] = revisions.get((entity, public_id), 0) + count
     return CalendarData(timeline=timeline, database_id=meta.database_id(session), revisions=revisions,
                         uncovered=uncovered_by_task(timeline))
 

@@ -32,7 +32,7 @@ from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids
 from .inputs import MAX_TITLE, check_year, clean_basis, clean_text
-from .readmodels import HandoverSummary, handover_summary
+from .readmodels import HandoverDate, HandoverSummary, handover_summary
 
 MAX_TEXT = 2000
 MAX_COUNT = 1_000_000
@@ -857,6 +857,53 @@ def outstanding(session: Session, project_id: int) -> list[OutstandingRead]:
     return sorted(found, key=lambda o: (o.promised_on or date.max, o.batch, o.item_ref))
 
 
+def dated_items(session: Session, project_id: int) -> tuple[HandoverDate, ...]:
+    """What the timeline and the calendar show of the handover, by date: the promised date of every item owed
+    (as outstanding() lists them) and the deadline of every open inspection item. Cheap on any project: the batch
+    items, then amendments and names only when something is batched, inspection items from their state index."""
+    owed: dict[tuple[int, str], list] = {}
+    batches: dict[int, str] = {}
+    for batch_id, batch, ref, outcome, promised, reason in session.execute(
+            select(BatchItem.batch_id, HandoverBatch.public_id, BatchItem.item_ref, BatchItem.outcome,
+                   BatchItem.promised_on, BatchItem.reason)
+            .join(HandoverBatch, col(HandoverBatch.id) == BatchItem.batch_id)
+            .where(BatchItem.project_id == project_id)):
+        owed[batch_id, ref] = [outcome, promised, reason]
+        batches[batch_id] = batch
+    if owed:
+        for batch_id, ref, outcome, promised, reason in session.execute(
+                select(BatchAmendment.batch_id, BatchAmendment.item_ref, BatchAmendment.outcome,
+                       BatchAmendment.promised_on, BatchAmendment.reason)
+                .where(BatchAmendment.project_id == project_id, col(BatchAmendment.outcome).is_not(None))
+                .order_by(col(BatchAmendment.batch_id), col(BatchAmendment.no))):
+            if (batch_id, ref) in owed:
+                owed[batch_id, ref] = [outcome, promised, reason]
+    owed = {key: value for key, value in owed.items() if value[0] in OWED and value[1] is not None}
+    names = _names(session, project_id, {ref for _batch, ref in owed})
+    found = [HandoverDate("promised", ref, *names.get(ref, (ref, ref)), promised, batches[batch_id], outcome, reason)
+             for (batch_id, ref), (outcome, promised, reason) in owed.items()]
+    found += [HandoverDate("inspection", public_id, text, text, deadline, status=state, note=responsible)
+              for public_id, text, deadline, state, responsible in session.execute(
+                  select(InspectionItem.public_id, InspectionItem.description, InspectionItem.deadline,
+                         InspectionItem.state, InspectionItem.responsible)
+                  .where(InspectionItem.project_id == project_id, col(InspectionItem.state).in_(sorted(OPEN_STATES)),
+                         col(InspectionItem.deadline).is_not(None)))]
+    return tuple(sorted(found, key=lambda item: (item.day, item.kind, item.key)))
+
+
+def _names(session: Session, project_id: int, refs: set[str]) -> dict[str, tuple[str, str]]:
+    """Public id -> (zh, en) name of the given documents, facilities and keys."""
+    names: dict[str, tuple[str, str]] = {}
+    for register in ITEM_REGISTERS:
+        model = MODELS[register]
+        wanted = sorted(ref for ref in refs if ref.startswith(PREFIX[register] + "-"))
+        if wanted:
+            names.update((public_id, (zh, en)) for public_id, zh, en in session.execute(
+                select(model.public_id, model.name_zh, model.name_en)
+                .where(model.project_id == project_id, col(model.public_id).in_(wanted))))
+    return names
+
+
 def summary(session: Session, project_id: int) -> HandoverSummary:
     """The handover card's figures (share handed over, 未移交 count, key discrepancies, open inspection items), from
     narrow indexed queries (the quick start reads the same rows with sqlite3: db/quickread.py)."""
@@ -874,7 +921,7 @@ def summary(session: Session, project_id: int) -> HandoverSummary:
                             _amended_outcomes(session, project_id), keys, open_items)
 
 
-def _batch_outcomes(session: Session, project_id: int, *where: Any) -> list:
+def _batch_outcomes(session: Session, project_id: int) -> list:
     """(batch id, item ref, outcome, batch signed, item still on its register) of the project's batch items."""
     present = [select(MODELS[register].id).where(MODELS[register].project_id == project_id,
                                                   MODELS[register].public_id == BatchItem.item_ref).exists()
@@ -882,7 +929,7 @@ def _batch_outcomes(session: Session, project_id: int, *where: Any) -> list:
     return session.execute(
         select(BatchItem.batch_id, BatchItem.item_ref, BatchItem.outcome, HandoverBatch.signed, or_(*present))
         .join(HandoverBatch, col(HandoverBatch.id) == BatchItem.batch_id)
-        .where(BatchItem.project_id == project_id, *where)).all()
+        .where(BatchItem.project_id == project_id)).all()
 
 
 def _amended_outcomes(session: Session, project_id: int) -> list:

@@ -389,6 +389,32 @@ class DeadlineRead:
         return "impossible" if self.impossible else "missed" if self.missed_by else None
 
 
+@dataclass(frozen=True)
+class HandoverDate:
+    """A dated handover item on the timeline and in the calendar (services/handover.dated_items): the promised
+    date of an item not (fully) handed over, or the deadline of an open inspection item."""
+
+    kind: str
+    """"promised" (未移交 / 部分移交 in a batch) or "inspection" (an open punch-list item's deadline)."""
+    public_id: str
+    """The item owed (D-, A-, K-) or the inspection item (I-)."""
+    text_zh: str
+    text_en: str
+    """Its name (a description is the same text in both)."""
+    day: date
+    batch: str = ""
+    """The batch that owes it (promised dates only)."""
+    status: str = ""
+    """The outcome code (not_handed, partial) or the inspection state code."""
+    note: str = ""
+    """Why it is owed (promised), or who is responsible (inspection)."""
+
+    @property
+    def key(self) -> str:
+        """Unique on the timeline: `B-0001/D-0009` (an item may be owed by two batches) or `I-0003`."""
+        return f"{self.batch}/{self.public_id}" if self.batch else self.public_id
+
+
 @dataclass(slots=True, unsafe_hash=True)
 class TimelineTask:
     """A task as the timeline shows it. Treat as read-only: not frozen only because a 50k-task plan builds 50k of
@@ -445,6 +471,8 @@ class Timeline:
     deadlines: list[DeadlineRead]
     """By date."""
     today: date
+    handover_dates: tuple[HandoverDate, ...] = ()
+    """Promised dates of items owed and deadlines of open inspection items, by date."""
 
     @property
     def first_day(self) -> date:
@@ -456,7 +484,7 @@ class Timeline:
         dates = self.project.dates
         days = [dates.continuation_end, dates.handover, self.today, *(t.due for t in self.tasks)]
         # A far-off deadline (the 3-year limitation) is listed, not allowed to stretch the chart.
-        days += [d.day for d in self.deadlines if d.day <= dates.continuation_end]
+        days += [d.day for d in (*self.deadlines, *self.handover_dates) if d.day <= dates.continuation_end]
         return max(days)
 
 

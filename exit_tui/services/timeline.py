@@ -25,6 +25,7 @@ from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, occurrenc
 from ..domain.statutes import Deadline, deadlines_for
 from ..speed import kept_frozen
 from .errors import NotFound, UserError
+from .handover import dated_items
 from .inputs import parse_due_text
 from .projects import DATE_FIELDS, as_date, list_phases, project_dates, project_read, project_row, validate_dates
 from .readmodels import (
@@ -275,6 +276,7 @@ def _compute_timeline(session: Session, project_id: int, today: date) -> Timelin
         tasks=tasks,
         deadlines=[deadline_read(d, dates, tuple(missed.get(d.key, ()))) for d in deadlines],
         today=today,
+        handover_dates=dated_items(session, project_id),
     )
 
 

@@ -12,7 +12,7 @@ from textual.worker import get_current_worker
 from ...domain.enums import TaskStatus
 from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, rule_label, status_label
-from ...services.readmodels import PhaseRead, Timeline, TimelineTask
+from ...services.readmodels import HandoverDate, PhaseRead, Timeline, TimelineTask
 from ..modals.task_form import TaskForm
 from ..widgets.gantt import ZOOM_NAMES, Gantt, Layout, Row, lay_out, release_in_thread
 from .base import ProjectScreen
@@ -26,6 +26,8 @@ def describe(row: Row | None, timeline: Timeline | None) -> str:
         return ""
     if row.kind == "task":
         return describe_task(row.task, timeline)
+    if row.kind == "dated":
+        return describe_dated(row.dated, timeline)
     if row.kind == "deadline":
         deadline = row.deadline
         parts = [f"{deadline.basis} {pick(deadline.title_zh, deadline.title_en)}",
@@ -41,7 +43,24 @@ def describe(row: Row | None, timeline: Timeline | None) -> str:
         if row.start is not None:
             parts.append(_("timeline.span", start=row.start.isoformat(), end=row.end.isoformat()))
         return SEP.join(parts)
+    if row.key == "handover":
+        return _n("timeline.handover_count", row.total, n=row.total)
     return _n("timeline.deadlines_count", row.total, n=row.total)
+
+
+def describe_dated(dated: HandoverDate, timeline: Timeline) -> str:
+    """A handover date: the item, when it is promised or due, its state, why it is owed or who must fix it."""
+    parts = [f"{dated.public_id} {pick(dated.text_zh, dated.text_en)}"]
+    if dated.kind == "promised":
+        parts += [_("timeline.promised", day=dated.day.isoformat(), batch=dated.batch),
+                  _(f"handover.outcome.{dated.status}")]
+    else:
+        parts += [_("timeline.inspection_deadline", day=dated.day.isoformat()), _(f"handover.state.{dated.status}")]
+    if dated.day < timeline.today:
+        parts.append(_("timeline.overdue"))
+    if dated.note:
+        parts.append(dated.note)
+    return SEP.join(parts)
 
 
 def describe_task(task: TimelineTask, timeline: Timeline) -> str:

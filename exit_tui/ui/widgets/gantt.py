@@ -24,7 +24,7 @@ from ...domain.enums import TaskStatus
 from ...domain.text import visible
 from ...i18n import _, get_language, pick
 from ...i18n.labels import phase_name
-from ...services.readmodels import DeadlineRead, PhaseRead, Timeline, TimelineTask
+from ...services.readmodels import DeadlineRead, HandoverDate, PhaseRead, Timeline, TimelineTask
 from ...speed import kept_frozen
 from ..bindings import Localized
 
@@ -138,9 +138,10 @@ class Row:
     dataclass's per-field object.__setattr__."""
 
     kind: str
-    """"group", "deadline", "phase" or "task"."""
+    """"group", "deadline", "dated" (a handover item's date), "phase" or "task"."""
     key: str
-    """The task's public id; `deadline:<key>`; `phase:<no>`; `deadlines` for the group."""
+    """The task's public id; `deadline:<key>`; `handover:<key>`; `phase:<no>`; `deadlines` or `handover` for the
+    groups."""
     group: str
     """The key of the group row this row belongs to (its own key for a group row)."""
     task: TimelineTask | None = None
@@ -150,6 +151,7 @@ class Row:
     total: int = 0
     start: date | None = None
     end: date | None = None
+    dated: HandoverDate | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,9 @@ def build_rows(timeline: Timeline) -> list[Row]:
     if timeline.deadlines:
         rows.append(Row("group", "deadlines", "deadlines", total=len(timeline.deadlines)))
         rows += [Row("deadline", f"deadline:{d.key}", "deadlines", deadline=d) for d in timeline.deadlines]
+    if timeline.handover_dates:  # promised dates of items owed, deadlines of open inspection items
+        rows.append(Row("group", "handover", "handover", total=len(timeline.handover_dates)))
+        rows += [Row("dated", f"handover:{d.key}", "handover", dated=d) for d in timeline.handover_dates]
     by_phase: dict[int, list[TimelineTask]] = {}
     for task in timeline.tasks:
         by_phase.setdefault(task.phase_no, []).append(task)
@@ -226,6 +231,13 @@ def deadline_style(deadline: DeadlineRead, default: str) -> str:
     return {"impossible": "gantt--impossible", "missed": "gantt--overdue"}.get(deadline.fault, default)
 
 
+def dated_style(dated: HandoverDate, today: date) -> str:
+    """A handover date past is overdue; a promised date is a warning, an inspection deadline a deadline."""
+    if dated.day < today:
+        return "gantt--overdue"
+    return "gantt--at-risk" if dated.kind == "promised" else "gantt--deadline"
+
+
 def row_marks(row: Row, scale: Scale, today: date) -> list[Mark]:
     """What a row draws in the chart part at this scale (computed once per row and zoom, then cached)."""
     if row.kind == "task":
@@ -247,6 +259,9 @@ def row_marks(row: Row, scale: Scale, today: date) -> list[Mark]:
         style = deadline_style(deadline, "gantt--deadline")
         col = scale.mid(deadline.day)
         return [Mark(col, "◆", style), Mark(col + 2, cells(deadline.basis), style)]
+    if row.kind == "dated":
+        style, col = dated_style(row.dated, today), scale.mid(row.dated.day)
+        return [Mark(col, "◇", style), Mark(col + 2, row.dated.public_id, style)]
     if row.kind == "phase" and row.start is not None:
         first, last = scale.span(row.start, row.end)
         return [Mark(first, "─" * (last - first + 1), "gantt--phase-span")]
@@ -257,7 +272,8 @@ def row_label(row: Row, collapsed: bool) -> list[tuple[str, str]]:
     """The label column's parts (plain text, component class) of a row."""
     arrow = "▶ " if collapsed else "▼ "
     if row.kind == "group":
-        return [(arrow + _("timeline.deadlines"), "gantt--group"), (f"  {row.total}", "gantt--dim")]
+        title = _("timeline.deadlines") if row.key == "deadlines" else _("timeline.handover_items")
+        return [(arrow + title, "gantt--group"), (f"  {row.total}", "gantt--dim")]
     if row.kind == "phase":
         name = phase_name(row.phase.name_zh, row.phase.name_en)
         return [(f"{arrow}{row.phase.no:02d} {name}", "gantt--group"), (f"  {row.done}/{row.total}", "gantt--dim")]
@@ -267,6 +283,9 @@ def row_label(row: Row, collapsed: bool) -> list[tuple[str, str]]:
         flag = "!" if deadline.fault else " "
         return [(f"{flag} ", style), (f"{deadline.basis} ", style),
                 (visible(pick(deadline.title_zh, deadline.title_en)), "gantt--label")]
+    if row.kind == "dated":
+        return [(f"{row.dated.public_id} ", "gantt--dim"),
+                (visible(pick(row.dated.text_zh, row.dated.text_en)), "gantt--label")]
     task = row.task
     title_style = {"gantt--done": "gantt--dim", "gantt--open": "gantt--label"}.get(task_style(task), task_style(task))
     return [(f"{task.public_id} ", "gantt--dim"), ("*" if task.critical else " ", "gantt--critical"),
