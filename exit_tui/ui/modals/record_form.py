@@ -80,10 +80,10 @@ class RecordForm(Localized, FormScreen[str | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="record-form"):
             yield Label(Text(self.heading, style="bold"), classes="dialog-title")
+            if self.keep_open:
+                yield Label(Text(_("form.keep_open_hint"), style="italic"), id="keep-open-hint")
             for column in self.columns:
                 yield Field(column.header + (" *" if column.required else ""), self._widget(column), column.key)
-            if self.keep_open:
-                yield Label(Text(_("form.keep_open_hint")), id="keep-open-hint", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button(_("button.save"), id="save", variant="primary")
                 yield Button(_("button.cancel"), id="cancel")

@@ -11,6 +11,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,6 +29,8 @@ SPECS: dict[str, SheetSpec] = {"document": DOCUMENTS, "facility": FACILITIES, "k
 ITEM_TABS = ("document", "facility", "key")
 """The registers whose items go into batches."""
 
+MAX_CHOICE_WIDTH = 13
+"""A choice column is as wide as its longest label, up to this."""
 STATE_STYLES = {"open": "warning", "assigned": "info", "recheck": "accent", "closable": "success", "closed": "dim",
                 "disputed": "error"}
 STATUS_STYLES = {"pending": "", "ready": "info", "handed": "success", "missing": "error"}
@@ -44,6 +47,7 @@ def _labels(spec: SheetSpec, key: str) -> dict[str, str]:
 def _choice(spec: SheetSpec, key: str, width: int, styles: dict[str, str] | None = None, **kw: Any) -> Column:
     """A choice column of a sheet, shown by its labels (coloured by `styles`)."""
     labels = _labels(spec, key)
+    width = min(max(width, *map(cell_len, labels.values())), MAX_CHOICE_WIDTH)  # "To re-inspect" whole
     cell = None
     if styles:
         def cell(row: Any, key=key) -> Pieces:
@@ -70,7 +74,7 @@ def document_columns() -> list[Column]:
         Column("id", s.column("public_id").header, 7, get=lambda r: r.public_id, cell=_id),
         _choice(s, "category", 14, optional=True),
         _text(s, "name", 24, flex=1),
-        _text(s, "copies", 4, kind="int"),
+        _text(s, "copies", 6, kind="int"),
         _choice(s, "form", 8),
         _text(s, "holder", 10, optional=True),
         _choice(s, "status", 8, STATUS_STYLES),
