@@ -192,6 +192,9 @@ FILTERS: dict[str, list[tuple[str, Callable[[Any], bool] | None]]] = {
 
 class HandoverScreen(RegisterScreen):
     BINDINGS = [
+        Binding("slash", "focus_filter", "key.filter", tooltip="tip.handover_filter", id="filter"),
+        Binding("a", "add", "key.add", tooltip="tip.handover_add", id="add"),
+        Binding("d,delete", "delete", "key.delete", tooltip="tip.handover_delete", id="delete"),
         Binding("b", "batch", "key.to_batch", tooltip="tip.to_batch", id="batch"),
         Binding("n", "next_state", "key.next_state", tooltip="tip.next_state", show=False, id="next-state"),
         Binding("t", "parties", "key.parties", tooltip="tip.parties", show=False, id="parties"),
