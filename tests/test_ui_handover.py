@@ -257,3 +257,11 @@ async def test_a_request_opens_a_tab_with_its_filter(tmp_path):
         keys = backend.call(handover.list_items, project_id, "key")
         assert screen.table.shown_keys() == [k.public_id for k in keys if k.discrepancy]
         assert screen.query_one("#choice", Select).value == choice
+
+
+def test_the_audit_log_names_a_register_column_by_its_header():
+    from exit_tui.ui.screens.audit import field_label
+
+    assert field_label("handed_out", "key") == "移交数量 (handed_out)"
+    assert field_label("name_zh", "document") == "资料名称 (name_zh)"
+    assert field_label("due_anchor", "task") == "截止日期 (due_anchor)"

@@ -10,6 +10,7 @@ from textual.widgets import Select
 from ...domain.text import printable
 from ...i18n import _
 from ...i18n.labels import entity_label
+from ...io.spec import DOCUMENTS, FACILITIES, INSPECTIONS, KEYS
 from ...services.audit import AuditRead
 from ..modals.message import MessageScreen
 from ..widgets.register_table import Column
@@ -28,8 +29,18 @@ _FIELDS = {
 }
 
 
-def field_label(column: str) -> str:
-    """A logged column as its form field's name (`due_anchor` -> 截止日期 (due_anchor)); others as they are."""
+#: Entities whose columns are named by their register's sheet (io/spec.py).
+_SHEETS = {"document": DOCUMENTS, "facility": FACILITIES, "key": KEYS, "inspection": INSPECTIONS}
+
+
+def field_label(column: str, entity: str = "") -> str:
+    """A logged column as its form field's name (`due_anchor` -> 截止日期 (due_anchor), a handover register's
+    `handed_out` -> 移交数量 (handed_out)); others as they are."""
+    sheet = _SHEETS.get(entity)
+    if sheet is not None:
+        key = "name" if column in ("name_zh", "name_en") else column
+        header = next((c.header for c in sheet.columns if c.key == key), None)
+        return f"{header} ({column})" if header else column
     if column in _FIELDS:
         label = _(f"field.{_FIELDS[column]}").split("(")[0].split(" /")[0].strip()
         return label if column in ("title", "status", "note", "owner", "name") else f"{label} ({column})"
@@ -61,7 +72,7 @@ class AuditScreen(RegisterScreen):
                    labels={a: _(f"audit.action_{a}") for a in ACTIONS}),
             Column("entity", _("audit.col_entity"), 8, get=lambda e: entity_label(e.entity)),
             Column("public_id", _("audit.col_row"), 18),
-            Column("field", _("audit.col_field"), 12, optional=True, get=lambda e: field_label(e.field)),
+            Column("field", _("audit.col_field"), 12, optional=True, get=lambda e: field_label(e.field, e.entity)),
             Column("change", _("audit.col_change"), 20, flex=1, get=_change),
         ]
 
@@ -70,7 +81,8 @@ class AuditScreen(RegisterScreen):
 
     def search_text(self, entry: AuditRead) -> str:
         return " ".join((str(entry.id), entry.at.astimezone().isoformat(), entry.actor, entry.entity,
-                         entity_label(entry.entity), entry.public_id, entry.field, field_label(entry.field),
+                         entity_label(entry.entity), entry.public_id, entry.field,
+                         field_label(entry.field, entry.entity),
                          entry.old or "", entry.new or ""))
 
     def load_args(self) -> tuple:
@@ -104,7 +116,7 @@ class AuditScreen(RegisterScreen):
         """enter: the entry whole (a created or deleted row with every column)."""
         lines = [f"#{entry.id}  {entry.at.astimezone():%Y-%m-%d %H:%M:%S}  {entry.actor}",
                  f"{_(f'audit.action_{entry.action}')}  {entity_label(entry.entity)}  {entry.public_id}  "
-                 f"{field_label(entry.field)}", ""]
+                 f"{field_label(entry.field, entry.entity)}", ""]
         if entry.action == "update":
             lines += [f"{_('audit.old')}: {entry.old or ''}", f"{_('audit.new')}: {entry.new or ''}"]
         else:
