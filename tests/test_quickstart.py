@@ -110,6 +110,29 @@ def test_the_first_frames_queries_read_indexes_not_every_task(backend, demo, mon
     assert {sql: plan for sql, plan in plans.items() if any(whole.match(step) for step in plan)} == {}
 
 
+def test_the_handover_figures_are_read_from_indexes(backend, demo, monkeypatch):
+    """The handover card's queries search each register by project (and state or status, revision 0005): none
+    scans a table."""
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        connection = connect(*args, **kwargs)
+        connection.set_trace_callback(statements.append)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    path = database_path(backend)
+    assert quick_dashboard(path, demo.id, TODAY).handover.items > 250
+    tables = ("document", "facility", "handover_key", "inspection_item", "batch_item", "batch_amendment")
+    with closing(connect(path)) as db:
+        plans = {sql: [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}")] for sql in statements
+                 if sql.startswith("SELECT") and any(f" {table} " in f"{sql} " for table in tables)}
+    assert len(plans) == 6
+    assert {sql: plan for sql, plan in plans.items() if any(step.startswith("SCAN") and "CONSTANT" not in step
+                                                            for step in plan)} == {}
+
+
 def test_quick_dashboard_declines_what_it_cannot_read(tmp_path, backend, demo):
     path = database_path(backend)
     assert quick_dashboard(path, demo.id + 1, TODAY) is None  # no such project
