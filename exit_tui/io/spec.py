@@ -285,11 +285,11 @@ BATCH_ITEMS = SheetSpec(
     columns=(
         Column("no", "序号", "Seq.", Kind.INT, width=5),
         _ITEM,
-        Column("name", "移交物品", "What", width=23),
+        Column("name", "移交物品", "What", width=26),
         Column("register", "所属清单", "Register", width=11),
         Column("outcome", "移交结果", "Outcome", width=12),
         _PROMISED,
-        Column("reason", "原因或说明", "Reason or note", width=26),
+        Column("reason", "原因或说明", "Reason or note", width=23),
     ),
 )
 """The items of one batch as signed, on the batch's own sheet (io/xlsx_batch.py)."""

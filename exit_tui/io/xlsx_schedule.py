@@ -121,15 +121,16 @@ def _dropdown(column: Column, lists: Lists) -> dict:
 
 
 def _thirds(widths: list[int]) -> list[int]:
-    """The first columns of the three boxes of a signature line: the column edges nearest to a third and two
-    thirds of the width. A sheet of one or two columns puts the boxes after it, side by side."""
+    """The first columns of the three boxes of a signature line: the column edges nearest to 42% and 72% of the
+    width (the party's box, holding its company and representative, is the widest). A sheet of one or two
+    columns puts the boxes after it, side by side."""
     count = len(widths)
     if count < 3:
         return [0, 1, 2]
     edges = [sum(widths[:index]) for index in range(count)]
-    third = edges[-1] / 3 + widths[-1] / 3
+    total = sum(widths)
     return [0, *min(((a, b) for a in range(1, count - 1) for b in range(a + 1, count)),
-                    key=lambda ab: abs(edges[ab[0]] - third) + abs(edges[ab[1]] - 2 * third))]
+                    key=lambda ab: abs(edges[ab[0]] - 0.42 * total) + abs(edges[ab[1]] - 0.72 * total))]
 
 
 def signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank_row: int,
