@@ -177,8 +177,6 @@ MESSAGES: dict[str, str] = {
     "handover.discrepancy": "Counts differ",
     "handover.import.unbalanced": "after the import: handed out {handed_out}, received {received}: the counts differ",
     "handover.unsigned": "Not signed",
-    "handover.entry_item": "Item",
-    "handover.entry_amendment": "Amendment {no} ({day} {who})",
     "handover.register.document": "Documents",
     "handover.register.facility": "Facilities",
     "handover.register.key": "Keys and accounts",

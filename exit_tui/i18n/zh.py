@@ -172,8 +172,6 @@ MESSAGES: dict[str, str] = {
     "handover.discrepancy": "数量不符",
     "handover.import.unbalanced": "导入后移交 {handed_out}、接收 {received}:数量不符",
     "handover.unsigned": "未签署",
-    "handover.entry_item": "移交项目",
-    "handover.entry_amendment": "修订 {no} ({day} {who})",
     "handover.register.document": "资料",
     "handover.register.facility": "设施设备",
     "handover.register.key": "钥匙与账号",

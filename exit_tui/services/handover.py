@@ -959,32 +959,7 @@ def _sheet_row(item: Any) -> dict:
     return row
 
 
-# -- rows of the sheets written for reading only (a printed record: 移交批次, 未移交清单, 验收报告) ---------------------
-
-
-def _signed_text(batch: BatchRead) -> str:
-    if not batch.signed:
-        return _("handover.unsigned")
-    return "; ".join(f"{label('role', s.role)} {s.name} {s.signed_on.isoformat() if s.signed_on else ''}".strip()
-                     for s in batch.signatures)
-
-
-def batch_rows(session: Session, project_id: int) -> tuple[int, Iterator[dict]]:
-    """Every batch: its items as signed, then its amendments (each with its date and who recorded it)."""
-    rows = []
-    names = item_names(session, project_id)
-    for batch in list_batches(session, project_id):
-        head = {"batch": batch.public_id, "title": batch.title, "signed": _signed_text(batch)}
-        for item in batch.items:
-            rows.append({**head, "entry": _("handover.entry_item"), "item_ref": item.item_ref, "name": item.name,
-                         "outcome": label("outcome", item.signed_outcome), "promised_on": item.signed_promised_on,
-                         "reason": item.signed_reason})
-        for a in batch.amendments:
-            rows.append({**head, "entry": _("handover.entry_amendment", no=a.no, day=a.made_on.isoformat(),
-                                            who=a.made_by),
-                         "item_ref": a.item_ref or "", "name": names.get(a.item_ref or "", ""),
-                         "outcome": label("outcome", a.outcome), "promised_on": a.promised_on, "reason": a.reason})
-    return len(rows), iter(rows)
+# -- rows of the sheets written for reading only (未移交清单, 验收报告; the batches: io/handover_print.py) --------
 
 
 def outstanding_rows(session: Session, project_id: int) -> tuple[int, Iterator[dict]]:
