@@ -1,9 +1,10 @@
-"""The generic spreadsheet writer: a handover package (index sheet + one sheet per declared schedule + the
-timeline) in one .xlsx, written with XlsxWriter's public API.
+"""The generic spreadsheet writer: a handover package (index sheet + one sheet per declared schedule + one per
+handover batch + the timeline) in one .xlsx, written with XlsxWriter's public API.
 
 - xlsx_text: what a cell, column or sheet name may hold (widths that count CJK double, formula-safe text);
 - xlsx_sheet: the cell formats, typed column writers and print set-up every sheet shares;
 - xlsx_schedule: one sheet per SheetSpec (io/spec.py), generic: another area adds a sheet by declaration only;
+- xlsx_batch: one sheet per handover batch, what the three parties sign (built by handover_print);
 - xlsx_timeline: the weekly Gantt;
 - here: what goes into a package, the index sheet, and writing the file safely.
 
