@@ -579,3 +579,24 @@ def test_the_package_is_an_ordinary_document_not_a_private_temp_file(backend, de
     backend.call(export_package, demo.id, path, today=TODAY)
     assert stat.S_IMODE(path.stat().st_mode) == DOCUMENT_MODE
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+@pytest.mark.parametrize("rows", [10, 40, 44, 47, 200])
+def test_a_signature_block_is_never_split_across_pages(tmp_path, rows):
+    """A page break goes before the signature block exactly when, by the rows' heights, it would not fit on the
+    page it starts (A4 portrait at this width: 741 points, the header row repeated on every page)."""
+    from exit_tui.io.xlsx_sheet import A4_POINTS, DEFAULT_ROW_HEIGHT, MARGIN_ENDS, Pages
+
+    spec = SheetSpec("list", "清单", "List", "", (Column("name", "名称", "Name", width=30),))
+    path = tmp_path / "pages.xlsx"
+    write_package(path, _package((spec, [{"name": f"第{n}项"} for n in range(rows)])))
+    ws = openpyxl.load_workbook(path)["清单"]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    page = A4_POINTS[1] - 2 * MARGIN_ENDS * 72
+    used = (1 + rows) * DEFAULT_ROW_HEIGHT  # the header and the rows, all one line
+    while used > page:
+        used -= page - DEFAULT_ROW_HEIGHT  # each further page starts with the header again
+    block = DEFAULT_ROW_HEIGHT + 16 + 3 * 36  # a blank row, the title, three signature lines
+    assert breaks == ([rows + 1] if used + block > page else [])  # before the blank row under the data
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert Pages(30).scale == 100
