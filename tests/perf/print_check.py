@@ -41,8 +41,9 @@ def add_handover(backend, project_id: int, documents: int = 150, facilities: int
     """Realistic handover data on top of the demo's: parties, registers of a few hundred items, inspection
     items in every state, and batches (one signed with a 未移交 item and amendments, a long signed one whose
     signature block falls near a page end, an unsigned one)."""
-    from exit_tui.services import handover
+    from exit_tui.services import audit, handover
 
+    audit.set_actor("退出协调人 周敏")  # who records the amendments, as the app sets it from the user's name
     call = backend.call
     call(handover.set_party, project_id, "handing", "锦绣物业服务有限公司", "王建国")
     call(handover.set_party, project_id, "receiving", "锦绣华庭业主大会业主委员会", "李主任")
