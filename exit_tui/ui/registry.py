@@ -125,12 +125,14 @@ def _done(data: Dashboard) -> CardView:
 
 
 def handover_card(data: Dashboard) -> CardView:
-    """移交进度: the share of register items handed over; what is owed, key gaps and open punch-list items below
-    (an alert while anything is owed or a key count does not balance)."""
+    """移交进度: the share of register items handed over; below, what is owed, key gaps and open punch-list items,
+    the most pressing first and only those there are (a card shows about 15 cells of it, its tooltip all), or the
+    items handed over of all when there is none. An alert while anything is owed or a key count does not balance."""
     figures = data.handover
     percent = 100 * figures.handed // figures.items if figures.items else 0  # 100% only once all are handed
-    note = _("dash.handover_note", owed=figures.not_handed, keys=figures.key_discrepancies,
-             open=figures.open_inspections)
+    counts = (("dash.handover_owed", figures.not_handed), ("dash.handover_key_gaps", figures.key_discrepancies),
+              ("dash.handover_open", figures.open_inspections))
+    note = " · ".join(_(key, n=n) for key, n in counts if n) or f"{figures.handed}/{figures.items}"
     return CardView(_("dash.handover_progress"), f"{percent}%", note,
                     alert=figures.not_handed > 0 or figures.key_discrepancies > 0,
                     short=_("dash.short.handover_progress"))
