@@ -346,6 +346,7 @@ def _import(backend, args: argparse.Namespace) -> int:
                  + _("import.conflict", fields=", ".join(c.fields), who=c.actor,
                      at=f"{c.at.astimezone():%Y-%m-%d %H:%M}" if c.at else "")
                  for c in report.conflicts], limit)
+    _print_some([f"- {row}\t{_('dialog.import_absent_row')}" for row in report.absent], limit)
     _print_knock_on(report.knock_on)
     if report.ignored_columns:
         print(_("dialog.import_ignored", columns=", ".join(report.ignored_columns)))

@@ -402,3 +402,17 @@ def test_new_warns_when_the_handover_is_long_past(capsys, home):
     assert (code, out) == (0, "P-0001\n")
     assert "2020-07-01" in err and err.count("\n") == 1
     assert run(capsys, *NEW)[2] == ""  # a handover ahead: no warning
+
+
+def test_import_dry_run_lists_what_our_register_has_and_their_list_has_not(capsys, home, tmp_path):
+    """A committee's document list: new rows named, and every row of ours their list leaves out (never deleted)."""
+    assert run(capsys, *NEW)[0] == 0
+    path = tmp_path / "业委会资料清单.csv"
+    path.write_text("资料名称,份数\n竣工总平面图,1\n小区绿化竣工图,1\n", encoding="utf-8-sig")
+    code, out, err = run(capsys, "--lang", "zh", "import", "P-0001", str(path), "--dry-run", "--verbose")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert "+ 第 3 行 小区绿化竣工图" in lines
+    absent = [line for line in lines if line.startswith("- D-")]
+    assert absent and all(line.endswith("\t对方清单未列出") for line in absent)
+    assert not any("竣工总平面图" in line for line in absent)

@@ -156,3 +156,27 @@ async def test_a_refused_file_shows_its_reason_in_the_preview(tmp_path):
         assert isinstance(preview, ImportPreview)
         assert "photo.xlsx" in str(preview.query_one("#summary", Label).render())
         assert preview.query_one("#apply", Button).disabled
+
+
+async def test_a_committees_list_shows_what_it_leaves_off_our_register(tmp_path):
+    from exit_tui.i18n import zh
+    from exit_tui.services import handover
+
+    app, backend, project_id = demo_app(tmp_path)
+    path = tmp_path / "业委会资料清单.csv"
+    path.write_text("资料名称,份数\n竣工总平面图,1\n小区绿化竣工图,1\n", encoding="utf-8-sig")
+    documents = backend.call(handover.list_items, project_id, "document")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")
+        await settle(pilot, rounds=5)
+        preview = app.screen
+        assert isinstance(preview, ImportPreview)
+        assert f"对方清单没有列出的 {len(documents) - 1} 项" in str(preview.query_one("#summary", Label).render())
+        changes = preview.query_one("#changes", DataTable)
+        rows = [tuple(str(cell) for cell in changes.get_row_at(i)[:2]) for i in range(changes.row_count)]
+        assert rows[0] == ("第 3 行 小区绿化竣工图", zh.MESSAGES["dialog.import_new_row"])
+        assert (f"{documents[1].public_id} {documents[1].name}", "对方清单未列出") in rows

@@ -607,6 +607,8 @@ MESSAGES: dict[str, str] = {
     "dialog.import_no_such_file": "找不到文件:{path}",
     "dialog.import_preview_title": "导入预览:{name}",
     "dialog.import_summary": "新增 {added} 行,修改 {changed} 行,未变 {unchanged} 行,拒绝 {rejected} 行",
+    "dialog.import_absent": "本项目清单上有、对方清单没有列出的 {n} 项(列在下面,不会删除)",
+    "dialog.import_absent_row": "对方清单未列出",
     "dialog.import_ignored": "未识别的列(已忽略):{columns}",
     "dialog.import_new_row": "新增",
     "dialog.import_done": "已导入:新增 {added} 行,修改 {changed} 行;拒绝 {rejected} 行",

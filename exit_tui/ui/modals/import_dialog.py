@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, LoadingIndicator, Static
 
 from ...errors import ExitTuiError
-from ...i18n import _
+from ...i18n import _, _n
 from ...services.readmodels import ImportReport
 from ..bindings import Localized
 from .form import Field
@@ -137,6 +137,8 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
                     unchanged=report.unchanged, rejected=report.rejected_rows)
         if report.ignored_columns:
             summary += "\n" + _("dialog.import_ignored", columns=", ".join(report.ignored_columns))
+        if report.absent:
+            summary += "\n" + _n("dialog.import_absent", len(report.absent), n=len(report.absent))
         self.query_one("#summary", Label).update(Text(summary))
         changes = self.query_one("#changes", DataTable)
         changes.clear()
@@ -145,6 +147,8 @@ class ImportPreview(Localized, ModalScreen[ImportReport | None]):
             changes.add_row(Text(public_id, style="green"), Text(_("dialog.import_new_row"), style="green"), "", "")
         for change in report.changed:
             changes.add_row(change.public_id, Text(change.field), Text(change.old, style="dim"), Text(change.new))
+        for row in report.absent:  # on our register, not in their list: said, never deleted
+            changes.add_row(Text(row, style="yellow"), Text(_("dialog.import_absent_row"), style="yellow"), "", "")
         knock_on = self.query_one("#knock-on", Static)
         effects = report.knock_on
         knock_on.display = bool(effects and (effects.moves or effects.flags_added or effects.flags_cleared))
