@@ -10,6 +10,7 @@ from exit_tui.services import handover
 from exit_tui.services.dashboard import load_dashboard
 from exit_tui.services.readmodels import HandoverSummary
 from exit_tui.ui.registry import handover_card
+from exit_tui.ui.requests import HandoverRequest
 from tests.helpers import TODAY
 
 
@@ -22,7 +23,7 @@ def test_a_fresh_project_shows_nothing_handed_and_no_alert(dashboard):
     view = handover_card(dashboard)
     assert (view.caption, view.short, view.figure) == ("移交进度", "移交进度", "0%")
     assert view.note == f"0/{dashboard.handover.items}" and dashboard.handover.items > 50
-    assert not view.alert and view.request is None
+    assert not view.alert and view.request == HandoverRequest("document")
 
 
 @pytest.mark.parametrize(("figures", "shown", "alert"), [

@@ -250,7 +250,7 @@ async def test_a_request_opens_a_tab_with_its_filter(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         choice = [key for key, _p in FILTERS["key"]].index("handover.filter.discrepancy")
-        app.show("handover", HandoverRequest("key", choice))
+        app.show("handover", HandoverRequest("key", "handover.filter.discrepancy"))
         await settle(pilot)
         screen = app.screen
         assert screen.tab.id == "key"
@@ -265,3 +265,16 @@ def test_the_audit_log_names_a_register_column_by_its_header():
     assert field_label("handed_out", "key") == "移交数量 (handed_out)"
     assert field_label("name_zh", "document") == "资料名称 (name_zh)"
     assert field_label("due_anchor", "task") == "截止日期 (due_anchor)"
+
+
+
+async def test_the_dashboard_card_opens_what_is_most_pressing(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click("#card-handover-progress")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HandoverScreen)
+        assert screen.tab.id == "batch"  # the demo owes an item: the batches show where
+        assert screen.table.shown_keys() == [b.public_id for b in backend.call(handover.list_batches, project_id)]

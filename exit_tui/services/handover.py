@@ -631,13 +631,19 @@ def _unsigned(session: Session, project_id: int, public_id: str) -> HandoverBatc
 
 
 def item_names(session: Session, project_id: int) -> dict[str, str]:
-    """Public id -> name (current language) of every document, facility and key of the project."""
+    """Public id -> name (current language) of every document, facility and key of the project; a facility with
+    a location names it too (`电梯 · 3#楼 1号梯`: a batch lists twelve lifts, and each must be told apart)."""
     names: dict[str, str] = {}
     for register in ITEM_REGISTERS:
         model = MODELS[register]
-        rows = session.execute(select(model.public_id, model.name_zh, model.name_en)
-                               .where(model.project_id == project_id))
-        names.update((public_id, pick(zh, en)) for public_id, zh, en in rows)
+        where = model.project_id == project_id
+        if model is Facility:
+            rows = session.execute(select(model.public_id, model.name_zh, model.name_en, model.location).where(where))
+            names.update((public_id, " · ".join(filter(None, (pick(zh, en), location))))
+                         for public_id, zh, en, location in rows)
+        else:
+            rows = session.execute(select(model.public_id, model.name_zh, model.name_en).where(where))
+            names.update((public_id, pick(zh, en)) for public_id, zh, en in rows)
     return names
 
 

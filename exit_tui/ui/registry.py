@@ -18,7 +18,7 @@ from textual.binding import Binding
 from ..i18n import _, _n
 from ..i18n.labels import days_text
 from ..services.readmodels import DUE_SOON_DAYS, Dashboard
-from .requests import ChecklistRequest
+from .requests import ChecklistRequest, HandoverRequest
 
 if TYPE_CHECKING:
     from .screens.base import ProjectScreen
@@ -135,7 +135,18 @@ def handover_card(data: Dashboard) -> CardView:
     note = " · ".join(_(key, n=n) for key, n in counts if n) or f"{figures.handed}/{figures.items}"
     return CardView(_("dash.handover_progress"), f"{percent}%", note,
                     alert=figures.not_handed > 0 or figures.key_discrepancies > 0,
-                    short=_("dash.short.handover_progress"))
+                    request=_handover_request(figures), short=_("dash.short.handover_progress"))
+
+
+def _handover_request(figures) -> HandoverRequest:
+    """Where the card opens the Handover screen: on the most pressing of what it shows."""
+    if figures.not_handed:
+        return HandoverRequest("batch")
+    if figures.key_discrepancies:
+        return HandoverRequest("key", "handover.filter.discrepancy")
+    if figures.open_inspections:
+        return HandoverRequest("inspection", "filter.open")
+    return HandoverRequest("document")
 
 
 AREAS: dict[str, Area] = {

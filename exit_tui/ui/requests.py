@@ -19,7 +19,7 @@ class ChecklistRequest:
 @dataclass(frozen=True)
 class HandoverRequest:
     """How another screen asks the Handover screen to open: on a tab (document, facility, key, inspection, batch),
-    with one of its filter choices (an index into the tab's drop-down, 0 = all)."""
+    with one of its filter choices (its catalog key, e.g. `handover.filter.discrepancy`; "" for all rows)."""
 
     tab: str = "document"
-    choice: int = 0
+    filter: str = ""

@@ -248,7 +248,8 @@ class HandoverScreen(RegisterScreen):
         and its filter."""
         request = self.take_request()
         if isinstance(request, HandoverRequest):
-            self._choices[request.tab] = request.choice
+            keys = [key for key, _predicate in FILTERS[request.tab]]
+            self._choices[request.tab] = keys.index(request.filter) if request.filter in keys else 0
             if request.tab != self.tab.id:
                 self.query_one("#register-tabs", Tabs).active = f"tab-{request.tab}"  # shown, then read
                 return
