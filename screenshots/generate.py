@@ -34,6 +34,10 @@ VIEWS = [
     ("help-en", "en", ["2", "question_mark"], True),
     ("timeline-en", "en", ["3", "minus", "down", "down", "down"], True),
     ("audit-zh", "zh", ["2", "space", "show:audit"], True),
+    ("handover-keys-zh", "zh", ["4", "right", "right"], True),
+    ("handover-inspection-en", "en", ["4", "right", "right", "right"], True),
+    ("handover-batch-zh", "zh", ["4", "left", "enter"], True),
+    ("handover-80x24-en", "en", ["4"], True, (80, 24)),
     ("checklist-80x24-en", "en", ["2"], True, (80, 24)),
     ("dashboard-80x24-zh", "zh", [], True, (80, 24)),
 ]

@@ -119,10 +119,10 @@ def _item_outcome(item: Any) -> Pieces:
 def item_columns() -> list[Column]:
     return [
         Column("item_ref", _("col.id"), 7, cell=lambda i: [(i.item_ref, "dim")]),
-        Column("name", _("handover.col.item_name"), 20, flex=1),
+        Column("name", _("handover.col.item_name"), 20, flex=2),
         Column("outcome", _("handover.field.outcome"), 16, get=lambda i: i.outcome, cell=_item_outcome),
-        Column("promised_on", _("handover.field.promised_on"), 10, kind="date"),
-        Column("reason", _("handover.field.reason"), 14, optional=True),
+        Column("promised_on", _("handover.field.promised_on"), 12, kind="date"),
+        Column("reason", _("handover.field.reason"), 14, flex=1, optional=True),
     ]
 
 
