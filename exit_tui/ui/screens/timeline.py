@@ -157,6 +157,7 @@ class TimelineScreen(ProjectScreen):
         """Show a timeline (laid out already, or here)."""
         gantt = self.query_one(Gantt)
         previous = self.timeline
+        first = previous is None
         gantt.load(timeline, keep=self._keep)
         self.timeline = gantt.timeline
         release_in_thread(self.app, previous)  # the last reference to the old plan may be ours: not freed here
@@ -164,6 +165,11 @@ class TimelineScreen(ProjectScreen):
         self.phases = self.timeline.phases
         self._keep = None
         self._show_legend()
+        if first:
+            # Textual refreshes the app's CSS when a mode is first shown, before its screen is mounted, so it does
+            # it again (40-85 ms on the UI thread) the next time the mode is shown. Once more after the first chart
+            # is drawn (the screen mounted and current, the plan computed) and every later open is spared that step.
+            self.call_after_refresh(self.app.refresh_css, animate=False)
 
     def on_resize(self) -> None:
         if self.timeline is not None:
