@@ -217,7 +217,7 @@ def timings_of(
     """The Timing of each activity (numbered as for `passes`) by key, in the topological order of `result`
     (what `passes` returned)."""
     order, early, late = result
-    risky = late_links(starts, ends, done, links, early, today.toordinal())
+    risky = _at_risk(starts, ends, done, links, early, today.toordinal())
     day = date.fromordinal
     timings: dict[str, Timing] = {}
     for i in order:
@@ -228,7 +228,7 @@ def timings_of(
     return timings
 
 
-def late_links(
+def _at_risk(
     starts: Sequence[int], ends: Sequence[int], done: Sequence[bool], links: Sequence[Sequence[tuple[int, int]]],
     early: Sequence[int], today: int,
 ) -> list[bool]:
