@@ -70,7 +70,7 @@ async def test_dashboard_cards_keep_three_whole_lines_at_80x24(tmp_path, languag
             assert all(cell_len(line) <= card.content_size.width for line in lines)
         text = screen_text(app)
         deadline = app.screen.query_one("#card-deadline", Card).shown
-        assert (deadline.short or deadline.caption) in text
+        assert deadline.caption in text or deadline.short in text
         assert "下一法定期\n" not in text and " 限 " not in text
 
 
@@ -109,7 +109,7 @@ async def test_help_descriptions_wrap_instead_of_being_cut_at_80x24(tmp_path, la
         lines = screen_lines(app)
         heading = next(i for i, line in enumerate(lines) if _("help.detail") in line)
         start = cell_len(lines[heading][: lines[heading].index(_("help.detail"))])
-        column = "".join(_cells_from(line, start).rstrip("█▎▊▆▂▄ ").strip() for line in lines[heading + 1:])
+        column = "".join(_cells_from(line, start).rstrip("▁▂▃▄▅▆▇█▏▎▍▌▋▊▉ ").strip() for line in lines[heading + 1:])
         shown = column.replace(" ", "")
         table = app.screen.query_one(DataTable)
         details = [str(table.get_row_at(i)[2]) for i in range(6)]

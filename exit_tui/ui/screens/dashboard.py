@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Header, Label
 
 from ...i18n import _, _n, pick
@@ -29,6 +29,9 @@ from .base import ProjectScreen
 #: From this terminal width on, the next-up pane has its full width; below, two fifths of the terminal's.
 WIDE = 110
 NEXT_PANE_WIDE = 46
+CARD_WIDTH = 19
+"""Cells a card needs for its longest caption ("Due within 7 days") inside its border."""
+CARD_HEIGHT = 5
 BAR_WIDTH = 16
 #: The phase names keep at least this many cells: a narrower terminal drops the progress bars instead.
 NAME_MIN = 20
@@ -112,7 +115,7 @@ class DashboardScreen(ProjectScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="cards"):
+        with Grid(id="cards"):
             for area, card in cards():
                 yield Card(area.mode, card.view, id=f"card-{card.id}")
         yield Label(id="project-line")
@@ -136,8 +139,15 @@ class DashboardScreen(ProjectScreen):
 
     def lay_out(self, width: int) -> None:
         """The next-up pane is NEXT_PANE_WIDE cells from WIDE columns on, else two fifths of the width (set on the
-        pane alone: a class on the screen would restyle every widget of it)."""
+        pane alone: a class on the screen would restyle every widget of it). The cards fill as few rows as let each
+        be CARD_WIDTH cells wide, as many in each row as the rows allow (7 cards: one row from 133 columns on,
+        else 4 and 3)."""
         self.query_one("#next-pane").styles.width = NEXT_PANE_WIDE if width >= WIDE else max(30, (width - 2) * 2 // 5)
+        count = len(cards())
+        rows = -(-count // max(1, (width - 2) // CARD_WIDTH))
+        grid = self.query_one("#cards", Grid)
+        grid.styles.grid_size_columns = -(-count // rows)
+        grid.styles.height = CARD_HEIGHT * rows
 
     @property
     def phases(self) -> RegisterTable:
