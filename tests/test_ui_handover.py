@@ -278,3 +278,38 @@ async def test_the_dashboard_card_opens_what_is_most_pressing(tmp_path):
         assert isinstance(screen, HandoverScreen)
         assert screen.tab.id == "batch"  # the demo owes an item: the batches show where
         assert screen.table.shown_keys() == [b.public_id for b in backend.call(handover.list_batches, project_id)]
+
+
+async def test_the_three_parties_are_set_once_and_offered_when_signing(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_handover(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        form.query_one("#supervising_company", Input).value = "浦东新区 [锦绣路] 街道办事处"
+        form.query_one("#supervising_representative", Input).value = "赵监交"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        parties = {p.role: p for p in backend.call(handover.list_parties, project_id)}
+        assert (parties["supervising"].company, parties["supervising"].representative) == (
+            "浦东新区 [锦绣路] 街道办事处", "赵监交")
+        assert parties["handing"].representative  # the others as they were
+
+
+async def test_a_signed_batch_cannot_be_deleted(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    signed = next(b for b in backend.call(handover.list_batches, project_id) if b.signed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_handover(pilot)
+        await goto_tab(pilot, screen, "batch")
+        screen.table.move_to_key(signed.public_id)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert signed.public_id in [b.public_id for b in backend.call(handover.list_batches, project_id)]
+        assert screen.table.row(signed.public_id) is not None

@@ -202,17 +202,17 @@ class HandoverScreen(RegisterScreen):
                 id="choice-filter"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._choices: dict[str, int] = {}
-        """Tab -> the filter drop-down's choice its table was left with."""
-
     TABS = tuple(
         RegisterTab(register, f"handover.register.{register}", "handover.list_items", "handover.delete_item",
                     view_name=f"handover.register.{register}", placeholder="handover.filter_placeholder")
         for register in ("document", "facility", "key", "inspection")
     ) + (RegisterTab("batch", "handover.register.batch", "handover.list_batches", "handover.delete_batch",
                      view_name="handover.register.batch", placeholder="handover.filter_placeholder"),)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._choices: dict[str, int] = {}
+        """Tab -> the filter drop-down's choice its table was left with."""
 
     # -- declarations -------------------------------------------------------------------------------------
 
