@@ -18,11 +18,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from ...i18n import _
-from ...io.spec import Column as FieldColumn, Kind
+from ...io.spec import Kind
 from ..bindings import Localized
 from ..widgets.register_table import Column, Pieces, RegisterTable
 from .confirm import ConfirmScreen
-from .record_form import RecordForm
+from .record_form import RecordForm, field_column
 
 OUTCOMES = ("handed", "partial", "not_handed", "disputed")
 OUTCOME_STYLES = {"handed": "success", "partial": "warning", "not_handed": "error", "disputed": "error"}
@@ -33,21 +33,13 @@ def _outcome_label(code: str) -> str:
     return _(f"handover.outcome.{code}") if code else ""
 
 
-def _field(key: str, caption: str, kind: Kind = Kind.TEXT, *, required: bool = False,
-           choices: Sequence[str] = (), labels: dict[str, str] | None = None) -> FieldColumn:
-    """A form field that is no sheet's column (a signer, an amendment's reason …), captioned in the current
-    language."""
-    label = (lambda code: labels.get(code, code)) if labels is not None else None
-    return FieldColumn(key, caption, caption, kind, required=required, choices=tuple(choices), label=label)
-
-
 def outcome_form(project_id: int, batch_id: str, item: Any) -> RecordForm:
     """What became of one item of an unsigned batch (未移交 and 部分移交 need a promised date and a reason)."""
     columns = [
-        _field("outcome", _("handover.field.outcome"), Kind.CHOICE, choices=OUTCOMES,
+        field_column("outcome", _("handover.field.outcome"), Kind.CHOICE, choices=OUTCOMES,
                labels={code: _outcome_label(code) for code in OUTCOMES}),
-        _field("promised_on", _("handover.field.promised_on"), Kind.DATE),
-        _field("reason", _("handover.field.reason")),
+        field_column("promised_on", _("handover.field.promised_on"), Kind.DATE),
+        field_column("reason", _("handover.field.reason")),
     ]
     return RecordForm(_("handover.form.outcome", id=item.item_ref, name=item.name), columns, "handover.set_outcome",
                       (project_id, batch_id, item.item_ref),
@@ -57,8 +49,8 @@ def outcome_form(project_id: int, batch_id: str, item: Any) -> RecordForm:
 def sign_form(project_id: int, batch: Any, parties: Sequence[Any], today: date) -> RecordForm:
     """The three signers (the parties' representatives offered) and the day signed."""
     representatives = {party.role: party.representative for party in parties}
-    columns = [_field("signed_on", _("handover.field.signed_on"), Kind.DATE, required=True),
-               *(_field(role, _("handover.field.signer", role=_(f"handover.role.{role}")), required=True)
+    columns = [field_column("signed_on", _("handover.field.signed_on"), Kind.DATE, required=True),
+               *(field_column(role, _("handover.field.signer", role=_(f"handover.role.{role}")), required=True)
                  for role in ROLES)]
     return RecordForm(_("handover.form.sign", id=batch.public_id), columns, "handover.sign_batch",
                       (project_id, batch.public_id), defaults={"signed_on": today, **representatives})
@@ -70,11 +62,11 @@ def amend_form(project_id: int, batch: Any, item_ref: str = "") -> RecordForm:
     names = {"": _("handover.amend.note_only"), **{i.item_ref: f"{i.item_ref} {i.name}" for i in batch.items}}
     outcomes = ("", *OUTCOMES)
     columns = [
-        _field("item_ref", _("handover.field.item"), Kind.CHOICE, choices=refs, labels=names),
-        _field("outcome", _("handover.field.new_outcome"), Kind.CHOICE, choices=outcomes,
+        field_column("item_ref", _("handover.field.item"), Kind.CHOICE, choices=refs, labels=names),
+        field_column("outcome", _("handover.field.new_outcome"), Kind.CHOICE, choices=outcomes,
                labels={"": _("handover.amend.unchanged"), **{c: _outcome_label(c) for c in OUTCOMES}}),
-        _field("promised_on", _("handover.field.promised_on"), Kind.DATE),
-        _field("reason", _("handover.field.amend_reason"), required=True),
+        field_column("promised_on", _("handover.field.promised_on"), Kind.DATE),
+        field_column("reason", _("handover.field.amend_reason"), required=True),
     ]
     return RecordForm(_("handover.form.amend", id=batch.public_id), columns, "handover.amend_batch",
                       (project_id, batch.public_id), defaults={"item_ref": item_ref}, focus="reason")
@@ -86,9 +78,9 @@ def gather_form(project_id: int, items: Sequence[str], batches: Sequence[Any]) -
     targets = ("new", *(b.public_id for b in open_batches))
     labels = {"new": _("handover.gather.new"), **{b.public_id: f"{b.public_id} {b.title}" for b in open_batches}}
     columns = [
-        _field("batch", _("handover.field.batch"), Kind.CHOICE, choices=targets, labels=labels),
-        _field("title", _("handover.field.batch_title")),
-        _field("ready_documents", _("handover.field.ready_documents"), Kind.CHOICE, choices=("yes", "no"),
+        field_column("batch", _("handover.field.batch"), Kind.CHOICE, choices=targets, labels=labels),
+        field_column("title", _("handover.field.batch_title")),
+        field_column("ready_documents", _("handover.field.ready_documents"), Kind.CHOICE, choices=("yes", "no"),
                labels={"yes": _("handover.flag.yes"), "no": _("handover.flag.no")}),
     ]
     heading = _("handover.form.gather", n=len(items))
@@ -101,8 +93,8 @@ def parties_form(project_id: int, parties: Sequence[Any]) -> RecordForm:
     columns, values = [], {}
     for party in parties:
         role = _(f"handover.role.{party.role}")
-        columns += [_field(f"{party.role}_company", _("handover.field.company", role=role)),
-                    _field(f"{party.role}_representative", _("handover.field.representative", role=role))]
+        columns += [field_column(f"{party.role}_company", _("handover.field.company", role=role)),
+                    field_column(f"{party.role}_representative", _("handover.field.representative", role=role))]
         values |= {f"{party.role}_company": party.company, f"{party.role}_representative": party.representative}
     return RecordForm(_("handover.form.parties"), columns, "handover.set_parties", (project_id,), values=values)
 

@@ -34,6 +34,14 @@ def form_columns(spec: SheetSpec, only: Sequence[str] | None = None) -> list[Col
     return columns
 
 
+def field_column(key: str, caption: str, kind: Kind = Kind.TEXT, *, required: bool = False,
+                 choices: Sequence[str] = (), labels: Mapping[str, str] | None = None) -> Column:
+    """A form field that is no sheet's column (a signer, an amendment's or a dispute's reason …), captioned in the
+    current language."""
+    label = (lambda code: labels.get(code, code)) if labels is not None else None
+    return Column(key, caption, caption, kind, required=required, choices=tuple(choices), label=label)
+
+
 def field_text(column: Column, value: Any) -> str:
     """A stored value as the field shows it: a flag as yes/no, hundredths as `12.50`, a date as yyyy-mm-dd."""
     if value is None:
