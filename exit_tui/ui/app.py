@@ -200,6 +200,7 @@ class ExitApp(Localized, App[None]):
         group: str = "service",
         exclusive: bool = False,
         session: bool = True,
+        prepare: Callable[[Any], Any] | None = None,
         **kwargs: Any,
     ) -> None:
         """Run the function `service` in a thread worker, as `function(session, *args, **kwargs)` in one
@@ -209,11 +210,13 @@ class ExitApp(Localized, App[None]):
         Modules are imported in the worker, so the database stack and openpyxl never load on the UI thread.
         With `exclusive`, a newer call in the same group supersedes an older one, whose result is dropped.
         With `session=False` the function is called without a session (and the database is not opened).
+        `prepare(result)`, when given, also runs in the worker, and `then` receives what it returns (a register
+        table's rows made ready to show, so that 100,000 of them do not hold up the screen).
         """
-        job = partial(self._run_service, service, args, kwargs, then, on_error, session)
+        job = partial(self._run_service, service, args, kwargs, then, on_error, session, prepare)
         self.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
-    def _run_service(self, service, args, kwargs, then, on_error, session) -> None:
+    def _run_service(self, service, args, kwargs, then, on_error, session, prepare=None) -> None:
         worker = get_current_worker()
         module, function = service.rsplit(".", 1)
         package = "exit_tui" if module.startswith("io.") else "exit_tui.services"
@@ -225,6 +228,8 @@ class ExitApp(Localized, App[None]):
             return
         try:
             result = call(*args, **kwargs)
+            if prepare is not None:
+                result = prepare(result)
         except ExitTuiError as error:  # bad input, a refused file, a locked target: the user can act on it
             if not worker.is_cancelled:
                 self.call_from_thread(on_error or self.show_user_error, error)

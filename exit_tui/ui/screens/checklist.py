@@ -155,6 +155,9 @@ class ChecklistScreen(RegisterScreen):
     def load_args(self) -> tuple:
         return (self.app.project.id, TaskQuery(limit=None), self.app.today)
 
+    def rows_of(self, page: TaskPage) -> list[TaskRead]:
+        return page.rows
+
     def show_rows(self, page: TaskPage) -> None:
         super().show_rows(page.rows)
 

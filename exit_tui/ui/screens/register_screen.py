@@ -26,7 +26,7 @@ from ...domain.money import format_fen
 from ...i18n import _, _n
 from ..modals.confirm import ConfirmScreen
 from ..modals.export_dialog import FileExportDialog
-from ..widgets.register_table import Column, RegisterTable, Totals, format_value
+from ..widgets.register_table import Column, Prepared, RegisterTable, Totals, format_value
 from .base import ProjectScreen
 
 
@@ -84,6 +84,8 @@ class RegisterScreen(ProjectScreen):
         self._tables: dict[str, RegisterTable] = {}
         self._stale: set[str] = {tab.id for tab in self.tabs()}
         """Tabs whose rows must be read again before they are shown."""
+        self._prepared: Prepared | None = None
+        """The rows being shown, made ready in the worker (while show_rows runs)."""
 
     @classmethod
     def tabs(cls) -> tuple[RegisterTab, ...]:
@@ -179,18 +181,32 @@ class RegisterScreen(ProjectScreen):
         again when next shown); the cursor stays on `keep`."""
         self._keep = keep or self._keep
         self._stale = {tab.id for tab in self.tabs()}
-        tab = self.tab
-        self.app.call_service(tab.load, *self.load_args(), then=lambda rows: self._loaded(tab, rows),
-                              group=f"load-{type(self).__name__}", exclusive=True)
+        tab, table = self.tab, self.table
 
-    def _loaded(self, tab: RegisterTab, rows: Sequence[Any]) -> None:
+        def prepare(result: Any) -> tuple[Any, Prepared]:  # in the worker: the rows made ready to show
+            return result, table.prepare(self.rows_of(result))
+
+        self.app.call_service(tab.load, *self.load_args(), then=lambda loaded: self._loaded(tab, *loaded),
+                              prepare=prepare, group=f"load-{type(self).__name__}", exclusive=True)
+
+    def rows_of(self, result: Any) -> list[Any]:
+        """The rows in what the load service returned (by default, the result itself)."""
+        return result
+
+    def _loaded(self, tab: RegisterTab, result: Any, prepared: Prepared) -> None:
         if tab == self.tab:  # rows for a tab left meanwhile are read again when it is shown
             self._stale.discard(tab.id)
-            self.show_rows(rows)
+            self._prepared = prepared
+            try:
+                self.show_rows(result)
+            finally:
+                self._prepared = None
 
     def show_rows(self, rows: Sequence[Any]) -> None:
+        """Show the loaded rows (a subclass may look at them first, then call this)."""
         keep, self._keep = self._keep, None
-        self.table.set_rows(rows, keep=keep)
+        prepared = self._prepared
+        self.table.set_rows(prepared if prepared is not None and prepared.rows is rows else rows, keep=keep)
 
     # -- tabs ---------------------------------------------------------------------------------------------
 

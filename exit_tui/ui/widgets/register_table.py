@@ -159,6 +159,22 @@ class Totals:
     """Counter name -> how many of the rows shown it holds for."""
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Rows and what a table derives from them, made by `RegisterTable.prepare` — in the worker that loaded them,
+    so that showing 100,000 rows costs the screen a few milliseconds."""
+
+    rows: list[Any]
+    keys: list[str]
+    index: dict[str, int]
+    texts: list[str]
+    groups: list[int] | None
+    group_keys: list[str]
+    values: dict[str, list[int]]
+    totals: dict[str, int]
+    """The sum of each of `values` over every row (the totals line when nothing is filtered out)."""
+
+
 class RegisterTable(Localized, ScrollView, can_focus=True):
     """A table of one register's rows. `key_of(row)` is the row's stable key (its public id); `search_text(row)`
     the text the filter looks in; `group_of(row)` (optional) groups consecutive rows under a heading drawn by
@@ -278,6 +294,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         }
         """What the totals line adds up over the rows shown: money columns (fen) and counters (0 or 1 a row)."""
         self._values: dict[str, list[int]] = {key: [] for key in self._measures}
+        self._totals: dict[str, int] = {key: 0 for key in self._measures}
         self._sums: dict[str, int] = {key: 0 for key in self._measures}
         self._pending_query: str | None = None
         self._labels: dict[int, Pieces] = {}
@@ -288,22 +305,33 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
 
     # -- data down ----------------------------------------------------------------------------------------
 
-    def set_rows(self, rows: Iterable[Any], keep: str | None = None) -> None:
-        """Show `rows` (a full reload): the filter, predicate, sort and marks still apply. The cursor stays on
-        `keep`, else on the row it was on, else at the same position."""
-        keep = keep or self.cursor_key
-        self._rows = list(rows)
-        self._keys = [self.key_of(row) for row in self._rows]
-        self._index = {key: i for i, key in enumerate(self._keys)}
+    def prepare(self, rows: Iterable[Any]) -> Prepared:
+        """Everything `set_rows` derives from the rows, computed without touching the widget: safe to call in a
+        worker thread (the keys, search texts, groups and summed values are functions of the rows alone)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        keys = [self.key_of(row) for row in rows]
         text = self.search_text
-        self._texts = [normalize(text(row)).casefold() for row in self._rows]
+        groups, group_keys = None, []
         if self.group_of is not None:
             found: dict[str, int] = {}
-            self._groups = [found.setdefault(self.group_of(row), len(found)) for row in self._rows]
-            self._group_keys = list(found)
-        self._values = {key: list(map(measure, self._rows)) for key, measure in self._measures.items()}
+            groups = [found.setdefault(self.group_of(row), len(found)) for row in rows]
+            group_keys = list(found)
+        values = {key: list(map(measure, rows)) for key, measure in self._measures.items()}
+        return Prepared(rows, keys, {key: i for i, key in enumerate(keys)},
+                        [normalize(text(row)).casefold() for row in rows], groups, group_keys, values,
+                        {key: sum(column) for key, column in values.items()})
+
+    def set_rows(self, rows: Iterable[Any] | Prepared, keep: str | None = None) -> None:
+        """Show `rows` (a full reload), or rows made ready by `prepare`: the filter, predicate, sort and marks still
+        apply. The cursor stays on `keep`, else on the row it was on, else at the same position."""
+        keep = keep or self.cursor_key
+        ready = rows if isinstance(rows, Prepared) else self.prepare(rows)
+        self._rows, self._keys, self._index, self._texts = ready.rows, ready.keys, ready.index, ready.texts
+        if self.group_of is not None:
+            self._groups, self._group_keys = ready.groups, ready.group_keys
+        self._values, self._totals = ready.values, ready.totals
         self._sort_keys = {}
-        self.marked &= set(self._index)
+        self.marked = {key for key in self.marked if key in self._index}
         self._sort()
         self._refilter(keep, narrow=False)
 
@@ -326,6 +354,7 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
             new = self._measures[key](row)
             if shown:
                 self._sums[key] += new - values[i]
+            self._totals[key] += new - values[i]
             values[i] = new
         passes = self._predicate is None or self._predicate(row)
         if shown and not (passes and self._matches(i)):
@@ -498,7 +527,10 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
                 view.extend(run)
                 self._runs[group] = (start, len(view))
             self._view = view
-        self._sums = {key: sum(map(values.__getitem__, self._shown)) for key, values in self._values.items()}
+        if len(self._shown) == len(self._rows):  # every row shown: the sums made with the rows
+            self._sums = dict(self._totals)
+        else:
+            self._sums = {key: sum(map(values.__getitem__, self._shown)) for key, values in self._values.items()}
         position = self._key_position(keep)
         self.cursor = position if position is not None else min(self.cursor, max(len(self._view) - 1, 0))
         self.virtual_size = Size(self.size.width, HEADER + len(self._view))
