@@ -7,6 +7,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from ..domain.accounts import Direction, LedgerKind, LineCategory, LineState
 from ..domain.enums import PHASE_COUNT, ExitType, TaskStatus
 from ..domain.handover import (
     Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState, KeyKind, Method, Outcome, PartyRole,
@@ -68,6 +69,8 @@ class Project(SQLModel, table=True):
     created_at: datetime
     archived: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     """Kept for the record but out of the way (archiving comes later)."""
+    settlement_cutoff: date | None = None
+    """The accounts' settlement cut-off (revision 0006); None means the handover day T."""
 
 
 class Phase(SQLModel, table=True):
@@ -368,3 +371,99 @@ class BatchAmendment(SQLModel, table=True):
     reason: str
     made_on: date
     made_by: str = ""
+
+
+# -- accounts: units, their ledger lines and the project's own ledgers (domain/accounts.py; DOMAIN.md section 4) --
+
+#: Project ledgers whose amount may be negative: a fund's usage, a surplus's deficit, a lump sum's loss.
+SIGNED_KINDS = (LedgerKind.REPAIR_FUND, LedgerKind.FEE_SURPLUS, LedgerKind.LUMP_SUM)
+
+
+class Unit(SQLModel, table=True):
+    """A unit of the compound and its owner (房屋): U-0001, named by its unit number (房号) as owners use it."""
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"), UniqueConstraint("project_id", "unit_no"),
+        CheckConstraint("area_m2 IS NULL OR area_m2 >= 0", name="area_m2"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    unit_no: str
+    """`3-1-201`: NFKC-normalised and trimmed, unique in the project."""
+    building: str = ""
+    area_m2: int | None = None
+    """Floor area in hundredths of a square metre; None when not known."""
+    owner: str = ""
+    """The owner's name, or several (`张三、李四`)."""
+    phone: str = ""
+    note: str = ""
+    created_at: datetime
+
+
+class LedgerLine(SQLModel, table=True):
+    """A line of a unit's account (明细): L-0001, what the owner owes or is owed in one category and period."""
+
+    __tablename__ = "ledger_line"
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"),
+        _one_of("category", _codes(LineCategory)), _one_of("direction", _codes(Direction)),
+        _one_of("state", _codes(LineState)),
+        CheckConstraint("amount_fen > 0", name="amount_fen"),
+        CheckConstraint("after_cutoff_fen BETWEEN 0 AND amount_fen", name="after_cutoff_fen"),
+        CheckConstraint("state NOT IN ('disputed', 'carved_out') OR (dispute_reason <> '' AND evidence_ref <> '')",
+                        name="dispute_reason"),
+        # The card's and the totals' sums by state, each read from the index alone (covering).
+        Index("ix_ledger_line_project_state", "project_id", "state", "unit_id", "category", "amount_fen",
+              "after_cutoff_fen"),
+        # A unit's lines, and every unit's totals in one GROUP BY read from the index alone (covering).
+        Index("ix_ledger_line_project_unit", "project_id", "unit_id", "direction", "state", "category",
+              "amount_fen", "after_cutoff_fen"),
+        Index("ix_ledger_line_project_category", "project_id", "category"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    unit_id: int = Field(sa_column=Column(Integer, ForeignKey("unit.id"), nullable=False, index=True))
+    """The unit (a unit with lines is not deleted: the foreign key refuses it at the end of the statement)."""
+    category: str
+    period_start: date | None = None
+    period_end: date | None = None
+    amount_fen: int
+    direction: str
+    after_cutoff_fen: int = 0
+    """The part of a prepaid line for the days after the cut-off (domain split_at_cutoff); 0 for the rest."""
+    meter_reading: str = ""
+    """A utility's meter reading at the cut-off, as written."""
+    source_ref: str = ""
+    """The document it comes from (receipt, bill, contract number)."""
+    state: str = "unconfirmed"
+    dispute_reason: str = ""
+    evidence_ref: str = ""
+    note: str = ""
+    created_at: datetime
+
+
+class ProjectLedger(SQLModel, table=True):
+    """A line of the project's own ledgers, no unit (公共收益, its costs, 维修资金, 酬金制结余, 包干制盈亏,
+    vendor balances): G-0001."""
+
+    __tablename__ = "project_ledger"
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"), _one_of("kind", _codes(LedgerKind)),
+        CheckConstraint("amount_fen > 0 OR (amount_fen < 0 AND kind IN ("
+                        + ", ".join(f"'{kind.value}'" for kind in SIGNED_KINDS) + "))", name="amount_fen"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    kind: str
+    description: str = ""
+    counterparty: str = ""
+    """Who paid or is paid (the advertiser, the vendor, the bank holding the fund)."""
+    day: date | None = None
+    amount_fen: int
+    """Positive; negative only for SIGNED_KINDS (money spent from the repair fund, a deficit, a loss)."""
+    source_ref: str = ""
+    note: str = ""
+    created_at: datetime

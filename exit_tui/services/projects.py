@@ -14,6 +14,7 @@ from ..domain.schedule import DueRule, ProjectDates
 from ..domain.statutes import DEFAULT_PROFILE, rule_profiles
 from ..domain.templates import load_template
 from .errors import NotFound, UserError
+from . import accounts  # noqa: F401  (declares the accounts' tables: a deleted project takes their rows)
 from .handover import seed_registers
 from .ids import next_project_id, next_public_ids
 from .inputs import check_year, clean_text

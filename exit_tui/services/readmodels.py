@@ -6,6 +6,7 @@ Kept apart from the service functions so that the UI can import them without loa
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from ..domain.enums import ExitType, TaskStatus
 from ..domain.handover import OWED, Outcome, key_discrepancy
@@ -205,6 +206,20 @@ def handover_summary(items: int, handed_documents: Iterable[str], batch_items: I
 
 
 @dataclass(frozen=True)
+class AccountsFigures:
+    """The figures of the dashboard's accounts card (services/accounts.figures; the quick start reads the same).
+    Amounts are what changes hands at the settlement (a prepaid line's part after the cut-off)."""
+
+    unreconciled_fen: int = 0
+    """Lines not yet confirmed (未确认), both directions."""
+    disputed_fen: int = 0
+    """Lines disputed (有争议) and not carved out."""
+    units_closed: int = 0
+    """Units with lines, every one of them confirmed, settled or carved out."""
+    units: int = 0
+
+
+@dataclass(frozen=True)
 class Dashboard:
     project: ProjectRead
     today: date
@@ -224,6 +239,8 @@ class Dashboard:
     """Statutory deadlines missed by a task that serves them, or impossible since the decision date."""
     handover: HandoverSummary = HandoverSummary()
     """The handover card's figures (share handed over, 未移交, key discrepancies, open inspection items)."""
+    accounts: AccountsFigures = AccountsFigures()
+    """The accounts card's figures (not yet reconciled, disputed, units closed)."""
 
     @property
     def days_to_handover(self) -> int:
@@ -537,3 +554,151 @@ class ReplanPreview:
     def moves_others(self) -> bool:
         """True when the change moves a task other than the one edited (the preview must be shown)."""
         return any(m.public_id != self.change.task for m in self.moves)
+
+
+# -- accounts (services/accounts.py) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitRead:
+    """A unit with its owner and the totals of its lines. Totals are what changes hands at the settlement: each
+    line's `due_fen`, carved-out lines left out (they are listed apart)."""
+
+    public_id: str
+    unit_no: str
+    building: str
+    area_m2: int | None
+    """Hundredths of a square metre (handover.area_text shows it)."""
+    owner: str
+    phone: str
+    note: str
+    owes_fen: int = 0
+    """What the owner owes the company."""
+    owed_fen: int = 0
+    """What is owed to the owner."""
+    lines: int = 0
+    unconfirmed: int = 0
+    disputed: int = 0
+    carved_out: int = 0
+
+    @property
+    def net_fen(self) -> int:
+        """Owes minus owed: positive, the owner pays; negative, the owner is paid."""
+        return self.owes_fen - self.owed_fen
+
+    @property
+    def closed(self) -> bool:
+        """Every line confirmed, settled or carved out (and at least one line)."""
+        return self.lines > 0 and self.unconfirmed == 0 and self.disputed == 0
+
+
+@dataclass(frozen=True)
+class LineRead:
+    """A ledger line of a unit."""
+
+    public_id: str
+    unit_no: str
+    category: str
+    period_start: date | None
+    period_end: date | None
+    amount_fen: int
+    direction: str
+    after_cutoff_fen: int
+    """A prepaid line's part for the days after the cut-off (0 for other categories)."""
+    meter_reading: str
+    source_ref: str
+    state: str
+    dispute_reason: str
+    evidence_ref: str
+    note: str
+
+    @property
+    def due_fen(self) -> int:
+        """What changes hands at the settlement: a prepaid line's part after the cut-off, any other line whole."""
+        return self.after_cutoff_fen if self.category == "prepaid" else self.amount_fen
+
+    @property
+    def signed_fen(self) -> int:
+        """due_fen, positive when the owner owes it, negative when it is owed to the owner."""
+        return self.due_fen if self.direction == "owes" else -self.due_fen
+
+
+@dataclass(frozen=True)
+class LedgerRead:
+    """A line of the project's own ledgers (no unit)."""
+
+    public_id: str
+    kind: str
+    description: str
+    counterparty: str
+    day: date | None
+    amount_fen: int
+    source_ref: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    """Lines of one category, direction and state: how many, the SUM of their amounts and of their dues."""
+
+    category: str
+    direction: str
+    state: str
+    lines: int
+    amount_fen: int
+    due_fen: int = 0
+    """As LineRead.due_fen: a prepaid line's part after the cut-off, any other line's amount."""
+
+
+@dataclass(frozen=True)
+class SettlementSummary:
+    """The settlement report's figures; every total a SQL SUM of integer fen."""
+
+    cutoff: date
+    by_category: tuple[CategoryTotal, ...]
+    """By category, direction and state (only those with lines)."""
+    prepaid_after_cutoff_fen: int
+    """Prepaid for the days after the cut-off, to refund or pass on (carved-out lines left out)."""
+    revenue_fen: int
+    revenue_cost_fen: int
+    repair_fund_fen: int
+    """The repair fund's balance held: money in, less the usage recorded."""
+    fee_surplus_fen: int
+    lump_sum_fen: int
+    """包干制: the company's own profit or loss, shown, not settled."""
+    vendor_payable_fen: int
+    vendor_prepaid_fen: int
+    carve_outs: tuple[LineRead, ...]
+    units: int
+    units_closed: int
+    owes_fen: int = 0
+    """What owners owe in all (dues of lines not carved out)."""
+    owed_fen: int = 0
+    """What is owed to owners in all (dues of lines not carved out)."""
+
+    @property
+    def revenue_net_fen(self) -> int:
+        """Public revenue less its reasonable costs: the owners' (民法典282)."""
+        return self.revenue_fen - self.revenue_cost_fen
+
+
+class CutoffChange(NamedTuple):
+    """A prepaid line whose part after the cut-off changes with a new cut-off."""
+
+    public_id: str
+    unit_no: str
+    before_fen: int
+    after_fen: int
+
+
+@dataclass(frozen=True)
+class CutoffPreview:
+    """What a new settlement cut-off changes (before it is set, or as set)."""
+
+    old: date
+    new: date
+    changes: tuple[CutoffChange, ...]
+    prepaid_before_fen: int
+    """Prepaid after the old cut-off, every prepaid line (carved-out ones too)."""
+    prepaid_after_fen: int
+    """Prepaid after the new cut-off."""
