@@ -4,8 +4,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
-from exit_tui.db.models import AuditEntry, Task
+from exit_tui.db.models import AuditEntry, Phase, Task
 from exit_tui.domain.enums import Anchor
 from exit_tui.domain.network import CycleError
 from exit_tui.domain.plan import PlanTask, analyse_plan, impossible, late_for, plan_dates
@@ -207,6 +208,43 @@ def test_the_timeline_is_read_once_until_the_next_write(backend, project):
         backend.call(write_then_fail)
     again = backend.call(timeline.load_timeline, project.id, TODAY)
     assert next(t.status for t in again.tasks if t.public_id == task.public_id) == status
+
+
+def test_task_rows_are_read_again_only_after_a_write_that_can_change_them(backend, project, monkeypatch):
+    """A write to the project's fields reuses the rows read before (the timeline is still computed again); a task
+    written, a phase deleted with its tasks, or a write rolled back reads them again. Each result is the timeline
+    a first read gives."""
+    reads = []
+    read = timeline._task_rows
+    monkeypatch.setattr(timeline, "_task_rows", lambda session, project_id: reads.append(project_id) or
+                        read(session, project_id))
+
+    def fresh():
+        timeline._computed.clear()
+        timeline._read.clear()
+        return backend.call(timeline.load_timeline, project.id, TODAY)
+
+    first = backend.call(timeline.load_timeline, project.id, TODAY)
+    backend.call(projects.rename_project, project.id, "改名后的项目")
+    renamed = backend.call(timeline.load_timeline, project.id, TODAY)
+    assert renamed is not first and renamed.project.name == "改名后的项目" and len(reads) == 1
+    task = renamed.tasks[0]
+    backend.call(checklist.toggle_done, project.id, task.public_id, TODAY)
+    toggled = backend.call(timeline.load_timeline, project.id, TODAY)
+    assert len(reads) == 2 and toggled == fresh()
+
+    def write_then_fail(session):
+        checklist.toggle_done(session, project.id, task.public_id, TODAY)
+        timeline.load_timeline(session, project.id, TODAY)
+        raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        backend.call(write_then_fail)
+    assert backend.call(timeline.load_timeline, project.id, TODAY) == toggled
+    backend.call(lambda session: session.delete(
+        session.exec(select(Phase).where(Phase.project_id == project.id, Phase.no == task.phase_no)).one()))
+    assert [t for t in backend.call(timeline.load_timeline, project.id, TODAY).tasks if t.phase_no == task.phase_no] \
+        == []
 
 
 def test_unlinked_tasks_get_the_timings_of_the_whole_network():

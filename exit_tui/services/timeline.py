@@ -14,6 +14,7 @@ from functools import lru_cache
 from operator import attrgetter
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from ..db.models import AuditEntry, OccurrenceDone, Project, Task
@@ -194,12 +195,54 @@ def load_timeline(session: Session, project_id: int, today: date) -> Timeline:
         kept.move_to_end(key)
         return kept[key][1]
     with kept_frozen():  # tens of thousands of objects, kept: no collector passes over them
-        timeline = _compute_timeline(session, project_id, today)
-    kept[key] = (stamp, timeline)
-    kept.move_to_end(key)
-    while len(kept) > _KEEP:
-        kept.popitem(last=False)
+        timeline = _compute_timeline(session, project_id, today, _rows_now(session, project_id, stamp))
+    _keep(kept, key, (stamp, timeline))
     return timeline
+
+
+def _keep(kept: OrderedDict, key, value, most: int = _KEEP) -> None:
+    """`kept[key] = value`, as the newest of at most `most`."""
+    kept[key] = value
+    kept.move_to_end(key)
+    while len(kept) > most:
+        kept.popitem(last=False)
+
+
+#: Task rows last read, per database engine: project id -> (write stamp, rows), see _rows_now. One project's only:
+#: beyond what its timeline holds, 50k rows keep about 17 MB.
+_read: "WeakKeyDictionary[object, OrderedDict]" = WeakKeyDictionary()
+
+
+def _rows_now(session: Session, project_id: int, stamp: tuple[int, str] | None) -> list:
+    """The project's task rows (_task_rows) under `stamp`: the rows read under an earlier stamp when no write since
+    can have changed a task row, else read again (at 50k tasks the read is a third of the timeline's work, and a
+    write to the project's fields, its handover registers or another area leaves it as it was)."""
+    kept = _read.setdefault(session.get_bind(), OrderedDict())
+    found = kept.get(project_id)
+    if found is not None and found[0] is not None and stamp is not None and _tasks_unwritten(session, found[0]):
+        rows = found[1]
+    else:
+        rows = _task_rows(session, project_id)
+    _keep(kept, project_id, (stamp, rows), most=1)
+    return rows
+
+
+def _tasks_unwritten(session: Session, since: tuple[int, str]) -> bool:
+    """Whether no task row can have changed since the audit entry `since` (id, hash): it is still there (not
+    rolled back, the same database) and no entry after it is for a task or a phase (deleting one deletes its
+    tasks), nor a project created or deleted. Every write adds entries (audit.require_audited)."""
+    first, first_hash = since
+    connection = session.connection()
+    if connection.execute(select(AuditEntry.hash).where(AuditEntry.id == first)).scalar() != first_hash:
+        return False
+    touched = connection.execute(
+        select(AuditEntry.id).where(
+            col(AuditEntry.id) > first,
+            or_(col(AuditEntry.entity).in_(("task", "phase")),
+                and_(AuditEntry.entity == "project", AuditEntry.action != "update")),
+        ).limit(1)
+    ).first()
+    return touched is None
 
 
 def _done_marks(session: Session, project_id: int) -> dict[int, dict[date, date]]:
@@ -214,10 +257,10 @@ def _done_marks(session: Session, project_id: int) -> dict[int, dict[date, date]
     return marks
 
 
-def _compute_timeline(session: Session, project_id: int, today: date) -> Timeline:
+def _compute_timeline(session: Session, project_id: int, today: date, rows: list) -> Timeline:
+    """The timeline of the project's task `rows` (_task_rows, not changed here)."""
     project = project_row(session, project_id)
     dates = project_dates(project)
-    rows = _task_rows(session, project_id)
     done_marks = _done_marks(session, project_id)
     plan = [
         PlanTask(public_id, due_date, stored_rule(anchor, offset), status == DONE, done_on, template_key, duration)

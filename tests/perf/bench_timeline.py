@@ -11,8 +11,9 @@ opened in the app at 120x40 (`run_test`, headless, one child process per side). 
 dashboard, then to the timeline, and measures from the timeline screen being shown (its ScreenResume) to the
 first frame after the rows reached the Gantt (or, when nothing was read again, the first frame of the screen),
 and the longest step the UI thread took meanwhile (a heartbeat task on the event loop records every gap).
-"cold" follows a write (an audit entry), so nothing computed before can be reused; "again" opens it once more
-without a write. The baseline is the same measurement on the code of `--before` (default: the commit before the
+"cold" follows a write to one task (its note), so nothing computed before can be reused; "other" follows a write
+to something else (an audit entry for the project's note), after which the task rows read before are reused;
+"again" opens it once more without a write. The baseline is the same measurement on the code of `--before` (default: the commit before the
 timeline read was reworked), extracted with `git archive`. Targets: open <= 1 s at 50k, no UI-thread step over
 50 ms.
 
@@ -56,6 +57,8 @@ from tests.timeline_data import big_timeline  # noqa: E402
 
 TARGET_MS = 50.0
 OPEN_TARGET_MS = 1000.0
+KINDS = ("cold", "other", "again")
+"""Opens measured: after a task write, after another write, without a write."""
 BEAT = 0.01
 """Seconds between two heartbeats on the UI thread's event loop."""
 SIZE = (120, 40)
@@ -183,8 +186,8 @@ async def _settle(pilot) -> None:
 
 
 async def measure_open(db: Path, project_id: int, runs: int) -> dict[str, list[float]]:
-    """Open the timeline `runs` times after a write and `runs` times without: (ms to the first frame with the
-    rows, longest UI-thread step in ms) per open."""
+    """Open the timeline `runs` times after a task write, after another write and without a write: (ms to the
+    first frame with the rows, longest UI-thread step in ms) per open."""
     from exit_tui.config import State
     from exit_tui.services import audit
     from exit_tui.services.backend import Backend
@@ -233,15 +236,17 @@ async def measure_open(db: Path, project_id: int, runs: int) -> dict[str, list[f
     backend = Backend.open(str(db))
     folder = Path(tempfile.mkdtemp())
     app = ExitApp(backend, state=State(folder / "state.json"), project_id=project_id, db_key="bench", today=TODAY)
-    results: dict[str, list[float]] = {f"{kind}{part}": [] for kind in ("cold", "again") for part in ("", "_ui", "_wall")}
+    results: dict[str, list[float]] = {f"{kind}{part}": [] for kind in KINDS for part in ("", "_ui", "_wall")}
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         await pilot.press("3")  # once unmeasured: modules imported, the screen composed
         await _settle(pilot)
         beat = asyncio.create_task(heartbeat())
-        for _ in range(runs):
-            for kind in ("cold", "again"):
+        for run in range(runs):
+            for kind in KINDS:
                 if kind == "cold":
+                    backend.call(_touch_task, project_id, f"bench {run}")
+                elif kind == "other":
                     backend.call(audit.record, project_id, "update", "project", "bench", "note", None, "x")
                 await pilot.press("1")
                 await _settle(pilot)
@@ -265,6 +270,17 @@ async def measure_open(db: Path, project_id: int, runs: int) -> dict[str, list[f
         await beat
     backend.close()
     return results
+
+
+def _touch_task(session, project_id: int, note: str) -> None:
+    """A write to one task (its note, through the ORM: audited as any edit is)."""
+    from sqlmodel import select
+
+    from exit_tui.db.models import Task
+
+    task = session.exec(select(Task).where(Task.project_id == project_id, Task.public_id == "T-100000")).one()
+    task.note = note
+    session.add(task)
 
 
 def _open_child(db: str, project_id: int, runs: int) -> None:
@@ -311,8 +327,7 @@ def bench_open(runs: int, before: str, sizes: list[int]) -> list[dict]:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", before], capture_output=True, check=True)
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
         print(f"Timeline open at {SIZE[0]}x{SIZE[1]}, median of {runs} (ms); before = {before}")
-        print(f"{'tasks':>7} {'side':>7} {'cold':>7} {'ui cpu':>7} {'ui wall':>7} {'again':>7} {'ui cpu':>7}"
-              f" {'ui wall':>7}")
+        print(f"{'tasks':>7} {'side':>7}" + "".join(f" {kind:>7} {'ui cpu':>7} {'ui wall':>7}" for kind in KINDS))
         for extra in sizes:
             db = Path(folder) / f"open-{extra}.db"
             project_id = build_project(db, extra)
@@ -323,24 +338,27 @@ def bench_open(runs: int, before: str, sizes: list[int]) -> list[dict]:
                 print(f"{extra:>7,} before: not measured ({error.stderr.strip().splitlines()[-1:]})")
                 then = {key: float("nan") for key in now}
             for side, m in (("before", then), ("now", now)):
-                print(f"{extra:>7,} {side:>7} {m['cold']:>7.0f} {m['cold_ui']:>7.0f} {m['cold_wall']:>7.0f}"
-                      f" {m['again']:>7.0f} {m['again_ui']:>7.0f} {m['again_wall']:>7.0f}")
-            met = now["cold"] <= OPEN_TARGET_MS and max(now["cold_ui"], now["again_ui"]) <= TARGET_MS
-            print(f"{'':>7} before/now: cold {then['cold'] / now['cold']:.1f}x, again"
-                  f" {then['again'] / now['again']:.1f}x; targets (cold <= {OPEN_TARGET_MS:.0f} ms, UI-thread"
-                  f" steps <= {TARGET_MS:.0f} ms): {'met' if met else 'NOT MET'}")
-            step, step_then = (max(m["cold_ui"], m["again_ui"]) for m in (now, then))
+                print(f"{extra:>7,} {side:>7}" + "".join(
+                    f" {m[kind]:>7.0f} {m[kind + '_ui']:>7.0f} {m[kind + '_wall']:>7.0f}" for kind in KINDS))
+            step, step_then = (max(m[kind + "_ui"] for kind in KINDS) for m in (now, then))
+            met = now["cold"] <= OPEN_TARGET_MS and step <= TARGET_MS
+            print(f"{'':>7} before/now: " + ", ".join(f"{kind} {then[kind] / now[kind]:.1f}x" for kind in KINDS)
+                  + f"; targets (cold <= {OPEN_TARGET_MS:.0f} ms, UI-thread steps <= {TARGET_MS:.0f} ms):"
+                  f" {'met' if met else 'NOT MET'}")
             found += [
-                records.record(f"timeline open, demo + {extra:,} tasks: after a write (ms; baseline: code of {before})",
-                               now["cold"], "ms", then["cold"], target=f"<= {OPEN_TARGET_MS:.0f} ms",
+                records.record(f"timeline open, demo + {extra:,} tasks: after a task write (ms; baseline: code of "
+                               f"{before})", now["cold"], "ms", then["cold"], target=f"<= {OPEN_TARGET_MS:.0f} ms",
                                met=now["cold"] <= OPEN_TARGET_MS),
+                records.record(f"timeline open, demo + {extra:,} tasks: after another write (ms; baseline: code of "
+                               f"{before})", now["other"], "ms", then["other"]),
                 records.record(f"timeline open, demo + {extra:,} tasks: again, no write (ms; baseline: code of "
                                f"{before})", now["again"], "ms", then["again"]),
                 records.record(f"timeline open, demo + {extra:,} tasks: longest UI-thread step (CPU ms; baseline: "
                                f"code of {before})", step, "ms", step_then, target=f"<= {TARGET_MS:.0f} ms",
                                met=step <= TARGET_MS),
             ]
-    print("cold = opened after a write; again = reopened without one. From the screen being shown to the first"
+    print("cold = opened after a write to a task; other = after a write to something else; again = reopened"
+          " without a write. From the screen being shown to the first"
           " frame with the rows. ui cpu = the longest step of UI-thread work (its CPU time between two heartbeats, paint"
           " included); ui wall = the longest wall-clock gap between heartbeats (adds waits for the GIL and for a"
           " CPU on a busy machine).")
