@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--verify", action="store_true", help=_("cli.opt_verify"))
     audit.add_argument("--since", metavar="DATE", help=_("cli.opt_since"))
     audit.add_argument("--json", action="store_true", help=_("cli.opt_json"))
+    settlement = commands.add_parser("settlement", help=_("cli.cmd_settlement"))
+    settlement.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
+    settlement.add_argument("--json", action="store_true", help=_("cli.opt_json"))
+    statements = commands.add_parser("statements", help=_("cli.cmd_statements"))
+    statements.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
+    statements.add_argument("file", metavar="FILE.xlsx", help=_("cli.arg_statements_file"))
+    statements.add_argument("--unit", action="append", metavar="UNIT", help=_("cli.opt_unit"))
     new = commands.add_parser("new", help=_("cli.cmd_new"))
     new.add_argument("--name", required=True, help=_("cli.opt_name"))
     new.add_argument("--type", required=True, choices=("contract-expiry", "early-exit", "transfer"),
@@ -280,6 +287,10 @@ def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
             return _calendar(backend, args)
         if args.command == "audit":
             return _audit(backend, args)
+        if args.command == "settlement":
+            return _settlement(backend, args)
+        if args.command == "statements":
+            return _statements(backend, args)
         return _backup(backend)
     finally:
         backend.close()
@@ -413,6 +424,75 @@ def _audit(backend, args: argparse.Namespace) -> int:
     for e in entries:
         change = f"{e.old or ''} -> {e.new or ''}" if e.action == "update" else (e.new or e.old or "")
         print(f"{e.id}\t{e.at:%Y-%m-%d %H:%M}\t{e.actor}\t{e.action}\t{e.entity}\t{e.public_id}\t{e.field}\t{change}")
+    return 0
+
+
+def yuan(fen: int) -> str:
+    """Fen as yuan with two decimals, for JSON: 123450 -> `"1234.50"`, -5 -> `"-0.05"`."""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def settlement_json(summary) -> dict:
+    """The settlement summary for scripts: keys in English, codes as stored, amounts as yuan strings."""
+    return {
+        "cutoff": summary.cutoff.isoformat(),
+        "units": summary.units,
+        "units_closed": summary.units_closed,
+        "lines": [{"category": t.category, "direction": t.direction, "state": t.state, "count": t.lines,
+                   "amount": yuan(t.amount_fen), "due": yuan(t.due_fen)} for t in summary.by_category],
+        "owes": yuan(summary.owes_fen),
+        "owed": yuan(summary.owed_fen),
+        "net": yuan(summary.owes_fen - summary.owed_fen),
+        "prepaid_after_cutoff": yuan(summary.prepaid_after_cutoff_fen),
+        "revenue": yuan(summary.revenue_fen),
+        "revenue_cost": yuan(summary.revenue_cost_fen),
+        "revenue_net": yuan(summary.revenue_net_fen),
+        "repair_fund": yuan(summary.repair_fund_fen),
+        "fee_surplus": yuan(summary.fee_surplus_fen),
+        "lump_sum": yuan(summary.lump_sum_fen),
+        "vendor_payable": yuan(summary.vendor_payable_fen),
+        "vendor_prepaid": yuan(summary.vendor_prepaid_fen),
+        "carve_outs": [{"id": line.public_id, "unit": line.unit_no, "category": line.category,
+                        "direction": line.direction, "amount": yuan(line.amount_fen), "reason": line.dispute_reason}
+                       for line in summary.carve_outs],
+    }
+
+
+def _settlement(backend, args: argparse.Namespace) -> int:
+    """The settlement summary: as the report's lines (part, measure, count, yuan), or JSON for scripts."""
+    import json
+
+    from .io.accounts_print import settlement_rows
+    from .services import accounts, projects
+
+    project = backend.call(projects.find_project, args.project)
+    if args.json:
+        summary = backend.call(accounts.settlement, project.id)
+        print(json.dumps(settlement_json(summary), ensure_ascii=False, indent=1))
+        return 0
+    from .domain.money import format_fen
+
+    _count, rows = backend.call(settlement_rows, project.id)
+    for row in rows:
+        count = "" if row["count"] is None else str(row["count"])
+        amount = "" if row["sum"] is None else format_fen(row["sum"])
+        print("\t".join((row["section"], row["measure"], count, amount)).rstrip("\t"))
+    return 0
+
+
+def _statements(backend, args: argparse.Namespace) -> int:
+    """Owner statements of the units named (all without --unit) in one workbook, a page per unit."""
+    from .io.accounts_print import export_statements
+    from .services import projects
+
+    project = backend.call(projects.find_project, args.project)
+    from .io.export import safe_file_name
+
+    default = Path(f"{safe_file_name(project.name)}-{_('accounts.print.statement_sheet')}-{date.today()}.xlsx")
+    path = _export_path(Path(args.file), default, ".xlsx")
+    result = backend.call(export_statements, project.id, path, args.unit)
+    print(_("cli.statements_done", units=result.units, lines=result.lines, path=result.path))
     return 0
 
 

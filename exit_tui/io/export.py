@@ -44,6 +44,8 @@ def export_package(
     project = projects.get_project(session, project_id)
     sheets = []
     for register in registers.REGISTERS:  # streamed: one row of each in memory
+        if not register.exported:
+            continue
         count, rows = register.rows(session, project_id)
         if register.target is not None:  # each row carries its version, for the import to spot a stale file
             rows = _with_versions(rows, row_versions(session, project_id, register.target.table.name))

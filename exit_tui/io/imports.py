@@ -23,7 +23,7 @@ from ..services.errors import UserError
 from ..services.imports import import_rows
 from ..services.projects import get_project
 from ..services.readmodels import Conflict, FieldChange, ImportReport, ImportRow, Rejection
-from .registers import Register, importable
+from .registers import Register, importable, is_read_only
 from .spec import SheetSpec, normalize_header
 
 if TYPE_CHECKING:
@@ -52,7 +52,13 @@ def import_file(
     project = get_project(session, project_id)
     registers = importable()
     # Only `rows` holds the rows read: each register's are handed over below and freed once planned.
-    rows, rejected, ignored, order = _gather(read_file(path, [r.sheet for r in registers.values()]), registers)
+    rows, rejected, ignored, order, keys = _gather(read_file(path, [r.sheet for r in registers.values()]),
+                                                  registers)
+    if apply:  # a register taken all or nothing: a row the reader rejected refuses the apply too
+        refused = {(r.sheet, r.row) for r in rejected
+                   if r.sheet in keys and registers[keys[r.sheet]].target.all_or_nothing}
+        if refused:
+            raise UserError("import.all_or_nothing", n=len(refused))
 
     if not order:  # no sheet of the file has a register's header: say what is needed rather than "0 rows"
         required = " / ".join(
@@ -108,21 +114,24 @@ def import_file(
 
 
 def _gather(result: "ReadResult", registers: dict[str, Register]) -> tuple[
-        dict[str, list[ImportRow]], list[Rejection], list[str], dict[str, int]]:
-    """The rows of each register's sheets (by register key), the reader's rejections, the ignored headers and
-    the order of the sheets read (sheet name -> position)."""
+        dict[str, list[ImportRow]], list[Rejection], list[str], dict[str, int], dict[str, str]]:
+    """The rows of each register's sheets (by register key), the reader's rejections, the ignored headers, the
+    order of the sheets read (sheet name -> position) and their registers (sheet name -> key). A sheet written
+    for reading only (a 公示 list, the statements) is skipped by its name, whatever its headers look like."""
     rows: dict[str, list[ImportRow]] = {}
     rejected: list[Rejection] = []
     ignored: list[str] = []
     order: dict[str, int] = {}
+    keys: dict[str, str] = {}
     for sheet in result.sheets:
-        if sheet.spec.key not in registers:
+        if sheet.spec.key not in registers or is_read_only(sheet.name):
             continue
         order.setdefault(sheet.name, len(order))
+        keys[sheet.name] = sheet.spec.key
         rows.setdefault(sheet.spec.key, []).extend(sheet.rows)
         rejected += sheet.rejected
         ignored += [c for c in sheet.ignored_columns if c not in ignored]
-    return rows, rejected, ignored, order
+    return rows, rejected, ignored, order, keys
 
 
 def exported_from(path: Path) -> str | None:

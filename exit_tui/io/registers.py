@@ -5,18 +5,24 @@ Export writes every declared register's sheet, in this order; import reads every
 area adds one Register here (and its SheetSpec, rows function and ImportTarget); nothing else changes.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
 from sqlmodel import Session
 
-from ..services import checklist, handover
+from ..i18n import CATALOGS
+from ..services import accounts, checklist, handover
+from ..services.accounts_import import ConfirmationImport, LedgerImport, LineImport, UnitImport
 from ..services.handover_import import DocumentImport, FacilityImport, InspectionImport, KeyImport
 from ..services.imports import ImportTarget
 from ..services.task_import import TaskImport
-from . import handover_print
-from .spec import ACCEPTANCE, BATCHES, DOCUMENTS, FACILITIES, INSPECTIONS, KEYS, OUTSTANDING, TASKS, SheetSpec
+from . import accounts_print, handover_print
+from .spec import (
+    ACCEPTANCE, ARREARS_NOTICE, BATCHES, CONFIRMATIONS, DOCUMENTS, FACILITIES, INSPECTIONS, KEYS, LEDGERS, LINES,
+    OUTSTANDING, PREPAID_NOTICE, SETTLEMENT, TASKS, UNITS, SheetSpec, normalize_header,
+)
 
 Rows = Callable[[Session, int], tuple[int, Iterator[dict]]]
 
@@ -28,6 +34,13 @@ class Register:
     """`(session, project_id) -> (count, rows)`: the sheet's rows (dicts keyed by column key), streamed."""
     target: type[ImportTarget] | None = None
     """How rows read back from the sheet are imported; None for a sheet written for reading only."""
+    exported: bool = True
+    """False for a sheet that comes back from others but is not in the package (the confirmations, written with
+    the owner statements: io/accounts_print.py)."""
+
+
+def _no_rows(_session: Session, _project_id: int) -> tuple[int, Iterator[dict]]:
+    return 0, iter(())
 
 
 REGISTERS: tuple[Register, ...] = (
@@ -36,8 +49,15 @@ REGISTERS: tuple[Register, ...] = (
     Register(FACILITIES, partial(handover.export_rows, register="facility"), FacilityImport),
     Register(KEYS, partial(handover.export_rows, register="key"), KeyImport),
     Register(INSPECTIONS, partial(handover.export_rows, register="inspection"), InspectionImport),
+    Register(UNITS, accounts_print.unit_rows, UnitImport),
+    Register(LINES, partial(accounts.export_rows, register="line"), LineImport),
+    Register(LEDGERS, partial(accounts.export_rows, register="ledger"), LedgerImport),
+    Register(CONFIRMATIONS, _no_rows, ConfirmationImport, exported=False),
     Register(OUTSTANDING, handover.outstanding_rows),
     Register(ACCEPTANCE, handover.report_rows),
+    Register(ARREARS_NOTICE, accounts_print.arrears_rows),
+    Register(PREPAID_NOTICE, accounts_print.prepaid_rows),
+    Register(SETTLEMENT, accounts_print.settlement_rows),
     Register(BATCHES, handover_print.overview_rows),  # each batch's own sheet follows (io/xlsx_batch.py)
 )
 
@@ -52,3 +72,13 @@ def read_only() -> list[Register]:
     overview; each batch's own sheet too, io/xlsx_batch.py): their headers are none of a register's, so the
     importer does not take them for one."""
     return [register for register in REGISTERS if register.target is None]
+
+
+def is_read_only(name: str) -> bool:
+    """Whether a sheet of that name was written for reading only (a 公示 list, the settlement report, the owner
+    statements `对账单 2` …), in either language: the importer skips it even where its headers would pass for a
+    register's (a masked owner must never overwrite a unit's owner)."""
+    base = normalize_header(re.sub(r"\s*\d+$", "", name))
+    titles = {normalize_header(text) for register in read_only() for text in (register.sheet.zh, register.sheet.en)}
+    titles |= {normalize_header(catalog.get("accounts.print.statement_sheet", "")) for catalog in CATALOGS.values()}
+    return base in titles - {""}

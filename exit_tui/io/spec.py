@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..domain.accounts import Direction, LedgerKind, LineCategory, LineState
 from ..domain.enums import TaskStatus
 from ..domain.handover import (
     Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState, KeyKind, Method,
@@ -321,5 +322,126 @@ ACCEPTANCE = SheetSpec(
     ),
 )
 
+
+# -- accounts (services/accounts.py, services/accounts_import.py): the 业主名册, the ledger lines, the project's own
+# ledgers, the confirmations the committee returns, and the sheets written for reading only -----------------------
+
+
+def _accounts(group: str, codes) -> dict:
+    """A CHOICE column's codes and their label (`accounts.<group>.<code>` in the catalogs)."""
+    return {"choices": tuple(c.value for c in codes), "label": lambda code: _(f"accounts.{group}.{code}")}
+
+
+_UNIT_NO = ("房间号", "户号", "门牌号", "房屋号", "室号", "房号室号", "unit", "unitno", "room", "roomno")
+_SOURCE = Column("source_ref", "单据号", "Source document", aliases=("凭证号", "单据编号", "来源单据", "依据单据",
+                                                                     "source", "sourceref", "voucher"), width=12)
+
+UNITS = SheetSpec(
+    key="units", zh="房屋清单", en="Units", id_prefix="U",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("房屋编号", "no"), width=9),
+        Column("unit_no", "房号", "Unit no.", required=True, aliases=_UNIT_NO, width=10),
+        Column("building", "楼栋", "Building", aliases=("楼号", "栋号", "幢号", "楼栋号", "block"), width=8),
+        Column("area_m2", "建筑面积(㎡)", "Area (m²)", Kind.MONEY,
+               aliases=("建筑面积", "面积", "面积m2", "建筑面积m2", "area", "aream2", "areasqm"), width=10),
+        Column("owner", "业主", "Owner", aliases=("业主姓名", "产权人", "业主名称", "房屋所有权人", "ownername", "owners"),
+               width=14),
+        Column("phone", "电话", "Phone", aliases=("手机", "联系电话", "手机号", "手机号码", "联系方式", "tel", "mobile"),
+               width=13),
+        _NOTE,
+        Column("owes_fen", "业主应付", "Owner owes", Kind.MONEY, imported=False, width=11),
+        Column("owed_fen", "应退业主", "Owed to owner", Kind.MONEY, imported=False, width=11),
+        Column("net_fen", "净额", "Net", Kind.MONEY, imported=False, width=11),
+        Column("lines", "明细笔数", "Lines", Kind.INT, imported=False, width=6),
+        Column("reconciled", "对账情况", "Reconciliation", imported=False, width=14),
+    ),
+)
+
+LINES = SheetSpec(
+    key="lines", zh="对账明细", en="Ledger lines", id_prefix="L",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("明细编号", "no"), width=9),
+        Column("unit_no", "房号", "Unit no.", required=True, aliases=_UNIT_NO, width=10),
+        Column("category", "类别", "Category", Kind.CHOICE, required=True,
+               aliases=("费用类别", "费用项目", "科目", "收费项目", "type"), **_accounts("category", LineCategory),
+               width=12),
+        Column("period_start", "起始日期", "Period from", Kind.DATE,
+               aliases=("开始日期", "计费起始", "期间起", "起始", "from", "periodstart"), width=11),
+        Column("period_end", "结束日期", "Period to", Kind.DATE,
+               aliases=("计费截止", "期间止", "终止日期", "to", "periodend"), width=11),
+        Column("amount_fen", "金额", "Amount", Kind.MONEY, required=True,
+               aliases=("金额元", "应收金额", "欠费金额", "amount", "amountyuan"), width=11),
+        Column("direction", "方向", "Direction", Kind.CHOICE, aliases=("收付方向", "借贷方向"),
+               **_accounts("direction", Direction), width=10),
+        Column("after_cutoff_fen", "截止日后部分", "After cut-off", Kind.MONEY, imported=False, width=11),
+        Column("meter_reading", "截止读数", "Meter reading", aliases=("表读数", "抄表读数", "读数", "meter"), width=10),
+        _SOURCE,
+        Column("state", "状态", "State", Kind.CHOICE, aliases=("对账状态", "确认状态", "status"),
+               **_accounts("state", LineState), width=9),
+        Column("dispute_reason", "争议理由", "Dispute reason", aliases=("争议原因", "异议理由", "dispute"), width=18),
+        Column("evidence_ref", "证据", "Evidence", aliases=("证据编号", "证据材料", "evidence"), width=12),
+        _NOTE,
+    ),
+)
+
+LEDGERS = SheetSpec(
+    key="ledgers", zh="项目台账", en="Project ledgers", id_prefix="G",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("台账编号", "no"), width=9),
+        Column("kind", "类别", "Kind", Kind.CHOICE, required=True, aliases=("台账类别", "类型", "type"),
+               **_accounts("kind", LedgerKind), width=14),
+        Column("description", "摘要", "Description",
+               aliases=("事项", "内容", "收支内容", "项目名称", "description", "item"), width=30),
+        Column("counterparty", "对方单位", "Counterparty", aliases=("往来单位", "单位名称", "外包单位", "供应商",
+                                                                  "payee", "vendor"), width=18),
+        Column("day", "日期", "Date", Kind.DATE, aliases=("发生日期", "入账日期", "date"), width=11),
+        Column("amount_fen", "金额", "Amount", Kind.MONEY, required=True, aliases=("金额元", "amount"), width=12),
+        _SOURCE,
+        _NOTE,
+    ),
+)
+
+CONFIRMATIONS = SheetSpec(
+    key="confirmations", zh="对账确认回执", en="Confirmations", id_prefix="L",
+    columns=(
+        Column("unit_no", "房号", "Unit no.", aliases=_UNIT_NO, width=10),
+        Column("public_id", "明细编号", "Line ID", Kind.ID, aliases=("编号", "明细号", "lineid"), width=9),
+        Column("line", "费用明细", "Line", imported=False, width=30),
+        Column("result", "确认结果", "Reply", aliases=("确认", "确认情况", "回执", "确认/有争议", "是否确认", "reply",
+                                                     "result"), width=10),
+        Column("reason", "异议理由", "Reason", aliases=("理由", "争议理由", "争议原因", "reason"), width=24),
+        Column("evidence", "异议证据", "Evidence", aliases=("证据", "证据材料", "evidence"), width=14),
+    ),
+)
+"""What the committee returns: one row per line of the owner statements, 确认 or 有争议 (with a reason); the
+import moves each line's state (services/accounts_import.py), all or nothing."""
+
+# Sheets written for reading only (headers chosen so that no register's header row is recognised in them).
+NOTICE_COLUMNS = (
+    Column("no", "序号", "Seq.", Kind.INT, width=6),
+    Column("unit", "房屋", "Unit", width=12),
+    Column("owner", "业主(隐去部分)", "Owner (masked)", width=16),
+    Column("phone", "联系电话(隐去部分)", "Phone (masked)", width=16),
+    Column("count", "笔数", "Count", Kind.INT, width=6),
+    Column("sum", "合计(元)", "Total (yuan)", Kind.MONEY, width=14),
+)
+ARREARS_NOTICE = SheetSpec(key="arrears_notice", zh="欠费公示清单", en="Arrears notice 公示", id_prefix="",
+                           columns=NOTICE_COLUMNS)
+PREPAID_NOTICE = SheetSpec(key="prepaid_notice", zh="预收费用退还公示清单", en="Prepaid refund notice 公示",
+                           id_prefix="", columns=NOTICE_COLUMNS)
+"""公示 lists: names and phones masked (domain/accounts.mask_name, mask_phone); in English too the sheet's name
+says 公示, so that the check that nothing unmasked is on it finds it in either language."""
+
+SETTLEMENT = SheetSpec(
+    key="settlement", zh="结算报告", en="Settlement report", id_prefix="",
+    columns=(
+        Column("section", "部分", "Part", width=16),
+        Column("measure", "统计项", "Measure", width=44),
+        Column("count", "笔数", "Count", Kind.INT, width=8),
+        Column("sum", "合计(元)", "Total (yuan)", Kind.MONEY, width=16),
+    ),
+)
+
 #: Every declared sheet, by key.
-SHEETS: dict[str, SheetSpec] = {spec.key: spec for spec in (TASKS, DOCUMENTS, FACILITIES, KEYS, INSPECTIONS)}
+SHEETS: dict[str, SheetSpec] = {spec.key: spec for spec in (TASKS, DOCUMENTS, FACILITIES, KEYS, INSPECTIONS,
+                                                          UNITS, LINES, LEDGERS, CONFIRMATIONS)}

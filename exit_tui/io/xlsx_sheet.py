@@ -190,18 +190,23 @@ def set_widths(ws: "Worksheet", widths: list[int]) -> None:
 
 
 def page_setup(ws: "Worksheet", title: str, project: str, total_width: int, generated: datetime,
-               grid: bool = False, landscape: bool = False, pages: "Pages | None" = None) -> None:
+               grid: bool = False, landscape: bool = False, pages: "Pages | None" = None,
+               scale: int | None = None) -> None:
     """A4, fit to the page width (any number of pages down), landscape when wide, headers and page numbers;
     `grid` prints the cell grid (schedules: rows are easier to follow across a wide page); `pages` gives the
     page breaks put before a block that would not fit on its page (Pages.keep). LibreOffice keeps them on a sheet
     fitted to one page wide (tests/perf/print_check.py); Excel may not, on a sheet set to "fit to" — a print
-    scale would keep them there, but cut the last column wherever a reader's columns come out wider."""
+    scale would keep them there, but cut the last column wherever a reader's columns come out wider. A sheet
+    whose breaks matter more than that (the owner statements: a page per unit) gives its `scale` instead."""
     ws.set_paper(PAPER_A4)
     if landscape or total_width > LANDSCAPE_ABOVE:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    if scale is None:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(scale)
     if pages is not None and pages.breaks:
         ws.set_h_pagebreaks(pages.breaks)
     ws.center_horizontally()

@@ -45,6 +45,7 @@ from .xlsx_text import (
 from .xlsx_timeline import BAR_FILLS, DEADLINE_COLOR, MARKS, write_timeline
 
 if TYPE_CHECKING:  # xlsxwriter itself is imported only when a file is written (importing io/ stays light)
+    from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
     from ..services.readmodels import Timeline
@@ -52,7 +53,7 @@ if TYPE_CHECKING:  # xlsxwriter itself is imported only when a file is written (
 __all__ = [
     "BAR_FILLS", "DATE_FORMAT", "DEADLINE_COLOR", "FILTER_BUTTON", "LINE_HEIGHT", "MARKS", "MONEY_FORMAT",
     "PAPER_A4", "SIGNATURE_ROW_HEIGHT", "ExportError", "Package", "column_width", "display_width",
-    "signature_markers", "text_lines", "timeline_markers", "write_package",
+    "signature_markers", "text_lines", "timeline_markers", "write_package", "write_workbook",
 ]
 
 #: How often (in rows) `progress` is called.
@@ -252,15 +253,44 @@ def write_package(
         progress(total, total)
 
 
-def _write_book(sink: _Sink, scratch: Path, package: Package,
-                sheets: list[tuple[SheetSpec, Iterable[Mapping[str, object]], int]],
-                tick: Callable[[], None]) -> None:
+def write_workbook(path: Path, title: str, build: Callable[["Workbook", Formats], None]) -> None:
+    """Write another workbook (the owner statements, io/xlsx_statement.py) as a package is written: refused
+    while open elsewhere, streamed, atomic, one-line errors; `build(workbook, formats)` adds its sheets."""
+    path = Path(path)
+    _check_target(path)
+    with export_errors(path), atomic_path(path) as temp, scratch_folder(path) as scratch:
+        with open(temp, "wb") as stream:
+            sink = _Sink(stream)
+            try:
+                workbook = _open_book(sink, scratch, title)
+                build(workbook, Formats(workbook))
+                _close_book(workbook)
+            finally:
+                sink.done = True
+
+
+def _open_book(sink: _Sink, scratch: Path, title: str) -> "Workbook":
     from xlsxwriter import Workbook
-    from xlsxwriter.exceptions import FileCreateError
 
     workbook = Workbook(sink, {"constant_memory": True, "tmpdir": str(scratch), "strings_to_formulas": False,
                                "strings_to_urls": False, "strings_to_numbers": False})
-    workbook.set_properties({"title": clean_text(package.title)[:200], "author": "exit-tui"})
+    workbook.set_properties({"title": clean_text(title)[:200], "author": "exit-tui"})
+    return workbook
+
+
+def _close_book(workbook: "Workbook") -> None:
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        workbook.close()
+    except FileCreateError as error:  # XlsxWriter's wrapper of the OSError that stopped it
+        raise error.args[0] if error.args and isinstance(error.args[0], OSError) else OSError(str(error)) from None
+
+
+def _write_book(sink: _Sink, scratch: Path, package: Package,
+                sheets: list[tuple[SheetSpec, Iterable[Mapping[str, object]], int]],
+                tick: Callable[[], None]) -> None:
+    workbook = _open_book(sink, scratch, package.title)
     generated = _local(package.generated_at)
     heading = (package.title, generated)
     timeline = package.timeline
@@ -281,7 +311,4 @@ def _write_book(sink: _Sink, scratch: Path, package: Package,
     if timeline is not None:
         write_timeline(workbook, formats, contents[-1][0], timeline, heading, tick)
     lists.write(workbook)
-    try:
-        workbook.close()
-    except FileCreateError as error:  # XlsxWriter's wrapper of the OSError that stopped it
-        raise error.args[0] if error.args and isinstance(error.args[0], OSError) else OSError(str(error)) from None
+    _close_book(workbook)

@@ -91,6 +91,12 @@ class ImportTarget:
     """Fields that identify a row written without an id (a twin already in the project is not added again)."""
     columns: ClassVar[tuple[str, ...]] = ()
     """Table columns the hooks read of each stored row (id, public_id and the fields' keys always are)."""
+    natural_key: ClassVar[str | None] = None
+    """A field whose value names a row as surely as its id (a unit's number, 房号): a row without an id whose value
+    (cleaned) is a stored row's updates that row, as a row with its id would (a list from others has no ids)."""
+    all_or_nothing: ClassVar[bool] = False
+    """Any rejected row refuses the whole apply (UserError), not only that row: for a register whose rows only
+    make sense together (the confirmations returned with the owner statements)."""
     report_absent: ClassVar[bool] = False
     """Say which of the project's rows the file does not list (ImportReport.absent): for a register that
     others send lists of, whose preview compares their list with ours."""
@@ -319,9 +325,12 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
 
     ids: list[str | None] = []
     seen: dict[str, list[int]] = defaultdict(list)
+    named = _by_natural_key(target) if target.natural_key else None
     for row in rows:
         raw = row.values.get("public_id")
         public_id = None if _is_empty(raw) else normalize_id(raw)
+        if public_id is None and named is not None:
+            public_id = named(row)
         ids.append(public_id)
         if public_id:
             seen[public_id].append(row.row)
@@ -405,6 +414,24 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
     return plan
 
 
+def _by_natural_key(target: ImportTarget) -> Callable[[ImportRow], str | None]:
+    """`row -> the public id of the stored row its natural key names` (None: none, or a cell that does not
+    clean: the row's own cleaning reports it)."""
+    key = target.natural_key
+    index = {target.current(key, row): public_id for public_id, row in target.existing.items()}
+
+    def find(row: ImportRow) -> str | None:
+        value = row.values.get(key)
+        if _is_empty(value):
+            return None
+        try:
+            return index.get(target.clean(key, value))
+        except UserError:
+            return None
+
+    return find
+
+
 def _named(target: ImportTarget, text: str, values: Mapping[str, Any]) -> str:
     """`text` (a row number or id) followed by the row's name where the target names its rows."""
     name = target.describe(values) if type(target).describe is not ImportTarget.describe else ""
@@ -458,6 +485,8 @@ def import_rows(
     with gc_paused():
         plan = _plan(target, rows, (lambda _id: True) if overwrite is True else chosen.__contains__)
         del rows  # the plan holds what is needed: a caller that passed its only reference frees the rows here
+        if apply and target.all_or_nothing and plan.rejected:
+            raise UserError("import.all_or_nothing", n=len({(r.sheet, r.row) for r in plan.rejected}))
         if apply and strict and any(c.public_id not in chosen for c in plan.conflicts) and overwrite is not True:
             raise UserError("import.conflicts_refused", n=len(plan.conflicts),
                             ids=", ".join(c.public_id for c in plan.conflicts[:10]))
