@@ -416,3 +416,46 @@ def test_import_dry_run_lists_what_our_register_has_and_their_list_has_not(capsy
     absent = [line for line in lines if line.startswith("- D-")]
     assert absent and all(line.endswith("\t对方清单未列出") for line in absent)
     assert not any("竣工总平面图" in line for line in absent)
+
+
+def _with_accounts() -> None:
+    """Units, lines and ledgers in the default database's P-0001 (tests/test_accounts_import.add_accounts)."""
+    from exit_tui.config import Paths
+    from tests.test_accounts_import import add_accounts
+
+    backend = Backend.open(str(Paths.from_env().default_db))
+    try:
+        add_accounts(backend, 1)
+    finally:
+        backend.close()
+
+
+def test_settlement_json_has_english_keys_and_yuan_strings(capsys, home):
+    import json
+
+    assert run(capsys, *NEW)[0] == 0
+    _with_accounts()
+    code, out, _err = run(capsys, "settlement", "P-0001", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["cutoff"] == "2027-01-10" and data["units"] == 3
+    assert data["owes"] == "1623.30" and data["revenue_net"] == "5000.00" and data["repair_fund"] == "80000.00"
+    arrears = [line for line in data["lines"] if line["category"] == "arrears"]
+    assert [(a["direction"], a["state"], a["count"], a["amount"]) for a in arrears] == [
+        ("owes", "unconfirmed", 2, "1323.30")]
+    amounts = [v for v in data.values() if isinstance(v, str) and v[:1].isdigit() and "." in v]
+    assert all(len(v.split(".")[1]) == 2 for v in amounts)
+    assert data["carve_outs"] == []
+
+
+def test_settlement_text_and_statements(capsys, home, tmp_path):
+    assert run(capsys, *NEW)[0] == 0
+    _with_accounts()
+    code, out, _err = run(capsys, "--lang", "zh", "settlement", "P-0001")
+    assert code == 0 and zh.MESSAGES["accounts.report.total_owes"] in out and "1,623.30" in out
+    code, out, _err = run(capsys, "statements", "P-0001", str(tmp_path / "对账单"), "--unit", "3-1-201",
+                          "--unit", "U-0003")
+    assert code == 0 and (tmp_path / "对账单.xlsx").is_file() and "2" in out
+    code, _out, err = run(capsys, "statements", "P-0001", str(tmp_path / "x.xlsx"), "--unit", "9-9-999")
+    assert code == 1 and "9-9-999" in err
+    code, out, _err = run(capsys, "--lang", "en", "settlement", "P-0001")
+    assert code == 0 and en.MESSAGES["accounts.report.total_owes"] in out

@@ -121,7 +121,7 @@ class LineImport(AccountsImport):
 
     register, sheet, table, prefix = "line", "lines", LedgerLine.__table__, "L"
     fields = _fields("line")
-    content = ("unit_no", "category", "period_start", "period_end", "amount_fen", "direction")
+    content = ("unit_no", "category", "period_start", "period_end", "amount_fen")
     columns = ("unit_id", "after_cutoff_fen")
 
     def __init__(self, session, project_id: int, today: date) -> None:
