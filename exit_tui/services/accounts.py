@@ -21,7 +21,8 @@ from sqlmodel import Session, col
 
 from ..db.models import SIGNED_KINDS, LedgerLine, Project, ProjectLedger, Unit
 from ..domain.accounts import (
-    CLOSED_STATES, NEEDS_REASON, Direction, LedgerKind, LineCategory, LineState, can_move, split_at_cutoff,
+    CLOSED_STATES, NEEDS_REASON, UNIT_MOVES, Direction, LedgerKind, LineCategory, LineState, can_move,
+    split_at_cutoff,
 )
 from ..domain.dates import DateParseError, parse_date
 from ..domain.money import AmountParseError, parse_fen
@@ -521,6 +522,18 @@ def _check_move(public_id: str, old: str, new: str) -> None:
     if not can_move(LineState(old), LineState(new)):
         raise UserError("accounts.error.bad_move", field="state", value=public_id, old=label("state", old),
                         new=label("state", new))
+
+
+def unit_line_ids(session: Session, project_id: int, units: list[str], state: LineState | str) -> list[str]:
+    """The lines of the units named (unit numbers or U- ids) that moving the whole unit to `state` moves
+    (domain UNIT_MOVES: confirming a unit confirms its unconfirmed lines), in order."""
+    target = LineState(clean("line", "state", state))
+    keys = [_unit_key(session, project_id, unit) for unit in units]
+    t = LedgerLine
+    return list(session.execute(
+        select(t.public_id).where(t.project_id == project_id, col(t.unit_id).in_(keys),
+                                  col(t.state).in_([s.value for s in UNIT_MOVES[target]])).order_by(col(t.id))
+    ).scalars())
 
 
 def move_lines(session: Session, project_id: int, public_ids: list[str], state: LineState | str, reason: str = "",
