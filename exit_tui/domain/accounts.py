@@ -46,6 +46,18 @@ NEEDS_REASON = frozenset({_S.DISPUTED})
 CLOSED_STATES = frozenset({_S.CONFIRMED, _S.SETTLED, _S.CARVED_OUT})
 
 
+#: When a whole unit is moved to a state (a key on the units tab), the lines that move: those for which it is the
+#: next step (confirming a unit confirms its unconfirmed lines; a settled line is not reopened, a dispute is not
+#: confirmed wholesale).
+UNIT_MOVES: dict[LineState, frozenset[LineState]] = {
+    _S.CONFIRMED: frozenset({_S.UNCONFIRMED}),
+    _S.SETTLED: frozenset({_S.CONFIRMED}),
+    _S.DISPUTED: frozenset({_S.UNCONFIRMED, _S.CONFIRMED}),
+    _S.CARVED_OUT: frozenset({_S.DISPUTED}),
+    _S.UNCONFIRMED: frozenset({_S.CONFIRMED, _S.DISPUTED}),
+}
+
+
 def can_move(old: LineState, new: LineState) -> bool:
     """Whether a line may go from `old` to `new` (staying put is always allowed)."""
     return old == new or new in TRANSITIONS[LineState(old)]
