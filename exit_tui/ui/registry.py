@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
+from ..domain.money import format_fen
 from ..i18n import _, _n
 from ..i18n.labels import days_text
 from ..services.readmodels import DUE_SOON_DAYS, Dashboard
-from .requests import ChecklistRequest, HandoverRequest
+from .requests import AccountsRequest, ChecklistRequest, HandoverRequest
 
 if TYPE_CHECKING:
     from .screens.base import ProjectScreen
@@ -149,6 +150,20 @@ def _handover_request(figures) -> HandoverRequest:
     return HandoverRequest("document")
 
 
+def accounts_card(data: Dashboard) -> CardView:
+    """业主对账: units whose every line is confirmed, settled or carved out, of all units with lines; below, the
+    amount not yet confirmed and the amount disputed (an alert while anything is disputed)."""
+    figures = data.accounts
+    parts = []
+    if figures.unreconciled_fen:
+        parts.append(_("dash.accounts_open", amount=format_fen(figures.unreconciled_fen)))
+    if figures.disputed_fen:
+        parts.append(_("dash.accounts_disputed", amount=format_fen(figures.disputed_fen)))
+    request = AccountsRequest("line", state="disputed" if figures.disputed_fen else "open")
+    return CardView(_("dash.accounts"), f"{figures.units_closed}/{figures.units}", " · ".join(parts),
+                    alert=figures.disputed_fen > 0, request=request, short=_("dash.short.accounts"))
+
+
 AREAS: dict[str, Area] = {
     area.mode: area
     for area in (
@@ -164,6 +179,8 @@ AREAS: dict[str, Area] = {
         Area("handover", "4", "screen.handover", "key.handover", "tip.handover",
              "exit_tui.ui.screens.handover:HandoverScreen",
              cards=(AreaCard("handover-progress", handover_card, 6),)),
+        Area("accounts", "5", "screen.accounts", "key.accounts", "tip.accounts",
+             "exit_tui.ui.screens.accounts:AccountsScreen"),
         Area("audit", None, "screen.audit", "key.audit", "tip.audit", "exit_tui.ui.screens.audit:AuditScreen"),
     )
 }

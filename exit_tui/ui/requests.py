@@ -23,3 +23,13 @@ class HandoverRequest:
 
     tab: str = "document"
     filter: str = ""
+
+
+@dataclass(frozen=True)
+class AccountsRequest:
+    """How another screen asks the Accounts screen to open: on a tab (unit, line, ledger); for the lines, one
+    unit's (its 房号) and a state choice ("" all, "open", or a line state)."""
+
+    tab: str = "unit"
+    unit: str | None = None
+    state: str = ""
