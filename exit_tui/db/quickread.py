@@ -185,6 +185,25 @@ class QuickReader:
         return self._all(f"SELECT count(*) AS n FROM inspection_item WHERE project_id = ?"
                          f" AND state IN ({_marks(len(states))})", (project_id, *states))[0].n
 
+    def line_dues(self, project_id: int, states: list[str]) -> list[tuple[str, int]]:
+        """(state, sum of dues) of the ledger lines in `states` (a prepaid line's part after the cut-off, any other
+        line's amount), from the covering (project, state, ...) index alone."""
+        rows = self._all(
+            "SELECT state, sum(CASE WHEN category = 'prepaid' THEN after_cutoff_fen ELSE amount_fen END) AS due"
+            f" FROM ledger_line WHERE project_id = ? AND state IN ({_marks(len(states))}) GROUP BY state",
+            (project_id, *states))
+        return [(r.state, r.due) for r in rows]
+
+    def units_with_lines(self, project_id: int, states: list[str] | None = None) -> int:
+        """Units with ledger lines (in `states`, if given), counted from a covering index of the lines."""
+        where = f" AND state IN ({_marks(len(states))})" if states else ""
+        return self._all(f"SELECT count(DISTINCT unit_id) AS n FROM ledger_line WHERE project_id = ?{where}",
+                         (project_id, *(states or ())))[0].n
+
+    def unit_count(self, project_id: int) -> int:
+        """Units of the project, counted from the (project, unit number) index."""
+        return self._all("SELECT count(*) AS n FROM unit WHERE project_id = ?", (project_id,))[0].n
+
     def last_change(self) -> int:
         """The id of the newest audit entry (0 when there is none)."""
         return self._all("SELECT max(id) AS id FROM audit_entry")[0].id or 0

@@ -15,6 +15,7 @@ from ..domain.enums import TaskStatus
 from ..domain.plan import PlanTask, late_for
 from ..domain.statutes import deadlines_for
 from .readmodels import task_read
+from .accounts import figures_of
 from .handover import summary
 from .projects import get_project
 from .quickstart import OPEN_STATUSES, most_urgent, phase_progress
@@ -73,6 +74,7 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
         next_deadline=next_deadline,
         deadline_alerts=alerts,
         handover=summary(session, project_id),
+        accounts=figures_of(session, project_id),
     )
 
 

@@ -1,8 +1,13 @@
 """The demo project: a realistic 1,200-unit compound with dates relative to today (data/demo.toml), its plan
-under way and its handover too: registers filled in, keys counted, a joint inspection and two batches."""
+under way, its handover too (registers filled in, keys counted, a joint inspection and two batches) and its
+accounts (every unit and owner with several ledger lines, reconciled building by building, the project's own
+ledgers)."""
 
+import random
+from calendar import monthrange
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -13,7 +18,7 @@ from ..db.models import Document, Facility, HandoverKey, Project, Task
 from ..domain.enums import TaskStatus
 from ..domain.handover import PREFIX
 from ..domain.templates import demo_settings
-from . import audit, checklist, handover, timeline
+from . import accounts, audit, checklist, handover, timeline
 from .ids import next_public_ids
 from .projects import ProjectRead, create_project, get_project
 
@@ -70,6 +75,7 @@ def create_demo(session: Session, today: date) -> ProjectRead:
             for day in past[:-1]:
                 timeline.set_occurrence_done(session, project.id, task.public_id, day, True, day)
     create_demo_handover(session, project.id, today, cfg["handover"])
+    create_demo_accounts(session, project.id, today, handover, cfg["accounts"], cfg["handover"]["buildings"])
     return project
 
 
@@ -223,3 +229,133 @@ def _batch(session: Session, project_id: int, today: date, cfg: dict, refs: dict
                          today + timedelta(days=owed["days"]), owed["reason"])
     if cfg["signed"]:
         handover.sign_batch(session, project_id, batch.public_id, day)
+
+
+# -- the accounts ------------------------------------------------------------------------------------------------
+
+
+def create_demo_accounts(session: Session, project_id: int, today: date, handover_day: date, cfg: dict,
+                         buildings: int) -> None:
+    """Fill the demo's accounts: every unit with its owner (bulk, audited, each value checked by the registers'
+    cleaners), several lines each (prepaid fees split at the cut-off T, arrears, utilities with meter readings,
+    deposits, parking), reconciled building by building with a few disputes and one carved out, and the
+    project's own ledgers."""
+    rng = random.Random(cfg["seed"])
+    units = [_unit(cfg, rng, b, e, f, r) for b in range(1, buildings + 1) for e in range(1, cfg["entrances"] + 1)
+             for f in range(1, cfg["floors"] + 1) for r in range(1, cfg["rooms"] + 1)]
+    _write(session, project_id, "unit", units)
+    lines = [line for unit in units for line in _unit_lines(cfg, rng, unit, handover_day)]
+    _reconcile(cfg, lines)
+    _write(session, project_id, "line", lines)
+    _write(session, project_id, "ledger", [
+        {"kind": g["kind"], "description": g["description"], "counterparty": g["counterparty"],
+         "day": today + timedelta(days=g["days"]), "amount_fen": g["amount"], "source_ref": g["source_ref"]}
+        for g in cfg["ledger"]])
+
+
+def _write(session: Session, project_id: int, register: str, items: list[dict]) -> None:
+    """New rows of an accounts register, checked by its cleaners, written in bulk (audited); keys starting with
+    `_` are the demo's own."""
+    rows = accounts.new_rows(session, project_id, register,
+                             [{k: v for k, v in item.items() if not k.startswith("_")} for item in items])
+    audit.insert_rows(session, accounts.MODELS[register].__table__, rows)
+
+
+def _unit(cfg: dict, rng: random.Random, building: int, entrance: int, floor: int, room: int) -> dict:
+    def name() -> str:
+        return rng.choice(cfg["surnames"]) + "".join(rng.choice(cfg["given"]) for _ in range(rng.choice((1, 2, 2))))
+
+    owner = name() + (f"、{name()}" if rng.random() < cfg["joint_owners"] else "")
+    phone = "" if rng.random() < cfg["no_phone"] else rng.choice(cfg["phone_prefixes"]) + f"{rng.randrange(10**8):08d}"
+    area = cfg["areas"][(room - 1) * 2 + building % 2]
+    return {"unit_no": f"{building}-{entrance}-{floor}{room:02d}", "building": f"{building}#楼", "area_m2": area,
+            "owner": owner, "phone": phone, "_building": building, "_floor": floor}
+
+
+@cache
+def _month(day: date, months: int) -> date:
+    return day + relativedelta(months=months)
+
+
+@cache
+def shared_reading(building: int) -> str:
+    """The reading of a building's shared meter at the cut-off (one per building, the same on each unit's line)."""
+    return f"{building}#楼公摊电表 {18_000 + building * 731} 度(截止日抄表)"
+
+
+def _unit_lines(cfg: dict, rng: random.Random, unit: dict, handover_day: date) -> list[dict]:
+    """A unit's lines, from the shares in data/demo.toml; amounts in fen."""
+    number, area = unit["unit_no"], accounts.clean_area(unit["area_m2"])
+    monthly = (area * accounts.clean("ledger", "amount_fen", cfg["fee_per_m2"]) + 50) // 100  # area × rate, fen
+    first = handover_day.replace(day=1)
+    lines = []
+
+    def line(category: str, amount: int, start: date | None = None, end: date | None = None, **extra) -> None:
+        lines.append({"unit_no": number, "category": category, "amount_fen": amount, "period_start": start,
+                      "period_end": end, "_building": unit["_building"], **extra})
+
+    if rng.random() < cfg["prepaid"]:
+        start = _month(first, -rng.randrange(1, 11))
+        line("prepaid", monthly * 12, start, _month(start, 12) - timedelta(days=1), source_ref=f"收据 YS-{number}")
+    elif rng.random() < cfg["prepaid_ahead"]:
+        start = _month(first, 1)
+        line("prepaid", monthly * 12, start, _month(start, 12) - timedelta(days=1), source_ref=f"收据 YS-{number}",
+             note="已预交下一年度物业费")
+    else:
+        line("arrears", monthly * handover_day.day // monthrange(first.year, first.month)[1], first, handover_day,
+             source_ref="应收台账", note="本月1日至截止日")
+    if rng.random() < cfg["arrears"]:
+        quarters = rng.randrange(1, 5)
+        start = _month(first, -3 * quarters - 1)
+        line("arrears", monthly * 3 * quarters, start, _month(start, 3 * quarters) - timedelta(days=1),
+             source_ref="欠费台账 2026-10", note=f"欠{quarters}个季度")
+    read_from = _month(first, -2)
+    water = rng.randrange(30, 250) / 10
+    line("utilities", round(water * 500), read_from, handover_day,
+         meter_reading=f"水表 {rng.randrange(200, 3000)}.{rng.randrange(10)} 吨(截止日抄表)", note="水费")
+    power = rng.randrange(80, 900)
+    line("utilities", (power * 617 + 5) // 10, read_from, handover_day,
+         meter_reading=f"电表 {rng.randrange(2000, 40000)} 度(截止日抄表)", note="电费")
+    line("utilities", (area * accounts.clean("ledger", "amount_fen", cfg["shared_power_per_m2"]) + 50) // 100,
+         read_from, handover_day, meter_reading=shared_reading(unit["_building"]), note="公摊电费(电梯、楼道照明)")
+    if rng.random() < cfg["gas"]:
+        gas = rng.randrange(8, 60)
+        line("utilities", gas * 300, read_from, handover_day,
+             meter_reading=f"燃气表 {rng.randrange(100, 2000)} 立方米(截止日抄表)", note="燃气费")
+    if rng.random() < cfg["parking"]:
+        months = rng.randrange(1, 4)
+        start = _month(first, -months)
+        line("parking", months * accounts.clean("line", "amount_fen", cfg["parking_month"]), start,
+             first - timedelta(days=1), source_ref=f"车位 B{rng.randrange(1, 3)}-{rng.randrange(1, 480):03d}",
+             note=f"月卡欠费{months}个月")
+    if rng.random() < cfg["card_deposit"]:
+        line("deposit", accounts.clean("line", "amount_fen", cfg["card_deposit_amount"]), note="门禁卡押金",
+             source_ref=f"押金收据 MJ-{number}", _kind="card_deposit")
+    if rng.random() < cfg["decoration_deposit"]:
+        line("deposit", accounts.clean("line", "amount_fen", cfg["decoration_deposit_amount"]), note="装修押金",
+             source_ref=f"押金收据 ZX-{number}", _kind="decoration_deposit")
+    if rng.random() < cfg["other"]:
+        line("other", rng.randrange(50, 500) * 100, note=rng.choice(cfg["other_items"]))
+    return lines
+
+
+def _reconcile(cfg: dict, lines: list[dict]) -> None:
+    """States as the demo's reconciliation has them: the done buildings confirmed (their deposits refunded:
+    settled), the half-way buildings every other line, every n-th line elsewhere disputed with its reason and
+    evidence, and one unit's dispute carved out."""
+    disputes = {d["category"]: d for d in cfg["disputes"]}
+    done, half = set(cfg["confirmed_buildings"]), set(cfg["half_buildings"])
+    for index, line in enumerate(lines):
+        building = line["_building"]
+        if building in done:
+            line["state"] = "settled" if line.get("_kind") in cfg["settled"] else "confirmed"
+        elif building in half and index % 2:
+            line["state"] = "confirmed"
+        elif index % cfg["disputed_every"] == 0 and line["category"] in disputes:
+            _dispute(line, disputes[line["category"]], "disputed")
+    carved = next(line for line in lines if line["unit_no"] == cfg["carved_out"] and line["category"] in disputes)
+    _dispute(carved, disputes[carved["category"]], "carved_out")
+
+
+def _dispute(line: dict, dispute: dict, state: str) -> None:
+    line.update(state=state, dispute_reason=dispute["reason"], evidence_ref=dispute["evidence"])

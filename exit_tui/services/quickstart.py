@@ -19,9 +19,11 @@ from ..domain.enums import ExitType, TaskStatus
 from ..domain.plan import PlanTask, late_for
 from ..domain.schedule import OffsetParseError, ProjectDates, occurrences, parse_rule
 from ..domain.statutes import deadlines_for
+from ..domain.accounts import CLOSED_STATES, LineState
 from ..domain.handover import OPEN_STATES
 from .readmodels import (
-    DUE_SOON_DAYS, Dashboard, DeadlineRead, HandoverSummary, PhaseProgress, ProjectRead, handover_summary, task_read,
+    DUE_SOON_DAYS, AccountsFigures, Dashboard, DeadlineRead, HandoverSummary, PhaseProgress, ProjectRead,
+    accounts_figures, handover_summary, task_read,
 )
 
 OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
@@ -72,6 +74,7 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
         next_deadline=next_deadline,
         deadline_alerts=alerts,
         handover=_handover(reader, project_id),
+        accounts=_accounts(reader, project_id),
     )
 
 
@@ -80,6 +83,13 @@ def _handover(reader: QuickReader, project_id: int) -> HandoverSummary:
     return handover_summary(reader.register_items(project_id), reader.handed_documents(project_id),
                             reader.batch_outcomes(project_id), reader.amended_outcomes(project_id),
                             reader.key_counts(project_id), reader.inspections_in(project_id, sorted(OPEN_STATES)))
+
+
+def _accounts(reader: QuickReader, project_id: int) -> AccountsFigures:
+    """As services/accounts.figures_of: the accounts card's figures."""
+    open_states = sorted(state.value for state in LineState if state not in CLOSED_STATES)
+    return accounts_figures(reader.line_dues(project_id, open_states), reader.units_with_lines(project_id),
+                            reader.units_with_lines(project_id, open_states), reader.unit_count(project_id))
 
 
 def phase_progress(phases: Iterable, counts: Iterable[tuple[int, int, int, int]],

@@ -219,6 +219,15 @@ class AccountsFigures:
     units: int = 0
 
 
+def accounts_figures(by_state: Iterable[tuple[str, int]], with_lines: int, open_units: int,
+                     units: int) -> AccountsFigures:
+    """The accounts card's figures from the rows both readings fetch: (state, sum of dues) of the open states
+    (未确认, 有争议), units with lines, units with a line in an open state, units."""
+    sums = dict(by_state)
+    return AccountsFigures(sums.get("unconfirmed") or 0, sums.get("disputed") or 0,
+                           (with_lines or 0) - (open_units or 0), units or 0)
+
+
 @dataclass(frozen=True)
 class Dashboard:
     project: ProjectRead
