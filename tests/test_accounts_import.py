@@ -121,6 +121,22 @@ def test_a_prepaid_line_changed_by_the_sheet_is_split_again(backend, package):
     assert 0 < line.after_cutoff_fen < 240000
 
 
+def test_states_in_the_lines_sheet_move_as_the_rules_allow(backend, package):
+    project, path = package
+    backend.call(accounts.move_lines, project.id, ["L-0001", "L-0003"], "confirmed")
+    book = openpyxl.load_workbook(path)  # exported before: every line 未确认 there
+    _set(book, "对账明细", "L-0001", 状态=None)  # blank: stays confirmed
+    _set(book, "对账明细", "L-0002", 状态="已结清")  # not straight from 未确认
+    _set(book, "对账明细", "L-0004", 状态="有争议", 争议理由="没住过", 证据="物业费收据")
+    _set(book, "对账明细", "L-0003", **{"版本": None})  # 未确认 in the file, 已确认 here: the file's value wins
+    book.save(path)
+    preview = backend.call(import_file, project.id, path, apply=False, today=TODAY)
+    assert [(r.row, r.column) for r in preview.rejected] == [(_sheet(book, "对账明细")[2]["L-0002"], "状态")]
+    assert sorted((c.public_id, c.field, c.new) for c in preview.changed) == [
+        ("L-0003", "状态", "未确认"), ("L-0004", "争议理由", "没住过"), ("L-0004", "状态", "有争议"),
+        ("L-0004", "证据", "物业费收据")]
+
+
 def test_an_owner_register_without_ids_is_matched_by_unit_number(backend, project, tmp_path):
     add_accounts(backend, project.id)
     book = openpyxl.Workbook()

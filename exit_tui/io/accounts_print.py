@@ -4,6 +4,7 @@ three parties under it), and the owner statements workbook (one page per unit, i
 confirmations sheet the committee returns (对账确认回执, imported by services/accounts_import.py).
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -93,8 +94,6 @@ def notice_rows(session: Session, project_id: int, kind: str) -> tuple[int, Iter
 
 def _unit_key(unit_no: str) -> tuple:
     """`3-1-201` sorts before `10-1-101`: numbers compared as numbers."""
-    import re
-
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", unit_no))
 
 
@@ -195,14 +194,15 @@ def export_statements(session: Session, project_id: int, path: Path, units: Sequ
     unit, then the confirmations sheet. Raises UserError for an unknown unit, ExportError when the file cannot be
     written."""
     from .xlsx_schedule import Lists, write_schedule
-    from .xlsx_write import _local, write_workbook
+    from .xlsx_write import write_workbook
 
     project = projects.get_project(session, project_id)
     chosen = accounts.statements(session, project_id, list(units) if units else None)
     cutoff = accounts.cutoff(session, project_id)
     printed = [statement(unit, lines, project.name, cutoff) for unit, lines in chosen]
     count = sum(len(lines) for _unit, lines in chosen)
-    heading = (project.name, _local(generated_at or datetime.now().astimezone()))
+    moment = generated_at or datetime.now().astimezone()  # Excel has no time zones: the local wall-clock time
+    heading = (project.name, moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment)
     done = 0
 
     def tick() -> None:

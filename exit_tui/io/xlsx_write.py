@@ -6,6 +6,7 @@ handover batch + the timeline) in one .xlsx, written with XlsxWriter's public AP
 - xlsx_schedule: one sheet per SheetSpec (io/spec.py), generic: another area adds a sheet by declaration only;
 - xlsx_batch: one sheet per handover batch, what the three parties sign (built by handover_print);
 - xlsx_timeline: the weekly Gantt;
+- xlsx_statement: the owner statements, a workbook of their own (write_workbook), a page per unit;
 - here: what goes into a package, the index sheet, and writing the file safely.
 
 Every sheet streams (XlsxWriter's constant_memory mode): memory stays flat whatever the project's size. The

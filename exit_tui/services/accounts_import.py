@@ -140,6 +140,12 @@ class LineImport(AccountsImport):
     def columns_unit_no(self, value: str) -> dict[str, Any]:
         return {"unit_id": self.units.key(value)}
 
+    def clean_state(self, value: Any) -> str | None:
+        """A state as typed; an empty cell is None (a stored line keeps its state, a new one is unconfirmed)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return accounts.clean("line", "state", value)
+
     def same_direction(self, row: Mapping[str, Any], value: Any) -> bool:
         """An empty direction leaves a stored line's as it is (a new line's follows its category)."""
         return value is None or row["direction"] == value

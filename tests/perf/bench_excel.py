@@ -21,6 +21,11 @@ What is compared
   diff, insert with the audit entries, commit) against pandas ``read_excel`` + ``to_sql`` into the same SQLite
   schema (the columns renamed and the missing NOT NULL columns filled, no validation). Targets: ours >= 2x
   faster, peak memory no more than pandas.
+* Import of 100,000 ledger lines (``--lines``) into a project of 5,000 units: the 对账明细 sheet (unit number,
+  category and direction as labels, period, amount, source document), ``import_file(apply=True)`` (each unit
+  looked up by number, amounts exact to the fen, a prepaid line split at the cut-off, audited) against pandas
+  ``read_excel`` + ``to_sql`` into ``ledger_line`` (labels mapped to codes and unit numbers to unit ids with a
+  dict, amounts as ``round(x * 100)``, no validation, no split). Same targets.
 
 How it is measured
 ------------------
@@ -122,7 +127,7 @@ def _child(name: str, db: Path, path: Path, project_id: int) -> None:
         result = _measure(lambda: str(backend.call(export_package, project_id, path, today=TODAY).path))
     elif name == "export-raw":
         result = _measure(lambda: _raw_export(db, path, project_id))
-    elif name == "import-ours":
+    elif name in ("import-ours", "lines-ours"):
         from exit_tui.io.imports import import_file
         from exit_tui.services.backend import Backend
 
@@ -166,9 +171,51 @@ def _child(name: str, db: Path, path: Path, project_id: int) -> None:
             return {"added": len(frame)}
 
         result = _measure(pandas_import)
+    elif name == "lines-pandas":
+        result = _measure(_pandas_lines(db, path, project_id))
     else:
         raise SystemExit(f"unknown child {name}")
     print(json.dumps(result))
+
+
+def _pandas_lines(db: Path, path: Path, project_id: int):
+    """pandas' import of the lines sheet into ledger_line: what it takes to land the rows, no checks."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    import pandas as pd
+    from sqlalchemy import create_engine
+
+    from exit_tui.i18n import zh
+
+    engine = create_engine(f"sqlite:///{db}")
+    with sqlite3.connect(db) as connection:
+        units = dict(connection.execute("SELECT unit_no, id FROM unit WHERE project_id = ?", (project_id,)))
+    codes = {text: key.rsplit(".", 1)[1] for key, text in zh.MESSAGES.items()
+             if key.startswith(("accounts.category.", "accounts.direction."))}
+    names = {"房号": "unit_id", "类别": "category", "起始日期": "period_start", "结束日期": "period_end",
+             "金额": "amount_fen", "方向": "direction", "单据号": "source_ref", "备注": "note"}
+
+    def pandas_import():
+        frame = pd.read_excel(path, sheet_name="对账明细", engine="openpyxl")
+        frame = frame[list(names)].rename(columns=names)
+        frame["unit_id"] = frame["unit_id"].map(units)
+        frame["category"] = frame["category"].map(codes)
+        frame["direction"] = frame["direction"].map(codes)
+        frame["amount_fen"] = (frame["amount_fen"] * 100).round().astype("int64")
+        for column in ("period_start", "period_end"):
+            frame[column] = frame[column].dt.date
+        frame[["source_ref", "note"]] = frame[["source_ref", "note"]].fillna("")
+        frame["after_cutoff_fen"] = 0
+        frame["meter_reading"] = frame["dispute_reason"] = frame["evidence_ref"] = ""
+        frame["state"] = "unconfirmed"
+        frame["project_id"] = project_id
+        frame["public_id"] = [f"X-{n:06d}" for n in range(len(frame))]
+        frame["created_at"] = datetime.now(UTC)
+        frame.to_sql("ledger_line", engine, if_exists="append", index=False)
+        return {"added": len(frame)}
+
+    return pandas_import
 
 
 def _raw_export(db: Path, path: Path, project_id: int) -> int:
@@ -273,6 +320,50 @@ def _build_database(folder: Path, extra_tasks: int) -> tuple[Path, int]:
     return db, project.id
 
 
+UNITS = 5000
+CATEGORY_ZH = {"arrears": "物业费欠费", "prepaid": "预收物业费", "parking": "停车费", "utilities": "代收代缴"}
+
+
+def _unit_no(n: int) -> str:
+    return f"{n % 25 + 1}-{n // 25 % 4 + 1}-{n // 100 + 1:02d}0{n % 2 + 1}"
+
+
+def _build_units_database(folder: Path) -> tuple[Path, int]:
+    """A project of UNITS units (no lines yet), written through the accounts service's bulk path."""
+    from exit_tui.db.models import Unit
+    from exit_tui.services import accounts, audit, projects
+    from exit_tui.services.backend import Backend
+    from tests.helpers import PROJECT_ARGS
+
+    db = folder / "units.db"
+    backend = Backend.open(str(db))
+    project = backend.call(projects.create_project, **PROJECT_ARGS)
+    items = [{"unit_no": _unit_no(n), "owner": f"业主{n}", "phone": f"139{n:08d}"} for n in range(UNITS)]
+    backend.call(lambda session: audit.insert_rows(session, Unit.__table__,
+                                                   accounts.new_rows(session, project.id, "unit", items)))
+    backend.call(lambda session: session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)"))
+    backend.close()
+    return db, project.id
+
+
+def _build_lines_file(path: Path, count: int) -> None:
+    """The 对账明细 sheet a committee or the finance office sends: `count` lines over UNITS units."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("对账明细")
+    sheet.append(["房号", "类别", "起始日期", "结束日期", "金额", "方向", "单据号", "备注"])
+    categories = list(CATEGORY_ZH)
+    for n in range(count):
+        category = categories[n % len(categories)]
+        start = date(2026, 1 + n % 12, 1)
+        end = start + timedelta(days=364 if category == "prepaid" else 27)
+        direction = "应退业主" if category == "prepaid" else "业主欠"
+        sheet.append([_unit_no(n % UNITS), CATEGORY_ZH[category], start, end, round(100 + (n * 37) % 90000 / 100, 2),
+                      direction, f"收据 {n:06d}", "业委会已核" if n % 7 == 0 else None])
+    book.save(path)
+
+
 def _row_values(n: int) -> dict:
     return {
         "public_id": None,
@@ -341,7 +432,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", default="10000,50000", help="project sizes, comma-separated")
-    parser.add_argument("--only", choices=("export", "import"), help="run one of the two comparisons")
+    parser.add_argument("--only", choices=("export", "import", "lines"), help="run one of the comparisons")
+    parser.add_argument("--lines", type=int, default=100_000, help="ledger lines of the accounts import")
     parser.add_argument("--json", type=Path, help="also write the figures as records to this file (run_all.py)")
     parser.add_argument("--child")
     parser.add_argument("--db", type=Path)
@@ -365,8 +457,11 @@ def main() -> int:
     found: list[dict] = []
     try:
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpu; sizes {sizes}, {args.runs} runs each")
-        empty_db, empty_project = _build_database(folder, 0)
-        demo_tasks = _count_tasks(empty_db, empty_project)
+        if args.only == "lines":
+            sizes = []  # the task sizes are for the other comparisons
+        else:
+            empty_db, empty_project = _build_database(folder, 0)
+            demo_tasks = _count_tasks(empty_db, empty_project)
         for size in sizes:
             if args.only in (None, "export"):
                 export_db, export_project = _build_database(folder, max(size - demo_tasks, 0))
@@ -422,6 +517,8 @@ def main() -> int:
                                   None, faster=True),
                           _record(f"import {size:,} rows: peak memory ({baseline})", mine["peak_mb"],
                                   pandas_side["peak_mb"], "MB", 1.0)]
+        if args.only in (None, "lines"):
+            table, found = _compare_lines(folder, args.lines, args.runs, table, found)
         print("\nratios (medians)")
         for ratio in table:
             _ratio(*ratio)
@@ -429,6 +526,38 @@ def main() -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+def _compare_lines(folder: Path, count: int, runs: int, table: list, found: list) -> tuple[list, list]:
+    """The accounts case: `count` ledger lines into a project of UNITS units, ours against pandas."""
+    units_db, project_id = _build_units_database(folder)
+    lines_file = folder / f"lines-{count}.xlsx"
+    _build_lines_file(lines_file, count)
+
+    def prepare(side, run):
+        db = folder / f"{side}-{run}.db"
+        shutil.copyfile(units_db, db)
+        return db, lines_file, project_id
+
+    measured = _compare(f"import, {count} ledger lines into {UNITS} units", ("lines-ours", "lines-pandas"),
+                        ("exit-tui import_file (apply)", "pandas read_excel + to_sql"), runs, prepare)
+    mine, pandas_side = measured["lines-ours"], measured["lines-pandas"]
+    table = [*table,
+             (f"lines  {count:>6} speed-up pandas / ours", pandas_side["seconds"] / mine["seconds"], ">= 2.0",
+              lambda r: r >= 2.0),
+             (f"lines  {count:>6} cpu      pandas / ours", pandas_side["cpu"] / mine["cpu"], ">= 2.0",
+              lambda r: r >= 2.0),
+             (f"lines  {count:>6} memory  ours / pandas", _div(mine["peak_mb"], pandas_side["peak_mb"]), "<= 1.0",
+              lambda r: r <= 1.0)]
+    baseline = "baseline: pandas read_excel + to_sql"
+    found = [*found,
+             _record(f"import {count:,} ledger lines: time, speed-up pandas / ours ({baseline})", mine["seconds"],
+                     pandas_side["seconds"], "s", 2.0, faster=True),
+             _record(f"import {count:,} ledger lines: cpu, speed-up pandas / ours ({baseline})", mine["cpu"],
+                     pandas_side["cpu"], "s", 2.0, faster=True),
+             _record(f"import {count:,} ledger lines: peak memory ({baseline})", mine["peak_mb"],
+                     pandas_side["peak_mb"], "MB", 1.0)]
+    return table, found
 
 
 def _record(name: str, ours: float, baseline: float, unit: str, limit: float | None, faster: bool = False) -> dict:

@@ -12,6 +12,12 @@ header (project, sheet) and footer (page X of Y), the signature block at the end
 (a weekly Gantt) prints landscape: bars in the right weeks, the today / T / contract-end columns marked
 and labelled, its header rows and left columns repeated, the legend at the end.
 
+The demo's accounts print too: the package's 房屋清单, 对账明细, 项目台账, the two 公示 lists (owners and phones
+masked) and the 结算报告 (with the three-party signature block), and a separate owner statements workbook
+(``statements-<lang>.xlsx``, ``--statements N`` units: those with the most lines, a disputed one among them) with a
+page per unit (A4 portrait, the confirmation box at the end of each) and the 对账确认回执 sheet. The pages each
+sheet starts on are listed (read from the PDF's page headers with ``pdftotext`` when it is there).
+
 ``--extra-rows`` adds tasks with long, formula-like and multi-line texts so wrapping can be seen too.
 ``--handover`` (on by default) adds realistic handover data (add_handover): a few hundred documents and
 facilities, keys with a discrepancy, inspection items in every state, the three parties, a signed batch with a
@@ -134,6 +140,67 @@ def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = 
     return path
 
 
+def export_statements_demo(folder: Path, lang: str, count: int) -> Path:
+    """Owner statements of `count` demo units: those with the most lines, and a disputed one first."""
+    from exit_tui.i18n import set_language
+    from exit_tui.io.accounts_print import export_statements
+    from exit_tui.services import accounts, projects
+    from exit_tui.services.backend import Backend
+
+    set_language(lang)
+    backend = Backend.open(f"sqlite:///{folder / 'print-check.db'}")
+    try:
+        project = backend.call(projects.list_projects)[0]
+        units = backend.call(accounts.list_units, project.id)
+        disputed = [u.unit_no for u in units if u.disputed or u.carved_out][:1]
+        longest = [u.unit_no for u in sorted(units, key=lambda u: -u.lines) if u.unit_no not in disputed]
+        path = folder / f"statements-{lang}.xlsx"
+        result = backend.call(export_statements, project.id, path, [*disputed, *longest][:count],
+                              generated_at=datetime(2026, 11, 28, 9, 30))
+    finally:
+        backend.close()
+    print(f"statements {result.path}: {result.units} units, {result.lines} lines, sheets {result.sheets}")
+    return path
+
+
+def to_pages(xlsx: Path, out: Path, prefix: str, dpi: int, soffice: str, pdftoppm: str | None) -> list[Path]:
+    """The workbook printed by LibreOffice to PDF, then each page to PNG (when pdftoppm is there)."""
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))  # a private profile: no clash with an open LibreOffice
+    try:
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+             "--outdir", str(out), str(xlsx)],
+            check=True, timeout=600, capture_output=True,
+        )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    pdf = xlsx.with_suffix(".pdf")
+    print(f"pdf: {pdf}")
+    if pdftoppm is None:
+        print("no PNG pages: pdftoppm (poppler-utils) is not installed")
+        return []
+    for old in out.glob(f"{prefix}-*.png"):
+        old.unlink()
+    subprocess.run([pdftoppm, "-png", "-r", str(dpi), str(pdf), str(out / prefix)], check=True, timeout=600)
+    return sorted(out.glob(f"{prefix}-*.png"))
+
+
+def sheet_starts(pdf: Path) -> list[tuple[int, str]]:
+    """(page, sheet) where each sheet starts, from the page headers' right-hand text (pdftotext, if any)."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        return []
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=300).stdout
+    starts, last = [], None
+    for number, page in enumerate(text.split("\f"), start=1):
+        first = next((line for line in page.splitlines() if line.strip()), "")
+        name = first.split("   ")[-1].strip() if "   " in first.strip() else first.strip()
+        if name and name != last:
+            starts.append((number, name))
+            last = name
+    return starts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="folder for the xlsx, pdf and png files (default: a temp folder)")
@@ -141,6 +208,7 @@ def main() -> int:
     parser.add_argument("--dpi", type=int, default=60)
     parser.add_argument("--extra-rows", type=int, default=6)
     parser.add_argument("--no-handover", action="store_true", help="the demo project as it is")
+    parser.add_argument("--statements", type=int, default=4, help="owner statements of this many units")
     args = parser.parse_args()
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -152,28 +220,14 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     xlsx = export_demo(out, args.lang, args.extra_rows, not args.no_handover)
-    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))  # a private profile: no clash with an open LibreOffice
-    try:
-        subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(out), str(xlsx)],
-            check=True, timeout=300, capture_output=True,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    pdf = xlsx.with_suffix(".pdf")
-    print(f"pdf: {pdf}")
-    if pdftoppm is None:
-        print("no PNG pages: pdftoppm (poppler-utils) is not installed")
-        return 0
-    prefix = out / f"page-{args.lang}"
-    for old in out.glob(f"{prefix.name}-*.png"):
-        old.unlink()
-    subprocess.run([pdftoppm, "-png", "-r", str(args.dpi), str(pdf), str(prefix)], check=True, timeout=300)
-    pages = sorted(out.glob(f"{prefix.name}-*.png"))
-    print(f"{len(pages)} pages:")
-    for page in pages:
-        print(f"  {page}")
+    statements = export_statements_demo(out, args.lang, args.statements)
+    for book, prefix in ((xlsx, f"page-{args.lang}"), (statements, f"statements-{args.lang}")):
+        pages = to_pages(book, out, prefix, args.dpi, soffice, pdftoppm)
+        print(f"{len(pages)} pages:")
+        for page in pages:
+            print(f"  {page}")
+        for number, name in sheet_starts(book.with_suffix(".pdf")):
+            print(f"  sheet {name} starts on page {number}")
     return 0
 
 
