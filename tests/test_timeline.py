@@ -210,14 +210,14 @@ def test_the_timeline_is_read_once_until_the_next_write(backend, project):
     assert next(t.status for t in again.tasks if t.public_id == task.public_id) == status
 
 
-def test_task_rows_are_read_again_only_after_a_write_that_can_change_them(backend, project, monkeypatch):
-    """A write to the project's fields reuses the rows read before (the timeline is still computed again); a task
-    written, a phase deleted with its tasks, or a write rolled back reads them again. Each result is the timeline
-    a first read gives."""
-    reads = []
+def test_task_rows_are_read_again_only_where_a_write_can_have_changed_them(backend, project, monkeypatch):
+    """After a write to the project's fields the task rows read before are reused (the timeline is still computed
+    again); after task writes only those tasks are read again; after a phase deleted (with its tasks) or a write
+    rolled back, every row. Each result is the timeline a first read gives."""
+    reads = []  # True: some tasks, False: every task
     read = timeline._task_rows
-    monkeypatch.setattr(timeline, "_task_rows", lambda session, project_id: reads.append(project_id) or
-                        read(session, project_id))
+    monkeypatch.setattr(timeline, "_task_rows", lambda session, project_id, *where: reads.append(bool(where)) or
+                        read(session, project_id, *where))
 
     def fresh():
         timeline._computed.clear()
@@ -227,24 +227,29 @@ def test_task_rows_are_read_again_only_after_a_write_that_can_change_them(backen
     first = backend.call(timeline.load_timeline, project.id, TODAY)
     backend.call(projects.rename_project, project.id, "改名后的项目")
     renamed = backend.call(timeline.load_timeline, project.id, TODAY)
-    assert renamed is not first and renamed.project.name == "改名后的项目" and len(reads) == 1
+    assert renamed is not first and renamed.project.name == "改名后的项目" and reads == [False]
     task = renamed.tasks[0]
     backend.call(checklist.toggle_done, project.id, task.public_id, TODAY)
     toggled = backend.call(timeline.load_timeline, project.id, TODAY)
-    assert len(reads) == 2 and toggled == fresh()
+    assert reads == [False, True] and toggled == fresh()
+    added = backend.call(checklist.add_task, project.id, phase_no=2, title="新任务", due="T", today=TODAY)
+    backend.call(checklist.delete_task, project.id, renamed.tasks[-1].public_id, detach=True)
+    changed = backend.call(timeline.load_timeline, project.id, TODAY)
+    assert reads[-1] is True and added.public_id in {t.public_id for t in changed.tasks} and changed == fresh()
 
     def write_then_fail(session):
         checklist.toggle_done(session, project.id, task.public_id, TODAY)
         timeline.load_timeline(session, project.id, TODAY)
         raise RuntimeError("rolled back")
 
+    reads.clear()
     with pytest.raises(RuntimeError):
         backend.call(write_then_fail)
-    assert backend.call(timeline.load_timeline, project.id, TODAY) == toggled
+    assert backend.call(timeline.load_timeline, project.id, TODAY) == changed and reads == [True, False]
     backend.call(lambda session: session.delete(
         session.exec(select(Phase).where(Phase.project_id == project.id, Phase.no == task.phase_no)).one()))
     assert [t for t in backend.call(timeline.load_timeline, project.id, TODAY).tasks if t.phase_no == task.phase_no] \
-        == []
+        == [] and reads[-1] is False
 
 
 def test_unlinked_tasks_get_the_timings_of_the_whole_network():

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
-from operator import attrgetter
+from heapq import merge
+from operator import attrgetter, itemgetter
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from ..db.models import AuditEntry, OccurrenceDone, Project, Task
@@ -122,10 +122,13 @@ _TIMELINE_COLUMNS = (
 )
 
 
-def _task_rows(session: Session, project_id: int) -> list:
-    """The project's tasks as plain rows of _TIMELINE_COLUMNS (a Core select: no ORM objects)."""
+def _task_rows(session: Session, project_id: int, *where) -> list:
+    """The project's tasks (those meeting `where`) as plain rows of _TIMELINE_COLUMNS (a Core select: no ORM
+    objects), by id: in the order the table keeps them, read through the (project_id) index."""
     session.flush()  # the connection does not autoflush: pending changes of this transaction count
-    return session.connection().execute(select(*_TIMELINE_COLUMNS).where(Task.project_id == project_id)).all()
+    return session.connection().execute(
+        select(*_TIMELINE_COLUMNS).where(Task.project_id == project_id, *where).order_by(col(Task.id))
+    ).all()
 
 
 def _until(task, dates: ProjectDates) -> date:
@@ -214,35 +217,51 @@ _read: "WeakKeyDictionary[object, OrderedDict]" = WeakKeyDictionary()
 
 
 def _rows_now(session: Session, project_id: int, stamp: tuple[int, str] | None) -> list:
-    """The project's task rows (_task_rows) under `stamp`: the rows read under an earlier stamp when no write since
-    can have changed a task row, else read again (at 50k tasks the read is a third of the timeline's work, and a
-    write to the project's fields, its handover registers or another area leaves it as it was)."""
+    """The project's task rows (_task_rows) under `stamp`, from the rows read under an earlier stamp when the
+    writes since can be told apart: those of tasks written since are read again, the others kept (at 50k tasks
+    reading every row is a third of the timeline's work). Otherwise every row is read."""
     kept = _read.setdefault(session.get_bind(), OrderedDict())
     found = kept.get(project_id)
-    if found is not None and found[0] is not None and stamp is not None and _tasks_unwritten(session, found[0]):
-        rows = found[1]
-    else:
+    written = None
+    if found is not None and found[0] is not None and stamp is not None:
+        written = _tasks_written(session, project_id, found[0])
+    if written is None:
         rows = _task_rows(session, project_id)
+    elif written:
+        fresh = _task_rows(session, project_id, col(Task.public_id).in_(written))
+        rows = list(merge((row for row in found[1] if row.public_id not in written), fresh, key=itemgetter(0)))
+    else:
+        rows = found[1]
     _keep(kept, project_id, (stamp, rows), most=1)
     return rows
 
 
-def _tasks_unwritten(session: Session, since: tuple[int, str]) -> bool:
-    """Whether no task row can have changed since the audit entry `since` (id, hash): it is still there (not
-    rolled back, the same database) and no entry after it is for a task or a phase (deleting one deletes its
-    tasks), nor a project created or deleted. Every write adds entries (audit.require_audited)."""
+#: More entries since the rows were read than this: read them all (as fast, and one query).
+_REREAD = 2000
+
+
+def _tasks_written(session: Session, project_id: int, since: tuple[int, str]) -> set[str] | None:
+    """The public ids of the project's tasks written after the audit entry `since` (id, hash), or None when that
+    cannot be told: the entry is gone (rolled back, another database), a phase was written (deleting one deletes
+    its tasks), a project created or deleted, a task's public id or project changed, or more than _REREAD entries
+    were added. Every write adds entries (audit.require_audited); a task's name in the log is its public id."""
     first, first_hash = since
     connection = session.connection()
     if connection.execute(select(AuditEntry.hash).where(AuditEntry.id == first)).scalar() != first_hash:
-        return False
-    touched = connection.execute(
-        select(AuditEntry.id).where(
-            col(AuditEntry.id) > first,
-            or_(col(AuditEntry.entity).in_(("task", "phase")),
-                and_(AuditEntry.entity == "project", AuditEntry.action != "update")),
-        ).limit(1)
-    ).first()
-    return touched is None
+        return None
+    entries = connection.execute(
+        select(AuditEntry.entity, AuditEntry.action, AuditEntry.field, AuditEntry.project_id, AuditEntry.public_id)
+        .where(col(AuditEntry.id) > first).order_by(col(AuditEntry.id)).limit(_REREAD + 1)
+    ).all()
+    if len(entries) > _REREAD:
+        return None
+    written = set()
+    for entity, action, field, project, public_id in entries:
+        if entity == "phase" or (entity == "project" and action != "update") or field in ("public_id", "project_id"):
+            return None
+        if entity == "task" and project == project_id:
+            written.add(public_id)
+    return written
 
 
 def _done_marks(session: Session, project_id: int) -> dict[int, dict[date, date]]:
