@@ -259,7 +259,7 @@ def _tasks_written(session: Session, project_id: int, since: tuple[int, str]) ->
     for entity, action, field, project, public_id in entries:
         if entity == "phase" or (entity == "project" and action != "update") or field in ("public_id", "project_id"):
             return None
-        if entity == "task" and project == project_id:
+        if entity == "task" and project in (project_id, None):  # a task of no project named: this one's, maybe
             written.add(public_id)
     return written
 
