@@ -247,7 +247,7 @@ def cutoff(session: Session, project_id: int) -> date:
 
 
 def _prepaid(session: Session, project_id: int) -> list:
-    """(id, public id, unit no, amount, start, end, after cut-off, state) of the project's prepaid lines."""
+    """(id, public id, unit no, amount, start, end, part after the cut-off) of the project's prepaid lines."""
     return session.execute(
         select(LedgerLine.id, LedgerLine.public_id, Unit.unit_no, LedgerLine.amount_fen, LedgerLine.period_start,
                LedgerLine.period_end, LedgerLine.after_cutoff_fen)
