@@ -138,7 +138,7 @@ def test_move_lines_is_all_or_nothing_and_audited(backend, project):
     assert _error(backend, accounts.move_lines, project.id, ids[2:], "disputed", "金额不符").field == "evidence_ref"
     disputed = backend.call(accounts.move_lines, project.id, ids[2:], "disputed", "金额不符", "IMG_0001.jpg")
     assert {(x.state, x.dispute_reason, x.evidence_ref) for x in disputed} == {("disputed", "金额不符", "IMG_0001.jpg")}
-    carved = backend.call(accounts.move_lines, project.id, [ids[3]], "carved_out")
+    carved = backend.call(accounts.move_lines, project.id, [ids[3].lower().replace("-", "－")], "carved_out")
     assert (carved[0].state, carved[0].dispute_reason) == ("carved_out", "金额不符")  # the record stays with it
     assert _error(backend, accounts.move_lines, project.id, ["L-0999"], "confirmed").key == "accounts.error.not_found"
     units = {u.unit_no: u for u in backend.call(accounts.list_units, project.id)}

@@ -406,18 +406,24 @@ def _unit_key(session: Session, project_id: int, ref: Any, field: str = "unit_no
     text = clean_unit_no(ref)
     found = session.execute(select(Unit.id).where(Unit.project_id == project_id, Unit.unit_no == text)).scalar()
     if found is None and re.fullmatch(r"[Uu]-\d+", text):
-        public_id = f"U-{int(text[2:]):04d}"
         found = session.execute(select(Unit.id).where(Unit.project_id == project_id,
-                                                      Unit.public_id == public_id)).scalar()
+                                                      Unit.public_id == public_id_of(text))).scalar()
     if found is None:
         raise UserError("accounts.error.unknown_unit", field=field, value=text)
     return found
 
 
+def public_id_of(value: Any) -> str:
+    """A public id as typed (`l-42`, `Ｌ－００４２`) -> `L-0042`."""
+    from .imports import normalize_id  # the import machinery builds on this module
+
+    return normalize_id(value)
+
+
 def _row_key(session: Session, project_id: int, register: str, public_id: str) -> int:
     model = MODELS[register]
     key = session.execute(select(model.id).where(model.project_id == project_id,
-                                                 model.public_id == str(public_id).strip().upper())).scalar()
+                                                 model.public_id == public_id_of(public_id))).scalar()
     if key is None:
         raise NotFound("accounts.error.not_found", value=public_id)
     return key
@@ -562,7 +568,7 @@ def move_lines(session: Session, project_id: int, public_ids: list[str], state: 
     kept when a line moves on, as its record. Lines already in `state` stay as they are. Returns the lines."""
     state = clean("line", "state", state)
     reason, evidence = clean("line", "dispute_reason", reason), clean("line", "evidence_ref", evidence)
-    wanted = list(dict.fromkeys(str(public_id).strip().upper() for public_id in public_ids))
+    wanted = list(dict.fromkeys(public_id_of(public_id) for public_id in public_ids))
     t = LedgerLine
     rows = {row.public_id: row for row in session.execute(
         select(t.id, t.public_id, t.project_id, t.state, t.dispute_reason, t.evidence_ref)
