@@ -488,6 +488,7 @@ MESSAGES: dict[str, str] = {
     "dash.accounts_open": "open ¥{amount}",
     "dash.accounts_disputed": "disputed ¥{amount}",
     "accounts.nothing_to_move": "The units chosen have no line that can become {state}",
+    "accounts.revenue_net": "public revenue net of costs (owners') {amount}",
     "screen.handover": "Handover and inspection",
     "key.handover": "Handover",
     "tip.handover": "documents, facilities, keys; inspection items; batches the three parties sign",

@@ -469,6 +469,7 @@ MESSAGES: dict[str, str] = {
     "dash.accounts_open": "未确认 ¥{amount}",
     "dash.accounts_disputed": "争议 ¥{amount}",
     "accounts.nothing_to_move": "选中房屋没有可改为{state}的明细",
+    "accounts.revenue_net": "公共收益净额(属业主) {amount}",
     "screen.handover": "移交与查验",
     "key.handover": "移交",
     "tip.handover": "资料、设施设备、钥匙清单,查验问题,三方签署的移交批次",

@@ -180,7 +180,8 @@ AREAS: dict[str, Area] = {
              "exit_tui.ui.screens.handover:HandoverScreen",
              cards=(AreaCard("handover-progress", handover_card, 6),)),
         Area("accounts", "5", "screen.accounts", "key.accounts", "tip.accounts",
-             "exit_tui.ui.screens.accounts:AccountsScreen"),
+             "exit_tui.ui.screens.accounts:AccountsScreen",
+             cards=(AreaCard("accounts", accounts_card, 7),)),
         Area("audit", None, "screen.audit", "key.audit", "tip.audit", "exit_tui.ui.screens.audit:AuditScreen"),
     )
 }

@@ -18,9 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Select
 
-from ...domain.accounts import LedgerKind, LineCategory, LineState
+from ...domain.accounts import Direction, LedgerKind, LineCategory, LineState
 from ...domain.money import AmountParseError, format_fen, parse_fen
-from ...i18n import _, _n
+from ...i18n import _, _n, get_language
 from ...io.spec import LEDGERS, LINES, UNITS
 from ..modals.confirm import ConfirmScreen
 from ..modals.record_form import RecordForm, field_column, form_columns
@@ -116,8 +116,18 @@ def ledger_columns() -> list[Column]:
 
 
 def row_search_text(row: Any) -> str:
-    """What `/` looks in: every text of the row (unit number, owner, phone, document, reason, note …)."""
-    return " ".join(value for value in _fields_of(type(row))(row) if isinstance(value, str) and value)
+    """What `/` looks in: every text of the row (unit number, owner, phone, document, reason, note …), a code
+    with its label too (`arrears 物业费欠费`)."""
+    labels = _code_labels(get_language())
+    texts = [value for value in _fields_of(type(row))(row) if isinstance(value, str) and value]
+    return " ".join(texts + [labels[text] for text in texts if text in labels])
+
+
+@cache
+def _code_labels(language: str) -> dict[str, str]:
+    """Every code of a line or a ledger (category, direction, state, kind) -> its label in `language`."""
+    groups = {"category": LineCategory, "direction": Direction, "state": LineState, "kind": LedgerKind}
+    return {code.value: _(f"accounts.{group}.{code.value}") for group, codes in groups.items() for code in codes}
 
 
 @cache
@@ -158,7 +168,7 @@ class AccountsScreen(RegisterScreen):
         Binding("s", "move('settled')", "key.settle_line", tooltip="tip.settle_line", show=False, id="settle"),
         Binding("u", "move('unconfirmed')", "key.unconfirm_line", tooltip="tip.unconfirm_line", show=False,
                 id="unconfirm"),
-        Binding("k", "cutoff", "key.cutoff", tooltip="tip.cutoff", show=False, id="cutoff"),
+        Binding("K", "cutoff", "key.cutoff", tooltip="tip.cutoff", show=False, id="cutoff"),
         Binding("escape", "clear_filter", "key.clear_filter", tooltip="tip.accounts_clear", show=False,
                 id="clear-filter"),
     ]
@@ -233,6 +243,11 @@ class AccountsScreen(RegisterScreen):
             text = _("accounts.unit_lines", unit=self.unit) + "  " + text
         if self.tab.id == "unit":
             text += "  " + _("accounts.units_closed", n=totals.counts.get("closed", 0), total=totals.shown)
+        if self.tab.id == "ledger":  # the owners' public revenue: gross less its reasonable costs (民法典282)
+            rows = self.table.shown_rows()
+            net = sum(r.amount_fen for r in rows if r.kind == "revenue") - sum(
+                r.amount_fen for r in rows if r.kind == "revenue_cost")
+            text += "  " + _("accounts.revenue_net", amount=format_fen(net))
         if totals.counts.get("disputed"):
             text += "  " + _n("accounts.disputed_lines", totals.counts["disputed"], n=totals.counts["disputed"])
         return text
@@ -394,7 +409,7 @@ class AccountsScreen(RegisterScreen):
     # -- cut-off ------------------------------------------------------------------------------------------
 
     def action_cutoff(self) -> None:
-        """`k`: the settlement cut-off date; every prepaid line's split is shown before it is changed."""
+        """`K` (shift+k; k moves up): the settlement cut-off date; every prepaid line's split is shown before it is changed."""
         from ..modals.cutoff import CutoffForm
 
         self.app.push_screen(CutoffForm(self.app.project.id), lambda changed: self.reload() if changed else None)
