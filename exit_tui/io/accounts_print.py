@@ -111,16 +111,21 @@ def settlement_rows(session: Session, project_id: int) -> tuple[int, Iterator[di
     s = accounts.settlement(session, project_id)
     rows: list[dict] = []
 
+    named: set[str] = set()
+
     def add(section: str, measure: str, fen: int | None = None, count: int | None = None) -> None:
-        rows.append({"section": section, "measure": measure, "count": count, "sum": fen})
+        """A row; its part is named on the part's first row only (the printed report reads as sections)."""
+        rows.append({"section": "" if section in named else section, "measure": measure, "count": count,
+                     "sum": fen})
+        named.add(section)
 
     part = _("accounts.report.overview")
     add(part, _("accounts.report.cutoff", day=s.cutoff.isoformat()))
     add(part, _("accounts.report.units_closed", closed=s.units_closed, units=s.units), count=s.units_closed)
     part = _("accounts.report.lines")
     for total in s.by_category:
-        measure = " / ".join((label("category", total.category), label("direction", total.direction),
-                              label("state", total.state)))
+        measure = "/".join((label("category", total.category), label("direction", total.direction),
+                            label("state", total.state)))
         if total.due_fen != total.amount_fen:  # prepaid: what is refunded is the part after the cut-off
             measure += " " + _("accounts.report.of_amount", amount=format_fen(total.amount_fen))
         add(part, measure, total.due_fen, total.lines)
@@ -143,7 +148,7 @@ def settlement_rows(session: Session, project_id: int) -> tuple[int, Iterator[di
     for line in s.carve_outs:
         add(part, " ".join(filter(None, (line.public_id, line.unit_no, label("category", line.category),
                                          label("direction", line.direction), line.dispute_reason))),
-            line.amount_fen)
+            line.due_fen)
     return len(rows), iter(rows)
 
 

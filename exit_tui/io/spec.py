@@ -345,7 +345,7 @@ UNITS = SheetSpec(
         Column("area_m2", "建筑面积(㎡)", "Area (m²)", Kind.MONEY,
                aliases=("建筑面积", "面积", "面积m2", "建筑面积m2", "area", "aream2", "areasqm"), width=10),
         Column("owner", "业主", "Owner", aliases=("业主姓名", "产权人", "业主名称", "房屋所有权人", "ownername", "owners"),
-               width=14),
+               width=16),
         Column("phone", "电话", "Phone", aliases=("手机", "联系电话", "手机号", "手机号码", "联系方式", "tel", "mobile"),
                width=13),
         _NOTE,
@@ -374,7 +374,7 @@ LINES = SheetSpec(
         Column("direction", "方向", "Direction", Kind.CHOICE, aliases=("收付方向", "借贷方向"),
                **_accounts("direction", Direction), width=10),
         Column("after_cutoff_fen", "截止日后部分", "After cut-off", Kind.MONEY, imported=False, width=11),
-        Column("meter_reading", "截止读数", "Meter reading", aliases=("表读数", "抄表读数", "读数", "meter"), width=10),
+        Column("meter_reading", "截止读数", "Meter reading", aliases=("表读数", "抄表读数", "读数", "meter"), width=18),
         _SOURCE,
         Column("state", "状态", "State", Kind.CHOICE, aliases=("对账状态", "确认状态", "status"),
                **_accounts("state", LineState), width=9),
@@ -406,11 +406,11 @@ CONFIRMATIONS = SheetSpec(
     columns=(
         Column("unit_no", "房号", "Unit no.", aliases=_UNIT_NO, width=10),
         Column("public_id", "明细编号", "Line ID", Kind.ID, aliases=("编号", "明细号", "lineid"), width=9),
-        Column("line", "费用明细", "Line", imported=False, width=30),
+        Column("line", "费用明细", "Line", imported=False, width=38),
         Column("result", "确认结果", "Reply", aliases=("确认", "确认情况", "回执", "确认/有争议", "是否确认", "reply",
                                                      "result"), width=10),
-        Column("reason", "异议理由", "Reason", aliases=("理由", "争议理由", "争议原因", "reason"), width=24),
-        Column("evidence", "异议证据", "Evidence", aliases=("证据", "证据材料", "evidence"), width=14),
+        Column("reason", "异议理由", "Reason", aliases=("理由", "争议理由", "争议原因", "reason"), width=20),
+        Column("evidence", "异议证据", "Evidence", aliases=("证据", "证据材料", "evidence"), width=12),
     ),
 )
 """What the committee returns: one row per line of the owner statements, 确认 or 有争议 (with a reason); the
@@ -435,8 +435,8 @@ says 公示, so that the check that nothing unmasked is on it finds it in either
 SETTLEMENT = SheetSpec(
     key="settlement", zh="结算报告", en="Settlement report", id_prefix="",
     columns=(
-        Column("section", "部分", "Part", width=16),
-        Column("measure", "统计项", "Measure", width=44),
+        Column("section", "部分", "Part", width=26),  # wide enough for the parties' names in the signature block
+        Column("measure", "统计项", "Measure", width=42),
         Column("count", "笔数", "Count", Kind.INT, width=8),
         Column("sum", "合计(元)", "Total (yuan)", Kind.MONEY, width=16),
     ),

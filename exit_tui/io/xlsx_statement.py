@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING
 
 from ..i18n import _
 from .spec import Column, Kind
-from .xlsx_sheet import LINE_HEIGHT, Formats, Pages, column_writer, page_setup, set_widths, write_row, write_text
+from .xlsx_sheet import (
+    A4_POINTS, CHAR_PIXELS, LINE_HEIGHT, MARGIN_SIDES, Formats, column_writer, page_setup, set_widths, write_row,
+    write_text,
+)
 from .xlsx_text import sheet_title, text_lines
 
 if TYPE_CHECKING:
@@ -24,17 +27,21 @@ if TYPE_CHECKING:
 PER_SHEET = 1000
 #: The statement's table (headers are none of a register's).
 COLUMNS = (
-    Column("public_id", "明细号", "Line", width=9),
-    Column("category", "项目", "Item", width=12),
-    Column("period", "计费期间", "Period", width=23),
-    Column("direction", "收付", "Way", width=10),
-    Column("amount_fen", "金额(元)", "Amount", Kind.MONEY, width=12),
-    Column("after_cutoff_fen", "其中截止日后", "After cut-off", Kind.MONEY, width=12),
-    Column("state", "核对状态", "State", width=9),
-    Column("source_ref", "单据", "Document", width=11),
+    Column("public_id", "明细号", "Line", width=8),
+    Column("category", "项目", "Item", width=11),
+    Column("period", "计费期间", "Period", width=25),
+    Column("direction", "收付", "Way", width=9),
+    Column("amount_fen", "金额(元)", "Amount", Kind.MONEY, width=11),
+    Column("after_cutoff_fen", "其中截止日后", "After cut-off", Kind.MONEY, width=10),
+    Column("state", "核对状态", "State", width=11),  # Unconfirmed
+    Column("source_ref", "单据", "Document", width=10),
 )
 WIDTHS = [c.width for c in COLUMNS]
 AMOUNT_COL = 4
+#: How much wider than Calibri's a reader's default font may draw the columns (LibreOffice without Carlito falls
+#: back to DejaVu Sans: ~1.35x, measured by tests/perf/print_check.py): the print scale leaves room for it, so
+#: every column is on the unit's page.
+WIDE_FONT = 1.4
 #: Heights (points): the title, a row of the confirmation box where the owner writes.
 TITLE_HEIGHT, REPLY_HEIGHT, SIGN_HEIGHT = 26, 48, 36
 
@@ -49,6 +56,12 @@ class Statement:
     """Rows keyed by COLUMNS' keys (amounts in fen)."""
     totals: Sequence[tuple[str, int]]
     """(label, fen): owed by the owner, owed to the owner, the net."""
+
+
+def print_scale(total_width: int) -> int:
+    """The print scale (percent) at which `total_width` characters fit A4 portrait, WIDE_FONT included."""
+    room = (A4_POINTS[0] - 2 * MARGIN_SIDES * 72) / (total_width * CHAR_PIXELS * 0.75 * WIDE_FONT)
+    return max(10, min(100, int(100 * room)))
 
 
 def sheet_base() -> str:
@@ -87,7 +100,8 @@ def _write_sheet(workbook: "Workbook", formats: Formats, title: str, statements:
         nonlocal row
         ws.merge_range(row, 0, row, last, "", cell_format)
         write_text(ws, formats, row, 0, text, cell_format)
-        ws.set_row(row, height or LINE_HEIGHT * text_lines(text, total))
+        lines = text_lines(text, total)
+        ws.set_row(row, height or LINE_HEIGHT * lines + (4 if lines > 1 else 0))
         row += 1
 
     for number, statement in enumerate(statements):
@@ -118,7 +132,7 @@ def _write_sheet(workbook: "Workbook", formats: Formats, title: str, statements:
         line(_("accounts.print.reply_reason"), box_format, REPLY_HEIGHT)
         line(_("accounts.print.reply_sign"), sign_format, SIGN_HEIGHT)
     project, generated = heading
-    # A print scale, not "fit to width": Excel keeps manual page breaks only then (Pages.scale: 100 here).
-    page_setup(ws, title, project, total, generated, scale=Pages(total).scale)
+    # A print scale, not "fit to width": Excel ignores manual page breaks on a sheet fitted to the page.
+    page_setup(ws, title, project, total, generated, scale=print_scale(total))
     if breaks:
         ws.set_h_pagebreaks(breaks)
