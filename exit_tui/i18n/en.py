@@ -489,6 +489,8 @@ MESSAGES: dict[str, str] = {
     "dash.accounts_disputed": "disputed ¥{amount}",
     "accounts.nothing_to_move": "The units chosen have no line that can become {state}",
     "accounts.revenue_net": "public revenue net of costs (owners') {amount}",
+    "replan.prepaid": "The settlement cut-off moves with T: {n} prepaid lines split again, after the cut-off {before} -> {after}",
+    "replan.prepaid.one": "The settlement cut-off moves with T: {n} prepaid line split again, after the cut-off {before} -> {after}",
     "screen.handover": "Handover and inspection",
     "key.handover": "Handover",
     "tip.handover": "documents, facilities, keys; inspection items; batches the three parties sign",

@@ -470,6 +470,7 @@ MESSAGES: dict[str, str] = {
     "dash.accounts_disputed": "争议 ¥{amount}",
     "accounts.nothing_to_move": "选中房屋没有可改为{state}的明细",
     "accounts.revenue_net": "公共收益净额(属业主) {amount}",
+    "replan.prepaid": "结算截止日随移交日 T 变化:{n} 条预收物业费明细重新分摊,截止日后合计 {before} → {after}",
     "screen.handover": "移交与查验",
     "key.handover": "移交",
     "tip.handover": "资料、设施设备、钥匙清单,查验问题,三方签署的移交批次",

@@ -558,6 +558,8 @@ class ReplanPreview:
     kept_done: int = 0
     """Done tasks (and recurring tasks with occurrences done) that would follow the change by their rule but
     stay where they are."""
+    prepaid: "CutoffPreview | None" = None
+    """A moved handover day T that is also the settlement cut-off: the prepaid lines whose part after it changes."""
 
     @property
     def moves_others(self) -> bool:

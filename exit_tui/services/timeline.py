@@ -484,10 +484,25 @@ def _replan(session: Session, project_id: int, change: PlanChange, *, write: boo
             deadline_read(d, dates_before) for d in deadlines_before if d.key in diff.warnings_cleared
         ),
         kept_done=kept,
+        prepaid=_prepaid_preview(session, project, dates_before, dates_after),
     )
     if write:
         _write(session, project, rows, change, dates_before, dates_after, new_rule, diff.moves)
+        if preview.prepaid is not None:
+            from . import accounts
+
+            accounts.resplit(session, project_id)  # the same transaction: T and the splits move together
     return preview
+
+
+def _prepaid_preview(session: Session, project: Project, before: ProjectDates, after: ProjectDates):
+    """When T moves and the settlement cut-off is T's (none set apart), every prepaid line's split moves with it."""
+    if before.handover == after.handover or project.settlement_cutoff is not None:
+        return None
+    from . import accounts
+
+    preview = accounts.preview_cutoff(session, project.id, after.handover)
+    return preview if preview.changes else None
 
 
 def _write(session, project, rows, change, dates_before, dates_after, new_rule, moves) -> None:

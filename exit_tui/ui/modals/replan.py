@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from ...domain.dates import DateParseError, parse_date
 from ...domain.enums import Anchor
 from ...domain.text import visible
+from ...domain.money import format_fen
 from ...i18n import _, _n, pick
 from ...services.readmodels import DeadlineRead, PlanChange, ProjectRead, ReplanPreview
 from ..bindings import Localized
@@ -61,6 +62,10 @@ def preview_text(preview: ReplanPreview) -> Text:
             text.append("  " + _n("replan.more", more, n=more) + "\n", style="dim")
     if preview.kept_done:
         section(_n("replan.kept_done", preview.kept_done, n=preview.kept_done), "dim")
+    if preview.prepaid is not None:  # T is the settlement cut-off: the prepaid lines' splits move with it
+        prepaid = preview.prepaid
+        section(_n("replan.prepaid", len(prepaid.changes), n=len(prepaid.changes),
+                   before=format_fen(prepaid.prepaid_before_fen), after=format_fen(prepaid.prepaid_after_fen)))
     if not text:
         text.append(_("replan.nothing_moves"))
     return text
