@@ -18,7 +18,7 @@ from sqlmodel import Session
 from ..domain.accounts import Direction, LineCategory, LineState, mask_name, mask_phone
 from ..domain.money import format_fen
 from ..i18n import _
-from ..services import accounts, projects
+from ..services import accounts, handover, projects
 from .spec import CONFIRMATIONS
 from .xlsx_statement import Statement, write_statements
 from .xlsx_text import sheet_title
@@ -206,6 +206,7 @@ def export_statements(session: Session, project_id: int, path: Path, units: Sequ
     cutoff = accounts.cutoff(session, project_id)
     printed = [statement(unit, lines, project.name, cutoff) for unit, lines in chosen]
     count = sum(len(lines) for _unit, lines in chosen)
+    signers = [f"{p.company} {p.representative}".strip() for p in handover.list_parties(session, project_id)]
     moment = generated_at or datetime.now().astimezone()  # Excel has no time zones: the local wall-clock time
     heading = (project.name, moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment)
     done = 0
@@ -223,7 +224,8 @@ def export_statements(session: Session, project_id: int, path: Path, units: Sequ
         titles.extend(write_statements(workbook, formats, printed, heading, tick, taken))
         receipt = sheet_title(CONFIRMATIONS.title, taken)
         lists = Lists(title=sheet_title(_("export.lists_sheet"), taken))
-        write_schedule(workbook, formats, receipt, CONFIRMATIONS, confirmation_rows(chosen), lists, heading, tick)
+        write_schedule(workbook, formats, receipt, CONFIRMATIONS, confirmation_rows(chosen), lists, heading, tick,
+                       signers)
         _reply_dropdown(workbook.get_worksheet_by_name(receipt), count)
         lists.write(workbook)
         titles.append(receipt)

@@ -406,15 +406,16 @@ CONFIRMATIONS = SheetSpec(
     columns=(
         Column("unit_no", "房号", "Unit no.", aliases=_UNIT_NO, width=10),
         Column("public_id", "明细编号", "Line ID", Kind.ID, aliases=("编号", "明细号", "lineid"), width=9),
-        Column("line", "费用明细", "Line", imported=False, width=38),
+        Column("line", "费用明细", "Line", imported=False, width=32),
         Column("result", "确认结果", "Reply", aliases=("确认", "确认情况", "回执", "确认/有争议", "是否确认", "reply",
-                                                     "result"), width=10),
-        Column("reason", "异议理由", "Reason", aliases=("理由", "争议理由", "争议原因", "reason"), width=20),
-        Column("evidence", "异议证据", "Evidence", aliases=("证据", "证据材料", "evidence"), width=12),
+                                                     "result"), width=20),
+        Column("reason", "异议理由", "Reason", aliases=("理由", "争议理由", "争议原因", "reason"), width=16),
+        Column("evidence", "异议证据", "Evidence", aliases=("证据", "证据材料", "evidence"), width=10),
     ),
 )
 """What the committee returns: one row per line of the owner statements, 确认 or 有争议 (with a reason); the
-import moves each line's state (services/accounts_import.py), all or nothing."""
+import moves each line's state (services/accounts_import.py), all or nothing. Printed A4 portrait (at most 100
+characters wide, the filter buttons counted), the reply column where the signature block's signature box falls."""
 
 # Sheets written for reading only (headers chosen so that no register's header row is recognised in them).
 NOTICE_COLUMNS = (
