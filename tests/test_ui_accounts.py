@@ -157,3 +157,29 @@ async def test_the_cut_off_is_previewed_then_applied(tmp_path):
         await settle(pilot)
         assert not isinstance(app.screen, CutoffForm)
         assert backend.call(accounts.cutoff, project_id) == new
+
+
+async def test_statements_of_the_marked_units_are_written_with_a_page_each(tmp_path):
+    import openpyxl
+
+    from exit_tui.ui.modals.statements import StatementsDialog
+
+    app, backend, project_id = demo_app(tmp_path)
+    target = tmp_path / "对账单 [1号楼].xlsx"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_accounts(pilot)
+        await pilot.press("space", "space")  # the first two units marked
+        await settle(pilot)
+        shown = [screen.table.row(key).unit_no for key in screen.table.shown_keys()[:2]]
+        assert shown == ["1-1-101", "1-1-102"]
+        await pilot.press("w")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StatementsDialog) and dialog.units == shown
+        dialog.query_one("#path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=5)
+        assert not isinstance(app.screen, StatementsDialog)
+    book = openpyxl.load_workbook(target, read_only=True)
+    text = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "1-1-101" in text and "1-1-102" in text and "1-1-201" not in text

@@ -170,6 +170,7 @@ class AccountsScreen(RegisterScreen):
         Binding("u", "move('unconfirmed')", "key.unconfirm_line", tooltip="tip.unconfirm_line", show=False,
                 id="unconfirm"),
         Binding("K", "cutoff", "key.cutoff", tooltip="tip.cutoff", show=False, id="cutoff"),
+        Binding("w", "statements", "key.statements", tooltip="tip.statements", show=False, id="statements"),
         Binding("escape", "clear_filter", "key.clear_filter", tooltip="tip.accounts_clear", show=False,
                 id="clear-filter"),
     ]
@@ -407,6 +408,32 @@ class AccountsScreen(RegisterScreen):
         self.table.clear_marks()
         self.reload()
 
+    # -- statements ---------------------------------------------------------------------------------------
+
+    def action_statements(self) -> None:
+        """`w`: owner statements of the marked units, else of the units shown (all of them when none is filtered
+        out), on the units tab; of the unit whose lines are shown, on the lines tab."""
+        table = self._tables["unit"]
+        if self.tab.id == "line" and self.unit:
+            units: list[str] | None = [self.unit]
+        elif table.marked:
+            units = [table.row(key).unit_no for key in table.shown_keys() if key in table.marked]
+        else:
+            shown = table.shown_keys()
+            units = None if len(shown) == table.totals().total else [table.row(key).unit_no for key in shown]
+        count = len(units) if units is not None else table.totals().total
+        if not count:
+            self.notify(_("accounts.no_units"), severity="warning")
+            return
+        from ..modals.statements import StatementsDialog
+
+        def written(result) -> None:
+            if result is not None:
+                self.notify(_("accounts.statements_done", units=result.units, lines=result.lines,
+                              path=str(result.path)), timeout=10)
+
+        self.app.push_screen(StatementsDialog(units, count), written)
+
     # -- cut-off ------------------------------------------------------------------------------------------
 
     def action_cutoff(self) -> None:
@@ -420,6 +447,7 @@ class AccountsScreen(RegisterScreen):
             (_("key.filter"), _("tip.filter"), self.action_focus_filter),
             (_("key.add"), _("tip.add"), self.action_add),
             (_("key.cutoff"), _("tip.cutoff"), self.action_cutoff),
+            (_("key.statements"), _("tip.statements"), self.action_statements),
             (_("key.export_view"), _("tip.export_view"), self.table.action_export),
         ]
 
