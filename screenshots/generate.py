@@ -38,6 +38,8 @@ VIEWS = [
     ("handover-inspection-en", "en", ["4", "right", "right", "right"], True),
     ("handover-batch-zh", "zh", ["4", "left", "enter"], True),
     ("handover-80x24-en", "en", ["4"], True, (80, 24)),
+    ("accounts-units-zh", "zh", ["5"], True),
+    ("accounts-lines-en", "en", ["5", "right"], True),
     ("checklist-80x24-en", "en", ["2"], True, (80, 24)),
     ("dashboard-80x24-zh", "zh", [], True, (80, 24)),
 ]
