@@ -51,6 +51,10 @@ def preview_text(preview: ReplanPreview) -> Text:
         section(_("replan.impossible", deadline=deadline_text(deadline)), "bold red")
     for deadline in preview.warnings_cleared:
         section(_("replan.possible_again", deadline=deadline_text(deadline)), "bold green")
+    if preview.prepaid is not None:  # T is the settlement cut-off: the prepaid lines' splits move with it
+        prepaid = preview.prepaid
+        section(_n("replan.prepaid", len(prepaid.changes), n=len(prepaid.changes),
+                   before=format_fen(prepaid.prepaid_before_fen), after=format_fen(prepaid.prepaid_after_fen)))
     if preview.moves:
         section(_n("replan.moves", len(preview.moves), n=len(preview.moves)))
         for move in preview.moves[:MAX_LISTED]:
@@ -62,10 +66,6 @@ def preview_text(preview: ReplanPreview) -> Text:
             text.append("  " + _n("replan.more", more, n=more) + "\n", style="dim")
     if preview.kept_done:
         section(_n("replan.kept_done", preview.kept_done, n=preview.kept_done), "dim")
-    if preview.prepaid is not None:  # T is the settlement cut-off: the prepaid lines' splits move with it
-        prepaid = preview.prepaid
-        section(_n("replan.prepaid", len(prepaid.changes), n=len(prepaid.changes),
-                   before=format_fen(prepaid.prepaid_before_fen), after=format_fen(prepaid.prepaid_after_fen)))
     if not text:
         text.append(_("replan.nothing_moves"))
     return text
