@@ -313,3 +313,22 @@ async def test_a_signed_batch_cannot_be_deleted(tmp_path):
         assert app.screen is screen
         assert signed.public_id in [b.public_id for b in backend.call(handover.list_batches, project_id)]
         assert screen.table.row(signed.public_id) is not None
+
+
+async def test_enter_on_a_handover_date_in_the_timeline_opens_it(tmp_path):
+    from exit_tui.ui.widgets.gantt import Gantt
+
+    app, backend, project_id = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        gantt = app.screen.query_one(Gantt)
+        position = next(i for i, row in enumerate(gantt.rows) if row.kind == "dated" and row.dated.kind == "promised")
+        dated = gantt.rows[position].dated
+        gantt.move_cursor(position)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HandoverScreen) and screen.tab.id == "batch"
+        assert screen.table.cursor_key == dated.batch

@@ -23,6 +23,8 @@ class HandoverRequest:
 
     tab: str = "document"
     filter: str = ""
+    key: str | None = None
+    """The row the cursor goes to (a batch, an inspection item)."""
 
 
 @dataclass(frozen=True)

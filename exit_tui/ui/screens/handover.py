@@ -250,6 +250,7 @@ class HandoverScreen(RegisterScreen):
         if isinstance(request, HandoverRequest):
             keys = [key for key, _predicate in FILTERS[request.tab]]
             self._choices[request.tab] = keys.index(request.filter) if request.filter in keys else 0
+            self._keep = request.key or self._keep
             if request.tab != self.tab.id:
                 self.query_one("#register-tabs", Tabs).active = f"tab-{request.tab}"  # shown, then read
                 return

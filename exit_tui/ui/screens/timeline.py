@@ -14,6 +14,7 @@ from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, rule_label, status_label
 from ...services.readmodels import HandoverDate, PhaseRead, Timeline, TimelineTask
 from ..modals.task_form import TaskForm
+from ..requests import HandoverRequest
 from ..widgets.gantt import ZOOM_NAMES, Gantt, Layout, Row, lay_out, release_in_thread
 from .base import ProjectScreen
 
@@ -202,6 +203,14 @@ class TimelineScreen(ProjectScreen):
     def task_chosen(self, event: Gantt.TaskChosen) -> None:
         self.app.call_service("checklist.get_task", self.app.project.id, event.public_id, self.app.today,
                               then=self._edit)
+
+    @on(Gantt.DatedChosen)
+    def dated_chosen(self, event: Gantt.DatedChosen) -> None:
+        """A handover date: the Handover screen on its batch (a promise) or the punch list (a deadline)."""
+        dated = event.dated
+        tab = "inspection" if dated.kind == "inspection" else "batch"
+        key = dated.public_id if tab == "inspection" else dated.batch
+        self.app.show("handover", HandoverRequest(tab, "filter.open" if tab == "inspection" else "", key))
 
     def _edit(self, task) -> None:
         self.app.push_screen(TaskForm(self.app.project, self.phases, task), self._form_closed)

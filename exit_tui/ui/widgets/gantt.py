@@ -361,6 +361,13 @@ class Gantt(Localized, ScrollView, can_focus=True):
             super().__init__()
             self.public_id = public_id
 
+    class DatedChosen(Message):
+        """enter or a double click on a dated item of another area (a handover promise, an inspection deadline)."""
+
+        def __init__(self, dated: HandoverDate) -> None:
+            super().__init__()
+            self.dated = dated
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.timeline: Timeline | None = None
@@ -666,6 +673,8 @@ class Gantt(Localized, ScrollView, can_focus=True):
             return
         if row.kind == "task":
             self.post_message(self.TaskChosen(row.key))
+        elif row.kind == "dated" and row.dated is not None:
+            self.post_message(self.DatedChosen(row.dated))
         elif row.kind in ("group", "phase"):
             self.action_toggle()
 
