@@ -1060,5 +1060,6 @@ MESSAGES: dict[str, str] = {
     "timeline.legend_today": "today",
     "timeline.legend_handover": "T handover",
     "timeline.legend_contract_end": "contract end",
+    "timeline.legend_dated": "handover dates",
     "timeline.legend_deadline": "statutory",
 }

@@ -1025,5 +1025,6 @@ MESSAGES: dict[str, str] = {
     "timeline.legend_today": "今天",
     "timeline.legend_handover": "移交日 T",
     "timeline.legend_contract_end": "合同到期",
+    "timeline.legend_dated": "移交事项",
     "timeline.legend_deadline": "法定期限",
 }

@@ -102,6 +102,8 @@ LEGEND = (
     ("┃", "gantt--contract-end", "timeline.legend_contract_end"),
     ("┊", "gantt--deadline", "timeline.legend_deadline"),
 )
+DATED_LEGEND = ("◇", "gantt--at-risk", "timeline.legend_dated")
+"""Shown only when the plan has dated items of other areas (a handover promise, an inspection deadline)."""
 
 
 class TimelineScreen(ProjectScreen):
@@ -181,7 +183,8 @@ class TimelineScreen(ProjectScreen):
         gantt = self.query_one(Gantt)
         width = max(20, self.size.width - 2)
         lines = [Text()]
-        for glyph, style, key in LEGEND:
+        legend = LEGEND + ((DATED_LEGEND,) if self.timeline is not None and self.timeline.handover_dates else ())
+        for glyph, style, key in legend:
             item = Text(glyph, style=gantt.get_component_rich_style(style, partial=True))
             item.append(f" {_(key)}", style="dim")
             if lines[-1] and lines[-1].cell_len + 2 + item.cell_len > width:
