@@ -246,3 +246,21 @@ def test_demo_package_has_the_timeline_and_reimports_unchanged(backend, demo, tm
     assert (report.added, report.changed, report.rejected) == ([], [], [])
     registers = {register.sheet.title for register in importable().values()}  # tasks and handover registers
     assert report.unchanged == sum(rows for title, rows in result.sheets if title in registers)
+
+
+def test_the_timeline_sheet_lists_the_handover_dates(backend, demo, tmp_path):
+    """Promised dates of items owed and deadlines of open inspection items, as the app's timeline shows them."""
+    import openpyxl
+
+    from exit_tui.io.export import export_package
+    from exit_tui.services import handover
+
+    path = tmp_path / "package.xlsx"
+    backend.call(export_package, demo.id, path, today=TODAY)
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheet = next(ws for ws in book.worksheets if ws.title in ("时间线", "Timeline"))
+    rows = [row for row in sheet.iter_rows(values_only=True)]
+    dated = backend.call(handover.dated_items, demo.id)
+    assert dated
+    for item in dated:
+        assert any(item.public_id in row and "◇" in row for row in rows), item.public_id

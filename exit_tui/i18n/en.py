@@ -991,6 +991,8 @@ MESSAGES: dict[str, str] = {
     "export.timeline_legend_at_risk": "at risk (a predecessor is late)",
     "export.timeline_legend_overdue": "overdue",
     "export.timeline_legend_milestone": "milestone",
+    "export.timeline_promised": "Promised handover: {name} (batch {batch})",
+    "export.timeline_inspection": "Inspection item due: {name}",
     "export.timeline_legend_deadline": "statutory deadline",
     "export.timeline_legend_today": "the week of today",
     "export.timeline_legend_handover": "the week of the handover day T",

@@ -959,6 +959,8 @@ MESSAGES: dict[str, str] = {
     "export.timeline_legend_at_risk": "有风险(前置任务延误)",
     "export.timeline_legend_overdue": "逾期",
     "export.timeline_legend_milestone": "里程碑",
+    "export.timeline_promised": "承诺移交:{name}(移交批次 {batch})",
+    "export.timeline_inspection": "查验问题整改期限:{name}",
     "export.timeline_legend_deadline": "法定期限",
     "export.timeline_legend_today": "今天所在周",
     "export.timeline_legend_handover": "移交日 T 所在周",

@@ -32,6 +32,8 @@ DEADLINE_COLOR = "C00000"
 #: Border colours of the marked week columns, strongest first (a week holding two is drawn as the first).
 MARKS = {"today": "FF0000", "handover": "7030A0", "contract_end": "ED7D31"}
 DIAMOND = "◆"
+DATED = "◇"
+"""A handover promise or an inspection deadline (another area's date, as the app's timeline draws it)."""
 #: XlsxWriter's border style codes.
 THIN, MEDIUM = 1, 2
 
@@ -206,6 +208,14 @@ def write_timeline(
                   "due": deadline.day, "flags": separator.join(flags)}
         write_row(ws, row, [(write, values.get(key)) for write, key in writers])
         _write_week_cells(ws, row, left, gantt.row([(gantt.week(deadline.day), "deadline")], DIAMOND))
+    for dated in timeline.handover_dates:  # another area's dates: a handover promise, an inspection deadline
+        row += 1
+        name = pick(dated.text_zh, dated.text_en)
+        title = (_("export.timeline_promised", name=name, batch=dated.batch) if dated.kind == "promised"
+                 else _("export.timeline_inspection", name=name))
+        values = {"public_id": dated.public_id, "title": title, "due": dated.day, "flags": dated.note}
+        write_row(ws, row, [(write, values.get(key)) for write, key in writers])
+        _write_week_cells(ws, row, left, gantt.row([(gantt.week(dated.day), "deadline")], DATED))
     owners: dict[str, str] = {}
     statuses: dict[str, str] = {}
     for task in timeline.tasks:
