@@ -574,7 +574,8 @@ def test_demo_project(backend, demo):
     assert statuses.count(TaskStatus.DOING) > 0
     assert sum(t.overdue for t in tasks) > 0
     assert all(t.done_on == t.due_date for t in tasks if t.status is TaskStatus.DONE)  # done on the day
-    assert len(tasks) == len(load_template(ExitType.CONTRACT_EXPIRY).tasks) + len(cfg["extra_task"])
+    risk_tasks = sum("task" in work for work in cfg["risks"]["work"]) + len(cfg["risks"]["drill"]["follow_ups"])
+    assert len(tasks) == len(load_template(ExitType.CONTRACT_EXPIRY).tasks) + len(cfg["extra_task"]) + risk_tasks
     bracketed = _query(backend, demo.id, text="[B区]").rows
     assert len(bracketed) == 1
     assert bracketed[0].title_zh == "核对 [B区] 地下车库停车卡押金清单"

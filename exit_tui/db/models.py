@@ -12,6 +12,7 @@ from ..domain.enums import PHASE_COUNT, ExitType, TaskStatus
 from ..domain.handover import (
     Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState, KeyKind, Method, Outcome, PartyRole,
 )
+from ..domain.risks import Category as RiskCategory, Status as RiskStatus
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -467,3 +468,91 @@ class ProjectLedger(SQLModel, table=True):
     source_ref: str = ""
     note: str = ""
     created_at: datetime
+
+
+# -- risks, contingency plans and drills (domain/risks.py; DOMAIN.md section 7) ------------------------------------
+
+
+class Risk(SQLModel, table=True):
+    """A risk with its contingency plan (风险登记册 / 应急预案): R-0001. Its score and level are read, not stored:
+    the level follows the rule profile's thresholds."""
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"),
+        _one_of("category", _codes(RiskCategory)), _one_of("status", _codes(RiskStatus)),
+        CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood"),
+        CheckConstraint("impact BETWEEN 1 AND 5", name="impact"),
+        CheckConstraint(f"phase_no BETWEEN 1 AND {PHASE_COUNT}", name="phase_no"),
+        # The dashboard's open risks by rating and their reviews due, read from the index alone (covering).
+        Index("ix_risk_project_status", "project_id", "status", "likelihood", "impact", "next_review"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    seed_key: str | None = None
+    """The risk of data/risks.toml it was seeded from (None when added by hand)."""
+    phase_no: int = 7
+    """The phase it belongs to (7 风险管理和应急预案 unless the seed says otherwise)."""
+    category: str
+    title_zh: str
+    title_en: str
+    """The risk in each language (a title typed or imported is the same text in both); likewise below."""
+    trigger_zh: str = ""
+    trigger_en: str = ""
+    """Cause or trigger: what tells us it is happening."""
+    likelihood: int = 3
+    impact: int = 3
+    owner: str = ""
+    mitigation_zh: str = ""
+    mitigation_en: str = ""
+    """What is done before, to make it less likely or less harmful."""
+    plan_zh: str = ""
+    plan_en: str = ""
+    """The contingency plan's measures (when it happens)."""
+    plan_lead: str = ""
+    plan_phone: str = ""
+    status: str = "identified"
+    next_review: date | None = None
+    drill_rule: str = ""
+    """The plan's drill schedule, an RRULE body (`FREQ=MONTHLY`); empty: none."""
+    drill_start: date | None = None
+    """The schedule's first day (None: the project's decision day)."""
+    legal_basis: str | None = None
+    note: str = ""
+    created_at: datetime
+
+
+def _risk_fk() -> Column:
+    return Column(Integer, ForeignKey("risk.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class RiskDrill(SQLModel, table=True):
+    """A drill of a risk's contingency plan (演练记录): X-0001."""
+
+    __tablename__ = "risk_drill"
+    __table_args__ = (UniqueConstraint("project_id", "public_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    risk_id: int = Field(sa_column=_risk_fk())
+    public_id: str
+    held_on: date
+    participants: str = ""
+    scenario: str = ""
+    findings: str = ""
+    created_at: datetime
+
+
+class RiskTask(SQLModel, table=True):
+    """A checklist task linked to a risk: its mitigation work, or a drill's follow-up action. The task is named by
+    its public id (a task deleted from the checklist leaves the link, which reads then skip)."""
+
+    __tablename__ = "risk_task"
+    __table_args__ = (UniqueConstraint("project_id", "public_id"), UniqueConstraint("risk_id", "task_ref"))
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    risk_id: int = Field(sa_column=_risk_fk())
+    public_id: str
+    """`R-0001/T-0042`: the risk's and the task's ids (its name in the log)."""
+    task_ref: str
+    drill_ref: str | None = None
+    """The drill (X-) whose follow-up action it is; None for mitigation work."""

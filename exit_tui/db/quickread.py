@@ -204,6 +204,19 @@ class QuickReader:
         """Units of the project, counted from the (project, unit number) index."""
         return self._all("SELECT count(*) AS n FROM unit WHERE project_id = ?", (project_id,))[0].n
 
+    def risk_ratings(self, project_id: int, statuses: list[str]) -> list[tuple[int, int, int]]:
+        """(likelihood, impact, risks) of the risks in `statuses`, from the covering (project, status, ...) index."""
+        rows = self._all(
+            "SELECT likelihood, impact, count(*) AS n FROM risk WHERE project_id = ?"
+            f" AND status IN ({_marks(len(statuses))}) GROUP BY likelihood, impact", (project_id, *statuses))
+        return [(r.likelihood, r.impact, r.n) for r in rows]
+
+    def reviews_before(self, project_id: int, statuses: list[str], today: date) -> int:
+        """Risks in `statuses` whose next review is before `today`, from the same index."""
+        return self._all(
+            f"SELECT count(*) AS n FROM risk WHERE project_id = ? AND status IN ({_marks(len(statuses))})"
+            " AND next_review IS NOT NULL AND next_review < ?", (project_id, *statuses, today.isoformat()))[0].n
+
     def last_change(self) -> int:
         """The id of the newest audit entry (0 when there is none)."""
         return self._all("SELECT max(id) AS id FROM audit_entry")[0].id or 0

@@ -17,6 +17,7 @@ from ..domain.statutes import deadlines_for
 from .readmodels import task_read
 from .accounts import figures_of
 from .handover import summary
+from .risks import figures_of as risks_figures_of
 from .projects import get_project
 from .quickstart import OPEN_STATUSES, most_urgent, phase_progress
 from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, ProjectRead
@@ -75,6 +76,7 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
         deadline_alerts=alerts,
         handover=summary(session, project_id),
         accounts=figures_of(session, project_id),
+        risks=risks_figures_of(session, project_id, today),
     )
 
 

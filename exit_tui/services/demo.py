@@ -1,7 +1,7 @@
 """The demo project: a realistic 1,200-unit compound with dates relative to today (data/demo.toml), its plan
 under way, its handover too (registers filled in, keys counted, a joint inspection and two batches) and its
 accounts (every unit and owner with several ledger lines, reconciled building by building, the project's own
-ledgers)."""
+ledgers) and its risk register (seeded, partly worked, one risk occurred with a drill and its follow-ups)."""
 
 import random
 from calendar import monthrange
@@ -14,11 +14,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from ..db.models import Document, Facility, HandoverKey, Project, Task
+from ..db.models import Document, Facility, HandoverKey, Project, Risk, Task
 from ..domain.enums import TaskStatus
 from ..domain.handover import PREFIX
 from ..domain.templates import demo_settings
-from . import accounts, audit, checklist, handover, timeline
+from . import accounts, audit, checklist, handover, risks, timeline
 from .ids import next_public_ids
 from .projects import ProjectRead, create_project, get_project
 
@@ -76,6 +76,7 @@ def create_demo(session: Session, today: date) -> ProjectRead:
                 timeline.set_occurrence_done(session, project.id, task.public_id, day, True, day)
     create_demo_handover(session, project.id, today, cfg["handover"])
     create_demo_accounts(session, project.id, today, handover, cfg["accounts"], cfg["handover"]["buildings"])
+    create_demo_risks(session, project.id, today, cfg["risks"])
     return project
 
 
@@ -359,3 +360,34 @@ def _reconcile(cfg: dict, lines: list[dict]) -> None:
 
 def _dispute(line: dict, dispute: dict, state: str) -> None:
     line.update(state=state, dispute_reason=dispute["reason"], evidence_ref=dispute["evidence"])
+
+
+# -- the risks ---------------------------------------------------------------------------------------------------
+
+
+def create_demo_risks(session: Session, project_id: int, today: date, cfg: dict) -> None:
+    """Work the demo's seeded risk register: owners, plan leads, reviews (one overdue), some re-rated, some
+    应对中, one closed, one 已发生 (one bulk audited update, each value checked by the register's cleaners); then a
+    drill of the occurred risk whose follow-up actions become linked checklist tasks."""
+    table = Risk.__table__
+    rows = {row.seed_key: dict(row._mapping) for row in session.connection().execute(
+        core_select(table).where(table.c.project_id == project_id, table.c.seed_key.is_not(None)))}
+    updates = []
+    for work in cfg["work"]:
+        changes = {"status": work["status"], "owner": work["owner"], "plan_lead": work.get("plan_lead", ""),
+                   "plan_phone": work.get("plan_phone", ""), "next_review": today + timedelta(days=work["review"])}
+        if "rating" in work:
+            changes["likelihood"], changes["impact"] = work["rating"]
+        if "drill_start" in work:
+            changes["drill_start"] = today + timedelta(days=work["drill_start"])
+        changes = {field: risks.clean(field, value) for field, value in changes.items()}
+        row = rows[work["key"]]
+        updates.append(audit.RowUpdate(row["id"], row, changes))
+    audit.update_rows(session, table, updates)
+    for work in cfg["work"]:
+        if "task" in work:
+            risks.create_task_for(session, project_id, rows[work["key"]]["public_id"], today, title=work["task"])
+    drill = cfg["drill"]
+    risks.add_drill(session, project_id, rows[drill["key"]]["public_id"], today + timedelta(days=drill["days"]),
+                    today, participants=drill["participants"], scenario=drill["scenario"],
+                    findings=drill["findings"], follow_ups=drill["follow_ups"])

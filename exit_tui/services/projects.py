@@ -16,6 +16,7 @@ from ..domain.templates import load_template
 from .errors import NotFound, UserError
 from . import accounts  # noqa: F401  (declares the accounts' tables: a deleted project takes their rows)
 from .handover import seed_registers
+from .risks import seed_register as seed_risks
 from .ids import next_project_id, next_public_ids
 from .inputs import check_year, clean_text
 from .readmodels import DateChange, PhaseRead, ProjectRead
@@ -93,8 +94,8 @@ def create_project(
     today: date | None = None,
     rule_profile: str = DEFAULT_PROFILE,
 ) -> ProjectRead:
-    """Create a project with the twenty phases, every task of its exit type's template, and its handover registers
-    seeded from data/handover/.
+    """Create a project with the twenty phases, every task of its exit type's template, its handover registers
+    seeded from data/handover/ and its risk register from data/risks.toml.
 
     `units` empty (or 0) means the number of households is not known yet (shown as "-")."""
     name = clean_name(session, name)
@@ -170,6 +171,7 @@ def create_project(
             )
     session.flush()
     seed_registers(session, project.id)  # documents, facilities and keys of its exit type
+    seed_risks(session, project.id)  # the risk register of its exit type
     return project_read(project)
 
 

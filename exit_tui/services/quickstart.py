@@ -21,9 +21,10 @@ from ..domain.schedule import OffsetParseError, ProjectDates, occurrences, parse
 from ..domain.statutes import deadlines_for
 from ..domain.accounts import CLOSED_STATES, LineState
 from ..domain.handover import OPEN_STATES
+from ..domain.risks import OPEN_STATUSES as OPEN_RISKS, thresholds_for
 from .readmodels import (
     DUE_SOON_DAYS, AccountsFigures, Dashboard, DeadlineRead, HandoverSummary, PhaseProgress, ProjectRead,
-    accounts_figures, handover_summary, task_read,
+    RisksFigures, accounts_figures, handover_summary, risks_figures, task_read,
 )
 
 OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
@@ -75,6 +76,7 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
         deadline_alerts=alerts,
         handover=_handover(reader, project_id),
         accounts=_accounts(reader, project_id),
+        risks=_risks(reader, project, today),
     )
 
 
@@ -90,6 +92,13 @@ def _accounts(reader: QuickReader, project_id: int) -> AccountsFigures:
     open_states = sorted(state.value for state in LineState if state not in CLOSED_STATES)
     return accounts_figures(reader.line_dues(project_id, open_states), reader.units_with_lines(project_id),
                             reader.units_with_lines(project_id, open_states), reader.unit_count(project_id))
+
+
+def _risks(reader: QuickReader, project: ProjectRead, today: date) -> RisksFigures:
+    """As services/risks.figures_of: the risks card's figures."""
+    statuses = sorted(OPEN_RISKS)
+    return risks_figures(reader.risk_ratings(project.id, statuses), reader.reviews_before(project.id, statuses, today),
+                         thresholds_for(project.rule_profile))
 
 
 def phase_progress(phases: Iterable, counts: Iterable[tuple[int, int, int, int]],

@@ -250,6 +250,8 @@ class Dashboard:
     """The handover card's figures (share handed over, 未移交, key discrepancies, open inspection items)."""
     accounts: AccountsFigures = AccountsFigures()
     """The accounts card's figures (not yet reconciled, disputed, units closed)."""
+    risks: "RisksFigures" = field(default_factory=lambda: RisksFigures())
+    """The risks card's figures (open risks by level, reviews overdue)."""
 
     @property
     def days_to_handover(self) -> int:
@@ -713,3 +715,144 @@ class CutoffPreview:
     """Prepaid after the old cut-off, every prepaid line (carved-out ones too)."""
     prepaid_after_fen: int
     """Prepaid after the new cut-off."""
+
+
+# -- risks (services/risks.py) -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskRead:
+    """A risk of the register with its contingency plan; score and level read with the profile's thresholds."""
+
+    public_id: str
+    phase_no: int
+    category: str
+    title: str
+    """In the current language (a seeded risk is bilingual until edited); likewise trigger, mitigation, plan."""
+    trigger: str
+    likelihood: int
+    impact: int
+    score: int
+    """likelihood × impact."""
+    level: str
+    """A domain.risks.Level code (low, medium, high, extreme)."""
+    owner: str
+    mitigation: str
+    plan: str
+    """The contingency plan's measures."""
+    plan_lead: str
+    plan_phone: str
+    status: str
+    next_review: date | None
+    drill_rule: str
+    drill_start: date | None
+    legal_basis: str | None
+    note: str
+    tasks: tuple[str, ...] = ()
+    """Public ids of the checklist tasks linked to it (mitigation work and drills' follow-ups), still there."""
+
+
+@dataclass(frozen=True)
+class RiskQuery:
+    """Which risks a list or the heatmap shows (every field narrows; empty ones do not)."""
+
+    statuses: tuple[str, ...] = ()
+    """Status codes; empty: every status (the heatmap: the open ones)."""
+    categories: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    text: str = ""
+    """Found in the id, title, trigger or owner (either language)."""
+    cell: tuple[int, int] | None = None
+    """(likelihood, impact): one heatmap cell."""
+
+
+@dataclass(frozen=True)
+class DrillRead:
+    """A drill of a risk's contingency plan, with the checklist tasks made of its follow-up actions."""
+
+    public_id: str
+    risk: str
+    held_on: date
+    participants: str
+    scenario: str
+    findings: str
+    tasks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """A risk's rating from a day on (its score history, from the audit log: the form's sparkline)."""
+
+    day: date
+    likelihood: int
+    impact: int
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Risks counted by rating: `counts[likelihood - 1][impact - 1]`, and each cell's level code."""
+
+    counts: tuple[tuple[int, ...], ...]
+    levels: tuple[tuple[str, ...], ...]
+
+    def count(self, likelihood: int, impact: int) -> int:
+        return self.counts[likelihood - 1][impact - 1]
+
+    @property
+    def total(self) -> int:
+        return sum(map(sum, self.counts))
+
+
+@dataclass(frozen=True)
+class RisksFigures:
+    """The figures of the dashboard's risks card (services/risks.figures_of; the quick start reads the same)."""
+
+    extreme: int = 0
+    high: int = 0
+    medium: int = 0
+    low: int = 0
+    """Open risks (not closed) by level."""
+    overdue_reviews: int = 0
+    """Open risks whose next review day is past."""
+
+    @property
+    def open(self) -> int:
+        return self.extreme + self.high + self.medium + self.low
+
+
+def risks_figures(ratings: Iterable[tuple[int, int, int]], overdue_reviews: int, thresholds) -> RisksFigures:
+    """The risks card's figures from the rows both readings fetch: (likelihood, impact, open risks) and the open
+    risks whose review is past, levelled with the profile's `thresholds` (domain.risks.Thresholds)."""
+    by_level: dict[str, int] = {}
+    for likelihood, impact, count in ratings:
+        level = thresholds.level(likelihood * impact).value
+        by_level[level] = by_level.get(level, 0) + count
+    return RisksFigures(by_level.get("extreme", 0), by_level.get("high", 0), by_level.get("medium", 0),
+                        by_level.get("low", 0), overdue_reviews or 0)
+
+
+@dataclass(frozen=True)
+class RiskDate:
+    """A dated risk item on the timeline and in the calendar (services/risks.dated_items): an open risk's next
+    review, or a day its drill schedule falls on."""
+
+    kind: str
+    """"review" or "drill"."""
+    public_id: str
+    """The risk (R-)."""
+    text_zh: str
+    text_en: str
+    day: date
+    status: str = ""
+    """The risk's status code."""
+    note: str = ""
+    """Who owns the risk (review) or leads its plan (drill)."""
+
+    @property
+    def key(self) -> str:
+        """Unique on the timeline: `R-0001/review` or `R-0001/2026-12-01`."""
+        return f"{self.public_id}/{'review' if self.kind == 'review' else self.day.isoformat()}"
