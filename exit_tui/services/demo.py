@@ -75,8 +75,8 @@ def create_demo(session: Session, today: date) -> ProjectRead:
             for day in past[:-1]:
                 timeline.set_occurrence_done(session, project.id, task.public_id, day, True, day)
     create_demo_handover(session, project.id, today, cfg["handover"])
-    create_demo_accounts(session, project.id, today, handover, cfg["accounts"], cfg["handover"]["buildings"])
     create_demo_risks(session, project.id, today, cfg["risks"])
+    create_demo_accounts(session, project.id, today, handover, cfg["accounts"], cfg["handover"]["buildings"])
     return project
 
 
