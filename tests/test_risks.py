@@ -298,6 +298,17 @@ def test_changes_are_audited_and_undone(backend, project):
     assert backend.call(audit.verify).ok
 
 
+def test_a_drill_with_its_follow_ups_is_one_change_undone_whole(backend, project):
+    tasks = _count(backend, Task, project.id)
+    drill = backend.call(risks.add_drill, project.id, "R-0002", TODAY, TODAY, findings="慢",
+                         follow_ups=["甲", "乙"])
+    assert _count(backend, Task, project.id) == tasks + 2
+    change = backend.call(undo.undo_last, project.id)
+    assert set(drill.tasks) | {drill.public_id} <= set(change.rows)
+    assert [_count(backend, model, project.id) for model in (Task, RiskDrill, RiskTask)] == [tasks, 0, 0]
+    assert backend.call(risks.list_drills, project.id) == []
+
+
 def test_deleting_a_risk_or_the_project_takes_its_rows_with_entries(backend, project):
     backend.call(risks.add_drill, project.id, "R-0001", TODAY, TODAY, follow_ups=["补充预案"])
     backend.call(risks.create_task_for, project.id, "R-0002", TODAY)
