@@ -353,16 +353,6 @@ def _build_units_database(folder: Path) -> tuple[Path, int]:
                                                    accounts.new_rows(session, project.id, "unit", items)))
     backend.call(lambda session: session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)"))
     backend.close()
-    # Like with like: the raw baseline writes the task and timeline sheets, so the demo's ledger (6,000 lines,
-    # 1,200 units and their 公示 lists, measured by the accounts case below) is taken out of the export's project
-    # (straight SQL on the benchmark's own copy; the handover registers, a few hundred rows, stay).
-    import sqlite3
-
-    connection = sqlite3.connect(db)
-    with connection:
-        for table in ("ledger_line", "project_ledger", "unit"):
-            connection.execute(f"DELETE FROM {table} WHERE project_id = ?", (project.id,))
-    connection.close()
     return db, project.id
 
 
