@@ -183,3 +183,27 @@ async def test_statements_of_the_marked_units_are_written_with_a_page_each(tmp_p
     book = openpyxl.load_workbook(target, read_only=True)
     text = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "1-1-101" in text and "1-1-102" in text and "1-1-201" not in text
+
+
+async def test_lines_filtered_by_category_state_and_amount_range_with_exact_totals(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    every = backend.call(accounts.list_lines, project_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_accounts(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        screen.query_one("#category", Select).value = "prepaid"
+        screen.query_one("#state", Select).value = "open"
+        screen.query_one("#range", Input).value = "1000-4000"
+        await settle(pilot)
+        open_prepaid = [line for line in every
+                        if line.category == "prepaid" and line.state in ("unconfirmed", "disputed")]
+        expected = [line for line in open_prepaid if 100000 <= line.amount_fen <= 400000]
+        assert 0 < len(expected) < len(open_prepaid)
+        assert expected and screen.table.shown_keys() == [line.public_id for line in expected]
+        owed = sum(line.due_fen for line in expected if line.direction == "owed")
+        assert format_fen(owed) in count_line(screen)
+        screen.query_one("#range", Input).value = "12.345"  # not an amount: said, and no row is hidden by it
+        await settle(pilot)
+        assert screen.query_one("#range", Input).has_class("-invalid")
+        assert screen.table.shown_keys() == [line.public_id for line in open_prepaid]
