@@ -15,6 +15,7 @@ from dataclasses import fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -25,20 +26,18 @@ from ..domain.accounts import (
     CLOSED_STATES, NEEDS_REASON, UNIT_MOVES, Direction, LedgerKind, LineCategory, LineState, can_move,
     split_at_cutoff,
 )
-from ..domain.dates import DateParseError, parse_date
 from ..domain.money import AmountParseError, parse_fen
-from ..i18n import CATALOGS, _
+from ..i18n import _
 from . import audit
 from .errors import NotFound, UserError
 from .handover import clean_area
 from .ids import next_public_ids
-from .inputs import check_year, clean_text
+from .inputs import choice_field, clean_text, date_field, text_field
 from .readmodels import (
     AccountsFigures, CategoryTotal, CutoffChange, CutoffPreview, LedgerRead, LineRead, SettlementSummary, UnitRead,
     accounts_figures,
 )
 
-MAX_TEXT = 2000
 MAX_UNIT_NO = 50
 #: The largest amount of one line (10^11 yuan): 100,000 of them still sum within a 64-bit integer.
 MAX_FEN = 10**13
@@ -64,13 +63,9 @@ def label(group: str, code: str | None) -> str:
 # -- cleaners: one per field, shared by the forms' services and the import ---------------------------------------
 
 
-def _text(field: str, limit: int = MAX_TEXT) -> Callable[[Any], str]:
-    def clean(value: Any) -> str:
-        text = clean_text("" if value is None else str(value))
-        if len(text) > limit:
-            raise UserError("accounts.error.too_long", field=field, max=limit)
-        return text
-    return clean
+_text = partial(text_field, "accounts")
+_choice = partial(choice_field, "accounts")
+_date = date_field
 
 
 def clean_unit_no(value: Any) -> str:
@@ -85,48 +80,12 @@ def clean_unit_no(value: Any) -> str:
     return text
 
 
-def _choice(field: str, codes: type[StrEnum], group: str, default: StrEnum | None = None) -> Callable[[Any], Any]:
-    """A code typed as itself or as its label in either language; empty gives `default` (None: required)."""
-    known = {code.value: code.value for code in codes}
-    known.update((catalog.get(f"accounts.{group}.{code.value}", code.value).lower(), code.value)
-                 for catalog in CATALOGS.values() for code in codes)
-
-    def clean(value: Any) -> str | None:
-        if value in known:
-            return known[value]
-        if value is None or not str(value).strip():
-            if default is None:
-                raise UserError("accounts.error.required", field=field)
-            return default.value
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        if text.lower() in known:
-            return known[text.lower()]
-        allowed = " / ".join(label(group, code.value) for code in codes)
-        raise UserError("accounts.error.bad_choice", field=field, value=text, allowed=allowed)
-    return clean
-
-
 def _optional_choice(field: str, codes: type[StrEnum], group: str) -> Callable[[Any], str | None]:
     """As _choice, but empty gives None (the service fills it in from other fields)."""
     required = _choice(field, codes, group)
 
     def clean(value: Any) -> str | None:
         return None if value is None or not str(value).strip() else required(value)
-    return clean
-
-
-def _date(field: str) -> Callable[[Any], date | None]:
-    def clean(value: Any) -> date | None:
-        if isinstance(value, datetime):
-            value = value.date()
-        if isinstance(value, date):
-            return check_year(value, field)
-        if value is None or not str(value).strip():
-            return None
-        try:
-            return check_year(parse_date(str(value)), field)
-        except DateParseError:
-            raise UserError("error.bad_date", field=field, value=value) from None
     return clean
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -21,7 +22,6 @@ from sqlmodel import Session, col
 from ..db.models import (
     BatchAmendment, BatchItem, Document, Facility, HandoverBatch, HandoverKey, InspectionItem, Party, Project,
 )
-from ..domain.dates import DateParseError, parse_date
 from ..domain.handover import (
     OPEN_STATES, OWED, PREFIX, Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState,
     KeyKind, Method, Outcome, PartyRole, can_move, key_discrepancy, seed_for,
@@ -31,10 +31,9 @@ from ..i18n import _, pick
 from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids
-from .inputs import MAX_TITLE, check_year, clean_basis, clean_text
+from .inputs import MAX_TITLE, choice_field, clean_basis, date_field, text_field
 from .readmodels import HandoverDate, HandoverSummary, handover_summary
 
-MAX_TEXT = 2000
 MAX_COUNT = 1_000_000
 
 # -- audit declarations (parents first: a project is deleted children first) ---------------------------------------
@@ -64,13 +63,9 @@ def label(group: str, code: str | None) -> str:
 # -- cleaners: one per field, shared by the forms' services and the import ---------------------------------------
 
 
-def _text(field: str, limit: int = MAX_TEXT) -> Callable[[Any], str]:
-    def clean(value: Any) -> str:
-        text = clean_text("" if value is None else str(value))
-        if len(text) > limit:
-            raise UserError("handover.error.too_long", field=field, max=limit)
-        return text
-    return clean
+_text = partial(text_field, "handover")
+_choice = partial(choice_field, "handover")
+_date = date_field
 
 
 def _required(field: str, key: str = "handover.error.name_required") -> Callable[[Any], str]:
@@ -84,21 +79,6 @@ def _required(field: str, key: str = "handover.error.name_required") -> Callable
     return clean
 
 
-def _choice(field: str, codes: type[StrEnum], group: str, default: StrEnum | None = None) -> Callable[[Any], str]:
-    def clean(value: Any) -> str:
-        if value is None or not str(value).strip():
-            if default is None:
-                raise UserError("handover.error.required", field=field)
-            return default.value
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        for code in codes:
-            if text.lower() == code.value or text == label(group, code.value):
-                return code.value
-        allowed = " / ".join(label(group, code.value) for code in codes)
-        raise UserError("handover.error.bad_choice", field=field, value=text, allowed=allowed)
-    return clean
-
-
 def _count(field: str, default: int = 0) -> Callable[[Any], int]:
     def clean(value: Any) -> int:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -107,21 +87,6 @@ def _count(field: str, default: int = 0) -> Callable[[Any], int]:
         if isinstance(value, bool) or not text.isdigit() or int(text) > MAX_COUNT:
             raise UserError("handover.error.bad_count", field=field, value=text)
         return int(text)
-    return clean
-
-
-def _date(field: str) -> Callable[[Any], date | None]:
-    def clean(value: Any) -> date | None:
-        if isinstance(value, datetime):
-            value = value.date()
-        if isinstance(value, date):
-            return check_year(value, field)
-        if value is None or not str(value).strip():
-            return None
-        try:
-            return check_year(parse_date(str(value)), field)
-        except DateParseError:
-            raise UserError("error.bad_date", field=field, value=value) from None
     return clean
 
 

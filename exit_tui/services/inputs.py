@@ -3,9 +3,13 @@
 Pure: no database, so the UI can call these on its own thread for live validation.
 """
 
-from collections.abc import Mapping
-from datetime import date
+import unicodedata
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
 
+from ..domain.dates import DateParseError, parse_date
 from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, parse_due, parse_rule
 from ..domain.text import without_controls
 from .errors import UserError
@@ -86,3 +90,62 @@ def resolve_due(dates: ProjectDates, text: str) -> tuple[date | None, DueRule | 
         if error.key != "error.unknown_task_ref":
             raise
         return None, parse_rule(text)
+
+
+# -- field cleaners every register shares (handover, accounts, risks …): one factory per kind of field ----------
+# A cleaner takes a value as typed in a form or read from a cell and returns it checked and typed, or raises a
+# UserError naming the field. `area` is the register's catalog prefix: its messages are `<area>.error.<key>`,
+# its labels `<area>.<group>.<code>`.
+
+MAX_TEXT = 2000
+
+
+def text_field(area: str, field: str, limit: int = MAX_TEXT) -> Callable[[Any], str]:
+    """Free text: control characters removed, trimmed, at most `limit` characters."""
+    def clean(value: Any) -> str:
+        text = clean_text("" if value is None else str(value))
+        if len(text) > limit:
+            raise UserError(f"{area}.error.too_long", field=field, max=limit)
+        return text
+    return clean
+
+
+def choice_field(area: str, field: str, codes: type[StrEnum], group: str,
+                 default: StrEnum | None = None) -> Callable[[Any], str]:
+    """A code typed as itself or as its label in either language (`已备齐`, `Ready`, ` ready `); empty gives
+    `default` (None: required)."""
+    from ..i18n import CATALOGS, _
+
+    known = {code.value: code.value for code in codes}
+    known.update((catalog.get(f"{area}.{group}.{code.value}", code.value).lower(), code.value)
+                 for catalog in CATALOGS.values() for code in codes)
+
+    def clean(value: Any) -> str:
+        if isinstance(value, str) and value in known:
+            return known[value]
+        if value is None or not str(value).strip():
+            if default is None:
+                raise UserError(f"{area}.error.required", field=field)
+            return default.value
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if text.lower() in known:
+            return known[text.lower()]
+        allowed = " / ".join(_(f"{area}.{group}.{code.value}") for code in codes)
+        raise UserError(f"{area}.error.bad_choice", field=field, value=text, allowed=allowed)
+    return clean
+
+
+def date_field(field: str) -> Callable[[Any], date | None]:
+    """A date as typed (`2026-03-01`, `2026/3/1`, `2026年3月1日`, a date or datetime cell); empty gives None."""
+    def clean(value: Any) -> date | None:
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, date):
+            return check_year(value, field)
+        if value is None or not str(value).strip():
+            return None
+        try:
+            return check_year(parse_date(str(value)), field)
+        except DateParseError:
+            raise UserError("error.bad_date", field=field, value=value) from None
+    return clean

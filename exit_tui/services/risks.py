@@ -14,13 +14,13 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
 from ..db.models import AuditEntry, Project, Risk, RiskDrill, RiskTask, Task
-from ..domain.dates import DateParseError, parse_date
 from ..domain.enums import PHASE_COUNT
 from ..domain.risks import (
     OPEN_STATUSES, PREFIX, RATING, Category, Status, Thresholds, can_move, check_drill_rule, drill_days,
@@ -30,12 +30,11 @@ from ..i18n import _, pick
 from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids
-from .inputs import MAX_TITLE, check_year, clean_basis, clean_text
+from .inputs import MAX_TITLE, choice_field, clean_basis, date_field, text_field
 from .readmodels import (
     DrillRead, Heatmap, RiskDate, RiskQuery, RiskRead, RisksFigures, ScorePoint, risks_figures,
 )
 
-MAX_TEXT = 2000
 #: A follow-up task's default due: this many days after its drill; a mitigation task's, after today.
 FOLLOW_UP_DAYS = 14
 MITIGATION_DAYS = 7
@@ -59,15 +58,6 @@ def label(group: str, code: str | None) -> str:
 # -- cleaners: one per field, shared by the form's service and an import ------------------------------------------
 
 
-def _text(field: str, limit: int = MAX_TEXT) -> Callable[[Any], str]:
-    def clean(value: Any) -> str:
-        text = clean_text("" if value is None else str(value))
-        if len(text) > limit:
-            raise UserError("risks.error.too_long", field=field, max=limit)
-        return text
-    return clean
-
-
 def _title(value: Any) -> str:
     text = _text("title", MAX_TITLE)(value)
     if not text:
@@ -75,26 +65,13 @@ def _title(value: Any) -> str:
     return text
 
 
+_text = partial(text_field, "risks")
+_date = date_field
+
+
 def _choice(field: str, codes: type[StrEnum], default: StrEnum | None = None) -> Callable[[Any], str]:
-    """A code typed as itself or as its label in either language; empty gives `default` (None: required)."""
-    def clean(value: Any) -> str:
-        if value is None or not str(value).strip():
-            if default is None:
-                raise UserError("risks.error.required", field=field)
-            return default.value
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        for code in codes:
-            if text.lower() == code.value or text in _labels(field, code.value):
-                return code.value
-        allowed = " / ".join(label(field, code.value) for code in codes)
-        raise UserError("risks.error.bad_choice", field=field, value=text, allowed=allowed)
-    return clean
-
-
-def _labels(group: str, code: str) -> set[str]:
-    from ..i18n import CATALOGS
-
-    return {catalog.get(f"risks.{group}.{code}", code) for catalog in CATALOGS.values()}
+    """A code typed as itself or as its label in either language (the field is its label group)."""
+    return choice_field("risks", field, codes, field, default)
 
 
 def _number(field: str, low: int, high: int, default: int) -> Callable[[Any], int]:
@@ -105,21 +82,6 @@ def _number(field: str, low: int, high: int, default: int) -> Callable[[Any], in
         if isinstance(value, bool) or not text.isdigit() or not low <= int(text) <= high:
             raise UserError("risks.error.bad_number", field=field, value=text, low=low, high=high)
         return int(text)
-    return clean
-
-
-def _date(field: str) -> Callable[[Any], date | None]:
-    def clean(value: Any) -> date | None:
-        if isinstance(value, datetime):
-            value = value.date()
-        if isinstance(value, date):
-            return check_year(value, field)
-        if value is None or not str(value).strip():
-            return None
-        try:
-            return check_year(parse_date(str(value)), field)
-        except DateParseError:
-            raise UserError("error.bad_date", field=field, value=value) from None
     return clean
 
 
