@@ -3,21 +3,12 @@ form), in Chinese and English, at 120x40 and 80x24. The demo's ledger has CJK ow
 
 import pytest
 
-from exit_tui.i18n import set_language
-
-from .test_snapshots import keys_then_settle
+from .test_snapshots import keys_then_settle, language  # noqa: F401 - the zh/en fixture
 from .ui_helpers import demo_app
 
 SIZES = {"wide": (120, 40), "narrow": (80, 24)}
 VIEWS = {"units": ("5",), "unit-lines": ("5", "down", "enter"), "lines": ("5", "right"),
          "ledgers": ("5", "right", "right"), "dispute-form": ("5", "right", "x")}
-
-
-@pytest.fixture(params=["zh", "en"])
-def language(request):
-    set_language(request.param)
-    yield request.param
-    set_language("zh")
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -3,21 +3,12 @@ and 80x24. The demo's handover data has CJK text and names with [brackets]."""
 
 import pytest
 
-from exit_tui.i18n import set_language
-
-from .test_snapshots import keys_then_settle
+from .test_snapshots import keys_then_settle, language  # noqa: F401 - the zh/en fixture
 from .ui_helpers import demo_app, settle
 
 SIZES = {"wide": (120, 40), "narrow": (80, 24)}
 TABS = {"document": (), "facility": ("right",), "key": ("right",) * 2, "inspection": ("right",) * 3,
         "batch": ("right",) * 4}
-
-
-@pytest.fixture(params=["zh", "en"])
-def language(request):
-    set_language(request.param)
-    yield request.param
-    set_language("zh")
 
 
 @pytest.mark.parametrize("size", SIZES)
