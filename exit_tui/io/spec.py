@@ -15,6 +15,7 @@ from ..domain.enums import TaskStatus
 from ..domain.handover import (
     Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState, KeyKind, Method,
 )
+from ..domain.risks import Category as RiskCategory, Status as RiskStatus
 from ..i18n import CATALOGS, _, get_language, pick
 from ..i18n.labels import status_label
 
@@ -446,3 +447,35 @@ SETTLEMENT = SheetSpec(
 #: Every declared sheet, by key.
 SHEETS: dict[str, SheetSpec] = {spec.key: spec for spec in (TASKS, DOCUMENTS, FACILITIES, KEYS, INSPECTIONS,
                                                           UNITS, LINES, LEDGERS, CONFIRMATIONS)}
+
+
+def _risks(group: str, codes) -> dict:
+    """A CHOICE column's codes and their label (`risks.<group>.<code>` in the catalogs)."""
+    return {"choices": tuple(c.value for c in codes), "label": lambda code: _(f"risks.{group}.{code}")}
+
+
+RISKS = SheetSpec(
+    key="risks", zh="风险登记册", en="Risk register", id_prefix="R",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("风险编号", "no"), width=9),
+        Column("title", "风险", "Risk", required=True, aliases=("风险名称", "风险事项", "risk", "title"), width=30),
+        Column("category", "类别", "Category", Kind.CHOICE, aliases=("风险类别", "type"),
+               **_risks("category", RiskCategory), width=8),
+        Column("trigger", "触发信号", "Trigger", aliases=("诱因", "征兆", "trigger", "cause"), width=24),
+        Column("likelihood", "可能性(1-5)", "Likelihood (1-5)", Kind.INT, aliases=("可能性", "概率", "likelihood"),
+               width=8),
+        Column("impact", "影响(1-5)", "Impact (1-5)", Kind.INT, aliases=("影响", "影响程度", "impact"), width=8),
+        Column("owner", "负责人", "Owner", aliases=("责任人", "owner"), width=10),
+        Column("mitigation", "预防措施", "Mitigation", aliases=("应对措施", "防范措施", "mitigation"), width=30),
+        Column("plan", "应急预案", "Contingency plan", aliases=("预案", "应急措施", "plan"), width=30),
+        Column("plan_lead", "预案牵头人", "Plan lead", aliases=("牵头人", "lead"), width=10),
+        Column("plan_phone", "联系电话", "Phone", aliases=("电话", "phone"), width=13),
+        Column("status", "状态", "Status", Kind.CHOICE, aliases=("风险状态", "status"),
+               **_risks("status", RiskStatus), width=8),
+        Column("next_review", "下次复核", "Next review", Kind.DATE, aliases=("复核日期", "review"), width=11),
+        Column("drill_rule", "演练周期(RRULE)", "Drill schedule (RRULE)", aliases=("演练周期", "drills"), width=16),
+        _BASIS,
+        _NOTE,
+    ),
+)
+"""The risk register (its form; the register's sheet and import come with the Risks area's sheets)."""

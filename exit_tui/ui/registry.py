@@ -164,6 +164,17 @@ def accounts_card(data: Dashboard) -> CardView:
                     alert=figures.disputed_fen > 0, request=request, short=_("dash.short.accounts"))
 
 
+def risks_card(data: Dashboard) -> CardView:
+    """未关闭风险: the open risks; below, the extreme and high ones and the reviews that are late (an alert while
+    any is extreme or a review is late)."""
+    figures = data.risks
+    parts = [_("dash.risks_note", extreme=figures.extreme, high=figures.high)]
+    if figures.overdue_reviews:
+        parts.append(_("dash.risks_reviews", n=figures.overdue_reviews))
+    return CardView(_("dash.risks"), str(figures.open), " · ".join(parts),
+                    alert=figures.extreme > 0 or figures.overdue_reviews > 0, short=_("dash.short.risks"))
+
+
 AREAS: dict[str, Area] = {
     area.mode: area
     for area in (
@@ -182,6 +193,8 @@ AREAS: dict[str, Area] = {
         Area("accounts", "5", "screen.accounts", "key.accounts", "tip.accounts",
              "exit_tui.ui.screens.accounts:AccountsScreen",
              cards=(AreaCard("accounts", accounts_card, 7),)),
+        Area("risks", "6", "screen.risks", "key.risks", "tip.risks", "exit_tui.ui.screens.risks:RisksScreen",
+             cards=(AreaCard("risks", risks_card, 8),)),
         Area("audit", None, "screen.audit", "key.audit", "tip.audit", "exit_tui.ui.screens.audit:AuditScreen"),
     )
 }

@@ -117,6 +117,10 @@ class RegisterScreen(ProjectScreen):
     def tab_shown(self) -> None:
         """After another tab was chosen: update the filter bar's choices for it (the rows are on their way)."""
 
+    def compose_top(self) -> ComposeResult:
+        """Widgets above the filter bar (the Risks screen's heatmap)."""
+        yield from ()
+
     def compose_filters(self) -> ComposeResult:
         """Widgets after the filter box in the filter bar (status or phase choices …)."""
         yield from ()
@@ -150,6 +154,7 @@ class RegisterScreen(ProjectScreen):
         tabs = self.tabs()
         if len(tabs) > 1:
             yield Tabs(*(Tab(_(tab.label), id=f"tab-{tab.id}") for tab in tabs), id="register-tabs")
+        yield from self.compose_top()
         with Horizontal(id="filter-bar"):
             yield Input(placeholder=_(self.tab.placeholder), id="filter")
             yield from self.compose_filters()

@@ -7,7 +7,7 @@ only. Data flow: attributes down (`set_rows`, `set_query`, `set_predicate`, `sor
 drawn as segments, never parsed as markup, so `[brackets]` show as typed.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -443,6 +443,14 @@ class RegisterTable(Localized, ScrollView, can_focus=True):
         if not 0 <= self.cursor < len(self._view) or self._view[self.cursor] < 0:
             return None
         return self._rows[self._view[self.cursor]]
+
+    def rows_where(self, predicate: Callable[[Any], bool], query: str = "") -> Iterator[Any]:
+        """The loaded rows for which `predicate` holds and that `query` matches as the filter box would (a view of
+        the rows beside the one shown: the Risks screen's heatmap counts every cell, whatever cell is chosen)."""
+        terms = normalize(query).casefold().split()
+        texts = self._texts
+        return (row for i, row in enumerate(self._rows)
+                if predicate(row) and all(term in texts[i] for term in terms))
 
     def shown_keys(self) -> list[str]:
         """Keys of the rows shown, in order (headings left out)."""
