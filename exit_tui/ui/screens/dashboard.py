@@ -32,6 +32,10 @@ NEXT_PANE_WIDE = 46
 CARD_WIDTH = 19
 """Cells a card needs for its longest caption ("Due within 7 days") inside its border."""
 CARD_HEIGHT = 5
+NARROW_CARD_WIDTH = 13
+"""Cells a card needs for its short caption ("Next 7 days") inside its border."""
+TALL = 30
+"""Lines from which the cards take the room of their long captions."""
 BAR_WIDTH = 16
 #: The phase names keep at least this many cells: a narrower terminal drops the progress bars instead.
 NAME_MIN = 20
@@ -129,22 +133,24 @@ class DashboardScreen(ProjectScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.lay_out(self.app.size.width)
+        self.lay_out(self.app.size.width, self.app.size.height)
         if self.app.instant_dashboard is not None:  # read before the database opened: the first frame has data
             quick, self.app.instant_dashboard = self.app.instant_dashboard, None
             self.show_dashboard(quick)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.lay_out(event.size.width)
+        self.lay_out(event.size.width, event.size.height)
 
-    def lay_out(self, width: int) -> None:
+    def lay_out(self, width: int, height: int) -> None:
         """The next-up pane is NEXT_PANE_WIDE cells from WIDE columns on, else two fifths of the width (set on the
         pane alone: a class on the screen would restyle every widget of it). The cards fill as few rows as let each
-        be CARD_WIDTH cells wide, as many in each row as the rows allow (7 cards: one row from 133 columns on,
-        else 4 and 3)."""
+        be CARD_WIDTH cells wide (its long caption whole), as many in each row as the rows allow; on a short
+        terminal (under TALL lines) NARROW_CARD_WIDTH, with the short captions, so that the lists keep their room
+        (nine cards at 80x24: two rows, 5 and 4)."""
         self.query_one("#next-pane").styles.width = NEXT_PANE_WIDE if width >= WIDE else max(30, (width - 2) * 2 // 5)
         count = len(cards())
-        rows = -(-count // max(1, (width - 2) // CARD_WIDTH))
+        card_width = CARD_WIDTH if height >= TALL else NARROW_CARD_WIDTH
+        rows = -(-count // max(1, (width - 2) // card_width))
         grid = self.query_one("#cards", Grid)
         grid.styles.grid_size_columns = -(-count // rows)
         grid.styles.height = CARD_HEIGHT * rows
