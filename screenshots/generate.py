@@ -40,6 +40,7 @@ VIEWS = [
     ("handover-80x24-en", "en", ["4"], True, (80, 24)),
     ("accounts-units-zh", "zh", ["5"], True),
     ("accounts-lines-en", "en", ["5", "right"], True),
+    ("risks-zh", "zh", ["6"], True),
     ("checklist-80x24-en", "en", ["2"], True, (80, 24)),
     ("dashboard-80x24-zh", "zh", [], True, (80, 24)),
 ]
