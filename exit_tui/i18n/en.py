@@ -536,6 +536,7 @@ MESSAGES: dict[str, str] = {
     "risks.impact_axis": "impact →",
     "risks.cell": "Likelihood {likelihood} × impact {impact} (esc: all)",
     "risks.high_open": "{n} high or extreme open",
+    "risks.high_open.one": "{n} high or extreme open",
     "risks.form.add": "Add a risk",
     "risks.form.edit": "Edit risk {id}",
     "risks.confirm_delete_title": "Delete this risk?",
