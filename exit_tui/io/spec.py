@@ -160,9 +160,13 @@ TASKS = SheetSpec(
 # -- handover registers (services/handover.py): headers a developer, committee or incoming company uses ------------
 
 
+def _labelled(area: str, group: str, codes) -> dict:
+    """A CHOICE column's codes and their label (`<area>.<group>.<code>` in the catalogs)."""
+    return {"choices": tuple(c.value for c in codes), "label": lambda code: _(f"{area}.{group}.{code}")}
+
+
 def _codes(group: str, codes) -> dict:
-    """A CHOICE column's codes and their label (`handover.<group>.<code>` in the catalogs)."""
-    return {"choices": tuple(c.value for c in codes), "label": lambda code: _(f"handover.{group}.{code}")}
+    return _labelled("handover", group, codes)
 
 
 _YES_NO = {"choices": ("yes", "no"), "label": lambda code: _(f"handover.flag.{code}")}
@@ -329,8 +333,7 @@ ACCEPTANCE = SheetSpec(
 
 
 def _accounts(group: str, codes) -> dict:
-    """A CHOICE column's codes and their label (`accounts.<group>.<code>` in the catalogs)."""
-    return {"choices": tuple(c.value for c in codes), "label": lambda code: _(f"accounts.{group}.{code}")}
+    return _labelled("accounts", group, codes)
 
 
 _UNIT_NO = ("房间号", "户号", "门牌号", "房屋号", "室号", "房号室号", "unit", "unitno", "room", "roomno")
@@ -450,8 +453,7 @@ SHEETS: dict[str, SheetSpec] = {spec.key: spec for spec in (TASKS, DOCUMENTS, FA
 
 
 def _risks(group: str, codes) -> dict:
-    """A CHOICE column's codes and their label (`risks.<group>.<code>` in the catalogs)."""
-    return {"choices": tuple(c.value for c in codes), "label": lambda code: _(f"risks.{group}.{code}")}
+    return _labelled("risks", group, codes)
 
 
 RISKS = SheetSpec(
