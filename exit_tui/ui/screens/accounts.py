@@ -7,9 +7,7 @@ Enter on a unit opens its lines (the lines tab, narrowed to that unit; escape wi
 """
 
 from collections.abc import Callable
-from dataclasses import fields
 from functools import cache
-from operator import attrgetter
 from typing import Any
 
 from rich.cells import cell_len
@@ -18,21 +16,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Select
 
-from ...domain.accounts import Direction, LedgerKind, LineCategory, LineState
+from ...domain.accounts import CLOSED_STATES, Direction, LedgerKind, LineCategory, LineState
 from ...domain.money import AmountParseError, format_fen, parse_fen
 from ...i18n import _, _n, get_language
 from ...io.spec import LEDGERS, LINES, UNITS
 from ..modals.confirm import ConfirmScreen
 from ..modals.record_form import RecordForm, field_column, form_columns
 from ..requests import AccountsRequest
-from ..widgets.register_table import Column, Pieces, RegisterTable, Totals
+from ..widgets.register_table import Column, Pieces, RegisterTable, Totals, field_texts
 from .register_screen import RegisterScreen, RegisterTab
 
 SPECS = {"unit": UNITS, "line": LINES, "ledger": LEDGERS}
 STATE_STYLES = {"unconfirmed": "", "confirmed": "info", "disputed": "error", "carved_out": "warning",
                 "settled": "success"}
-STATE_KEYS = {"confirmed": "c", "disputed": "x", "carved_out": "o", "settled": "s", "unconfirmed": "u"}
-"""The key that moves the marked lines (or the line under the cursor) to each state."""
 
 
 def state_label(code: str) -> str:
@@ -120,7 +116,7 @@ def row_search_text(row: Any) -> str:
     """What `/` looks in: every text of the row (unit number, owner, phone, document, reason, note …), a code
     with its label too (`arrears 物业费欠费`)."""
     labels = _code_labels(get_language())
-    texts = [value for value in _fields_of(type(row))(row) if isinstance(value, str) and value]
+    texts = field_texts(row)
     return " ".join(texts + [labels[text] for text in texts if text in labels])
 
 
@@ -129,12 +125,6 @@ def _code_labels(language: str) -> dict[str, str]:
     """Every code of a line or a ledger (category, direction, state, kind) -> its label in `language`."""
     groups = {"category": LineCategory, "direction": Direction, "state": LineState, "kind": LedgerKind}
     return {code.value: _(f"accounts.{group}.{code.value}") for group, codes in groups.items() for code in codes}
-
-
-@cache
-def _fields_of(kind: type) -> Callable[[Any], tuple]:
-    """All the fields of a read model at once (100,000 rows' search texts are made in the loading worker)."""
-    return attrgetter(*(f.name for f in fields(kind)))
 
 
 def parse_range(text: str) -> tuple[int | None, int | None] | None:
@@ -157,6 +147,8 @@ def parse_range(text: str) -> tuple[int | None, int | None] | None:
     return (exact, exact)
 
 
+OPEN_STATES = frozenset(s.value for s in LineState if s not in CLOSED_STATES)
+"""The states that keep a unit open (unconfirmed, disputed)."""
 FILTER_STATES = ("", "open", *(s.value for s in LineState))
 """The lines tab's state choices: all, open (unconfirmed or disputed), each state."""
 
@@ -292,7 +284,7 @@ class AccountsScreen(RegisterScreen):
         if not (unit or category or state or low is not None or high is not None):
             self.table.set_predicate(None)
             return
-        states = {"unconfirmed", "disputed"} if state == "open" else {state} if state else None
+        states = OPEN_STATES if state == "open" else {state} if state else None
 
         def keep(line: Any) -> bool:
             return ((unit is None or line.unit_no == unit) and (not category or line.category == category)

@@ -7,7 +7,6 @@ are gathered into a batch with `b`; enter on a batch opens it (outcomes, signing
 """
 
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -17,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Select, Tabs
 
+from ...domain.handover import OWED
 from ...i18n import _, _n
 from ...io.spec import DOCUMENTS, FACILITIES, INSPECTIONS, KEYS, SheetSpec
 from ..modals.batch import BatchScreen, gather_form, parties_form
 from ..modals.record_form import RecordForm, form_columns
 from ..requests import HandoverRequest
-from ..widgets.register_table import Column, Pieces, RegisterTable, Totals
+from ..widgets.register_table import Column, Pieces, RegisterTable, Totals, field_texts
 from .register_screen import RegisterScreen, RegisterTab
 
 SPECS: dict[str, SheetSpec] = {"document": DOCUMENTS, "facility": FACILITIES, "key": KEYS, "inspection": INSPECTIONS}
@@ -158,7 +158,7 @@ def batch_columns() -> list[Column]:
         return [(_("handover.signed_on", day=day.isoformat() if day else ""), "success")]
 
     def owed(batch: Any) -> int:
-        return sum(item.outcome in ("partial", "not_handed") for item in batch.items)
+        return sum(item.outcome in OWED for item in batch.items)
 
     return [
         Column("id", _("col.id"), 7, get=lambda b: b.public_id, cell=_id),
@@ -224,8 +224,7 @@ class HandoverScreen(RegisterScreen):
                 "batch": batch_columns}[register]()
 
     def search_text(self, row: Any) -> str:
-        values = [str(value) for value in (getattr(row, f.name) for f in fields(row))
-                  if isinstance(value, str | int | date) and value]
+        values = field_texts(row)
         if self.tab.id == "batch":
             values += [f"{item.item_ref} {item.name}" for item in row.items]
         return " ".join(values)

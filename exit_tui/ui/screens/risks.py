@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Select
 
-from ...domain.risks import Status
+from ...domain.risks import OPEN_STATUSES, Status
 from ...i18n import _, _n
 from ...io.spec import RISKS
 from ..modals.record_form import RecordForm, form_columns
@@ -22,7 +22,7 @@ from .register_screen import RegisterScreen
 
 LEVEL_STYLES = {"low": "success", "medium": "info", "high": "warning", "extreme": "bold error"}
 STATUS_STYLES = {"identified": "", "responding": "info", "occurred": "error", "closed": "dim"}
-OPEN = ("identified", "responding", "occurred")
+OPEN = frozenset(status.value for status in OPEN_STATUSES)
 
 
 def risk_columns() -> list[Column]:

@@ -8,9 +8,11 @@ drawn as segments, never parsed as markup, so `[brackets]` show as typed.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from functools import cache
 from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -86,6 +88,20 @@ class Column:
     @property
     def right(self) -> bool:
         return (self.align or ("right" if self.kind in ("int", "money") else "left")) == "right"
+
+
+def field_texts(row: Any) -> list[str]:
+    """The values of a read model's fields as texts (strings, numbers, dates; empty ones left out): what `/`
+    looks in on a screen of dataclass rows. Cheap enough for 100,000 rows in the loading worker."""
+    return [str(value) for value in _fields_of(type(row))(row)
+            if isinstance(value, str | int | date) and not isinstance(value, bool) and value]
+
+
+@cache
+def _fields_of(kind: type) -> Callable[[Any], tuple]:
+    """All the fields of a read model at once."""
+    getter = attrgetter(*(f.name for f in fields(kind)))
+    return getter if len(fields(kind)) > 1 else lambda row: (getter(row),)
 
 
 def format_value(kind: str, value: Any, labels: Mapping[Any, str] | None = None) -> str:
