@@ -207,3 +207,26 @@ async def test_lines_filtered_by_category_state_and_amount_range_with_exact_tota
         await settle(pilot)
         assert screen.query_one("#range", Input).has_class("-invalid")
         assert screen.table.shown_keys() == [line.public_id for line in open_prepaid]
+
+
+async def test_a_line_for_an_unknown_unit_or_a_third_decimal_is_refused_on_its_field(tmp_path):
+    app, backend, project_id = demo_app(tmp_path)
+    before = len(backend.call(accounts.list_lines, project_id))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_accounts(pilot)
+        await pilot.press("right", "a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        form.query_one("#unit_no", Input).value = "9-9-999"
+        form.query_one("#amount_fen", Input).value = "12.345"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert form.query_one("#field-amount_fen").has_error
+        form.query_one("#amount_fen", Input).value = "12.34"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#field-unit_no").has_error
+        assert form.focused is form.query_one("#unit_no", Input)
+        assert len(backend.call(accounts.list_lines, project_id)) == before
