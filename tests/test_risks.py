@@ -223,6 +223,22 @@ def test_a_drills_follow_ups_become_linked_tasks(backend, project):
     assert _error(backend, risks.add_drill, project.id, "R-0005", "", TODAY).field == "held_on"
 
 
+def test_a_drill_from_the_form_is_corrected_and_deleted_keeping_its_tasks(backend, project):
+    drill = backend.call(risks.record_drill, project.id, TODAY, risk="r-3", held_on="2026年11月20日",
+                         scenario="停电", follow_ups="检查发电机；更新联系表\n 通知业主 ;")
+    assert drill.risk == "R-0003" and drill.held_on == date(2026, 11, 20) and len(drill.tasks) == 3
+    fixed = backend.call(risks.update_drill, project.id, drill.public_id, TODAY, findings="[发电机] 未启动",
+                         risk="R-0003", follow_ups="复查")
+    assert fixed.findings == "[发电机] 未启动" and fixed.tasks[:3] == drill.tasks and len(fixed.tasks) == 4
+    assert _error(backend, risks.update_drill, project.id, drill.public_id, TODAY, risk="R-0001").field == "risk"
+    assert _error(backend, risks.update_drill, project.id, drill.public_id, TODAY, held_on="").field == "held_on"
+    assert _error(backend, risks.update_drill, project.id, drill.public_id, TODAY, status="x").field == "status"
+    backend.call(risks.delete_drill, project.id, drill.public_id)
+    assert backend.call(risks.list_drills, project.id) == []
+    assert backend.call(risks.get_risk, project.id, "R-0003").tasks == fixed.tasks  # still linked to the risk
+    assert backend.call(audit.verify).ok
+
+
 def test_the_score_history_comes_from_the_audit_log(backend, project):
     start = backend.call(risks.score_history, project.id, "R-0003")
     assert len(start) == 1

@@ -272,6 +272,7 @@ MESSAGES: dict[str, str] = {
     "risks.error.bad_move": "Risk {value} cannot move from {old} to {new}",
     "risks.error.not_found": "{value} not found",
     "risks.error.unknown_field": "No such field: {value}",
+    "risks.error.drill_risk": "Drill {value} belongs to another risk; it cannot be moved to a different one",
     "risks.error.date_required": "Enter the date",
     "filter.all": "All statuses",
     "filter.open": "Open",

@@ -267,6 +267,7 @@ MESSAGES: dict[str, str] = {
     "risks.error.bad_move": "风险 {value} 不能从 {old} 改为 {new}",
     "risks.error.not_found": "找不到 {value}",
     "risks.error.unknown_field": "没有这个字段: {value}",
+    "risks.error.drill_risk": "演练 {value} 属于另一项风险,不能改到别的风险下",
     "risks.error.date_required": "请填写日期",
     "filter.all": "全部状态",
     "filter.open": "未完成",

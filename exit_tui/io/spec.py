@@ -463,6 +463,7 @@ RISKS = SheetSpec(
         Column("title", "风险", "Risk", required=True, aliases=("风险名称", "风险事项", "risk", "title"), width=30),
         Column("category", "类别", "Category", Kind.CHOICE, aliases=("风险类别", "type"),
                **_risks("category", RiskCategory), width=8),
+        Column("phase_no", "阶段", "Phase", Kind.INT, aliases=("阶段编号", "phase"), width=6),
         Column("trigger", "触发信号", "Trigger", aliases=("诱因", "征兆", "trigger", "cause"), width=24),
         Column("likelihood", "可能性(1-5)", "Likelihood (1-5)", Kind.INT, aliases=("可能性", "概率", "likelihood"),
                width=8),
@@ -476,8 +477,25 @@ RISKS = SheetSpec(
                **_risks("status", RiskStatus), width=8),
         Column("next_review", "下次复核", "Next review", Kind.DATE, aliases=("复核日期", "review"), width=11),
         Column("drill_rule", "演练周期(RRULE)", "Drill schedule (RRULE)", aliases=("演练周期", "drills"), width=16),
+        Column("drill_start", "首次演练", "First drill", Kind.DATE, aliases=("演练开始", "drillstart"), width=11),
         _BASIS,
         _NOTE,
     ),
 )
 """The risk register (its form; the register's sheet and import come with the Risks area's sheets)."""
+
+DRILLS = SheetSpec(
+    key="drills", zh="演练记录", en="Drill log", id_prefix="X",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("演练编号", "no"), width=9),
+        Column("risk", "风险编号", "Risk", required=True, aliases=("风险", "risk"), width=9),
+        Column("held_on", "演练日期", "Held on", Kind.DATE, required=True, aliases=("日期", "date"), width=11),
+        Column("participants", "参加人员", "Participants", aliases=("参加人", "人员"), width=20),
+        Column("scenario", "演练场景", "Scenario", aliases=("场景", "科目"), width=26),
+        Column("findings", "发现问题", "Findings", aliases=("问题", "发现"), width=26),
+        Column("follow_ups", "跟进措施(每行一项)", "Follow-up actions (one per line)",
+               aliases=("跟进措施", "整改措施", "followups", "actions"), width=26),
+        Column("tasks", "跟进任务", "Follow-up tasks", imported=False, width=14),
+    ),
+)
+"""The drill log: a drill's follow-up actions become checklist tasks (their ids in `tasks`)."""

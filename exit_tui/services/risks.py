@@ -10,6 +10,7 @@ score and the thresholds of the project's rule profile.
 """
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -403,31 +404,101 @@ def create_task_for(session: Session, project_id: int, public_id: str, today: da
 
 def add_drill(session: Session, project_id: int, public_id: str, held_on: date | str, today: date, *,
               participants: str = "", scenario: str = "", findings: str = "",
-              follow_ups: Iterable[str | Mapping[str, Any]] = ()) -> DrillRead:
+              follow_ups: str | Iterable[str | Mapping[str, Any]] = ()) -> DrillRead:
     """Record a drill of the risk's plan; each follow-up action (its title, or a mapping with `title` and
-    optionally `due` and `owner`) becomes a checklist task in the risk's phase, linked back to the risk and the
-    drill, due FOLLOW_UP_DAYS after the drill unless given, owned by the plan's lead (else the risk's owner)."""
-    from . import checklist
-
+    optionally `due` and `owner`; as typed in a form or a cell, one per line or separated by semicolons) becomes a
+    checklist task in the risk's phase, linked back to the risk and the drill, due FOLLOW_UP_DAYS after the drill
+    unless given, owned by the plan's lead (else the risk's owner)."""
     risk = _risk_row(session, project_id, public_id)
-    day = _date("held_on")(held_on)
-    if day is None:
-        raise UserError("risks.error.date_required", field="held_on")
+    day = _held_on(held_on)
     drill = RiskDrill(project_id=project_id, risk_id=risk.id,
                       public_id=next_public_ids(session, project_id, PREFIX["drill"])[0], held_on=day,
                       participants=_text("participants", 500)(participants), scenario=_text("scenario")(scenario),
                       findings=_text("findings")(findings), created_at=datetime.now(UTC))
     session.add(drill)
     session.flush()
-    for action in follow_ups:
+    _follow_up(session, project_id, risk, drill, follow_ups, today)
+    return list_drills(session, project_id, drill=drill.public_id)[0]
+
+
+def record_drill(session: Session, project_id: int, today: date, *, risk: str, held_on: date | str | None = None,
+                 **values: Any) -> DrillRead:
+    """add_drill with every field named, as the drill form and an import's new row give them."""
+    return add_drill(session, project_id, _text("risk", 20)(risk), held_on, today, **values)
+
+
+def update_drill(session: Session, project_id: int, public_id: str, today: date, **values: Any) -> DrillRead:
+    """Correct a drill record (held_on, participants, scenario, findings); `follow_ups` given here are added as
+    further follow-up tasks (the tasks made before stay). A drill stays with its risk."""
+    drill = _drill_row(session, project_id, public_id)
+    follow_ups = values.pop("follow_ups", "")
+    risk = values.pop("risk", None)
+    if risk is not None and str(risk).strip() and str(risk).strip() != _risk_ref(session, drill):
+        raise UserError("risks.error.drill_risk", field="risk", value=drill.public_id)
+    cleaners = {"held_on": _held_on, "participants": _text("participants", 500), "scenario": _text("scenario"),
+                "findings": _text("findings")}
+    extra = set(values) - set(cleaners)
+    if extra:
+        raise UserError("risks.error.unknown_field", field=min(extra), value=min(extra))
+    for field, value in values.items():
+        value = cleaners[field](value)
+        if getattr(drill, field) != value:
+            setattr(drill, field, value)
+    session.flush()
+    risk_row = session.get(Risk, drill.risk_id)
+    _follow_up(session, project_id, risk_row, drill, follow_ups, today)
+    return list_drills(session, project_id, drill=drill.public_id)[0]
+
+
+def delete_drill(session: Session, project_id: int, public_id: str) -> None:
+    """Remove a drill record; its follow-up tasks stay on the checklist, no longer linked to the drill."""
+    drill = _drill_row(session, project_id, public_id)
+    for link in session.execute(select(RiskTask).where(RiskTask.project_id == project_id,
+                                                       RiskTask.drill_ref == drill.public_id)).scalars():
+        link.drill_ref = None
+    session.flush()
+    audit.delete_rows(session, RiskDrill.__table__, RiskDrill.__table__.c.id == drill.id)
+
+
+def _held_on(value: Any) -> date:
+    day = _date("held_on")(value)
+    if day is None:
+        raise UserError("risks.error.date_required", field="held_on")
+    return day
+
+
+def _drill_row(session: Session, project_id: int, public_id: str) -> RiskDrill:
+    from .imports import normalize_id
+
+    drill = session.scalars(select(RiskDrill).where(RiskDrill.project_id == project_id,
+                                                    RiskDrill.public_id == normalize_id(public_id))).first()
+    if drill is None:
+        raise NotFound("risks.error.not_found", value=public_id)
+    return drill
+
+
+def _risk_ref(session: Session, drill: RiskDrill) -> str:
+    return session.execute(select(Risk.public_id).where(Risk.id == drill.risk_id)).scalar_one()
+
+
+def _follow_up(session: Session, project_id: int, risk: Risk, drill: RiskDrill,
+               follow_ups: str | Iterable[str | Mapping[str, Any]], today: date) -> None:
+    """Each follow-up action a checklist task linked back to the risk and the drill (see add_drill)."""
+    from . import checklist  # the checklist builds on the timeline, which builds on projects, which seed risks
+
+    for action in split_actions(follow_ups) if isinstance(follow_ups, str) else follow_ups:
         action = {"title": action} if isinstance(action, str) else dict(action)
         task = checklist.add_task(
             session, project_id, phase_no=risk.phase_no, title=action.get("title", ""),
-            due=_due(action.get("due"), day + timedelta(days=FOLLOW_UP_DAYS)), today=today,
+            due=_due(action.get("due"), drill.held_on + timedelta(days=FOLLOW_UP_DAYS)), today=today,
             owner=action.get("owner") or risk.plan_lead or risk.owner, note=f"{risk.public_id} {drill.public_id}")
         _link(session, project_id, risk, task.public_id, drill.public_id)
     session.flush()
-    return list_drills(session, project_id, drill=drill.public_id)[0]
+
+
+def split_actions(text: str) -> list[str]:
+    """Follow-up actions typed in one field or cell: one per line, or separated by semicolons (either width)."""
+    return [part.strip() for part in re.split(r"[\n;；]+", text or "") if part.strip()]
 
 
 def list_drills(session: Session, project_id: int, risk: str | None = None,
