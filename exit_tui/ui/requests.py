@@ -35,3 +35,13 @@ class AccountsRequest:
     tab: str = "unit"
     unit: str | None = None
     state: str = ""
+
+
+@dataclass(frozen=True)
+class RisksRequest:
+    """How another screen asks the Risks screen to open: on a tab (risk, drill), the cursor on a row (a risk, a
+    drill), the register showing the risks of a status choice ("" as it is, "open", "all" or a status code)."""
+
+    tab: str = "risk"
+    key: str | None = None
+    status: str = ""
