@@ -23,6 +23,10 @@ from .services.errors import UserError
 CREATING = frozenset({"new", "demo", "restore"})
 
 
+#: The grounds `exit-tui severance --basis` takes (domain/severance.Basis).
+SEVERANCE_BASES = ("agreed", "expiry", "art40", "art40-no-notice", "art41", "transfer", "taken-over")
+
+
 #: argparse's own English texts (it looks them up through gettext) and their catalog keys.
 ARGPARSE_TEXTS = {
     "usage: ": "cli.ap_usage",
@@ -94,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     statements.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
     statements.add_argument("file", metavar="FILE.xlsx", help=_("cli.arg_statements_file"))
     statements.add_argument("--unit", action="append", metavar="UNIT", help=_("cli.opt_unit"))
+    severance = commands.add_parser("severance", help=_("cli.cmd_severance"))
+    severance.add_argument("--hired", required=True, metavar="DATE", help=_("severance.opt_hired"))
+    severance.add_argument("--leaves", required=True, metavar="DATE", help=_("severance.opt_leaves"))
+    severance.add_argument("--wage", required=True, action="append", metavar="AMOUNT", help=_("severance.opt_wage"))
+    severance.add_argument("--last-month-wage", metavar="AMOUNT", help=_("severance.opt_last_month"))
+    severance.add_argument("--basis", default="agreed", choices=SEVERANCE_BASES, help=_("severance.opt_basis"))
+    severance.add_argument("--renewal-refused", action="store_true", help=_("severance.opt_renewal_refused"))
+    severance.add_argument("--local-average", metavar="AMOUNT", help=_("severance.opt_local_average"))
+    severance.add_argument("--minimum-wage", metavar="AMOUNT", help=_("severance.opt_minimum_wage"))
+    severance.add_argument("--profile", default="national", metavar="NAME", help=_("severance.opt_profile"))
+    severance.add_argument("--json", action="store_true", help=_("cli.opt_json"))
     new = commands.add_parser("new", help=_("cli.cmd_new"))
     new.add_argument("--name", required=True, help=_("cli.opt_name"))
     new.add_argument("--type", required=True, choices=("contract-expiry", "early-exit", "transfer"),
@@ -236,6 +251,8 @@ def _missing(target: str) -> Path | None:
 
 
 def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    if args.command == "severance":  # a calculation: no database
+        return _severance(args)
     target = _target(args, paths)
     missing = _missing(target)
     first_run = missing is not None and missing == paths.default_db.expanduser().resolve()
@@ -493,6 +510,112 @@ def _statements(backend, args: argparse.Namespace) -> int:
     path = _export_path(Path(args.file), default, ".xlsx")
     result = backend.call(export_statements, project.id, path, args.unit)
     print(_("cli.statements_done", units=result.units, lines=result.lines, path=result.path))
+    return 0
+
+
+def _severance_input(option: str, value: str, parse, key: str):
+    """One option's value parsed, or a SeveranceInputError naming the option."""
+    from .domain.severance import SeveranceInputError
+
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise SeveranceInputError(key, option=option, value=value) from exc
+
+
+def severance_case(args: argparse.Namespace):
+    """The Case of `exit-tui severance`'s options; the local wages from the profile unless both are given."""
+    from .domain.dates import parse_date
+    from .domain.money import parse_fen
+    from .domain.severance import Basis, Case, SeveranceInputError, local_wages
+
+    def day(option: str, value: str):
+        return _severance_input(option, value, parse_date, "severance.error.bad_date")
+
+    def fen(option: str, value: str | None):
+        return None if value is None else _severance_input(option, value, parse_fen, "severance.error.bad_amount")
+
+    hired, leaving = day("--hired", args.hired), day("--leaves", args.leaves)
+    wages = [fen("--wage", value) for value in args.wage]
+    local_average, minimum = fen("--local-average", args.local_average), fen("--minimum-wage", args.minimum_wage)
+    found = local_wages(args.profile, leaving)
+    if local_average is None or minimum is None:
+        if found is None:
+            raise SeveranceInputError("severance.error.no_local_wages", profile=args.profile, day=leaving)
+        local_average = found.average if local_average is None else local_average
+        minimum = found.minimum if minimum is None else minimum
+    else:
+        found = None
+    case = Case(hired, leaving, local_average, minimum,
+                wages=tuple(wages) if len(wages) > 1 else (),
+                average=wages[0] if len(wages) == 1 else None,
+                last_month=fen("--last-month-wage", args.last_month_wage),
+                basis=Basis(args.basis), renewal_refused=args.renewal_refused)
+    return case, found
+
+
+def _figure_json(value: object) -> object:
+    from .domain.severance import Fen
+
+    if isinstance(value, Fen):
+        return yuan(value)
+    if isinstance(value, int):
+        return value
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def severance_json(case, result) -> dict:
+    """A severance result for scripts: amounts as yuan strings, months a decimal string, the working's steps with
+    their rule key, figures and text."""
+    from .i18n.severance import step_text
+
+    return {
+        "years": result.years,
+        "months": str(result.months),
+        "wage_used": yuan(result.wage_used),
+        "amount": yuan(result.amount),
+        "basis": result.basis.value,
+        "remainder_months": result.remainder_months,
+        "remainder_days": result.remainder_days,
+        "average": yuan(result.average),
+        "wage_rule": result.wage_rule.value if result.wage_rule else None,
+        "local_average": yuan(case.local_average),
+        "minimum_wage": yuan(case.minimum_wage),
+        "capped": result.capped,
+        "severance": yuan(result.severance),
+        "extra_month": yuan(result.extra_month),
+        "zero_reason": result.zero_reason,
+        "before_2008": None if result.before_2008 is None else {
+            "start": result.before_2008.start.isoformat(), "end": result.before_2008.end.isoformat(),
+            "years": result.before_2008.years, "months": result.before_2008.months,
+            "days": result.before_2008.days},
+        "steps": [{"rule": step.key, "figures": {k: _figure_json(v) for k, v in step.figures.items()},
+                   "text": step_text(step)} for step in result.steps],
+    }
+
+
+def _severance(args: argparse.Namespace) -> int:
+    """`exit-tui severance`: one case worked out with the domain's calculator; bad input is one line, exit 2."""
+    import json
+
+    from .domain.money import format_fen
+    from .domain.severance import SeveranceInputError, compute
+    from .i18n.severance import error_text, working
+
+    try:
+        case, found = severance_case(args)
+        result = compute(case)
+    except SeveranceInputError as exc:
+        print(f"exit-tui: {error_text(exc)}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(severance_json(case, result), ensure_ascii=False, indent=1))
+        return 0
+    if found is not None:
+        print(_("severance.local_wages", profile=args.profile, start=found.start.isoformat(),
+                average=format_fen(found.average), minimum=format_fen(found.minimum), source=found.source))
+    for line in working(result):
+        print(line)
     return 0
 
 
