@@ -488,7 +488,7 @@ DRILLS = SheetSpec(
     key="drills", zh="演练记录", en="Drill log", id_prefix="X",
     columns=(
         Column("public_id", "编号", "ID", Kind.ID, aliases=("演练编号", "no"), width=9),
-        Column("risk", "风险编号", "Risk", required=True, aliases=("风险", "risk"), width=9),
+        Column("risk", "风险编号", "Risk ID", required=True, aliases=("风险", "risk"), width=9),
         Column("held_on", "演练日期", "Held on", Kind.DATE, required=True, aliases=("日期", "date"), width=11),
         Column("participants", "参加人员", "Participants", aliases=("参加人", "人员"), width=20),
         Column("scenario", "演练场景", "Scenario", aliases=("场景", "科目"), width=26),

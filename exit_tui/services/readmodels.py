@@ -811,6 +811,8 @@ class Heatmap:
 class RisksFigures:
     """The figures of the dashboard's risks card (services/risks.figures_of; the quick start reads the same)."""
 
+    risk_title: str = ""
+    """The risk's title in the current language."""
     extreme: int = 0
     high: int = 0
     medium: int = 0

@@ -505,7 +505,7 @@ def list_drills(session: Session, project_id: int, risk: str | None = None,
                 drill: str | None = None) -> list[DrillRead]:
     """The drill records (of one risk, or one drill), by date then id, with their follow-up tasks."""
     query = (select(RiskDrill.id, RiskDrill.public_id, Risk.public_id, RiskDrill.held_on, RiskDrill.participants,
-                    RiskDrill.scenario, RiskDrill.findings, RiskDrill.risk_id)
+                    RiskDrill.scenario, RiskDrill.findings, RiskDrill.risk_id, Risk.title_zh, Risk.title_en)
              .join(Risk, col(Risk.id) == RiskDrill.risk_id).where(RiskDrill.project_id == project_id)
              .order_by(col(RiskDrill.held_on), col(RiskDrill.id)))
     if risk is not None:
@@ -513,10 +513,11 @@ def list_drills(session: Session, project_id: int, risk: str | None = None,
     if drill is not None:
         query = query.where(RiskDrill.public_id == drill)
     rows = session.execute(query).all()
-    links = _linked(session, project_id, sorted({row[-1] for row in rows}))
+    links = _linked(session, project_id, sorted({row.risk_id for row in rows}))
     return [DrillRead(public_id, risk_ref, held_on, participants, scenario, findings,
-                      tuple(ref for ref, drill_ref in links.get(risk_id, ()) if drill_ref == public_id))
-            for _key, public_id, risk_ref, held_on, participants, scenario, findings, risk_id in rows]
+                      tuple(ref for ref, drill_ref in links.get(risk_id, ()) if drill_ref == public_id),
+                      pick(zh, en))
+            for _key, public_id, risk_ref, held_on, participants, scenario, findings, risk_id, zh, en in rows]
 
 
 # -- dated items: the timeline and the calendar --------------------------------------------------------------------

@@ -90,11 +90,16 @@ class RecordForm(Localized, FormScreen[str | None]):
             yield Label(Text(self.heading, style="bold"), classes="dialog-title")
             if self.keep_open:
                 yield Label(Text(_("form.keep_open_hint"), style="italic"), id="keep-open-hint")
+            yield from self.compose_header()
             for column in self.columns:
                 yield Field(column.header + (" *" if column.required else ""), self._widget(column), column.key)
             with Horizontal(classes="buttons"):
                 yield Button(_("button.save"), id="save", variant="primary")
                 yield Button(_("button.cancel"), id="cancel")
+
+    def compose_header(self) -> ComposeResult:
+        """Widgets between the heading and the fields (a risk's score history)."""
+        yield from ()
 
     def _widget(self, column: Column) -> Input | Select:
         value = self.start[column.key]

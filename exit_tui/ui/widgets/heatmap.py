@@ -15,6 +15,8 @@ from ..bindings import Localized
 SIZE = 5
 CELL = 5
 """Cells a heatmap cell takes."""
+LEVEL_COLOURS = {"low": "#92d050", "medium": "#ffc000", "high": "#e46c0a", "extreme": "#c00000"}
+"""A level's colour (the printed register's heatmap uses the same)."""
 LEVEL_STYLES = {"low": "black on #92d050", "medium": "black on #ffc000", "high": "white on #e46c0a",
                 "extreme": "bold white on #c00000"}
 
