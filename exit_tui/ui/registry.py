@@ -19,7 +19,7 @@ from ..domain.money import format_fen
 from ..i18n import _, _n
 from ..i18n.labels import days_text
 from ..services.readmodels import DUE_SOON_DAYS, Dashboard
-from .requests import AccountsRequest, ChecklistRequest, HandoverRequest
+from .requests import AccountsRequest, ChecklistRequest, HandoverRequest, RisksRequest
 
 if TYPE_CHECKING:
     from .screens.base import ProjectScreen
@@ -172,7 +172,8 @@ def risks_card(data: Dashboard) -> CardView:
     if figures.overdue_reviews:
         parts.append(_("dash.risks_reviews", n=figures.overdue_reviews))
     return CardView(_("dash.risks"), str(figures.open), " · ".join(parts),
-                    alert=figures.extreme > 0 or figures.overdue_reviews > 0, short=_("dash.short.risks"))
+                    alert=figures.extreme > 0 or figures.overdue_reviews > 0, request=RisksRequest(status="open"),
+                    short=_("dash.short.risks"))
 
 
 AREAS: dict[str, Area] = {
