@@ -54,6 +54,14 @@ async def test_the_heatmap_counts_the_open_risks_and_a_cell_narrows_the_register
         await settle(pilot)
         assert screen.table.shown_keys() == [r.public_id for r in register]
 
+        await pilot.press("slash", *"安全")  # after a text filter: the cells count the open risks it leaves
+        await settle(pilot)
+        shown = [r for r in open_risks_ if r.public_id in screen.table.shown_keys()]
+        assert 0 < len(shown) < len(open_risks_)
+        assert sum(map(sum, heat.counts)) == len(shown)
+        for risk in shown:
+            assert heat.counts[risk.likelihood - 1][risk.impact - 1] >= 1
+
 
 async def test_the_form_re_rates_a_risk_and_t_makes_its_task(tmp_path):
     app, backend, project_id = demo_app(tmp_path)
