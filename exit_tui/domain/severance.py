@@ -6,9 +6,10 @@ to the fen: the average of the monthly wages (a step says when it rounded), and 
 odd number of fen leaves half a fen (a step says so too). Everything else is exact.
 
 Service runs from the hire day to the leaving day, both counted (the leaving day is the last day of employment).
-Years and months are counted as 民法典 201/202 counts periods: from the day before hiring, a month ending on the
-same day of a later month or, where there is none, on that month's last day (so a hire on 29 February completes
-a year on 28 February). Only service from 2008-01-01 is counted (劳动合同法 97); the earlier part is shown apart.
+A month (or year) of service ends on the day before the same date a month (or year) later; when that month has no
+such date it ends on that month's last day (民法典 202's 对应日 and 月末日): hired 2019-03-01, five years end on
+2024-02-29; hired 2016-02-29, three years end on 2019-02-28; hired 31 January, a month ends on the last day of
+February. Only service from 2008-01-01 is counted (劳动合同法 97); the earlier part is shown apart.
 """
 
 from collections.abc import Iterable, Mapping
@@ -104,6 +105,13 @@ class Step:
     figures: Mapping[str, object] = field(default_factory=dict)
 
 
+def _month_after(start: date, months: int) -> date:
+    """The day `months` months after `start`, or the first of the next month when that month is too short (the
+    service's month then ended on its last day)."""
+    day = start + relativedelta(months=months)
+    return day if day.day == start.day else day + ONE_DAY
+
+
 @dataclass(frozen=True)
 class Span:
     """A stretch of service, both ends counted, in whole years, months and days."""
@@ -116,8 +124,15 @@ class Span:
 
     @classmethod
     def of(cls, start: date, end: date) -> "Span":
-        delta = relativedelta(end, start - ONE_DAY)
-        return cls(start, end, delta.years, delta.months, delta.days)
+        stop = end + ONE_DAY  # the first day after the service
+        delta = relativedelta(stop, start)
+        whole = delta.years * 12 + delta.months
+        while _month_after(start, whole + 1) <= stop:
+            whole += 1
+        while _month_after(start, whole) > stop:
+            whole -= 1
+        days = (stop - _month_after(start, whole)).days
+        return cls(start, end, whole // 12, whole % 12, days)
 
     def figures(self) -> dict[str, object]:
         return {"start": self.start, "end": self.end, "years": self.years, "months": self.months,
