@@ -152,6 +152,7 @@ def _expected_uids(timeline: Timeline, database_id: str) -> set[str]:
     pid, at = timeline.project.public_id, f".{database_id}@exit-tui"
     uids = {f"{pid}-DL-{d.key}{at}" for d in timeline.deadlines}
     uids |= {f"{pid}-HO-{d.key.replace('/', '-')}{at}" for d in timeline.handover_dates}
+    uids |= {f"{pid}-RK-{d.public_id}-{d.kind}{at}" for d in timeline.risk_dates}  # one event per drill schedule
     for task in timeline.tasks:
         if task.status is TaskStatus.DONE:
             continue

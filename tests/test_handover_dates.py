@@ -90,9 +90,9 @@ def test_the_gantt_shows_them_as_a_group_of_their_own(backend, project):
     timeline = backend.call(load_timeline, project.id, TODAY)
     rows = build_rows(timeline)
     groups = [r.key for r in rows if r.kind == "group"]
-    assert groups == ["deadlines", "handover"]
-    dated = [r for r in rows if r.kind == "dated"]
-    assert len(dated) == len(timeline.handover_dates) and all(r.group == "handover" for r in dated)
+    assert groups == ["deadlines", "handover", "risks"]  # the seeded risks' drill schedules follow
+    dated = [r for r in rows if r.kind == "dated" and r.group == "handover"]
+    assert len(dated) == len(timeline.handover_dates)
     header = next(r for r in rows if r.key == "handover")
     assert row_label(header, False)[0][0] == "▼ 移交事项" and header.total == len(dated)
     scale = Scale("week", date(2026, 11, 2))
@@ -114,7 +114,7 @@ def test_the_gantt_shows_them_as_a_group_of_their_own(backend, project):
 
 def test_a_project_without_them_draws_as_before(backend, project):
     timeline = backend.call(load_timeline, project.id, TODAY)
-    assert not any(r.key == "handover" or r.kind == "dated" for r in build_rows(timeline))
+    assert not any(r.key == "handover" or r.group == "handover" for r in build_rows(timeline))
 
 
 def test_calendar_events_with_stable_uids_and_rising_sequences(backend, project, tmp_path):

@@ -184,18 +184,24 @@ def occurrences(rule: str, start: date, until: date, limit: int = 500) -> list[d
     dateutil would skip those months): it becomes BYMONTHDAY=28..day;BYSETPOS=-1."""
     from dateutil.rrule import rrulestr  # recurrences are rare: kept off the start-up path
 
-    body = rule.strip().upper()
-    parts = dict(part.split("=", 1) for part in body.split(";") if "=" in part)
-    if parts.get("FREQ") == "MONTHLY" and start.day > 28 and not parts.keys() & {"BYMONTHDAY", "BYDAY", "BYSETPOS"}:
-        days = ",".join(str(day) for day in range(28, start.day + 1))
-        body = f"{body};BYMONTHDAY={days};BYSETPOS=-1"
-    recurrence = rrulestr(body, dtstart=datetime.combine(start, datetime.min.time()))
+    recurrence = rrulestr(rule_body(rule, start), dtstart=datetime.combine(start, datetime.min.time()))
     found: list[date] = []
     for moment in recurrence:
         if moment.date() > until or len(found) >= limit:
             break
         found.append(moment.date())
     return found
+
+
+def rule_body(rule: str, start: date) -> str:
+    """The RRULE body `occurrences` expands from `start`: `rule` upper-cased, a plain monthly rule from the 29th-31st
+    made BYMONTHDAY=28..day;BYSETPOS=-1 (RFC 5545, so a calendar file can carry it as it is)."""
+    body = rule.strip().upper()
+    parts = dict(part.split("=", 1) for part in body.split(";") if "=" in part)
+    if parts.get("FREQ") == "MONTHLY" and start.day > 28 and not parts.keys() & {"BYMONTHDAY", "BYDAY", "BYSETPOS"}:
+        days = ",".join(str(day) for day in range(28, start.day + 1))
+        body = f"{body};BYMONTHDAY={days};BYSETPOS=-1"
+    return body
 
 
 def validate_rrule(rule: str) -> None:

@@ -1,5 +1,5 @@
-"""A project's open tasks, statutory deadlines and handover dates as an iCalendar file (.ics) for a phone or
-desktop calendar.
+"""A project's open tasks, statutory deadlines, handover dates, risk reviews and drills as an iCalendar file (.ics)
+for a phone or desktop calendar.
 
 Read through services.calendar.calendar_data (the timeline, the database's id, the audit log's change counts),
 built with the `icalendar` package and written atomically by io/ics.py.
@@ -17,6 +17,14 @@ What goes in (texts in the current language):
   `P-0001-HO-B-0001-D-0009.<database id>@exit-tui` (SEQUENCE: the changes of the batch item and the batch's
   amendments), and the deadline of every open inspection item, UID `P-0001-HO-I-0003.<database id>@exit-tui`.
   Reminder: one day before.
+- the risks' dates (Timeline.risk_dates): the next review of every open risk, UID
+  `P-0001-RK-R-0001-review.<database id>@exit-tui`, and its drill schedule as ONE recurring event, UID
+  `P-0001-RK-R-0001-drill.<database id>@exit-tui`: DTSTART its first drill day, RRULE the risk's own rule with
+  UNTIL its last drill day on the timeline (the continuation's end, or the MAX_DRILLS-th day). One event, not
+  dozens: a calendar shows the series as the schedule it is, moves or ends it whole when the rule changes, and
+  reminds of each drill. Every RRULE is checked by expanding it from its DTSTART: should it not give exactly the
+  timeline's days (an odd rule whose first day is not where its count starts), each day is an event of its own
+  instead, UID `P-0001-RK-R-0001-20261205...`. SEQUENCE: the risk's changes. Reminder: one day before.
 
 The UIDs never change between exports of one database and differ between databases (the demo's P-0001 is not
 yours), so importing a newer file into the same calendar updates the events (moved dates, new titles) instead of
@@ -34,16 +42,17 @@ A FILE without the `.ics` extension gets it added (`日历` becomes `日历.ics`
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from sqlmodel import Session
 
 from ..domain.enums import TaskStatus
+from ..domain.schedule import rule_body
 from ..i18n import _, pick
 from ..i18n.labels import basis_text, role_label, rule_label, workdays_notice
 from ..services.calendar import CalendarData, calendar_data
-from ..services.readmodels import DeadlineRead, HandoverDate, ProjectRead, TimelineTask
+from ..services.readmodels import DeadlineRead, HandoverDate, ProjectRead, RiskDate, TimelineTask
 from .atomic import export_errors
 from .ics import DOMAIN, CalendarEvent, calendar_bytes, stable_uid, write_calendar
 
@@ -63,7 +72,8 @@ class CalendarResult:
 
 
 def calendar_events(data: CalendarData) -> list[CalendarEvent]:
-    """The events of the file: open tasks (recurring ones per open occurrence), then statutory deadlines."""
+    """The events of the file: open tasks (recurring ones per open occurrence), statutory deadlines, handover
+    dates, then risk reviews and drill schedules."""
     timeline = data.timeline
     events: list[CalendarEvent] = []
     for task in timeline.tasks:
@@ -76,6 +86,7 @@ def calendar_events(data: CalendarData) -> list[CalendarEvent]:
             events.append(_task_event(data, task))
     events += [_deadline_event(data, deadline) for deadline in timeline.deadlines]
     events += [_handover_event(data, dated) for dated in timeline.handover_dates]
+    events += _risk_events(data)
     return events
 
 
@@ -200,6 +211,70 @@ def _handover_event(data: CalendarData, dated: HandoverDate) -> CalendarEvent:
         description="\n".join(lines),
         alarm_days_before=TASK_ALARM_DAYS,
         sequence=sequence,
+    )
+
+
+def _risk_events(data: CalendarData) -> list[CalendarEvent]:
+    """Each open risk's review, and its drill schedule as one recurring event (or one event a day, see above)."""
+    drills: dict[str, list[RiskDate]] = {}
+    events = []
+    for dated in data.timeline.risk_dates:
+        if dated.kind == "review":
+            events.append(_risk_event(data, dated, "review", dated.day))
+        else:
+            drills.setdefault(dated.public_id, []).append(dated)
+    for public_id, items in drills.items():
+        days = [item.day for item in items]
+        recurrence = drill_recurrence(data.drill_rules.get(public_id, ""), days)
+        if recurrence:
+            events.append(_risk_event(data, items[0], "drill", days[0], recurrence))
+        else:
+            events += [_risk_event(data, item, f"{item.day:%Y%m%d}", item.day) for item in items]
+    return events
+
+
+def drill_recurrence(rule: str, days: list[date]) -> str:
+    """The RRULE value repeating a drill from `days[0]` on exactly `days`: the rule as the app expands it
+    (domain/schedule.rule_body: a monthly rule from the 31st keeps to each month's last day), its COUNT or UNTIL
+    replaced by UNTIL the last day; "" when read that way it gives other days (or there is no rule)."""
+    from dateutil.rrule import rrulestr  # as domain/schedule: kept off the start-up path
+
+    if not days or not rule.strip():
+        return ""
+    parts = [part for part in rule_body(rule, days[0]).split(";")
+             if part and part.split("=", 1)[0] not in ("COUNT", "UNTIL")]
+    value = ";".join([*parts, f"UNTIL={days[-1]:%Y%m%d}"])
+    try:
+        expanded = [moment.date() for moment in rrulestr(value, dtstart=datetime.combine(days[0], time()))]
+    except ValueError:
+        return ""
+    return value if expanded == days else ""
+
+
+def _risk_event(data: CalendarData, dated: RiskDate, key: str, day: date, recurrence: str = "") -> CalendarEvent:
+    """A risk's review, its drill schedule (`recurrence`), or one drill day."""
+    project = data.timeline.project
+    title = pick(dated.text_zh, dated.text_en)
+    review = dated.kind == "review"
+    lines = [_line("calendar.project", f"{project.name} ({project.public_id})"),
+             _line("calendar.risk", f"{dated.public_id} {title}"),
+             _line("calendar.state", _(f"risks.status.{dated.status}"))]
+    if dated.note:
+        lines.append(_line("calendar.owner" if review else "calendar.plan_lead", dated.note))
+    if review:
+        lines.append(_line("calendar.review_day", day.isoformat()))
+        if day < data.timeline.today:
+            lines.append(_("calendar.overdue"))
+    else:
+        lines.append(_line("calendar.recurrence", data.drill_rules.get(dated.public_id, "")))
+    return CalendarEvent(
+        uid=stable_uid(project.public_id, f"RK-{dated.public_id}-{key}", data.database_id),
+        day=day,
+        summary=_("calendar.review_summary" if review else "calendar.drill_summary", title=title, id=dated.public_id),
+        description="\n".join(lines),
+        alarm_days_before=TASK_ALARM_DAYS,
+        sequence=data.revision("risk", dated.public_id),
+        recurrence=recurrence,
     )
 
 

@@ -1,4 +1,5 @@
-"""All-day events (open tasks, statutory deadlines) as an iCalendar file, built with the `icalendar` package.
+"""All-day events (open tasks, statutory deadlines, dated items of other areas) as an iCalendar file, built with the
+`icalendar` package.
 
 No Textual, no database. The caller turns its tasks into CalendarEvent values (with a UID from stable_uid, so that
 importing the file again updates the events instead of duplicating them), builds the file with calendar_bytes and
@@ -10,7 +11,9 @@ What this module adds:
 - SEQUENCE is the event's revision (how many recorded changes it has had), so that a calendar which already holds
   the event takes the newer file's version (some, like Google Calendar, ignore an import that does not raise it);
 - a reminder is a VALARM with ACTION:DISPLAY and a TRIGGER relative to the start (-P1D: one day before, PT0S on
-  the day itself);
+  the day itself); in a recurring event it reminds of every occurrence;
+- a recurring event (a drill schedule) carries an RRULE: its days are DTSTART and the rule's occurrences after it,
+  bounded by the rule's UNTIL (a DATE, as DTSTART is);
 - control characters other than tab and line breaks (which TEXT does not allow) are dropped from texts.
 """
 
@@ -21,7 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vRecur
 
 from .atomic import atomic_path
 
@@ -41,6 +44,8 @@ class CalendarEvent:
     alarm_days_before: int | None = 1
     sequence: int = 0
     """The event's revision: raise it whenever what the event says changes."""
+    recurrence: str = ""
+    """An RRULE value (`FREQ=MONTHLY;INTERVAL=2;UNTIL=20270405`) repeating the event from `day`; "" for one day."""
 
 
 def stable_uid(project_public_id: str, key: str, database_id: str, domain: str = DOMAIN) -> str:
@@ -108,6 +113,8 @@ def _event(event: CalendarEvent, stamp: datetime) -> Event:
         stamp=stamp,
         sequence=event.sequence,
     )
+    if event.recurrence:
+        component.add("RRULE", vRecur.from_ical(event.recurrence))
     if event.alarm_days_before is not None:
         if event.alarm_days_before < 0:
             raise ValueError(f"alarm_days_before must be 0 or more, not {event.alarm_days_before}")

@@ -1,14 +1,15 @@
 """What the calendar export needs beyond the timeline: the database's id (for UIDs unique per database), each
-event's revision (for SEQUENCE), and which dates were counted without holiday data (also on the package)."""
+event's revision (for SEQUENCE), the risks' drill rules (a drill schedule is one recurring event), and which dates
+were counted without holiday data (also on the package)."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..db.models import AuditEntry
+from ..db.models import AuditEntry, Risk
 from ..domain.enums import TaskStatus
 from ..domain.schedule import parse_rule
 from . import meta
@@ -22,11 +23,14 @@ class CalendarData:
     database_id: str
     revisions: Mapping[tuple[str, str], int]
     """(entity, public id) -> how many changes the audit log holds for it: ("task", "T-0042"), ("project",
-    "P-0001"), ("inspection", "I-0003"), ("batch_item", "B-0001/D-0009"), and ("amendments", "B-0001") for all
-    the amendments of a batch. The log is append-only, so the count only grows."""
+    "P-0001"), ("inspection", "I-0003"), ("batch_item", "B-0001/D-0009"), ("risk", "R-0001"), and ("amendments",
+    "B-0001") for all the amendments of a batch. The log is append-only, so the count only grows."""
 
     uncovered: Mapping[str, list[int]]
     """Open tasks that counted working days in years without holiday data: public id -> years (uncovered_by_task)."""
+
+    drill_rules: Mapping[str, str] = field(default_factory=dict)
+    """Risks with a drill schedule: public id -> its RRULE body (as stored, e.g. `FREQ=MONTHLY;INTERVAL=2`)."""
 
     def revision(self, entity: str, public_id: str) -> int:
         return self.revisions.get((entity, public_id), 0)
@@ -38,9 +42,9 @@ class CalendarData:
 
 def calendar_data(session: Session, project_id: int, today: date) -> CalendarData:
     """The project's timeline, the database's id and the revisions of its tasks, of the project itself and of
-    its dated handover items."""
+    its dated handover and risk items, and the drill rules of the risks."""
     timeline = load_timeline(session, project_id, today)
-    entities = ("task", "project", "inspection", "batch_item", "amendment")
+    entities = ("task", "project", "inspection", "batch_item", "amendment", "risk")
     counts = session.exec(
         select(AuditEntry.entity, AuditEntry.public_id, func.count())
         .where(AuditEntry.project_id == project_id, col(AuditEntry.entity).in_(entities))
@@ -51,8 +55,10 @@ def calendar_data(session: Session, project_id: int, today: date) -> CalendarDat
         if entity == "amendment":  # `B-0001#2`: counted with its batch's other amendments
             entity, public_id = "amendments", public_id.split("#")[0]
         revisions[entity, public_id] = revisions.get((entity, public_id), 0) + count
+    rules = session.exec(select(Risk.public_id, Risk.drill_rule)
+                         .where(Risk.project_id == project_id, Risk.drill_rule != "")).all()
     return CalendarData(timeline=timeline, database_id=meta.database_id(session), revisions=revisions,
-                        uncovered=uncovered_by_task(timeline))
+                        uncovered=uncovered_by_task(timeline), drill_rules=dict(rules))
 
 
 def uncovered_by_task(timeline: Timeline) -> dict[str, list[int]]:

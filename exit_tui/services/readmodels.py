@@ -6,7 +6,7 @@ Kept apart from the service functions so that the UI can import them without loa
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from ..domain.enums import ExitType, TaskStatus
 from ..domain.handover import OWED, Outcome, key_discrepancy
@@ -417,6 +417,28 @@ class DeadlineRead:
         return "impossible" if self.impossible else "missed" if self.missed_by else None
 
 
+class DatedItem(Protocol):
+    """What a dated item of any area (HandoverDate, RiskDate) gives the timeline, the calendar and the sheet."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def public_id(self) -> str: ...
+    @property
+    def text_zh(self) -> str: ...
+    @property
+    def text_en(self) -> str: ...
+    @property
+    def day(self) -> date: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def key(self) -> str:
+        """Unique among its area's items."""
+
+
 @dataclass(frozen=True)
 class HandoverDate:
     """A dated handover item on the timeline and in the calendar (services/handover.dated_items): the promised
@@ -499,8 +521,19 @@ class Timeline:
     deadlines: list[DeadlineRead]
     """By date."""
     today: date
-    handover_dates: tuple[HandoverDate, ...] = ()
-    """Promised dates of items owed and deadlines of open inspection items, by date."""
+    dated: Mapping[str, tuple["DatedItem", ...]] = field(default_factory=dict)
+    """Other areas' dated items, per area in the order their groups are shown (services/timeline.DATED_AREAS),
+    each area's by date: "handover" (HandoverDate), "risks" (RiskDate)."""
+
+    @property
+    def handover_dates(self) -> tuple[HandoverDate, ...]:
+        """Promised dates of items owed and deadlines of open inspection items, by date."""
+        return self.dated.get("handover", ())
+
+    @property
+    def risk_dates(self) -> tuple["RiskDate", ...]:
+        """Next reviews of open risks and the days their drill schedules fall on, by date."""
+        return self.dated.get("risks", ())
 
     @property
     def first_day(self) -> date:
@@ -512,7 +545,8 @@ class Timeline:
         dates = self.project.dates
         days = [dates.continuation_end, dates.handover, self.today, *(t.due for t in self.tasks)]
         # A far-off deadline (the 3-year limitation) is listed, not allowed to stretch the chart.
-        days += [d.day for d in (*self.deadlines, *self.handover_dates) if d.day <= dates.continuation_end]
+        dated = [item.day for items in self.dated.values() for item in items]
+        days += [day for day in (*(d.day for d in self.deadlines), *dated) if day <= dates.continuation_end]
         return max(days)
 
 

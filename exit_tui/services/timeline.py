@@ -7,7 +7,7 @@ caller's transaction, each changed field with an audit entry. Done tasks never m
 
 import re
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -25,8 +25,8 @@ from ..domain.plan import PlanTask, analyse_links, diff_plan, late_for, plan_dat
 from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, occurrences, parse_rule, rule_from_parts
 from ..domain.statutes import Deadline, deadlines_for
 from ..speed import kept_frozen
+from . import handover, risks
 from .errors import NotFound, UserError
-from .handover import dated_items
 from .inputs import parse_due_text
 from .projects import DATE_FIELDS, as_date, list_phases, project_dates, project_read, project_row, validate_dates
 from .readmodels import (
@@ -48,6 +48,15 @@ DONE = TaskStatus.DONE.value
 
 #: At most this many occurrences of one recurring task are listed (a daily rule over years stays bounded).
 MAX_OCCURRENCES = 400
+
+#: Other areas' dated items on the timeline (and so on the Timeline sheet and in the calendar): area -> its provider,
+#: `(session, project id) -> items by date` (readmodels.DatedItem), each one cheap query or a few. An area (staff,
+#: notices) joins by adding its provider here; the Gantt (ui/widgets/gantt.DATED_GROUPS), the sheet and the calendar
+#: then say how its items look.
+DATED_AREAS: dict[str, Callable[[Session, int], tuple]] = {
+    "handover": handover.dated_items,
+    "risks": risks.dated_items,
+}
 
 
 def _plan_task(task, started: frozenset[int] = frozenset()) -> PlanTask:
@@ -338,7 +347,7 @@ def _compute_timeline(session: Session, project_id: int, today: date, rows: list
         tasks=tasks,
         deadlines=[deadline_read(d, dates, tuple(missed.get(d.key, ()))) for d in deadlines],
         today=today,
-        handover_dates=dated_items(session, project_id),
+        dated={area: provider(session, project_id) for area, provider in DATED_AREAS.items()},
     )
 
 

@@ -12,10 +12,10 @@ from textual.worker import get_current_worker
 from ...domain.enums import TaskStatus
 from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, rule_label, status_label
-from ...services.readmodels import HandoverDate, PhaseRead, Timeline, TimelineTask
+from ...services.readmodels import DatedItem, PhaseRead, Timeline, TimelineTask
 from ..modals.task_form import TaskForm
-from ..requests import HandoverRequest
-from ..widgets.gantt import ZOOM_NAMES, Gantt, Layout, Row, lay_out, release_in_thread
+from ..requests import HandoverRequest, RisksRequest
+from ..widgets.gantt import DATED_GROUPS, ZOOM_NAMES, Gantt, Layout, Row, lay_out, release_in_thread
 from .base import ProjectScreen
 
 SEP = " | "
@@ -28,6 +28,8 @@ def describe(row: Row | None, timeline: Timeline | None) -> str:
     if row.kind == "task":
         return describe_task(row.task, timeline)
     if row.kind == "dated":
+        if row.group == "risks":
+            return describe_risk(row, timeline)
         return describe_dated(row.dated, timeline)
     if row.kind == "deadline":
         deadline = row.deadline
@@ -44,12 +46,34 @@ def describe(row: Row | None, timeline: Timeline | None) -> str:
         if row.start is not None:
             parts.append(_("timeline.span", start=row.start.isoformat(), end=row.end.isoformat()))
         return SEP.join(parts)
-    if row.key == "handover":
-        return _n("timeline.handover_count", row.total, n=row.total)
+    if row.key in DATED_GROUPS:
+        return DATED_GROUPS[row.key].count(row.total)
     return _n("timeline.deadlines_count", row.total, n=row.total)
 
 
-def describe_dated(dated: HandoverDate, timeline: Timeline) -> str:
+def describe_risk(row: Row, timeline: Timeline) -> str:
+    """A risk's review (when, overdue) or its drill schedule (how many days, from when to when, the next one),
+    with the risk's status and who owns it or leads its plan."""
+    dated = row.dated
+    parts = [f"{dated.public_id} {pick(dated.text_zh, dated.text_en)}"]
+    if row.series:
+        days = [item.day for item in row.series]
+        coming = next((day for day in days if day >= timeline.today), None)
+        parts.append(_n("timeline.drills", len(days), n=len(days), first=days[0].isoformat(),
+                        last=days[-1].isoformat()))
+        if coming is not None:
+            parts.append(_("timeline.next_drill", day=coming.isoformat()))
+    else:
+        parts.append(_("timeline.review_day", day=dated.day.isoformat()))
+        if dated.day < timeline.today:
+            parts.append(_("timeline.overdue"))
+    parts.append(_(f"risks.status.{dated.status}"))
+    if dated.note:
+        parts.append(dated.note)
+    return SEP.join(parts)
+
+
+def describe_dated(dated: DatedItem, timeline: Timeline) -> str:
     """A handover date: the item, when it is promised or due, its state, why it is owed or who must fix it."""
     parts = [f"{dated.public_id} {pick(dated.text_zh, dated.text_en)}"]
     if dated.kind == "promised":
@@ -102,8 +126,6 @@ LEGEND = (
     ("┃", "gantt--contract-end", "timeline.legend_contract_end"),
     ("┊", "gantt--deadline", "timeline.legend_deadline"),
 )
-DATED_LEGEND = ("◇", "gantt--at-risk", "timeline.legend_dated")
-"""Shown only when the plan has dated items of other areas (a handover promise, an inspection deadline)."""
 
 
 class TimelineScreen(ProjectScreen):
@@ -183,7 +205,9 @@ class TimelineScreen(ProjectScreen):
         gantt = self.query_one(Gantt)
         width = max(20, self.size.width - 2)
         lines = [Text()]
-        legend = LEGEND + ((DATED_LEGEND,) if self.timeline is not None and self.timeline.handover_dates else ())
+        dated = self.timeline.dated if self.timeline is not None else {}
+        legend = LEGEND + tuple(("◇", group.legend_style, group.legend) for area, group in DATED_GROUPS.items()
+                                if dated.get(area))  # only the areas with dated items
         for glyph, style, key in legend:
             item = Text(glyph, style=gantt.get_component_rich_style(style, partial=True))
             item.append(f" {_(key)}", style="dim")
@@ -209,8 +233,12 @@ class TimelineScreen(ProjectScreen):
 
     @on(Gantt.DatedChosen)
     def dated_chosen(self, event: Gantt.DatedChosen) -> None:
-        """A handover date: the Handover screen on its batch (a promise) or the punch list (a deadline)."""
+        """A handover date: the Handover screen on its batch (a promise) or the punch list (a deadline); a risk's
+        review or drill schedule: the Risks screen on that risk."""
         dated = event.dated
+        if event.area == "risks":
+            self.app.show("risks", RisksRequest(key=dated.public_id))
+            return
         tab = "inspection" if dated.kind == "inspection" else "batch"
         key = dated.public_id if tab == "inspection" else dated.batch
         self.app.show("handover", HandoverRequest(tab, "filter.open" if tab == "inspection" else "", key))

@@ -1,12 +1,14 @@
 """A terminal Gantt chart drawn with Textual's line API: only the visible rows and columns are rendered.
 
 Layout: a fixed label column on the left and a 2-line date axis on top stay put; the chart part scrolls in both
-directions. Rows: the statutory deadlines group, then each phase's header and its tasks (groups collapse).
+directions. Rows: the statutory deadlines group, a group per other area with dated items (handover dates, risk
+reviews and drills: DATED_GROUPS), then each phase's header and its tasks (groups collapse).
 Per-row geometry ("marks") is computed once per zoom level and row and cached; a repaint only slices it.
 Cells of wide (CJK) characters are kept as the character followed by a NUL placeholder, so that slicing a
 string of cells never splits a character and every line has exactly the widget's width.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,9 +24,9 @@ from textual.strip import Strip
 
 from ...domain.enums import TaskStatus
 from ...domain.text import visible
-from ...i18n import _, get_language, pick
+from ...i18n import _, _n, get_language, pick
 from ...i18n.labels import phase_name
-from ...services.readmodels import DeadlineRead, HandoverDate, PhaseRead, Timeline, TimelineTask
+from ...services.readmodels import DatedItem, DeadlineRead, PhaseRead, Timeline, TimelineTask
 from ...speed import kept_frozen
 from ..bindings import Localized
 
@@ -138,10 +140,12 @@ class Row:
     dataclass's per-field object.__setattr__."""
 
     kind: str
-    """"group", "deadline", "dated" (a handover item's date), "phase" or "task"."""
+    """"group", "deadline", "dated" (another area's date: a handover promise, a risk review, a drill schedule),
+    "phase" or "task"."""
     key: str
-    """The task's public id; `deadline:<key>`; `handover:<key>`; `phase:<no>`; `deadlines` or `handover` for the
-    groups."""
+    """The task's public id; `deadline:<key>`; `<area>:<item key>` (`handover:B-0001/D-0009`, `risks:R-0001/review`)
+    or `<area>:<public id>/<kind>` for a series (`risks:R-0002/drill`); `phase:<no>`; `deadlines` or the area
+    (`handover`, `risks`) for the groups."""
     group: str
     """The key of the group row this row belongs to (its own key for a group row)."""
     task: TimelineTask | None = None
@@ -151,7 +155,10 @@ class Row:
     total: int = 0
     start: date | None = None
     end: date | None = None
-    dated: HandoverDate | None = None
+    dated: DatedItem | None = None
+    """A dated row's item (a series row's first)."""
+    series: tuple[DatedItem, ...] = ()
+    """A series row's items (the days of one risk's drill schedule), drawn on one line as a recurring task is."""
 
 
 @dataclass(frozen=True)
@@ -163,15 +170,82 @@ class Mark:
     style: str
 
 
+@dataclass(frozen=True)
+class DatedGroup:
+    """How the chart shows one area's dated items (Timeline.dated): an area joins by declaring one."""
+
+    title: str
+    """Catalog key of the group row's label."""
+    count: Callable[[int], str]
+    """The group row's status line for its `n` rows."""
+    style: Callable[[DatedItem, date], str]
+    """The component class of an item's ◇ (and of its label when overdue) on `today`."""
+    legend: str
+    """Catalog key of the legend's ◇ item, in the component class `legend_style`."""
+    legend_style: str
+    kinds: tuple[tuple[str, str], ...] = ()
+    """(kind, catalog key) of the word put before the title (`复核`, `演练`); none for the handover's items."""
+    series: frozenset[str] = frozenset()
+    """Kinds whose items of one public id share a row (a drill schedule), drawn as a recurring task's days."""
+
+
+def handover_style(dated: DatedItem, today: date) -> str:
+    """A handover date past is overdue; a promised date is a warning, an inspection deadline a deadline."""
+    if dated.day < today:
+        return "gantt--overdue"
+    return "gantt--at-risk" if dated.kind == "promised" else "gantt--deadline"
+
+
+def risk_style(dated: DatedItem, today: date) -> str:
+    """A review past is overdue (as the dashboard counts it), one to come a deadline; a drill day past is muted
+    (whether it was held is in the drill log, not in the schedule), one to come open."""
+    if dated.kind == "review":
+        return "gantt--overdue" if dated.day < today else "gantt--deadline"
+    return "gantt--recurring" if dated.day < today else "gantt--open"
+
+
+#: The groups of other areas' dated items, by area (services/timeline.DATED_AREAS).
+DATED_GROUPS: dict[str, DatedGroup] = {
+    "handover": DatedGroup("timeline.handover_items", lambda n: _n("timeline.handover_count", n, n=n),
+                           handover_style, "timeline.legend_dated", "gantt--at-risk"),
+    "risks": DatedGroup("timeline.risk_items", lambda n: _n("timeline.risk_count", n, n=n), risk_style,
+                        "timeline.legend_risks",
+                        "gantt--deadline", kinds=(("review", "timeline.risk_review"), ("drill", "timeline.risk_drill")),
+                        series=frozenset({"drill"})),
+}
+
+
+def dated_rows(area: str, items: tuple[DatedItem, ...]) -> list[Row]:
+    """An area's group row and its items' rows, by date (a series on the row of its first day)."""
+    series_kinds = DATED_GROUPS[area].series
+    group = Row("group", area, area)
+    rows = [group]
+    series: dict[str, list[DatedItem]] = {}
+    for item in items:
+        if item.kind in series_kinds:
+            key = f"{area}:{item.public_id}/{item.kind}"
+            if key not in series:
+                series[key] = []
+                rows.append(Row("dated", key, area, dated=item))
+            series[key].append(item)
+        else:
+            rows.append(Row("dated", f"{area}:{item.key}", area, dated=item))
+    for row in rows:
+        if row.key in series:
+            row.series = tuple(series[row.key])
+    group.total = len(rows) - 1  # a drill schedule counts once
+    return rows
+
+
 def build_rows(timeline: Timeline) -> list[Row]:
     """Every row of the chart, in order (collapsing only hides rows)."""
     rows: list[Row] = []
     if timeline.deadlines:
         rows.append(Row("group", "deadlines", "deadlines", total=len(timeline.deadlines)))
         rows += [Row("deadline", f"deadline:{d.key}", "deadlines", deadline=d) for d in timeline.deadlines]
-    if timeline.handover_dates:  # promised dates of items owed, deadlines of open inspection items
-        rows.append(Row("group", "handover", "handover", total=len(timeline.handover_dates)))
-        rows += [Row("dated", f"handover:{d.key}", "handover", dated=d) for d in timeline.handover_dates]
+    for area, items in timeline.dated.items():
+        if items and area in DATED_GROUPS:
+            rows += dated_rows(area, items)
     by_phase: dict[int, list[TimelineTask]] = {}
     for task in timeline.tasks:
         by_phase.setdefault(task.phase_no, []).append(task)
@@ -231,13 +305,6 @@ def deadline_style(deadline: DeadlineRead, default: str) -> str:
     return {"impossible": "gantt--impossible", "missed": "gantt--overdue"}.get(deadline.fault, default)
 
 
-def dated_style(dated: HandoverDate, today: date) -> str:
-    """A handover date past is overdue; a promised date is a warning, an inspection deadline a deadline."""
-    if dated.day < today:
-        return "gantt--overdue"
-    return "gantt--at-risk" if dated.kind == "promised" else "gantt--deadline"
-
-
 def row_marks(row: Row, scale: Scale, today: date) -> list[Mark]:
     """What a row draws in the chart part at this scale (computed once per row and zoom, then cached)."""
     if row.kind == "task":
@@ -260,7 +327,12 @@ def row_marks(row: Row, scale: Scale, today: date) -> list[Mark]:
         col = scale.mid(deadline.day)
         return [Mark(col, "◆", style), Mark(col + 2, cells(deadline.basis), style)]
     if row.kind == "dated":
-        style, col = dated_style(row.dated, today), scale.mid(row.dated.day)
+        style_of = DATED_GROUPS[row.group].style
+        if row.series:  # one risk's drill days, on a line from the first to the last
+            first, last = scale.span(row.series[0].day, row.series[-1].day)
+            return [Mark(first, "─" * (last - first + 1), "gantt--recurring"),
+                    *(Mark(scale.mid(item.day), "◇", style_of(item, today)) for item in row.series)]
+        style, col = style_of(row.dated, today), scale.mid(row.dated.day)
         return [Mark(col, "◇", style), Mark(col + 2, row.dated.public_id, style)]
     if row.kind == "phase" and row.start is not None:
         first, last = scale.span(row.start, row.end)
@@ -272,7 +344,7 @@ def row_label(row: Row, collapsed: bool) -> list[tuple[str, str]]:
     """The label column's parts (plain text, component class) of a row."""
     arrow = "▶ " if collapsed else "▼ "
     if row.kind == "group":
-        title = _("timeline.deadlines") if row.key == "deadlines" else _("timeline.handover_items")
+        title = _("timeline.deadlines") if row.key == "deadlines" else _(DATED_GROUPS[row.key].title)
         return [(arrow + title, "gantt--group"), (f"  {row.total}", "gantt--dim")]
     if row.kind == "phase":
         name = phase_name(row.phase.name_zh, row.phase.name_en)
@@ -284,8 +356,12 @@ def row_label(row: Row, collapsed: bool) -> list[tuple[str, str]]:
         return [(f"{flag} ", style), (f"{deadline.basis} ", style),
                 (visible(pick(deadline.title_zh, deadline.title_en)), "gantt--label")]
     if row.kind == "dated":
-        return [(f"{row.dated.public_id} ", "gantt--dim"),
-                (visible(pick(row.dated.text_zh, row.dated.text_en)), "gantt--label")]
+        dated = row.dated
+        parts = [(f"{dated.public_id} ", "gantt--dim")]
+        word = dict(DATED_GROUPS[row.group].kinds).get(dated.kind)
+        if word:
+            parts.append((_(word) + " ", "gantt--dim"))
+        return [*parts, (visible(pick(dated.text_zh, dated.text_en)), "gantt--label")]
     task = row.task
     title_style = {"gantt--done": "gantt--dim", "gantt--open": "gantt--label"}.get(task_style(task), task_style(task))
     return [(f"{task.public_id} ", "gantt--dim"), ("*" if task.critical else " ", "gantt--critical"),
@@ -362,10 +438,12 @@ class Gantt(Localized, ScrollView, can_focus=True):
             self.public_id = public_id
 
     class DatedChosen(Message):
-        """enter or a double click on a dated item of another area (a handover promise, an inspection deadline)."""
+        """enter or a double click on a dated item of another area (`area`: a handover promise, an inspection
+        deadline, a risk's review or drill schedule)."""
 
-        def __init__(self, dated: HandoverDate) -> None:
+        def __init__(self, area: str, dated: DatedItem) -> None:
             super().__init__()
+            self.area = area
             self.dated = dated
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -674,7 +752,7 @@ class Gantt(Localized, ScrollView, can_focus=True):
         if row.kind == "task":
             self.post_message(self.TaskChosen(row.key))
         elif row.kind == "dated" and row.dated is not None:
-            self.post_message(self.DatedChosen(row.dated))
+            self.post_message(self.DatedChosen(row.group, row.dated))
         elif row.kind in ("group", "phase"):
             self.action_toggle()
 
