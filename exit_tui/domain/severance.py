@@ -266,6 +266,30 @@ def _average_step(case: Case) -> tuple[int, Step]:
     return average, Step(key, {"total": Fen(total), "count": count, "average": Fen(average)})
 
 
+def _wage_steps(case: Case, average: int) -> tuple[int, WageRule, list[Step]]:
+    """The wage used: the average, raised to the local minimum wage (实施条例 27), capped at 3 × the local average
+    monthly wage (art 47 ¶2, strictly above it)."""
+    steps = []
+    wage, rule = average, WageRule.AVERAGE
+    if average < case.minimum_wage:
+        wage, rule = case.minimum_wage, WageRule.MINIMUM
+        steps.append(Step("wage_floor", {"average": Fen(average), "minimum": Fen(case.minimum_wage)}))
+    cap = CAP_MULTIPLE * case.local_average
+    figures = {"wage": Fen(wage), "local": Fen(case.local_average), "cap": Fen(cap)}
+    if wage > cap:
+        steps.append(Step("wage_cap", figures))
+        return cap, WageRule.CAP, steps
+    steps.append(Step("wage_not_capped", figures))
+    return wage, rule, steps
+
+
+def _years_cap_step(n: Decimal) -> tuple[Decimal, Step]:
+    """With a capped wage, at most 12 months (art 47 ¶2)."""
+    limited = min(n, Decimal(CAP_YEARS))
+    key = "years_cap" if limited < n else "years_cap_not_reached"
+    return limited, Step(key, {"n": _months(n), "limited": _months(limited), "max": CAP_YEARS})
+
+
 def compute(case: Case) -> Severance:
     """Work out one case; raises SeveranceInputError for a case it cannot take."""
     _check(case)
@@ -275,28 +299,14 @@ def compute(case: Case) -> Severance:
         steps += [Step(zero), Step("total", {"amount": Fen(0)})]
         return Severance(case.basis, counted, before, counted.years, counted.months, counted.days, Decimal("0.0"),
                          0, 0, None, False, False, 0, 0, 0, zero, tuple(steps))
-    n, remainder = _remainder_step(counted)
-    steps.append(remainder)
+    full_n, remainder = _remainder_step(counted)
     average, average_step = _average_step(case)
-    steps.append(average_step)
-    wage, rule = average, WageRule.AVERAGE
-    if average < case.minimum_wage:
-        wage, rule = case.minimum_wage, WageRule.MINIMUM
-        steps.append(Step("wage_floor", {"average": Fen(average), "minimum": Fen(case.minimum_wage)}))
-    cap = CAP_MULTIPLE * case.local_average
-    capped = wage > cap
-    cut = False
-    figures = {"wage": Fen(wage), "local": Fen(case.local_average), "cap": Fen(cap)}
-    if capped:
-        wage, rule = cap, WageRule.CAP
-        steps.append(Step("wage_cap", figures))
-        cut = n > CAP_YEARS
-        limited = min(n, Decimal(CAP_YEARS))
-        steps.append(Step("years_cap" if cut else "years_cap_not_reached",
-                          {"n": _months(n), "limited": _months(limited), "max": CAP_YEARS}))
-        n = limited
-    else:
-        steps.append(Step("wage_not_capped", figures))
+    wage, rule, wage_steps = _wage_steps(case, average)
+    steps += [remainder, average_step, *wage_steps]
+    n = full_n
+    if rule is WageRule.CAP:
+        n, cap_step = _years_cap_step(full_n)
+        steps.append(cap_step)
     exact = n * wage
     severance = _round_fen(exact)
     figures = {"n": _months(n), "wage": Fen(wage), "amount": Fen(severance)}
@@ -306,8 +316,9 @@ def compute(case: Case) -> Severance:
         extra = case.last_month if case.last_month is not None else case.wages[-1]
         steps.append(Step("extra_month", {"wage": Fen(extra)}))
     steps.append(Step("total", {"amount": Fen(severance + extra)}))
-    return Severance(case.basis, counted, before, counted.years, counted.months, counted.days, _months(n),
-                     average, wage, rule, capped, cut, extra, severance, severance + extra, None, tuple(steps))
+    return Severance(case.basis, counted, before, counted.years, counted.months, counted.days, _months(n), average,
+                     wage, rule, rule is WageRule.CAP, n < full_n, extra, severance, severance + extra, None,
+                     tuple(steps))
 
 
 # -- what the law forbids or requires around a termination --------------------------------------------------------

@@ -1196,7 +1196,7 @@ MESSAGES: dict[str, str] = {
     "severance.step.remainder_year": "{years} whole years; the remainder of {months} months {days} days is 6 months or more and counts as a full year: N = {n} months (art 47 para 1)",
     "severance.step.remainder_half": "{years} whole years; the remainder of {months} months {days} days is under 6 months and counts as half a month: N = {n} months (art 47 para 1)",
     "severance.step.remainder_none": "{years} whole years, no remainder: N = {n} months (art 47 para 1)",
-    "severance.step.wage_given": "Average monthly wage of the last 12 months, as given: {average} yuan (Implementing Regulations art 27)",
+    "severance.step.wage_given": "Average monthly wage of the last 12 months (or of the months worked when fewer), as given: {average} yuan (Implementing Regulations art 27)",
     "severance.step.wage_average": "Average monthly wage: {total} yuan over {count} months = {average} yuan (Implementing Regulations art 27: the last 12 months, or the months worked when fewer)",
     "severance.step.wage_average_rounded": "Average monthly wage: {total} yuan over {count} months = {average} yuan, rounded half up to the fen (Implementing Regulations art 27: the last 12 months, or the months worked when fewer)",
     "severance.step.wage_floor": "The average {average} yuan is below the local minimum wage {minimum} yuan: the minimum wage is used (Implementing Regulations art 27)",

@@ -1158,7 +1158,7 @@ MESSAGES: dict[str, str] = {
     "severance.step.remainder_year": "满 {years} 年; 剩余 {months} 个月 {days} 天, 六个月以上按一年计算: N = {n} 个月(第47条第1款)",
     "severance.step.remainder_half": "满 {years} 年; 剩余 {months} 个月 {days} 天, 不满六个月支付半个月工资: N = {n} 个月(第47条第1款)",
     "severance.step.remainder_none": "满 {years} 年, 无剩余: N = {n} 个月(第47条第1款)",
-    "severance.step.wage_given": "前12个月平均工资(按单位提供): {average} 元(实施条例第27条)",
+    "severance.step.wage_given": "前12个月(不满12个月按实际月数)平均工资, 按单位提供: {average} 元(实施条例第27条)",
     "severance.step.wage_average": "月平均工资: {total} 元 ÷ {count} 个月 = {average} 元(实施条例第27条: 前12个月, 不满12个月按实际月数)",
     "severance.step.wage_average_rounded": "月平均工资: {total} 元 ÷ {count} 个月 = {average} 元, 四舍五入到分(实施条例第27条: 前12个月, 不满12个月按实际月数)",
     "severance.step.wage_floor": "平均工资 {average} 元低于当地最低工资标准 {minimum} 元: 按最低工资标准计算(实施条例第27条)",
