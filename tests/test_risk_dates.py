@@ -29,8 +29,8 @@ def _plan(backend, project_id) -> None:
     for risk in backend.call(risks.list_risks, project_id):
         backend.call(risks.update_risk, project_id, risk.public_id, drill_rule="", next_review=None)
     backend.call(risks.update_risk, project_id, "R-0001", next_review="2026-11-20", owner="刘")
-    backend.call(risks.update_risk, project_id, "R-0002", next_review="2026-12-15", drill_rule="FREQ=MONTHLY;INTERVAL=2",
-                 drill_start="2026-12-05", plan_lead="王")
+    backend.call(risks.update_risk, project_id, "R-0002", next_review="2026-12-15",
+                 drill_rule="FREQ=MONTHLY;INTERVAL=2", drill_start="2026-12-05", plan_lead="王")
     backend.call(risks.update_risk, project_id, "R-0003", drill_rule="FREQ=MONTHLY", drill_start="2027-01-31")
 
 
@@ -137,8 +137,33 @@ def test_a_changed_risk_raises_its_events_sequence(backend, project):
 
 def test_drill_recurrence_bounds_the_rule_by_its_last_day():
     days = drill_days("FREQ=WEEKLY;BYDAY=MO,TH;COUNT=50", date(2026, 12, 3), date(2027, 1, 10), 5)
-    assert drill_recurrence("FREQ=WEEKLY;BYDAY=MO,TH;COUNT=50", days) == "FREQ=WEEKLY;BYDAY=MO,TH;UNTIL=20261217"  # Dec 3, 7, 10, 14, 17
+    # Dec 3, 7, 10, 14, 17: the rule's COUNT gives way to UNTIL the fifth
+    assert drill_recurrence("FREQ=WEEKLY;BYDAY=MO,TH;COUNT=50", days) == "FREQ=WEEKLY;BYDAY=MO,TH;UNTIL=20261217"
     assert drill_recurrence("FREQ=MONTHLY", [date(2027, 1, 31), date(2027, 2, 28)]) == (
         "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1;UNTIL=20270228")
     assert drill_recurrence("FREQ=MONTHLY", [date(2027, 1, 5), date(2027, 3, 5)]) == ""  # not what it gives
     assert drill_recurrence("", [date(2027, 1, 31)]) == "" and drill_recurrence("FREQ=DAILY", []) == ""
+
+
+def test_the_timeline_sheet_lists_each_review_and_each_drill_schedule(backend, project, tmp_path):
+    import openpyxl
+
+    from exit_tui.io.export import export_package
+
+    _plan(backend, project.id)
+    path = tmp_path / "package.xlsx"
+    backend.call(export_package, project.id, path, today=TODAY)
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        sheet = next(ws for ws in book.worksheets if ws.title == "时间线")
+        rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] in ("R-0001", "R-0002", "R-0003")]
+    finally:
+        book.close()
+    review = next(row for row in rows if row[0] == "R-0001")
+    assert review[2].startswith("风险复核:") and review[3] == "刘" and review[5].date() == date(2026, 11, 20)
+    assert review[7] == "逾期" and review.count("◇") == 1
+    drill = next(row for row in rows if row[0] == "R-0002" and row[2].startswith("应急演练:"))
+    assert drill[2].endswith("(共 3 次)")
+    assert (drill[4].date(), drill[5].date()) == (date(2026, 12, 5), date(2027, 4, 5))
+    assert drill.count("◇") == 3  # a ◇ in each drill's week
+    assert len(rows) == 4  # R-0001's review, R-0002's review and drills, R-0003's drills

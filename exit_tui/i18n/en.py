@@ -1094,6 +1094,8 @@ MESSAGES: dict[str, str] = {
     "export.timeline_legend_milestone": "milestone",
     "export.timeline_promised": "Promised handover: {name} (batch {batch})",
     "export.timeline_inspection": "Inspection item due: {name}",
+    "export.timeline_review": "Risk review: {title}",
+    "export.timeline_drills": "Drills: {title} ({n} in all)",
     "export.timeline_legend_deadline": "statutory deadline",
     "export.timeline_legend_today": "the week of today",
     "export.timeline_legend_handover": "the week of the handover day T",

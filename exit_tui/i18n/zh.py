@@ -1061,6 +1061,8 @@ MESSAGES: dict[str, str] = {
     "export.timeline_legend_milestone": "里程碑",
     "export.timeline_promised": "承诺移交:{name}(移交批次 {batch})",
     "export.timeline_inspection": "查验问题整改期限:{name}",
+    "export.timeline_review": "风险复核:{title}",
+    "export.timeline_drills": "应急演练:{title}(共 {n} 次)",
     "export.timeline_legend_deadline": "法定期限",
     "export.timeline_legend_today": "今天所在周",
     "export.timeline_legend_handover": "移交日 T 所在周",

@@ -1,4 +1,5 @@
-"""The Timeline sheet of a package: the statutory deadlines, then the tasks with their dates, and a weekly Gantt
+"""The Timeline sheet of a package: the statutory deadlines, other areas' dates (handover promises and inspection
+deadlines, risk reviews and drill schedules), then the tasks with their dates, and a weekly Gantt
 drawn in cell fills (one narrow column per week; the weeks of today, T and the contract end bordered), printed
 landscape. Its first cell is its title, by which the reader (io/read.py) knows to skip it. Streamed row by row,
 like the schedules.
@@ -33,7 +34,8 @@ DEADLINE_COLOR = "C00000"
 MARKS = {"today": "FF0000", "handover": "7030A0", "contract_end": "ED7D31"}
 DIAMOND = "◆"
 DATED = "◇"
-"""A handover promise or an inspection deadline (another area's date, as the app's timeline draws it)."""
+"""Another area's date (a handover promise, an inspection deadline, a risk review, a drill), as the app's timeline
+draws it."""
 #: XlsxWriter's border style codes.
 THIN, MEDIUM = 1, 2
 
@@ -177,6 +179,27 @@ def _write_week_cells(ws: "Worksheet", row: int, left: int, cells: dict[int, Wee
             ws.write_string(row, left + week, value, cell_format)
 
 
+def _risk_rows(timeline: "Timeline", gantt: _Gantt) -> Iterable[tuple[dict, dict[int, WeekCell]]]:
+    """(column values, week cells) of each open risk's review (overdue when past) and drill schedule (from its
+    first to its last drill day on the timeline)."""
+    drills: dict[str, list] = {}
+    for dated in timeline.risk_dates:
+        if dated.kind == "drill":
+            drills.setdefault(dated.public_id, []).append(dated)
+            continue
+        overdue = dated.day < timeline.today
+        title = _("export.timeline_review", title=pick(dated.text_zh, dated.text_en))
+        values = {"public_id": dated.public_id, "title": title, "owner": dated.note, "due": dated.day,
+                  "status": _(f"risks.status.{dated.status}"), "flags": _("export.timeline_overdue") if overdue else ""}
+        yield values, gantt.row([(gantt.week(dated.day), "overdue" if overdue else "deadline")], DATED)
+    for public_id, items in drills.items():
+        first = items[0]
+        title = _("export.timeline_drills", title=pick(first.text_zh, first.text_en), n=len(items))
+        values = {"public_id": public_id, "title": title, "owner": first.note, "start": first.day,
+                  "due": items[-1].day, "status": _(f"risks.status.{first.status}")}
+        yield values, gantt.row(((gantt.week(item.day), "deadline") for item in items), DATED)
+
+
 def write_timeline(
     workbook: "Workbook", formats: Formats, title: str, timeline: "Timeline", heading: tuple[str, datetime],
     tick: Callable[[], None],
@@ -216,6 +239,10 @@ def write_timeline(
         values = {"public_id": dated.public_id, "title": title, "due": dated.day, "flags": dated.note}
         write_row(ws, row, [(write, values.get(key)) for write, key in writers])
         _write_week_cells(ws, row, left, gantt.row([(gantt.week(dated.day), "deadline")], DATED))
+    for values, cells in _risk_rows(timeline, gantt):  # a review a row, a drill schedule a row (◇ each drill)
+        row += 1
+        write_row(ws, row, [(write, values.get(key)) for write, key in writers])
+        _write_week_cells(ws, row, left, cells)
     owners: dict[str, str] = {}
     statuses: dict[str, str] = {}
     for task in timeline.tasks:
