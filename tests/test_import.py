@@ -500,14 +500,15 @@ def test_import_file_refuses_hostile_files_unchanged(backend, demo, tmp_path):
 
 
 def _handover_rows(backend, project_id) -> int:
-    """Rows of the handover and accounts registers, which travel in the package beside the tasks
-    (tests/test_handover_import.py, tests/test_accounts_import.py)."""
-    from exit_tui.services import accounts, handover
+    """Rows of the handover, accounts and risks registers, which travel in the package beside the tasks
+    (tests/test_handover_import.py, tests/test_accounts_import.py, tests/test_risks_sheets.py)."""
+    from exit_tui.services import accounts, handover, risks
 
     return (sum(len(backend.call(handover.list_items, project_id, register))
                 for register in ("document", "facility", "key", "inspection"))
             + sum(len(backend.call(read, project_id))
-                  for read in (accounts.list_units, accounts.list_lines, accounts.list_ledgers)))
+                  for read in (accounts.list_units, accounts.list_lines, accounts.list_ledgers,
+                               risks.list_risks, risks.list_drills)))
 
 
 def _export(backend, project, path):

@@ -43,9 +43,12 @@ def export_package(
     """Write the project's handover package to `path`; raises ExportError when the file cannot be written."""
     project = projects.get_project(session, project_id)
     sheets = []
+    above = {}
     for register in registers.REGISTERS:  # streamed: one row of each in memory
         if not register.exported:
             continue
+        if register.above is not None:
+            above[register.sheet.key] = register.above(session, project_id)
         count, rows = register.rows(session, project_id)
         if register.target is not None:  # each row carries its version, for the import to spot a stale file
             rows = _with_versions(rows, row_versions(session, project_id, register.target.table.name))
@@ -73,6 +76,8 @@ def export_package(
         batches=[(handover_print.sheet_title(batch.public_id), batch)
                  for batch in handover_print.printed_batches(session, project_id)],
         timeline=plan,
+        above=above,
+        writers={r.sheet.key: r.write for r in registers.REGISTERS if r.exported and r.write is not None},
         signers=[f"{p.company} {p.representative}".strip() for p in handover.list_parties(session, project_id)],
     )
     path = Path(path)

@@ -61,6 +61,9 @@ def import_file(
             raise UserError("import.all_or_nothing", n=len(refused))
 
     if not order:  # no sheet of the file has a register's header: say what is needed rather than "0 rows"
+        printed = _read_only_sheets(path)
+        if printed:  # a printed record sent back (the contingency plans, a 公示 list): say it is not imported
+            raise UserError("import.read_only_sheet", sheets=", ".join(printed))
         required = " / ".join(
             f"{spec.title}: " + " / ".join(c.header for c in spec.columns if c.required and c.imported)
             for spec in (register.sheet for register in registers.values())
@@ -132,6 +135,19 @@ def _gather(result: "ReadResult", registers: dict[str, Register]) -> tuple[
         rejected += sheet.rejected
         ignored += [c for c in sheet.ignored_columns if c not in ignored]
     return rows, rejected, ignored, order, keys
+
+
+def _read_only_sheets(path: Path) -> list[str]:
+    """The file's sheets written for reading only (io/registers.is_read_only), by name; a CSV file's is its stem.
+    Only called after read_file accepted the file (io/guards.py checks ran)."""
+    if path.suffix.lower() == ".csv":
+        names = [path.stem]
+    else:
+        from python_calamine import CalamineWorkbook
+
+        with CalamineWorkbook.from_path(str(path)) as book:
+            names = list(book.sheet_names)
+    return [name for name in names if is_read_only(name)]
 
 
 def exported_from(path: Path) -> str | None:

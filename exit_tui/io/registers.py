@@ -17,12 +17,15 @@ from ..services import accounts, checklist, handover
 from ..services.accounts_import import ConfirmationImport, LedgerImport, LineImport, UnitImport
 from ..services.handover_import import DocumentImport, FacilityImport, InspectionImport, KeyImport
 from ..services.imports import ImportTarget
+from ..services.risks_import import DrillImport, RiskImport, drill_rows, risk_rows
 from ..services.task_import import TaskImport
-from . import accounts_print, handover_print
+from . import accounts_print, handover_print, risks_print
 from .spec import (
-    ACCEPTANCE, ARREARS_NOTICE, BATCHES, CONFIRMATIONS, DOCUMENTS, FACILITIES, INSPECTIONS, KEYS, LEDGERS, LINES,
-    OUTSTANDING, PREPAID_NOTICE, SETTLEMENT, TASKS, UNITS, SheetSpec, normalize_header,
+    ACCEPTANCE, ARREARS_NOTICE, BATCHES, CONFIRMATIONS, DOCUMENTS, DRILLS, FACILITIES, INSPECTIONS, KEYS, LEDGERS,
+    LINES, OUTSTANDING, PLANS, PREPAID_NOTICE, RISKS, SETTLEMENT, TASKS, UNITS, SheetSpec, normalize_header,
 )
+from .xlsx_schedule import Above
+from .xlsx_write import SheetWriter
 
 Rows = Callable[[Session, int], tuple[int, Iterator[dict]]]
 
@@ -37,6 +40,10 @@ class Register:
     exported: bool = True
     """False for a sheet that comes back from others but is not in the package (the confirmations, written with
     the owner statements: io/accounts_print.py)."""
+    above: Callable[[Session, int], Above] | None = None
+    """`(session, project_id) -> block`: what the sheet draws above its header (the risk register's heatmap)."""
+    write: SheetWriter | None = None
+    """How the sheet is written when it is not a schedule (the contingency plans, a page each)."""
 
 
 def _no_rows(_session: Session, _project_id: int) -> tuple[int, Iterator[dict]]:
@@ -58,6 +65,9 @@ REGISTERS: tuple[Register, ...] = (
     Register(ARREARS_NOTICE, accounts_print.arrears_rows),
     Register(PREPAID_NOTICE, accounts_print.prepaid_rows),
     Register(SETTLEMENT, accounts_print.settlement_rows),
+    Register(RISKS, risk_rows, RiskImport, above=risks_print.heatmap_block),
+    Register(PLANS, risks_print.plan_rows, write=risks_print.write_plans),
+    Register(DRILLS, drill_rows, DrillImport),
     Register(BATCHES, handover_print.overview_rows),  # each batch's own sheet follows (io/xlsx_batch.py)
 )
 
@@ -69,8 +79,8 @@ def importable() -> dict[str, Register]:
 
 def read_only() -> list[Register]:
     """The sheets written for reading only (a printed record: the 未移交清单, the acceptance report, the batches'
-    overview; each batch's own sheet too, io/xlsx_batch.py): their headers are none of a register's, so the
-    importer does not take them for one."""
+    overview, the contingency plans; each batch's own sheet too, io/xlsx_batch.py): their headers are none of a
+    register's, so the importer does not take them for one."""
     return [register for register in REGISTERS if register.target is None]
 
 

@@ -468,6 +468,8 @@ RISKS = SheetSpec(
         Column("likelihood", "可能性(1-5)", "Likelihood (1-5)", Kind.INT, aliases=("可能性", "概率", "likelihood"),
                width=8),
         Column("impact", "影响(1-5)", "Impact (1-5)", Kind.INT, aliases=("影响", "影响程度", "impact"), width=8),
+        Column("score", "评分", "Score", Kind.INT, imported=False, width=6),
+        Column("level", "等级", "Level", imported=False, width=6),
         Column("owner", "负责人", "Owner", aliases=("责任人", "owner"), width=10),
         Column("mitigation", "预防措施", "Mitigation", aliases=("应对措施", "防范措施", "mitigation"), width=30),
         Column("plan", "应急预案", "Contingency plan", aliases=("预案", "应急措施", "plan"), width=30),
@@ -480,9 +482,12 @@ RISKS = SheetSpec(
         Column("drill_start", "首次演练", "First drill", Kind.DATE, aliases=("演练开始", "drillstart"), width=11),
         _BASIS,
         _NOTE,
+        Column("tasks", "关联任务", "Linked tasks", imported=False, width=10),
     ),
 )
-"""The risk register (its form; the register's sheet and import come with the Risks area's sheets)."""
+"""The risk register: its form, and its sheet in the package (the 5×5 heatmap of the open risks drawn above the
+header, io/risks_print.py), imported by public id (services/risks_import.py); score, level and the linked tasks are
+written for reading only."""
 
 DRILLS = SheetSpec(
     key="drills", zh="演练记录", en="Drill log", id_prefix="X",
@@ -498,4 +503,27 @@ DRILLS = SheetSpec(
         Column("tasks", "跟进任务", "Follow-up tasks", imported=False, width=14),
     ),
 )
-"""The drill log: a drill's follow-up actions become checklist tasks (their ids in `tasks`)."""
+"""The drill log: a drill's follow-up actions become checklist tasks (their ids in `tasks`). Exported, the actions
+column lists the drill's follow-up tasks by title; a line added there on import becomes a further task."""
+
+PLANS = SheetSpec(
+    key="plans", zh="应急预案", en="Contingency plans", id_prefix="",
+    columns=(
+        Column("risk", "风险", "Risk"),
+        Column("category", "类别", "Category"),
+        Column("trigger", "触发信号", "Trigger"),
+        Column("rating", "风险等级", "Rating"),
+        Column("status", "状态", "Status"),
+        Column("owner", "风险负责人", "Risk owner"),
+        Column("plan", "应急措施", "Measures"),
+        Column("plan_lead", "牵头人", "Lead"),
+        Column("plan_phone", "联系电话", "Phone"),
+        Column("mitigation", "预防措施", "Mitigation"),
+        Column("drills", "演练安排", "Drill schedule"),
+        Column("last_drills", "最近演练", "Last drills"),
+        Column("tasks", "关联任务", "Linked tasks"),
+    ),
+)
+"""The contingency plans as printed, one risk's plan a page (io/risks_print.py): each column a labelled line of
+the page. Written for reading only: a plan is changed on the register (RISKS), and an import of this sheet is
+refused."""

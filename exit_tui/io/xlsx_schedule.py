@@ -8,7 +8,7 @@ kept on one hidden sheet (`Lists`), written after the schedules.
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..i18n import _
 from .spec import Column, Kind, SheetSpec
@@ -28,6 +28,15 @@ SIGNATURE_PARTIES = ("export.signature_handover", "export.signature_receiver", "
 SIGNATURE_ROW_HEIGHT = 36
 #: Width (characters) counted for a signature box in a column the sheet has not sized (a sheet of 1-2 columns).
 NARROW_BOX = 12
+
+
+class Above(Protocol):
+    """A block a schedule sheet carries above its header row (the risk register's heatmap)."""
+
+    def write(self, ws: "Worksheet", formats: Formats, widths: list[int], pages: Pages) -> int:
+        """Write rows from the sheet's first down (`widths`: those of its shown columns, from the first), each
+        added to `pages`; returns how many rows it took, a blank row under it included: the header's row."""
+        ...
 
 
 @dataclass
@@ -66,9 +75,12 @@ def write_schedule(
     heading: tuple[str, datetime],
     tick: Callable[[], None],
     signers: Sequence[str] = (),
+    above: Above | None = None,
 ) -> None:
     """Write `rows` (dicts keyed by column key, typed values) as sheet `title`; `heading` is the project's title
-    line and the package's time, for the page header and footer; `signers` fill the signature block's parties."""
+    line and the package's time, for the page header and footer; `signers` fill the signature block's parties.
+    `above` is a block written over the header row; the header is then not frozen (the block would fill the
+    screen), only repeated on every printed page."""
     ws = workbook.add_worksheet(title)
     columns = spec.columns
     widths = [column_width(c) for c in columns]
@@ -78,25 +90,27 @@ def write_schedule(
             ws.set_column(col, col, None, None, {"hidden": True})
     shown = [w for c, w in zip(columns, widths) if not c.hidden]  # hidden columns come last
     pages = Pages(sum(shown))
-    ws.freeze_panes(1, 0)
+    top = above.write(ws, formats, shown, pages) if above is not None else 0
+    if top == 0:
+        ws.freeze_panes(1, 0)
     for col, column in enumerate(columns):
-        write_text(ws, formats, 0, col, column.header, formats.header)
+        write_text(ws, formats, top, col, column.header, formats.header)
     pages.add(repeated=True)
     writers = [(column_writer(ws, formats, c, w), c.key) for c, w in zip(columns, widths)]
     add_row = pages.add
-    last = 0
-    for last, row in enumerate(rows, start=1):
+    last = top
+    for last, row in enumerate(rows, start=top + 1):
         get = row.get
         lines = write_row(ws, last, [(write, get(key)) for write, key in writers])
         add_row(DEFAULT_ROW_HEIGHT if lines == 1 else LINE_HEIGHT * lines)
         tick()
 
-    ws.autofilter(0, 0, last, len(columns) - 1)
-    ws.repeat_rows(0)
-    if last > 0:
+    ws.autofilter(top, 0, last, len(columns) - 1)
+    ws.repeat_rows(top)
+    if last > top:
         for col, column in enumerate(columns):
             if column.kind is Kind.CHOICE and column.choices:
-                ws.data_validation(1, col, last, col, _dropdown(column, lists))
+                ws.data_validation(top + 1, col, last, col, _dropdown(column, lists))
     signature_block(ws, formats, shown, last + 1, signers, pages=pages)
     project, generated = heading
     page_setup(ws, title, project, sum(shown), generated, grid=True, pages=pages)

@@ -29,7 +29,7 @@ from ..i18n import _
 from .atomic import ExportError, atomic_path, export_errors, scratch_folder
 from .spec import SheetSpec
 from .xlsx_batch import PrintedBatch, write_batch
-from .xlsx_schedule import SIGNATURE_ROW_HEIGHT, Lists, write_schedule
+from .xlsx_schedule import SIGNATURE_ROW_HEIGHT, Above, Lists, write_schedule
 from .xlsx_sheet import DATE_FORMAT, MONEY_FORMAT, PAPER_A4, Formats, page_setup, set_widths, write_text
 from .xlsx_text import (
     FILTER_BUTTON,
@@ -89,6 +89,16 @@ class Package:
     """(sheet title, batch) of each handover batch: a sheet each, after the schedules, for the parties to sign."""
     timeline: "Timeline | None" = None
     """The project's timeline: written as a Gantt sheet after the schedules (its texts picked here)."""
+    above: Mapping[str, Above] = field(default_factory=dict)
+    """Blocks written above a schedule's header, by sheet key (the risk register's heatmap)."""
+    writers: Mapping[str, "SheetWriter"] = field(default_factory=dict)
+    """Sheets written otherwise than as a schedule, by sheet key (the contingency plans, a page each)."""
+
+
+SheetWriter = Callable[["Workbook", Formats, str, Iterable[Mapping[str, object]], tuple[str, datetime],
+                        Callable[[], None]], None]
+"""`write(workbook, formats, title, rows, heading, tick)`: a sheet of its own layout, from a register's rows
+(`heading` the project's title line and the package's time; `tick` once per row)."""
 
 
 # -- the index sheet -------------------------------------------------------------------------------------------
@@ -306,7 +316,12 @@ def _write_book(sink: _Sink, scratch: Path, package: Package,
     formats = Formats(workbook)
     _write_index(workbook.add_worksheet(index_title), formats, package, generated, contents)
     for (title, _count), (spec, rows, _count) in zip(contents, sheets):
-        write_schedule(workbook, formats, title, spec, rows, lists, heading, tick, package.signers)
+        writer = package.writers.get(spec.key)
+        if writer is not None:
+            writer(workbook, formats, title, rows, heading, tick)
+        else:
+            write_schedule(workbook, formats, title, spec, rows, lists, heading, tick, package.signers,
+                           package.above.get(spec.key))
     for title, batch in batches:
         write_batch(workbook, formats, title, batch, heading, tick, package.signers)
     if timeline is not None:

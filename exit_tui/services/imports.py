@@ -19,7 +19,7 @@ unchanged instead of being added again.
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import partial
@@ -192,6 +192,25 @@ class ImportTarget:
                 row.update(columns(value))
         return row
 
+    def add_rows(self, values: Iterator[Mapping[str, Any]], count: int) -> list[str]:
+        """Write `count` new rows from their cleaned values (a stream: a large import builds them a batch at a
+        time); returns their public ids, in order. By default in bulk through audit.insert_rows; a register whose
+        new rows bring more about (a drill's follow-up tasks) writes them through its service instead."""
+        ids = next_public_ids(self.session, self.project_id, self.prefix, count) if count else []
+        now = datetime.now(UTC)
+        audit.insert_rows(self.session, self.table, (
+            {"project_id": self.project_id, "public_id": public_id, "created_at": now, **self.new_row(row)}
+            for public_id, row in zip(ids, values, strict=True)
+        ))
+        return ids
+
+    def update_rows(self, changed: list["RowChanges"]) -> None:
+        """Write the updates, by default in bulk through audit.update_rows; a register whose service says more
+        (a status move, further follow-up tasks) writes them through it instead (RowChanges.fields)."""
+        audit.update_rows(self.session, self.table, [
+            audit.RowUpdate(update.row["id"], update.row, update.columns) for update in changed if update.columns
+        ])
+
     def has_knock_on(self, changed: list["RowChanges"]) -> bool:
         """Whether applying these updates (and the new rows) may change anything else (other rows, flags): a
         preview measures that by applying in a savepoint; False spares it those writes (after_apply would
@@ -213,6 +232,8 @@ class RowChanges:
     """The stored row before the import."""
     columns: dict[str, Any]
     """Table column -> new value."""
+    fields: dict[str, Any] = field(default_factory=dict)
+    """Field key -> its cleaned new value, for each field the row changes (what a service takes)."""
 
 
 @dataclass
@@ -387,13 +408,15 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
             continue
 
         columns: dict[str, Any] = {}
+        fields: dict[str, Any] = {}
         changes = []
         for key, value in values.items():
             if compare[key](stored, value):
                 continue
             changes.append(FieldChange(public_id, key, target.show_stored(key, stored), target.show(key, value)))
             columns.update(target.columns_for(key, value))
-        if not columns:
+            fields[key] = value
+        if not changes:
             plan.unchanged += 1
             continue
         exported = row.values.get(ROW_VERSION)
@@ -403,7 +426,7 @@ def _plan(target: ImportTarget, rows: list[ImportRow], overwrite: Callable[[str]
             if not overwrite(public_id):
                 continue  # kept as it is in the database unless the user chooses the file's values
         plan.changed += changes
-        plan.updates.append(RowChanges(stored, columns))
+        plan.updates.append(RowChanges(stored, columns, fields))
     if plan.conflicts:
         who = audit.last_changes(target.session, {c.version for c in plan.conflicts})
         plan.conflicts = [replace(c, actor=who[c.version].actor, at=who[c.version].at) for c in plan.conflicts]
@@ -444,19 +467,11 @@ def _values(keys: list[str], planned: tuple) -> dict[str, Any]:
 
 
 def _apply(target: ImportTarget, plan: _Plan) -> tuple[list[str], ReplanPreview | None]:
-    session = target.session
     target.before_apply(plan.updates)
-    ids = next_public_ids(session, target.project_id, target.prefix, len(plan.new_rows)) if plan.new_rows else []
-    now = datetime.now(UTC)
     keys = [spec.key for spec in target.fields]
-    audit.insert_rows(session, target.table, (  # a generator: the new rows are built a batch at a time
-        {"project_id": target.project_id, "public_id": public_id, "created_at": now,
-         **target.new_row(_values(keys, planned))}
-        for public_id, planned in zip(ids, plan.new_rows, strict=True)
-    ))
-    audit.update_rows(session, target.table, [
-        audit.RowUpdate(update.row["id"], update.row, update.columns) for update in plan.updates
-    ])
+    # a generator: the new rows are built a batch at a time
+    ids = target.add_rows((_values(keys, planned) for planned in plan.new_rows), len(plan.new_rows))
+    target.update_rows(plan.updates)
     return ids, target.after_apply(plan.updates)
 
 

@@ -18,6 +18,13 @@ masked) and the 结算报告 (with the three-party signature block), and a separ
 page per unit (A4 portrait, the confirmation box at the end of each) and the 对账确认回执 sheet. The pages each
 sheet starts on are listed (read from the PDF's page headers with ``pdftotext`` when it is there).
 
+The demo's risks print too (``--risks``, on by default, adds add_risks: a risk with long texts and a
+drill schedule, drills with follow-up tasks): the 风险登记册 with its 5×5 heatmap above the header (impact across,
+likelihood up, each cell in its level's colour with its count of open risks, the legend from the profile's
+thresholds), the 应急预案 (one plan a page, A4 portrait, nothing cut, the lead's signature line at the bottom of
+each page) and the 演练记录. ``--sheets risks,plans,drills`` writes only the sheets named (by sheet key) and the
+index, to look at a few sheets without waiting for the whole package.
+
 ``--extra-rows`` adds tasks with long, formula-like and multi-line texts so wrapping can be seen too.
 ``--handover`` (on by default) adds realistic handover data (add_handover): a few hundred documents and
 facilities, keys with a discrepancy, inspection items in every state, the three parties, a signed batch with a
@@ -34,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
@@ -107,7 +115,52 @@ def add_handover(backend, project_id: int, documents: int = 150, facilities: int
     call(handover.create_batch, project_id, "第三批 设施设备及其余钥匙", keys[3:], created_on=TODAY)
 
 
-def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = True) -> Path:
+def add_risks(backend, project_id: int) -> None:
+    """Risks worked as a coordinator would: a risk with long texts, a drill schedule and a lead, several drills
+    with follow-up actions (tasks), another risk moved to 应对中."""
+    from exit_tui.services import risks
+
+    call = backend.call
+    long = call(risks.add_risk, project_id, title="新旧物业交接期间消防控制室无人值守,火灾报警无人响应", category="safety",
+                phase_no=12, likelihood=3, impact=5, owner="工程部 李工",
+                trigger="消防控制室交接班记录中断;新物业持证人员未到岗;报警主机出现未确认的报警",
+                mitigation="交接前两周与新物业核对持证值班人员名单;交接日前三天起双方同时在岗;"
+                           "交接当日由双方工程负责人逐项确认报警主机、联动控制器与喷淋泵状态并签字" * 2,
+                plan="1. 发现无人值守立即由原物业持证人员返岗值守,报告街道办与业委会;\n"
+                     "2. 报警主机有未确认报警时,先现场确认再复位,不得直接消音;\n"
+                     "3. 通知维保单位两小时内到场检查联动设备;\n4. 每班记录交接情况,拍照留档,报新物业与监交方。",
+                plan_lead="退出协调人 周敏", plan_phone="138 0013 8000", status="responding",
+                next_review="2026-12-10", drill_rule="FREQ=MONTHLY;INTERVAL=1", drill_start="2026-12-05")
+    for day, scenario, actions in (
+            ("2026-11-10", "夜间报警主机报警,值班人员不在岗", "补齐夜班持证人员排班表;报警主机加装声光提示"),
+            ("2026-11-20", "交接当日联动测试", "喷淋泵手动启动按钮标识不清,重新标识"),
+            ("2026-11-26", "全员疏散演练(与新物业联合)", "")):
+        call(risks.record_drill, project_id, TODAY, risk=long.public_id, held_on=day,
+             participants="原物业工程部 6 人、新物业 4 人、业委会 2 人", scenario=scenario,
+             findings="值班记录不连续,新物业人员不熟悉报警主机操作" if actions else "", follow_ups=actions)
+
+
+def only_sheets(keys: str):
+    """Export only the registers of these sheet keys (comma-separated): the other registers left out."""
+    from contextlib import contextmanager
+
+    from exit_tui.io import registers
+
+    @contextmanager
+    def narrowed():
+        kept = registers.REGISTERS
+        wanted = set(keys.split(","))
+        registers.REGISTERS = tuple(r for r in kept if r.sheet.key in wanted)
+        try:
+            yield
+        finally:
+            registers.REGISTERS = kept
+
+    return narrowed()
+
+
+def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = True, with_risks: bool = True,
+                sheets: str = "") -> Path:
     from exit_tui.i18n import set_language
     from exit_tui.io.export import export_package
     from exit_tui.services import checklist
@@ -123,6 +176,8 @@ def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = 
         project = backend.call(create_demo, TODAY)
         if with_handover:
             add_handover(backend, project.id)
+        if with_risks:
+            add_risks(backend, project.id)
         samples = [
             "=1+1", "+86 138 0013 8000", "-3", "@SUM(A1)",
             "清点并移交全部共用设施设备台账、图纸、维保记录及钥匙,逐项拍照留档,由业委会与新物业共同签收确认" * 2,
@@ -132,8 +187,9 @@ def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = 
             backend.call(checklist.add_task, project.id, phase_no=1 + n % 20, title=samples[n % len(samples)],
                          due="2026-12-15", today=TODAY, owner="财务部 & 客服中心", note=samples[(n + 3) % len(samples)])
         path = folder / f"package-{lang}.xlsx"
-        result = backend.call(export_package, project.id, path, today=TODAY,
-                              generated_at=datetime(2026, 11, 28, 9, 30))
+        with only_sheets(sheets) if sheets else nullcontext():
+            result = backend.call(export_package, project.id, path, today=TODAY,
+                                  generated_at=datetime(2026, 11, 28, 9, 30))
     finally:
         backend.close()
     print(f"exported {result.path} ({', '.join(f'{title}: {rows} rows' for title, rows in result.sheets)})")
@@ -209,6 +265,8 @@ def main() -> int:
     parser.add_argument("--extra-rows", type=int, default=6)
     parser.add_argument("--no-handover", action="store_true", help="the demo project as it is")
     parser.add_argument("--statements", type=int, default=4, help="owner statements of this many units")
+    parser.add_argument("--no-risks", action="store_true", help="the demo's risks as they are")
+    parser.add_argument("--sheets", default="", help="only these registers' sheets (keys, comma-separated)")
     args = parser.parse_args()
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -219,9 +277,11 @@ def main() -> int:
     out = args.out or Path(tempfile.mkdtemp(prefix="exit-tui-print-"))
     out.mkdir(parents=True, exist_ok=True)
 
-    xlsx = export_demo(out, args.lang, args.extra_rows, not args.no_handover)
-    statements = export_statements_demo(out, args.lang, args.statements)
-    for book, prefix in ((xlsx, f"page-{args.lang}"), (statements, f"statements-{args.lang}")):
+    xlsx = export_demo(out, args.lang, args.extra_rows, not args.no_handover, not args.no_risks, args.sheets)
+    books = [(xlsx, f"page-{args.lang}")]
+    if not args.sheets:
+        books.append((export_statements_demo(out, args.lang, args.statements), f"statements-{args.lang}"))
+    for book, prefix in books:
         pages = to_pages(book, out, prefix, args.dpi, soffice, pdftoppm)
         print(f"{len(pages)} pages:")
         for page in pages:
