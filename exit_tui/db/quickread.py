@@ -217,6 +217,16 @@ class QuickReader:
             f"SELECT count(*) AS n FROM risk WHERE project_id = ? AND status IN ({_marks(len(statuses))})"
             " AND next_review IS NOT NULL AND next_review < ?", (project_id, *statuses, today.isoformat()))[0].n
 
+    def late_reviews(self, project_id: int, statuses: list[str], today: date, limit: int) -> list[tuple]:
+        """(public id, title zh, title en, next review, status, owner) of the first `limit` risks in `statuses`
+        whose next review is before `today`, by review day then id (found through the (project, status) index)."""
+        rows = self._all(
+            "SELECT public_id, title_zh, title_en, next_review, status, owner FROM risk WHERE project_id = ?"
+            f" AND status IN ({_marks(len(statuses))}) AND next_review IS NOT NULL AND next_review < ?"
+            " ORDER BY next_review, public_id LIMIT ?", (project_id, *statuses, today.isoformat(), limit))
+        return [(r.public_id, r.title_zh, r.title_en, date.fromisoformat(r.next_review), r.status, r.owner)
+                for r in rows]
+
     def last_change(self) -> int:
         """The id of the newest audit entry (0 when there is none)."""
         return self._all("SELECT max(id) AS id FROM audit_entry")[0].id or 0

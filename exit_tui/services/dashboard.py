@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from ..db.models import AuditEntry, Phase, Task
+from ..db.models import AuditEntry, Phase, Risk, Task
+from ..domain.risks import OPEN_STATUSES as OPEN_RISKS
 from ..domain.enums import TaskStatus
 from ..domain.plan import PlanTask, late_for
 from ..domain.statutes import deadlines_for
@@ -20,7 +21,7 @@ from .handover import summary
 from .risks import figures_of as risks_figures_of
 from .projects import get_project
 from .quickstart import OPEN_STATUSES, most_urgent, phase_progress
-from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, ProjectRead
+from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, ProjectRead, review_dates
 from .timeline import deadline_read, late_series
 
 DONE = TaskStatus.DONE.value
@@ -77,6 +78,11 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
         handover=summary(session, project_id),
         accounts=figures_of(session, project_id),
         risks=risks_figures_of(session, project_id, today),
+        late_reviews=review_dates(session.execute(
+            select(Risk.public_id, Risk.title_zh, Risk.title_en, Risk.next_review, Risk.status, Risk.owner)
+            .where(Risk.project_id == project_id, col(Risk.status).in_(sorted(OPEN_RISKS)),
+                   col(Risk.next_review).is_not(None), col(Risk.next_review) < today)
+            .order_by(col(Risk.next_review), col(Risk.public_id)).limit(next_up))),
     )
 
 

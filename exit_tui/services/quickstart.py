@@ -24,7 +24,7 @@ from ..domain.handover import OPEN_STATES
 from ..domain.risks import OPEN_STATUSES as OPEN_RISKS, thresholds_for
 from .readmodels import (
     DUE_SOON_DAYS, AccountsFigures, Dashboard, DeadlineRead, HandoverSummary, PhaseProgress, ProjectRead,
-    RisksFigures, accounts_figures, handover_summary, risks_figures, task_read,
+    RisksFigures, accounts_figures, handover_summary, review_dates, risks_figures, task_read,
 )
 
 OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
@@ -77,6 +77,7 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
         handover=_handover(reader, project_id),
         accounts=_accounts(reader, project_id),
         risks=_risks(reader, project, today),
+        late_reviews=review_dates(reader.late_reviews(project_id, sorted(OPEN_RISKS), today, next_up)),
     )
 
 

@@ -252,6 +252,9 @@ class Dashboard:
     """The accounts card's figures (not yet reconciled, disputed, units closed)."""
     risks: "RisksFigures" = field(default_factory=lambda: RisksFigures())
     """The risks card's figures (open risks by level, reviews overdue)."""
+    late_reviews: tuple["RiskDate", ...] = ()
+    """Open risks whose next review is past (kind "review"), the earliest first: at most as many as next_up holds,
+    shown in the next-up list like overdue tasks."""
 
     @property
     def days_to_handover(self) -> int:
@@ -892,3 +895,10 @@ class RiskDate:
     def key(self) -> str:
         """Unique on the timeline: `R-0001/review` or `R-0001/2026-12-01`."""
         return f"{self.public_id}/{'review' if self.kind == 'review' else self.day.isoformat()}"
+
+
+def review_dates(rows: Iterable[tuple]) -> tuple[RiskDate, ...]:
+    """Reviews of the rows (public id, title zh, title en, next review, status, owner) the dashboard reads for its
+    late reviews (the quick start reads the same rows with sqlite3)."""
+    return tuple(RiskDate("review", public_id, zh, en, day, status, owner or "")
+                 for public_id, zh, en, day, status, owner in rows)

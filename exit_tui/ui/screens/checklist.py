@@ -4,6 +4,7 @@ All tasks load once (in a worker); the filter box, the phase, status and overdue
 memory in the register table. `space` changes one task and redraws that row only.
 """
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +14,7 @@ from ...domain.enums import TaskStatus
 from ...domain.templates import roles
 from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, role_label, status_label
-from ...services.readmodels import PhaseRead, TaskPage, TaskQuery, TaskRead
+from ...services.readmodels import PhaseRead, RisksFigures, TaskPage, TaskQuery, TaskRead
 from ..modals.task_form import TaskForm
 from ..requests import ChecklistRequest
 from ..widgets.register_table import Column, Pieces, RegisterTable, Totals
@@ -102,6 +103,8 @@ class ChecklistScreen(RegisterScreen):
         self._phases_of: int | None = None
         self._phases_loading: int | None = None
         self._role_names = role_names()
+        self._late_reviews = 0
+        """Open risks whose review is past: said on the count line, beside the overdue tasks."""
 
     # -- declarations -------------------------------------------------------------------------------------
 
@@ -129,11 +132,17 @@ class ChecklistScreen(RegisterScreen):
                      allow_blank=False)
         yield Checkbox(_("checklist.overdue_only"), id="overdue")
 
-    def count_text(self, totals: Totals) -> str:
+    def count_text(self, totals: Totals) -> str | Text:
         text = super().count_text(totals)
         overdue, missed = totals.counts["overdue"], totals.counts["missed"]
         text += "  " + _("checklist.overdue_count", n=overdue) if overdue else ""
-        return text + ("  " + _("checklist.missed_count", n=missed) if missed else "")
+        text += "  " + _("checklist.missed_count", n=missed) if missed else ""
+        if not self._late_reviews:
+            return text
+        line = Text(text + "  ")  # late reviews are risks, not tasks: said here in red, never rows of the table
+        line.append(_n("checklist.reviews_late", self._late_reviews, n=self._late_reviews),
+                    style=self.app.get_css_variables().get("error", "red"))
+        return line
 
     # -- loading ------------------------------------------------------------------------------------------
 
@@ -150,7 +159,14 @@ class ChecklistScreen(RegisterScreen):
         if self._request is not None:
             self._apply_request(self._request)
             self._request = None
+        self.app.call_service("risks.figures_of", project_id, self.app.today, then=self._risks_loaded,
+                              group="checklist-reviews", exclusive=True)
         super().reload()
+
+    def _risks_loaded(self, figures: RisksFigures) -> None:
+        if figures.overdue_reviews != self._late_reviews:
+            self._late_reviews = figures.overdue_reviews
+            self.show_count()
 
     def load_args(self) -> tuple:
         return (self.app.project.id, TaskQuery(limit=None), self.app.today)

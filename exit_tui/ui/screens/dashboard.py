@@ -20,7 +20,7 @@ from ...i18n import _, _n, pick
 from ...i18n.labels import exit_type_label, phase_name
 from ...services.readmodels import Dashboard, PhaseProgress
 from ..registry import cards, keyed_areas
-from ..requests import ChecklistRequest
+from ..requests import ChecklistRequest, RisksRequest
 from ..widgets.cards import Card
 from ..widgets.footer import KeysFooter
 from ..widgets.register_table import Column, Pieces, RegisterTable
@@ -48,10 +48,12 @@ class NextLine:
     """One line of the next-up list."""
 
     key: str
-    """The task's public id (NOTHING_DUE for the "nothing due" line)."""
+    """The task's public id, a late review's risk (R-), or NOTHING_DUE for the "nothing due" line."""
     due: date | None
     overdue: bool
     title: str
+    review: bool = False
+    """A risk's review past its day: enter opens the Risks screen on the risk, not the checklist."""
 
 
 class DashList(RegisterTable):
@@ -116,6 +118,8 @@ class DashboardScreen(ProjectScreen):
         return [cls.BINDINGS[0], *others, *cls.BINDINGS[1:]]
 
     data: Dashboard | None = None
+    _reviews: frozenset[str] | set[str] = frozenset()
+    """The next-up list's late reviews (their risks' public ids)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -184,13 +188,20 @@ class DashboardScreen(ProjectScreen):
         self.query_one("#project-line", Label).update(line)
         self.phases.set_rows(data.phases)
         lines = [NextLine(t.public_id, t.shown_due, t.overdue, pick(t.title_zh, t.title_en)) for t in data.next_up]
+        lines += [NextLine(r.public_id, r.day, True, _("dash.review_line", title=pick(r.text_zh, r.text_en)), True)
+                  for r in data.late_reviews]  # overdue like a task, among the tasks by date
+        lines.sort(key=lambda line: (line.due, line.key))
+        self._reviews = {line.key for line in lines if line.review}
         self.next_up.set_rows(lines or [NextLine(NOTHING_DUE, None, False, _("dash.nothing_due"))])
 
     @on(RegisterTable.Edit)
     def open_row(self, event: RegisterTable.Edit) -> None:
-        """enter on a phase opens the checklist on it; on a task, on that task."""
+        """enter on a phase opens the checklist on it; on a task, on that task; on a late review, the Risks screen
+        on its risk."""
         if event.table.id == "phases":
             self.show_phase(event.key)
+        elif event.key in self._reviews:
+            self.app.show("risks", RisksRequest(key=event.key))
         elif event.key != NOTHING_DUE:
             self.show_checklist(task=event.key)
 

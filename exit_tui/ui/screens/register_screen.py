@@ -138,8 +138,9 @@ class RegisterScreen(ProjectScreen):
     def batch(self, keys: list[str]) -> None:
         """The batch action on the marked rows (`b`)."""
 
-    def count_text(self, totals: Totals) -> str:
-        """The count/totals line: shown/total, marked, and the sum of each money column of the rows shown."""
+    def count_text(self, totals: Totals) -> str | Text:
+        """The count/totals line: shown/total, marked, and the sum of each money column of the rows shown (a
+        subclass may colour a part of it: a Text)."""
         parts = [_("register.count", shown=totals.shown, total=totals.total)]
         if totals.marked:
             parts.append(_("register.marked", n=totals.marked))
@@ -261,10 +262,12 @@ class RegisterScreen(ProjectScreen):
         """The count line; an unchanged text is not drawn again, one as wide as before needs no new layout (a
         layout pass of the whole screen costs about 10 ms)."""
         text = self.count_text(self.table.totals())
+        plain = str(text)
         label = self.query_one("#count-line", Label)
-        if text != self._count_text:
-            label.update(Text(text), layout=cell_len(text) != cell_len(self._count_text))
-            self._count_text = text
+        if plain != self._count_text:
+            label.update(text if isinstance(text, Text) else Text(text),
+                         layout=cell_len(plain) != cell_len(self._count_text))
+            self._count_text = plain
 
     def current_row(self) -> Any | None:
         """The row under the cursor, after telling the user to pick one when the cursor is on none."""
