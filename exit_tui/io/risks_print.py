@@ -138,10 +138,12 @@ class HeatmapBlock:
         row += 1
         for impact, (first, end) in zip(RATING, groups):
             box(first, end, _("risks.print.impact_n", n=impact), axis)
-        box(0, 0, _("risks.print.axes"), formats.get(italic=True, align="center", valign="vcenter", text_wrap=True,
-                                                    font_color="#595959"))
-        ws.set_row(row, 2 * LINE_HEIGHT)
-        pages.add(2 * LINE_HEIGHT)
+        axes = _("risks.print.axes")
+        box(0, 0, axes, formats.get(italic=True, align="center", valign="vcenter", text_wrap=True,
+                                    font_color="#595959"))
+        height = LINE_HEIGHT * max(2, text_lines(axes, widths[0])) + 4
+        ws.set_row(row, height)
+        pages.add(height)
         row += 1
         box(0, 0, _("risks.print.legend"), axis)
         for (level, text), (first, end) in zip(level_ranges(self.thresholds), groups):

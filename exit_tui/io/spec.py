@@ -459,7 +459,7 @@ def _risks(group: str, codes) -> dict:
 RISKS = SheetSpec(
     key="risks", zh="风险登记册", en="Risk register", id_prefix="R",
     columns=(
-        Column("public_id", "编号", "ID", Kind.ID, aliases=("风险编号", "no"), width=9),
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("风险编号", "no"), width=12),  # the heatmap's axis too
         Column("title", "风险", "Risk", required=True, aliases=("风险名称", "风险事项", "risk", "title"), width=30),
         Column("category", "类别", "Category", Kind.CHOICE, aliases=("风险类别", "type"),
                **_risks("category", RiskCategory), width=8),
