@@ -161,14 +161,15 @@ def test_a_committees_list_with_its_own_headers(backend, worked, tmp_path):
     sheet.append(["风险名称", "风险类别", "概率", "影响程度", "责任人", "应对措施", "复核日期"])
     sheet.append(["电梯维保合同到期无人接续", "Safety", 4, 5, "业委会 李主任", "提前招标", "2027年1月5日"])
     sheet.append(["公共收益账目不清", "财务", 3, 4, "", "", ""])
+    sheet.append(["停车费收入未交接", "", 3, 3, "", "", ""])  # no category: refused on its row
     drills = book.create_sheet("演练")
     drills.append(["风险", "日期", "场景", "整改措施"])
     drills.append(["R-0099", "2026-11-21", "电梯困人", "联系维保"])
     drills.append(["R-0002", "2026-11-22", "业主聚集", "增加保安"])
     book.save(path)
     report = backend.call(import_file, worked.id, path, apply=True, today=TODAY)
-    assert [r.row for r in report.rejected] == [2]
-    assert "R-0099" in report.rejected[0].reason and report.rejected[0].sheet == "演练"
+    assert [(r.sheet, r.row, r.column) for r in report.rejected] == [("风险清单", 5, "类别"), ("演练", 2, "风险编号")]
+    assert "R-0099" in report.rejected[1].reason
     assert sorted(report.added) == ["R-0011", "R-0012", "X-0002"]
     elevator = backend.call(risks.get_risk, worked.id, "R-0011")
     assert (elevator.category, elevator.likelihood, elevator.impact, elevator.next_review, elevator.level) == (

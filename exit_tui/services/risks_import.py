@@ -24,6 +24,8 @@ from .errors import UserError
 from .imports import ImportField, ImportTarget, RowChanges, normalize_id
 from .inputs import date_field, text_field
 
+#: Fields of the register whose cleaner has no default: an empty cell refuses the row.
+_REQUIRED = ("title", "category")
 #: CHOICE fields of the register -> their label group (risks.label).
 _GROUPS = {"category": "category", "status": "status"}
 
@@ -90,7 +92,7 @@ class RiskImport(ImportTarget):
     """The risk register by public id; a row without one is a new risk (a twin by title is not added again)."""
 
     sheet, table, prefix = "risks", Risk.__table__, PREFIX["risk"]
-    fields = tuple(ImportField(key, required=key == "title") for key in risks.FIELDS)
+    fields = tuple(ImportField(key, required=key in _REQUIRED) for key in risks.FIELDS)
     content = ("title",)
     columns = tuple(f"{name}_{lang}" for name in risks.BILINGUAL.values() for lang in ("zh", "en"))
 
@@ -164,7 +166,7 @@ class DrillImport(ImportTarget):
 
     def clean(self, key: str, value: Any) -> Any:
         if key == "risk":
-            return self.clean_risk(value)
+            return self._risk_ref(value)
         if key == "follow_ups":
             return tuple(risks.split_actions("" if value is None else str(value)))
         if key == "held_on":
@@ -174,7 +176,7 @@ class DrillImport(ImportTarget):
             return day
         return _DRILL_CLEANERS[key](value)
 
-    def clean_risk(self, value: Any) -> str:
+    def _risk_ref(self, value: Any) -> str:
         ref = normalize_id(value)
         if ref not in self.risk_ids:
             raise UserError("risks.error.unknown_risk", field="risk", value=ref)
