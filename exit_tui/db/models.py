@@ -13,6 +13,8 @@ from ..domain.handover import (
     Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState, KeyKind, Method, Outcome, PartyRole,
 )
 from ..domain.risks import Category as RiskCategory, Status as RiskStatus
+from ..domain.severance import Basis
+from ..domain.staff import ContractType, PlacementStatus
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -556,3 +558,95 @@ class RiskTask(SQLModel, table=True):
     task_ref: str
     drill_ref: str | None = None
     """The drill (X-) whose follow-up action it is; None for mitigation work."""
+
+
+# -- staff placement and severance (domain/severance.py, domain/staff.py; DOMAIN.md section 5) --------------------
+
+
+class Employee(SQLModel, table=True):
+    """An on-site employee to place (员工安置): E-0001. Severance is computed on read, never stored."""
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"),
+        _one_of("placement", ["", *_codes(Basis)]), _one_of("placement_status", _codes(PlacementStatus)),
+        _one_of("contract_type", ["", *_codes(ContractType)]),
+        CheckConstraint("average_fen IS NULL OR average_fen >= 0", name="average_fen"),
+        CheckConstraint("last_month_fen IS NULL OR last_month_fen >= 0", name="last_month_fen"),
+        # The register by placement and the dashboard's counts.
+        Index("ix_employee_project_placement", "project_id", "placement", "placement_status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    name: str
+    employee_no: str = ""
+    position: str = ""
+    team: str = ""
+    hire_date: date
+    """The start of continuous service with this employer."""
+    contract_type: str = ""
+    """A ContractType code, "" when not given."""
+    contract_end: date | None = None
+    wages_fen: str = ""
+    """The monthly wages of the last months, oldest first: a JSON list of fen (0..12 items); "" or "[]" when only
+    the average is known."""
+    average_fen: int | None = None
+    """The company's average monthly wage, when it gives no monthly wages."""
+    last_month_fen: int | None = None
+    """Last month's wage (the +1 of art 40 without notice); None: the last of the wages."""
+    protected: str = ""
+    """Art 42 statuses: Protected codes separated by commas."""
+    phone: str = ""
+    note: str = ""
+    placement: str = ""
+    """A Basis code (调岗 … 经济性裁员), "" while not decided (待定)."""
+    placement_target: str = ""
+    """Which project or company the employee goes to."""
+    leaving_date: date | None = None
+    """The planned last day of employment (or of work here, for a transfer)."""
+    placement_status: str = "pending"
+    agreement_signed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    renewal_refused: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """Expiry: renewal on equal or better terms was offered and refused (nothing owed)."""
+    employee_proposed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """Agreed: the employee proposed it (nothing owed, art 46(2))."""
+    created_at: datetime
+
+
+class StaffSettings(SQLModel, table=True):
+    """A project's staff figures that override the rule profile's (one row, made on first write). Its name in the
+    log is `staff`."""
+
+    __tablename__ = "staff_settings"
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"),
+        CheckConstraint("workforce IS NULL OR workforce > 0", name="workforce"),
+        CheckConstraint("local_average_fen IS NULL OR local_average_fen > 0", name="local_average_fen"),
+        CheckConstraint("minimum_wage_fen IS NULL OR minimum_wage_fen > 0", name="minimum_wage_fen"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str = "staff"
+    workforce: int | None = None
+    """The employer's whole workforce (企业职工总数) for art 41; None: the employees registered."""
+    local_average_fen: int | None = None
+    """The local average monthly wage (the 3× cap); None: the rule profile's at the leaving date."""
+    minimum_wage_fen: int | None = None
+    """The local minimum wage (the floor); None: the rule profile's at the leaving date."""
+
+
+class EmployeeTask(SQLModel, table=True):
+    """A follow-up checklist task of a leaving employee (art 50), or of the project's layoff (art 41, no employee).
+    Named `E-0001/certificate` or `art41/layoff_report` in the log."""
+
+    __tablename__ = "employee_task"
+    __table_args__ = (UniqueConstraint("project_id", "public_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    employee_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("employee.id", ondelete="CASCADE"), nullable=True, index=True))
+    public_id: str
+    key: str
+    """The follow-up (`certificate`, `file_transfer`, `severance_payment`, `layoff_explain`, `layoff_report`)."""
+    task_ref: str
+    """The task's public id (T-)."""

@@ -149,3 +149,55 @@ def date_field(field: str) -> Callable[[Any], date | None]:
         except DateParseError:
             raise UserError("error.bad_date", field=field, value=value) from None
     return clean
+
+
+#: Yes and no as typed or read from a cell (either language; the area's own `<area>.flag.yes/no` labels too).
+YES = frozenset({"yes", "y", "true", "1", "是", "√", "✓"})
+NO = frozenset({"no", "n", "false", "0", "否", "×", ""})
+
+
+def flag_field(area: str, field: str) -> Callable[[Any], bool]:
+    """Yes or no (`是` / `否` / yes / no / true / false / 1 / 0, or a bool); empty is no."""
+    from ..i18n import CATALOGS
+
+    labels = {catalog.get(f"{area}.flag.{word}", word).lower(): word == "yes"
+              for catalog in CATALOGS.values() for word in ("yes", "no")}
+
+    def clean(value: Any) -> bool:
+        if isinstance(value, bool) or value is None:
+            return bool(value)
+        text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+        if text in YES or text in NO:
+            return text in YES
+        if text in labels:
+            return labels[text]
+        raise UserError(f"{area}.error.bad_flag", field=field, value=text)
+    return clean
+
+
+#: The largest amount any register takes (a hundred billion yuan, in fen).
+MAX_FEN = 10**13
+
+
+def money_field(area: str, field: str, *, positive: bool = False) -> Callable[[Any], int | None]:
+    """An amount as typed (`¥6,000.50`, `6000`, `6000元`, full-width digits) -> fen; an int is fen already (as the
+    sheet reader gives it); empty -> None. Never negative (nor zero when `positive`), at most two decimals:
+    `<area>.error.bad_amount` naming the field otherwise."""
+    from ..domain.money import AmountParseError, parse_fen
+
+    def clean(value: Any) -> int | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool) or isinstance(value, float):
+            raise UserError(f"{area}.error.bad_amount", field=field, value=value)
+        if isinstance(value, int):
+            fen = value
+        else:
+            try:
+                fen = parse_fen(unicodedata.normalize("NFKC", str(value)).strip())
+            except AmountParseError:
+                raise UserError(f"{area}.error.bad_amount", field=field, value=str(value).strip()) from None
+        if fen < 0 or (positive and fen == 0) or fen > MAX_FEN:
+            raise UserError(f"{area}.error.bad_amount", field=field, value=str(value).strip())
+        return fen
+    return clean

@@ -17,6 +17,7 @@ from .errors import NotFound, UserError
 from . import accounts  # noqa: F401  (declares the accounts' tables: a deleted project takes their rows)
 from .handover import seed_registers
 from .risks import seed_register as seed_risks
+from . import staff  # noqa: F401  (declares the staff tables: a deleted project takes their rows)
 from .ids import next_project_id, next_public_ids
 from .inputs import check_year, clean_text
 from .readmodels import DateChange, PhaseRead, ProjectRead

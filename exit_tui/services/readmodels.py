@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol
 from ..domain.enums import ExitType, TaskStatus
 from ..domain.handover import OWED, Outcome, key_discrepancy
 from ..domain.schedule import ProjectDates, rule_from_parts
+from ..domain.severance import Block, Severance
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,8 @@ class Dashboard:
     """The accounts card's figures (not yet reconciled, disputed, units closed)."""
     risks: "RisksFigures" = field(default_factory=lambda: RisksFigures())
     """The risks card's figures (open risks by level, reviews overdue)."""
+    staff: "StaffFigures" = field(default_factory=lambda: StaffFigures())
+    """The staff card's figures (placed / to place, severance total, alerts)."""
     late_reviews: tuple["RiskDate", ...] = ()
     """Open risks whose next review is past (kind "review"), the earliest first: at most as many as next_up holds,
     shown in the next-up list like overdue tasks."""
@@ -814,6 +817,8 @@ class DrillRead:
     scenario: str
     findings: str
     tasks: tuple[str, ...] = ()
+    risk_title: str = ""
+    """The risk's title in the current language."""
 
 
 @dataclass(frozen=True)
@@ -848,8 +853,6 @@ class Heatmap:
 class RisksFigures:
     """The figures of the dashboard's risks card (services/risks.figures_of; the quick start reads the same)."""
 
-    risk_title: str = ""
-    """The risk's title in the current language."""
     extreme: int = 0
     high: int = 0
     medium: int = 0
@@ -902,3 +905,148 @@ def review_dates(rows: Iterable[tuple]) -> tuple[RiskDate, ...]:
     late reviews (the quick start reads the same rows with sqlite3)."""
     return tuple(RiskDate("review", public_id, zh, en, day, status, owner or "")
                  for public_id, zh, en, day, status, owner in rows)
+
+
+# -- staff placement and severance (services/staff.py) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmployeeRead:
+    """An employee of the staff register with the severance computed on read (never stored) and the art 42/45
+    blocks. Money in fen; `placement` a severance.Basis code or "" (待定)."""
+
+    public_id: str
+    name: str
+    employee_no: str
+    position: str
+    team: str
+    hire_date: date
+    contract_type: str
+    contract_end: date | None
+    wages_fen: tuple[int, ...]
+    average_fen: int | None
+    last_month_fen: int | None
+    protected: tuple[str, ...]
+    phone: str
+    note: str
+    placement: str
+    placement_target: str
+    leaving_date: date | None
+    placement_status: str
+    agreement_signed: bool
+    renewal_refused: bool
+    employee_proposed: bool
+    severance: "Severance | None"
+    """With the project's settings, else the rule profile's local figures at the leaving date; None for a staying
+    placement, 待定, or when it cannot be computed (then `severance_error` says why)."""
+    severance_error: str
+    """A catalog key (staff.incomplete.*, severance.error.*) for a leaving employee whose severance cannot be
+    computed; "" otherwise."""
+    blocks: tuple["Block", ...]
+    """domain.severance.termination_blocks of the placement and the protected statuses."""
+    tasks: tuple[str, ...]
+    """The follow-up tasks (T-) linked to the employee."""
+    severance_error_text: str = ""
+    """`severance_error` as one line in the language of the read, with its figures."""
+
+    @property
+    def leaving(self) -> bool:
+        """Whether the placement ends the employment."""
+        from ..domain.staff import is_leaving
+
+        return is_leaving(self.placement)
+
+    @property
+    def amount_fen(self) -> int:
+        return self.severance.amount if self.severance else 0
+
+
+@dataclass(frozen=True)
+class PlacementTotal:
+    placement: str
+    """A severance.Basis code, or "" (待定)."""
+    employees: int
+    severance_fen: int
+
+
+@dataclass(frozen=True)
+class StaffSummary:
+    """The register's totals (services/staff.staff_summary): every figure is a sum of the rows."""
+
+    employees: int
+    pending: int
+    planned: int
+    done: int
+    by_placement: tuple[PlacementTotal, ...]
+    severance_fen: int
+    workforce: int
+    """The workforce art 41 counts against (the typed one, else the employees registered)."""
+    layoffs: int
+    """Employees placed by art 41."""
+    art41_reached: bool
+    blocked: tuple[str, ...]
+    """Employees (E-) whose planned termination the law blocks or defers (art 42, 45)."""
+    incomplete: tuple[str, ...]
+    """Leaving employees whose severance cannot be computed yet."""
+
+
+@dataclass(frozen=True)
+class StaffFigures:
+    """The dashboard's staff card (services/staff.figures_of; the quick start reads the same rows)."""
+
+    employees: int = 0
+    placed: int = 0
+    """Placements done."""
+    to_place: int = 0
+    severance_fen: int = 0
+    alerts: int = 0
+    """Art 41 reached (1) + blocked employees + leaving employees whose severance cannot be computed."""
+
+
+@dataclass(frozen=True)
+class StaffSettings:
+    """The project's staff figures as typed (None: the rule profile's) and the profile's figures at the day asked
+    (None when it has none), for the settings form."""
+
+    workforce: int | None
+    local_average_fen: int | None
+    minimum_wage_fen: int | None
+    profile_average_fen: int | None
+    profile_minimum_fen: int | None
+    source: str
+    """Where the profile's figures come from (its `source`), "" when it has none."""
+
+
+#: The columns an employee's figures are read from, in this order, by both readings of the dashboard.
+STAFF_FIGURE_COLUMNS = ("placement", "placement_status", "hire_date", "leaving_date", "wages_fen", "average_fen",
+                        "last_month_fen", "protected", "renewal_refused", "employee_proposed")
+
+
+def staff_totals(rows: Iterable[tuple], profile: str, workforce: int | None, local_average: int | None,
+                 minimum_wage: int | None) -> tuple[list, int, int, bool]:
+    """(each row's Assessment, layoffs, art 41 workforce, art 41 reached) of rows of STAFF_FIGURE_COLUMNS."""
+    from ..domain.severance import art41_threshold
+    from ..domain.staff import Facts, Overrides, art41_workforce, assess, protected_of, wages_of
+
+    overrides = Overrides(local_average, minimum_wage)
+    assessed, layoffs = [], 0
+    for placement, status, hired, leaving, wages, average, last_month, protected, refused, proposed in rows:
+        facts = Facts(placement, hired, leaving, wages_of(wages), average, last_month, protected_of(protected),
+                      bool(refused), bool(proposed))
+        assessed.append((placement, status, assess(facts, profile, overrides)))
+        layoffs += placement == "art41"
+    staff = art41_workforce(workforce, len(assessed), layoffs)
+    return assessed, layoffs, staff, bool(layoffs) and art41_threshold(layoffs, staff)
+
+
+def staff_figures(rows: Iterable[tuple], profile: str, workforce: int | None = None,
+                  local_average: int | None = None, minimum_wage: int | None = None) -> StaffFigures:
+    """The staff card's figures from rows of STAFF_FIGURE_COLUMNS and the project's settings."""
+    from ..domain.staff import is_leaving
+
+    assessed, _layoffs, _staff, reached = staff_totals(rows, profile, workforce, local_average, minimum_wage)
+    placed = sum(status == "done" for _placement, status, _a in assessed)
+    severance = sum(a.severance.amount for _p, _s, a in assessed if a.severance)
+    alerts = int(reached) + sum(bool(a.blocks) for _p, _s, a in assessed) + \
+        sum(is_leaving(p) and a.severance is None for p, _s, a in assessed)
+    return StaffFigures(len(assessed), placed, len(assessed) - placed, severance, alerts)
