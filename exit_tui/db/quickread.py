@@ -227,6 +227,20 @@ class QuickReader:
         return [(r.public_id, r.title_zh, r.title_en, date.fromisoformat(r.next_review), r.status, r.owner)
                 for r in rows]
 
+    def employee_figures(self, project_id: int, columns: Iterable[str]) -> list[tuple]:
+        """Each employee's `columns` (services/readmodels.STAFF_FIGURE_COLUMNS), dates as `date`, in the order
+        they were added."""
+        names = list(columns)
+        rows = self._all(f"SELECT {', '.join(names)} FROM employee WHERE project_id = ? ORDER BY id", (project_id,))
+        return [tuple(date.fromisoformat(value) if name.endswith("_date") and isinstance(value, str) else value
+                      for name, value in zip(names, vars(row).values(), strict=True)) for row in rows]
+
+    def staff_settings(self, project_id: int) -> tuple[int | None, int | None, int | None]:
+        """(workforce, local average, minimum wage) the project typed; Nones when it has typed none."""
+        rows = self._all("SELECT workforce, local_average_fen, minimum_wage_fen FROM staff_settings"
+                         " WHERE project_id = ?", (project_id,))
+        return (rows[0].workforce, rows[0].local_average_fen, rows[0].minimum_wage_fen) if rows else (None,) * 3
+
     def last_change(self) -> int:
         """The id of the newest audit entry (0 when there is none)."""
         return self._all("SELECT max(id) AS id FROM audit_entry")[0].id or 0

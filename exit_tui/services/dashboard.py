@@ -19,6 +19,7 @@ from .readmodels import task_read
 from .accounts import figures_of
 from .handover import summary
 from .risks import figures_of as risks_figures_of
+from .staff import figures_of as staff_figures_of
 from .projects import get_project
 from .quickstart import OPEN_STATUSES, most_urgent, phase_progress
 from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, ProjectRead, review_dates
@@ -78,6 +79,7 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
         handover=summary(session, project_id),
         accounts=figures_of(session, project_id),
         risks=risks_figures_of(session, project_id, today),
+        staff=staff_figures_of(session, project_id),
         late_reviews=review_dates(session.execute(
             select(Risk.public_id, Risk.title_zh, Risk.title_en, Risk.next_review, Risk.status, Risk.owner)
             .where(Risk.project_id == project_id, col(Risk.status).in_(sorted(OPEN_RISKS)),

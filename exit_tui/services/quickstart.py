@@ -23,8 +23,9 @@ from ..domain.accounts import CLOSED_STATES, LineState
 from ..domain.handover import OPEN_STATES
 from ..domain.risks import OPEN_STATUSES as OPEN_RISKS, thresholds_for
 from .readmodels import (
-    DUE_SOON_DAYS, AccountsFigures, Dashboard, DeadlineRead, HandoverSummary, PhaseProgress, ProjectRead,
-    RisksFigures, accounts_figures, handover_summary, review_dates, risks_figures, task_read,
+    DUE_SOON_DAYS, STAFF_FIGURE_COLUMNS, AccountsFigures, Dashboard, DeadlineRead, HandoverSummary, PhaseProgress,
+    ProjectRead, RisksFigures, StaffFigures, accounts_figures, handover_summary, review_dates, risks_figures,
+    staff_figures, task_read,
 )
 
 OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
@@ -77,6 +78,7 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
         handover=_handover(reader, project_id),
         accounts=_accounts(reader, project_id),
         risks=_risks(reader, project, today),
+        staff=_staff(reader, project),
         late_reviews=review_dates(reader.late_reviews(project_id, sorted(OPEN_RISKS), today, next_up)),
     )
 
@@ -100,6 +102,12 @@ def _risks(reader: QuickReader, project: ProjectRead, today: date) -> RisksFigur
     statuses = sorted(OPEN_RISKS)
     return risks_figures(reader.risk_ratings(project.id, statuses), reader.reviews_before(project.id, statuses, today),
                          thresholds_for(project.rule_profile))
+
+
+def _staff(reader: QuickReader, project: ProjectRead) -> StaffFigures:
+    """As services/staff.figures_of: the staff card's figures."""
+    return staff_figures(reader.employee_figures(project.id, STAFF_FIGURE_COLUMNS), project.rule_profile,
+                         *reader.staff_settings(project.id))
 
 
 def phase_progress(phases: Iterable, counts: Iterable[tuple[int, int, int, int]],
