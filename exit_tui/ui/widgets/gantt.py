@@ -179,7 +179,7 @@ class DatedGroup:
     count: Callable[[int], str]
     """The group row's status line for its `n` rows."""
     style: Callable[[DatedItem, date], str]
-    """The component class of an item's ◇ (and of its label when overdue) on `today`."""
+    """The component class of an item's ◇ on `today`."""
     legend: str
     """Catalog key of the legend's ◇ item, in the component class `legend_style`."""
     legend_style: str
@@ -206,12 +206,13 @@ def risk_style(dated: DatedItem, today: date) -> str:
 
 #: The groups of other areas' dated items, by area (services/timeline.DATED_AREAS).
 DATED_GROUPS: dict[str, DatedGroup] = {
-    "handover": DatedGroup("timeline.handover_items", lambda n: _n("timeline.handover_count", n, n=n),
-                           handover_style, "timeline.legend_dated", "gantt--at-risk"),
-    "risks": DatedGroup("timeline.risk_items", lambda n: _n("timeline.risk_count", n, n=n), risk_style,
-                        "timeline.legend_risks",
-                        "gantt--deadline", kinds=(("review", "timeline.risk_review"), ("drill", "timeline.risk_drill")),
-                        series=frozenset({"drill"})),
+    "handover": DatedGroup(
+        title="timeline.handover_items", count=lambda n: _n("timeline.handover_count", n, n=n),
+        style=handover_style, legend="timeline.legend_dated", legend_style="gantt--at-risk"),
+    "risks": DatedGroup(
+        title="timeline.risk_items", count=lambda n: _n("timeline.risk_count", n, n=n),
+        style=risk_style, legend="timeline.legend_risks", legend_style="gantt--deadline",
+        kinds=(("review", "timeline.risk_review"), ("drill", "timeline.risk_drill")), series=frozenset({"drill"})),
 }
 
 
