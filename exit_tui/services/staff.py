@@ -131,10 +131,16 @@ def _protected(value: Any) -> tuple[str, ...]:
     """Art 42 statuses typed as codes or labels (short or long, either language), separated as wages are."""
     if value is None:
         return ()
-    items = list(value) if isinstance(value, (list, tuple)) else _parts(value)
     known = {flag.value: flag.value for flag in Protected}
-    known.update((catalog.get(f"{area}.protected.{flag.value}", flag.value).lower(), flag.value)
-                 for catalog in CATALOGS.values() for flag in Protected for area in ("staff", "severance"))
+    known.update((unicodedata.normalize("NFKC", catalog.get(f"{area}.protected.{flag.value}", flag.value)).lower(),
+                  flag.value) for catalog in CATALOGS.values() for flag in Protected for area in ("staff", "severance"))
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+    else:  # a label may hold a separator (`孕期、产期、哺乳期`): labels become their codes first, longest first
+        text = unicodedata.normalize("NFKC", str(value)).lower()
+        for name in sorted(known, key=len, reverse=True):
+            text = text.replace(name, f";{known[name]};")
+        items = _parts(text)
     found = set()
     for item in items:
         text = unicodedata.normalize("NFKC", str(item)).strip().lower()
