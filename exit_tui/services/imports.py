@@ -4,6 +4,8 @@ A register takes part by declaring an ImportTarget (its sheet key, table, id pre
 planner validates every row, matches it to the project's rows by public id, and says what would change field by
 field; the applier writes it through the audited write path (services/audit.py), in the caller's transaction
 (Backend.call commits; any exception rolls everything back, so an import is all accepted rows or nothing).
+A register whose service must do the writing (a risk's status move, a drill's follow-up tasks:
+services/risks_import.py) overrides ImportTarget.add_rows / update_rows and writes through it, audited the same.
 A preview runs the applier inside a savepoint and rolls it back, so it reports exactly what applying would do,
 knock-on changes included (tasks that follow a moved task, statutory flags); where the target says the changes
 can have none (new rows only, say), the preview writes nothing at all.
