@@ -477,7 +477,7 @@ def test_import_file_without_a_task_sheet_says_what_it_needs(backend, demo, tmp_
     from exit_tui.services.errors import UserError
 
     book = Workbook()
-    book.active.append(["姓名", "电话"])
+    book.active.append(["颜色", "电话"])  # (姓名 and 电话 would pass for a staff list lacking its 入职日期)
     book.save(tmp_path / "x.xlsx")
     with pytest.raises(UserError, match="阶段 / 任务 / 截止日期 / 状态"):
         backend.call(import_file, demo.id, tmp_path / "x.xlsx", apply=False, today=TODAY)
@@ -500,15 +500,16 @@ def test_import_file_refuses_hostile_files_unchanged(backend, demo, tmp_path):
 
 
 def _handover_rows(backend, project_id) -> int:
-    """Rows of the handover, accounts and risks registers, which travel in the package beside the tasks
-    (tests/test_handover_import.py, tests/test_accounts_import.py, tests/test_risks_sheets.py)."""
-    from exit_tui.services import accounts, handover, risks
+    """Rows of the handover, accounts, risks and staff registers, which travel in the package beside the tasks
+    (tests/test_handover_import.py, tests/test_accounts_import.py, tests/test_risks_sheets.py,
+    tests/test_staff_sheets.py)."""
+    from exit_tui.services import accounts, handover, risks, staff
 
     return (sum(len(backend.call(handover.list_items, project_id, register))
                 for register in ("document", "facility", "key", "inspection"))
             + sum(len(backend.call(read, project_id))
                   for read in (accounts.list_units, accounts.list_lines, accounts.list_ledgers,
-                               risks.list_risks, risks.list_drills)))
+                               risks.list_risks, risks.list_drills, staff.list_employees)))
 
 
 def _export(backend, project, path):

@@ -1,7 +1,7 @@
 """The handover package of a project: gathered through the services (read only), written by xlsx_write."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -39,14 +39,18 @@ def export_package(
     today: date,
     progress: Callable[[int, int], None] | None = None,
     generated_at: datetime | None = None,
+    without: Collection[str] = (),
 ) -> ExportResult:
-    """Write the project's handover package to `path`; raises ExportError when the file cannot be written."""
+    """Write the project's handover package to `path`; raises ExportError when the file cannot be written.
+
+    `without` names areas whose sheets are left out (registers.OPTIONAL_AREAS: `staff`, the company's own package
+    for the committee); the index says which sheets were left out."""
     project = projects.get_project(session, project_id)
     sheets = []
     above = {}
-    for register in registers.REGISTERS:  # streamed: one row of each in memory
-        if not register.exported:
-            continue
+    left_out = [r for r in registers.REGISTERS if r.exported and r.area and r.area in without]
+    chosen = [r for r in registers.REGISTERS if r.exported and r not in left_out]
+    for register in chosen:  # streamed: one row of each in memory
         if register.above is not None:
             above[register.sheet.key] = register.above(session, project_id)
         count, rows = register.rows(session, project_id)
@@ -72,12 +76,13 @@ def export_package(
             *([(_("export.address"), project.address)] if project.address else []),
             *([(_("export.units"), project.units)] if project.units else []),
             *([(_("export.workdays"), workdays_notice(years))] if years else []),
+            *([(_("export.left_out"), _left_out(left_out))] if left_out else []),
         ],
         batches=[(handover_print.sheet_title(batch.public_id), batch)
                  for batch in handover_print.printed_batches(session, project_id)],
         timeline=plan,
         above=above,
-        writers={r.sheet.key: r.write for r in registers.REGISTERS if r.exported and r.write is not None},
+        writers={r.sheet.key: r.write for r in chosen if r.write is not None},
         signers=[f"{p.company} {p.representative}".strip() for p in handover.list_parties(session, project_id)],
     )
     path = Path(path)
@@ -86,6 +91,11 @@ def export_package(
     printed = [(title, batch.rows) for title, batch in package.batches]
     return ExportResult(path=path, sheets=[*((spec.title, count) for spec, _rows, count in sheets), *printed,
                                            timeline])
+
+
+def _left_out(left_out: list) -> str:
+    """`员工安置表、经济补偿计算表(员工个人信息,本资料包未附)`: what the index says of the sheets left out."""
+    return _("export.left_out_sheets", sheets=_("export.left_out_join").join(r.sheet.title for r in left_out))
 
 
 def _with_versions(rows, versions: dict[str, int]):

@@ -18,11 +18,13 @@ from ..services.accounts_import import ConfirmationImport, LedgerImport, LineImp
 from ..services.handover_import import DocumentImport, FacilityImport, InspectionImport, KeyImport
 from ..services.imports import ImportTarget
 from ..services.risks_import import DrillImport, RiskImport, drill_rows, risk_rows
+from ..services.staff_import import StaffImport, staff_rows
 from ..services.task_import import TaskImport
-from . import accounts_print, handover_print, risks_print
+from . import accounts_print, handover_print, risks_print, staff_print
 from .spec import (
     ACCEPTANCE, ARREARS_NOTICE, BATCHES, CONFIRMATIONS, DOCUMENTS, DRILLS, FACILITIES, INSPECTIONS, KEYS, LEDGERS,
-    LINES, OUTSTANDING, PLANS, PREPAID_NOTICE, RISKS, SETTLEMENT, TASKS, UNITS, SheetSpec, normalize_header,
+    LINES, OUTSTANDING, PLANS, PREPAID_NOTICE, RISKS, SETTLEMENT, SEVERANCE, STAFF, TASKS, UNITS, SheetSpec,
+    normalize_header,
 )
 from .xlsx_schedule import Above
 from .xlsx_write import SheetWriter
@@ -44,6 +46,8 @@ class Register:
     """`(session, project_id) -> block`: what the sheet draws above its header (the risk register's heatmap)."""
     write: SheetWriter | None = None
     """How the sheet is written when it is not a schedule (the contingency plans, a page each)."""
+    area: str = ""
+    """The area whose sheets a package may leave out as one (`staff`: export --without staff), "" for none."""
 
 
 def _no_rows(_session: Session, _project_id: int) -> tuple[int, Iterator[dict]]:
@@ -68,8 +72,15 @@ REGISTERS: tuple[Register, ...] = (
     Register(RISKS, risk_rows, RiskImport, above=risks_print.heatmap_block),
     Register(PLANS, risks_print.plan_rows, write=risks_print.write_plans),
     Register(DRILLS, drill_rows, DrillImport),
+    Register(STAFF, staff_rows, StaffImport, area="staff"),
+    Register(SEVERANCE, staff_print.severance_rows, write=staff_print.write_severance, area="staff"),
     Register(BATCHES, handover_print.overview_rows),  # each batch's own sheet follows (io/xlsx_batch.py)
 )
+
+
+#: Areas whose sheets a package may leave out (the company's own package for the committee leaves out the staff
+#: sheets: personal data of its employees, no business of the committee's).
+OPTIONAL_AREAS = ("staff",)
 
 
 def importable() -> dict[str, Register]:

@@ -16,6 +16,7 @@ from ..domain.handover import (
     Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState, KeyKind, Method,
 )
 from ..domain.risks import Category as RiskCategory, Status as RiskStatus
+from ..domain.staff import PlacementStatus
 from ..i18n import CATALOGS, _, get_language, pick
 from ..i18n.labels import status_label
 
@@ -527,3 +528,90 @@ PLANS = SheetSpec(
 """The contingency plans as printed, one risk's plan a page (io/risks_print.py): each column a labelled line of
 the page. Written for reading only: a plan is changed on the register (RISKS), and an import of this sheet is
 refused."""
+
+
+# -- staff (services/staff.py, services/staff_import.py, io/staff_print.py): the 员工安置表 with the headers a
+# company's staff list uses, and the 经济补偿计算表 written for reading only --------------------------------------
+
+
+_STAFF_FLAG = {"choices": ("yes", "no"), "label": lambda code: _(f"staff.flag.{code}")}
+
+STAFF = SheetSpec(
+    key="staff", zh="员工安置表", en="Staff placement", id_prefix="E",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("安置编号", "no"), width=9),
+        Column("name", "姓名", "Name", required=True,
+               aliases=("员工姓名", "职工姓名", "人员姓名", "名字", "name", "employeename", "fullname"), width=8),
+        Column("employee_no", "工号", "Employee no.",
+               aliases=("员工编号", "职工编号", "人员编号", "员工号", "职工号", "employeeno", "staffno", "employeeid"),
+               width=8),
+        Column("position", "岗位", "Position", aliases=("职位", "职务", "岗位名称", "工种", "position", "job",
+                                                       "jobtitle"), width=10),
+        Column("team", "班组/部门", "Team", aliases=("班组", "部门", "所属部门", "所在部门", "所属班组", "department",
+                                                    "dept", "team"), width=10),
+        Column("hire_date", "入职日期", "Hired", Kind.DATE, required=True,
+               aliases=("入职时间", "入职日", "本单位入职日期", "入职年月日", "hiredate", "hired", "startdate",
+                        "joined"), width=11),
+        Column("contract_type", "合同类型", "Contract",
+               aliases=("劳动合同类型", "合同期限类型", "合同种类", "contracttype", "contract"), width=10),
+        Column("contract_end", "合同到期日", "Contract ends", Kind.DATE,
+               aliases=("合同到期日期", "合同到期时间", "合同终止日期", "合同截止日期", "合同期满日", "合同到期",
+                        "contractend"), width=11),
+        Column("wages", "各月工资(元,由远及近)", "Monthly wages (yuan, oldest first)",
+               aliases=("月工资", "近12个月工资", "前12个月工资", "最近12个月工资", "各月工资", "工资明细", "wages",
+                        "monthlywages"), width=20),
+        Column("average", "月平均工资", "Average wage", Kind.MONEY,
+               aliases=("平均工资", "月均工资", "平均月工资", "前12个月平均工资", "近12个月平均工资", "averagewage",
+                        "average"), width=10),
+        Column("last_month", "上月工资", "Last month's wage", Kind.MONEY,
+               aliases=("上个月工资", "上一个月工资", "lastmonth", "lastmonthwage"), width=10),
+        Column("protected", "第42条情形", "Art 42 status",
+               aliases=("特殊保护情形", "保护情形", "特殊情形", "protected"), width=14),
+        Column("phone", "电话", "Phone", aliases=("手机", "手机号", "手机号码", "联系电话", "联系方式", "电话号码", "tel",
+                                                 "mobile", "phone"), width=13),
+        Column("placement", "安置方式", "Placement", aliases=("安置", "安置方案", "处理方式", "placement"), width=14),
+        Column("placement_target", "调往/接收", "Moved to",
+               aliases=("调往项目", "接收单位", "调往接收单位", "安置去向", "去向", "target"), width=12),
+        Column("leaving_date", "离职日期", "Leaving date", Kind.DATE,
+               aliases=("离职日", "解除日期", "终止日期", "最后工作日", "leavingdate", "leaves"), width=11),
+        Column("placement_status", "安置状态", "Status", Kind.CHOICE, aliases=("状态", "进度", "status"),
+               **_labelled("staff", "status", PlacementStatus), width=8),
+        Column("agreement_signed", "协议已签", "Agreement signed", Kind.CHOICE,
+               aliases=("已签协议", "协议签订", "是否签协议", "agreementsigned"), **_STAFF_FLAG, width=6),
+        Column("renewal_refused", "拒绝续订", "Renewal refused", Kind.CHOICE,
+               aliases=("不同意续订", "renewalrefused"), **_STAFF_FLAG, width=6),
+        Column("employee_proposed", "员工提出", "Employee proposed", Kind.CHOICE,
+               aliases=("劳动者提出", "本人提出", "employeeproposed"), **_STAFF_FLAG, width=6),
+        Column("note", "备注", "Note", aliases=_NOTE.aliases, width=20),
+        Column("severance", "经济补偿(元)", "Severance (yuan)", Kind.MONEY, imported=False, width=11),
+        Column("months", "补偿月数", "Months (N)", imported=False, width=6),
+        Column("alerts", "提示", "Alerts", imported=False, width=20, alert=True),
+    ),
+)
+"""The staff register (员工安置表): its sheet in the package, imported by public id (services/staff_import.py), or
+by 工号 from a company's own list without our ids; a personal ID number (身份证号) is never asked for, and a column
+of them in a file is ignored (the import report lists it). Severance, its months and the alerts (art 42/45 blocks,
+why the severance cannot be computed) are written for reading only: severance is computed, never typed."""
+
+SEVERANCE = SheetSpec(
+    key="severance", zh="经济补偿计算表", en="Severance calculation", id_prefix="",
+    columns=(
+        Column("employee", "员工", "Employee", width=9),
+        Column("position", "岗位", "Position", width=10),
+        Column("placement", "解除方式", "Ground", width=12),
+        Column("leaving_date", "离职日期", "Leaving date", Kind.DATE, width=11),
+        Column("service", "计算年限", "Service counted", width=12),
+        Column("months", "补偿月数N", "Months N", width=7),
+        Column("wage", "计算基数(元)", "Wage used (yuan)", Kind.MONEY, width=10),
+        Column("wage_rule", "工资依据", "Wage rule", width=10),
+        Column("severance", "经济补偿(元)", "Severance (yuan)", Kind.MONEY, width=11),
+        Column("extra", "代通知金(元)", "In lieu of notice (yuan)", Kind.MONEY, width=10),
+        Column("amount", "应付合计(元)", "Total due (yuan)", Kind.MONEY, width=11),
+        Column("working", "计算过程", "Working", width=62),
+        Column("sign", "员工签字确认", "Employee's signature", width=12),
+    ),
+)
+"""The 经济补偿计算表: one row per leaving employee with every figure of the working and the rule that produced it,
+so that each employee can check their own and sign it; the totals; the company, the union (or the employees'
+representative) and whoever prepared it sign under it (io/staff_print.py). Written for reading only: severance is
+changed on the 员工安置表, and an import of this sheet is refused."""

@@ -149,17 +149,18 @@ def _thirds(widths: list[int]) -> list[int]:
 
 def signature_block(ws: "Worksheet", formats: Formats, widths: list[int], blank_row: int,
                     signers: Sequence[str] = (), signed: Sequence[tuple[str, date | None]] = (),
-                    pages: Pages | None = None) -> None:
+                    pages: Pages | None = None, parties: Sequence[str] = SIGNATURE_PARTIES) -> None:
     """A blank row, a title, then one tall line per party: who (seal) with the party's name when known, signature,
     date, in three merged boxes spread over the sheet's width (so the block prints the same whatever the columns).
     `signed` gives each party's signer and date where the record was signed (they fill the signature and date);
-    with `pages`, the block starts a new page rather than being split across two."""
+    with `pages`, the block starts a new page rather than being split across two. `parties` are the catalog keys
+    of who signs (the handover's three parties unless a sheet names others: the severance sheet's employer)."""
     count = len(widths)
     starts = _thirds(widths)
     ends = [starts[1] - 1, starts[2] - 1, max(count - 1, starts[2])]
     room = [sum(widths[first:last + 1]) or NARROW_BOX for first, last in zip(starts, ends)]
     lines = []
-    for index, party in enumerate(SIGNATURE_PARTIES):
+    for index, party in enumerate(parties):
         signer = signers[index] if index < len(signers) else ""
         name, day = signed[index] if index < len(signed) else ("", None)
         texts = (
