@@ -105,6 +105,8 @@ class ChecklistScreen(RegisterScreen):
         self._role_names = role_names()
         self._late_reviews = 0
         """Open risks whose review is past: said on the count line, beside the overdue tasks."""
+        self._late_style = "red"
+        """Their colour: the theme's error colour, read when they are counted (not on every keystroke)."""
 
     # -- declarations -------------------------------------------------------------------------------------
 
@@ -140,8 +142,7 @@ class ChecklistScreen(RegisterScreen):
         if not self._late_reviews:
             return text
         line = Text(text + "  ")  # late reviews are risks, not tasks: said here in red, never rows of the table
-        line.append(_n("checklist.reviews_late", self._late_reviews, n=self._late_reviews),
-                    style=self.app.get_css_variables().get("error", "red"))
+        line.append(_n("checklist.reviews_late", self._late_reviews, n=self._late_reviews), style=self._late_style)
         return line
 
     # -- loading ------------------------------------------------------------------------------------------
@@ -166,6 +167,7 @@ class ChecklistScreen(RegisterScreen):
     def _risks_loaded(self, figures: RisksFigures) -> None:
         if figures.overdue_reviews != self._late_reviews:
             self._late_reviews = figures.overdue_reviews
+            self._late_style = self.app.get_css_variables().get("error", "red")
             self.show_count()
 
     def load_args(self) -> tuple:
