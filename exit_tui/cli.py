@@ -27,6 +27,10 @@ CREATING = frozenset({"new", "demo", "restore"})
 SEVERANCE_BASES = ("agreed", "expiry", "art40", "art40-no-notice", "art41", "transfer", "taken-over")
 
 
+#: Areas `exit-tui export --without` leaves out (io/registers.OPTIONAL_AREAS, not imported at start-up).
+EXPORT_WITHOUT = ("staff",)
+
+
 #: argparse's own English texts (it looks them up through gettext) and their catalog keys.
 ARGPARSE_TEXTS = {
     "usage: ": "cli.ap_usage",
@@ -77,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help=_("cli.cmd_export"))
     export.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
     export.add_argument("file", metavar="FILE.xlsx", help=_("cli.arg_export_file"))
+    export.add_argument("--without", action="append", choices=EXPORT_WITHOUT, default=[], metavar="AREA",
+                        help=_("cli.opt_without"))
     calendar = commands.add_parser("calendar", help=_("calendar.cli_cmd"))
     calendar.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
     calendar.add_argument("file", metavar="FILE.ics", help=_("calendar.cli_file"))
@@ -337,7 +343,7 @@ def _export(backend, args: argparse.Namespace) -> int:
     project = backend.call(projects.find_project, args.project)
     today = date.today()
     path = _export_path(Path(args.file), default_export_path(project, Path("."), today=today), ".xlsx")
-    result = backend.call(export_package, project.id, path, today=today)
+    result = backend.call(export_package, project.id, path, today=today, without=args.without)
     for title, rows in result.sheets:
         print(f"{title}\t{rows}")
     print(result.path)

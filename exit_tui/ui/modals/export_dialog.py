@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ProgressBar
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar
 
 from ...errors import ExitTuiError
 from ...i18n import _
@@ -89,7 +89,8 @@ class FileExportDialog(Localized, ModalScreen[object]):
 
 
 class ExportDialog(FileExportDialog):
-    """The handover package; dismisses with the written file's path, or None when cancelled."""
+    """The handover package; dismisses with the written file's path, or None when cancelled. A box leaves the
+    staff sheets out (the company's own package for the owners' committee: its employees' data are not theirs)."""
 
     DIALOG_ID = "export-dialog"
     TITLE_KEY = "dialog.export_title"
@@ -97,6 +98,7 @@ class ExportDialog(FileExportDialog):
     DEFAULT_PATH_SERVICE = "io.export.default_export_path"
 
     def compose_extra(self) -> ComposeResult:
+        yield Checkbox(_("dialog.export_without_staff"), id="without-staff")
         yield ProgressBar(id="progress", show_eta=False)
 
     def on_mount(self) -> None:
@@ -108,7 +110,8 @@ class ExportDialog(FileExportDialog):
             path = path.with_suffix(".xlsx")
         self.query_one(ProgressBar).display = True
         app = self.app
-        app.call_service("io.export.export_package", app.project.id, path, today=app.today,
+        without = ("staff",) if self.query_one("#without-staff", Checkbox).value else ()
+        app.call_service("io.export.export_package", app.project.id, path, today=app.today, without=without,
                          progress=self._progress_from_worker, then=lambda result: self.dismiss(result.path),
                          on_error=self.failed)
 
