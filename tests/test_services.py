@@ -8,7 +8,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlmodel import select
 
-from exit_tui.db.models import AuditEntry, IdCounter, Phase, Project, Task
+from exit_tui.db.models import AuditEntry, EmployeeTask, IdCounter, Phase, Project, Task
 from exit_tui.domain.enums import Anchor, ExitType, TaskStatus
 from exit_tui.domain.schedule import parse_rule
 from exit_tui.domain.templates import demo_settings, load_template, roles
@@ -575,7 +575,9 @@ def test_demo_project(backend, demo):
     assert sum(t.overdue for t in tasks) > 0
     assert all(t.done_on == t.due_date for t in tasks if t.status is TaskStatus.DONE)  # done on the day
     risk_tasks = sum("task" in work for work in cfg["risks"]["work"]) + len(cfg["risks"]["drill"]["follow_ups"])
-    assert len(tasks) == len(load_template(ExitType.CONTRACT_EXPIRY).tasks) + len(cfg["extra_task"]) + risk_tasks
+    staff_tasks = count_rows(backend, EmployeeTask)  # the staff's follow-ups (art 50 per leaver, art 41 once)
+    assert len(tasks) == len(load_template(ExitType.CONTRACT_EXPIRY).tasks) + len(cfg["extra_task"]) + risk_tasks \
+        + staff_tasks
     bracketed = _query(backend, demo.id, text="[B区]").rows
     assert len(bracketed) == 1
     assert bracketed[0].title_zh == "核对 [B区] 地下车库停车卡押金清单"

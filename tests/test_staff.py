@@ -388,3 +388,25 @@ def test_deleting_the_project_takes_the_staff_rows_with_entries(backend, local):
     assert deleted == {"employee": before["employee"], "employee_task": before["employee_task"],
                        "staff_settings": 1}
     assert backend.call(audit.verify).ok
+
+
+# -- the demo ------------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_staff_list_with_its_alerts(backend, demo):
+    rows = backend.call(staff.list_employees, demo.id)
+    assert 35 <= len(rows) <= 45 and {r.team for r in rows} >= {"秩序维护部", "环境部", "工程部", "客服部"}
+    assert {r.placement for r in rows} == set(staff.PLACEMENTS)  # every placement, 待定 too
+    assert {r.placement_status for r in rows} == {"pending", "planned", "done"}
+    assert any("[临时]" in r.note for r in rows)
+    (blocked,) = [r for r in rows if r.blocks]
+    assert (blocked.placement, blocked.protected, blocked.blocks[0].kind) == ("art40", ("maternity",), "blocked")
+    assert any(r.severance and r.severance.before_2008 for r in rows)
+    assert any(r.average_fen and not r.wages_fen and r.severance for r in rows)
+    summary = backend.call(staff.staff_summary, demo.id, TODAY)
+    assert summary.art41_reached and summary.layoffs >= 5 and summary.blocked == (blocked.public_id,)
+    assert len(summary.incomplete) == 1
+    assert all(r.tasks for r in rows if r.leaving and r.leaving_date)
+    assert {"art41/layoff_explain", "art41/layoff_report"} <= set(_links(backend, demo.id))
+    figures = backend.call(load_dashboard, demo.id, TODAY).staff
+    assert figures.alerts == 3 and figures.severance_fen == summary.severance_fen > 0

@@ -1,7 +1,9 @@
 """The demo project: a realistic 1,200-unit compound with dates relative to today (data/demo.toml), its plan
 under way, its handover too (registers filled in, keys counted, a joint inspection and two batches) and its
 accounts (every unit and owner with several ledger lines, reconciled building by building, the project's own
-ledgers) and its risk register (seeded, partly worked, one risk occurred with a drill and its follow-ups)."""
+ledgers), its risk register (seeded, partly worked, one risk occurred with a drill and its follow-ups) and its
+staff placement (40 people, every placement, one protected employee shown blocked, the art 41 threshold
+reached)."""
 
 import random
 from calendar import monthrange
@@ -14,11 +16,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from ..db.models import Document, Facility, HandoverKey, Project, Risk, Task
+from ..db.models import Document, Employee, Facility, HandoverKey, Project, Risk, Task
 from ..domain.enums import TaskStatus
 from ..domain.handover import PREFIX
 from ..domain.templates import demo_settings
-from . import accounts, audit, checklist, handover, risks, timeline
+from . import accounts, audit, checklist, handover, risks, staff, timeline
 from .ids import next_public_ids
 from .projects import ProjectRead, create_project, get_project
 
@@ -76,6 +78,7 @@ def create_demo(session: Session, today: date) -> ProjectRead:
                 timeline.set_occurrence_done(session, project.id, task.public_id, day, True, day)
     create_demo_handover(session, project.id, today, cfg["handover"])
     create_demo_risks(session, project.id, today, cfg["risks"])
+    create_demo_staff(session, project.id, today, cfg["staff"])
     create_demo_accounts(session, project.id, today, handover, cfg["accounts"], cfg["handover"]["buildings"])
     return project
 
@@ -391,3 +394,53 @@ def create_demo_risks(session: Session, project_id: int, today: date, cfg: dict)
     risks.add_drill(session, project_id, rows[drill["key"]]["public_id"], today + timedelta(days=drill["days"]),
                     today, participants=drill["participants"], scenario=drill["scenario"],
                     findings=drill["findings"], follow_ups=drill["follow_ups"])
+
+
+# -- staff placement ---------------------------------------------------------------------------------------------
+
+
+def _wages(wage: str, hired: date, until: date, index: int) -> str:
+    """The last 12 months' wages (fewer for a shorter service), yuan as typed: the team's wage, 100 or 200 more
+    in some months."""
+    months = min(12, (until.year - hired.year) * 12 + until.month - hired.month)
+    base = int(wage)
+    return ", ".join(str(base + 100 * ((index + month) % 3)) for month in range(max(months, 1)))
+
+
+def _employee(team: dict, person: dict, index: int, today: date) -> dict[str, Any]:
+    def day(key: str) -> date | None:
+        return today + timedelta(days=person[key]) if key in person else None
+
+    values: dict[str, Any] = {
+        "name": person["name"], "employee_no": f"JX{index:03d}", "team": team["team"],
+        "position": person.get("position", team["position"]), "hire_date": person["hired"],
+        "contract_type": "fixed" if "contract_end" in person else "open", "contract_end": day("contract_end"),
+        "placement": person["placement"], "placement_target": person.get("target", ""),
+        "leaving_date": day("leaving"), "placement_status": person["status"],
+        "agreement_signed": person.get("signed", False), "renewal_refused": person.get("renewal_refused", False),
+        "employee_proposed": person.get("proposed", False), "last_month": person.get("last_month"),
+        "phone": f"139{index:08d}", "note": person.get("note", ""),
+    }
+    if "average" in person:
+        values["average"] = person["average"]
+    else:
+        values["wages"] = _wages(team["wage"], date.fromisoformat(person["hired"]), values["leaving_date"] or today,
+                                 index)
+    return values
+
+
+def create_demo_staff(session: Session, project_id: int, today: date, cfg: dict) -> None:
+    """The demo's staff register through the bulk path (staff.new_rows, each value checked), the employer's
+    workforce typed, then the protected statuses recorded afterwards (an art 40 plan of a protected employee
+    would be refused when written; recorded later it shows blocked), and the follow-up tasks made once."""
+    items, protected = [], {}
+    for team in cfg["team"]:
+        for person in team["people"]:
+            items.append(_employee(team, person, len(items) + 1, today))
+            if "protected" in person:
+                protected[len(items) - 1] = person["protected"]
+    rows = staff.new_rows(session, project_id, items)
+    audit.insert_rows(session, Employee.__table__, rows)
+    staff.set_staff_settings(session, project_id, today, workforce=cfg["workforce"])
+    for index, flags in protected.items():
+        staff.update_employee(session, project_id, rows[index]["public_id"], today, protected=flags)
