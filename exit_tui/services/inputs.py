@@ -111,14 +111,17 @@ def text_field(area: str, field: str, limit: int = MAX_TEXT) -> Callable[[Any], 
 
 
 def choice_field(area: str, field: str, codes: type[StrEnum], group: str,
-                 default: StrEnum | None = None) -> Callable[[Any], str]:
+                 default: StrEnum | str | None = None) -> Callable[[Any], str]:
     """A code typed as itself or as its label in either language (`已备齐`, `Ready`, ` ready `); empty gives
-    `default` (None: required)."""
+    `default` (None: required; "": not decided, a value of its own whose label is `<area>.<group>.none`)."""
     from ..i18n import CATALOGS, _
 
     known = {code.value: code.value for code in codes}
     known.update((catalog.get(f"{area}.{group}.{code.value}", code.value).lower(), code.value)
                  for catalog in CATALOGS.values() for code in codes)
+    if default == "":
+        known.update((catalog[f"{area}.{group}.none"].lower(), "") for catalog in CATALOGS.values()
+                     if f"{area}.{group}.none" in catalog)
 
     def clean(value: Any) -> str:
         if isinstance(value, str) and value in known:
@@ -126,7 +129,7 @@ def choice_field(area: str, field: str, codes: type[StrEnum], group: str,
         if value is None or not str(value).strip():
             if default is None:
                 raise UserError(f"{area}.error.required", field=field)
-            return default.value
+            return str(default)
         text = unicodedata.normalize("NFKC", str(value)).strip()
         if text.lower() in known:
             return known[text.lower()]

@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from ..db.models import Employee, EmployeeTask, Phase, Project, StaffSettings as SettingsRow, Task
@@ -82,23 +82,10 @@ def _hire_date(value: Any) -> date:
     return day
 
 
-def _optional_choice(field: str, codes: type[StrEnum] | tuple[str, ...], group: str,
-                     default: str = "") -> Callable[[Any], str]:
-    """A code typed as itself or as its label in either language; empty (or the `none` label) gives `default`."""
-    values = [code.value if isinstance(code, StrEnum) else code for code in codes]
-    known = {code: code for code in values}
-    known.update((catalog.get(f"staff.{group}.{code or 'none'}", code).lower(), code)
-                 for catalog in CATALOGS.values() for code in [*values, ""])
-
-    def clean(value: Any) -> str:
-        if value is None or not str(value).strip():
-            return default
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        if text in known or text.lower() in known:
-            return known.get(text, known.get(text.lower()))
-        allowed = " / ".join(label(group, code) for code in values)
-        raise UserError("staff.error.bad_choice", field=field, value=text, allowed=allowed)
-    return clean
+def _choice(field: str, codes: type[StrEnum], group: str, default: StrEnum | str = "") -> Callable[[Any], str]:
+    """A code typed as itself or as its label in either language; empty (or the label 待定 / 未填) gives "" unless
+    another `default` is given."""
+    return choice_field("staff", field, codes, group, default)
 
 
 #: Wages and protected statuses typed in one field or cell: separated by commas, 、, semicolons or new lines.
@@ -158,7 +145,7 @@ FIELDS: dict[str, Callable[[Any], Any]] = {
     "position": _text("position", 100),
     "team": _text("team", 100),
     "hire_date": _hire_date,
-    "contract_type": _optional_choice("contract_type", ContractType, "contract"),
+    "contract_type": _choice("contract_type", ContractType, "contract"),
     "contract_end": date_field("contract_end"),
     "wages": _wages,
     "average": _money("average"),
@@ -166,10 +153,10 @@ FIELDS: dict[str, Callable[[Any], Any]] = {
     "protected": _protected,
     "phone": _text("phone", 100),
     "note": _text("note"),
-    "placement": _optional_choice("placement", Basis, "placement"),
+    "placement": _choice("placement", Basis, "placement"),
     "placement_target": _text("placement_target", 200),
     "leaving_date": date_field("leaving_date"),
-    "placement_status": _optional_choice("placement_status", PlacementStatus, "status", PlacementStatus.PENDING),
+    "placement_status": _choice("placement_status", PlacementStatus, "status", PlacementStatus.PENDING),
     "agreement_signed": flag_field("staff", "agreement_signed"),
     "renewal_refused": flag_field("staff", "renewal_refused"),
     "employee_proposed": flag_field("staff", "employee_proposed"),
@@ -465,7 +452,7 @@ def _wanted(session: Session, project_id: int) -> dict[str, tuple[int | None, Fo
             for item in art50_follow_ups(leaving):
                 wanted[f"{public_id}/{item.key}"] = (key, item, name)
     layoffs = [leaving for _k, _p, _n, placement, leaving in rows if placement == Basis.ART41]
-    workforce, _overrides_ = _overrides(session, project_id)
+    workforce = _overrides(session, project_id)[0]
     dated = [day for day in layoffs if day is not None]
     if dated and art41_threshold(len(layoffs), art41_workforce(workforce, len(rows), len(layoffs))):
         for item in art41_follow_ups(min(dated)):
@@ -526,8 +513,3 @@ def sync_follow_ups(session: Session, project_id: int, today: date) -> None:
         if changes.due or changes.title:
             checklist.update_task(session, project_id, task.public_id, changes, today)
     session.flush()
-
-
-def employee_count(session: Session, project_id: int) -> int:
-    return session.execute(select(func.count()).select_from(Employee)
-                           .where(Employee.project_id == project_id)).scalar_one()
