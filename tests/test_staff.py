@@ -167,6 +167,8 @@ def test_zero_cases_and_what_cannot_be_computed_say_why(backend, project):
                                                                       **values})
     assert add(placement="agreed", average="6000").severance_error == "staff.incomplete.no_leaving_date"
     assert add(placement="agreed", leaving_date="2026-12-31").severance_error == "staff.incomplete.no_wage"
+    no_last_month = add(placement="art40-no-notice", leaving_date="2026-12-31", average="6000")
+    assert no_last_month.severance_error == "staff.incomplete.no_last_month"
     national = add(placement="agreed", leaving_date="2026-12-31", average="6000")
     assert national.severance_error == "staff.incomplete.no_local_wages"
     assert "national" in national.severance_error_text and "2026-12-31" in national.severance_error_text
@@ -182,7 +184,7 @@ def test_zero_cases_and_what_cannot_be_computed_say_why(backend, project):
         row = add(placement=staying, leaving_date="2026-12-31", average="6000")
         assert (row.severance, row.severance_error, row.leaving) == (None, "", False)
     summary = backend.call(staff.staff_summary, project.id, TODAY)
-    assert summary.incomplete == ("E-0001", "E-0002", "E-0004")
+    assert summary.incomplete == ("E-0001", "E-0002", "E-0003", "E-0005")
 
 
 # -- the law: art 42 and art 41 ------------------------------------------------------------------------------------

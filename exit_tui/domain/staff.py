@@ -117,6 +117,8 @@ def assess(facts: Facts, profile: str, overrides: Overrides = Overrides()) -> As
         return Assessment(None, "staff.incomplete.no_leaving_date", (), blocks)
     if not facts.wages and facts.average is None:
         return Assessment(None, "staff.incomplete.no_wage", (), blocks)
+    if facts.placement == Basis.ART40_NO_NOTICE and not facts.wages and facts.last_month is None:
+        return Assessment(None, "staff.incomplete.no_last_month", (), blocks)
     try:
         local = local_figures(profile, facts.leaving_date, overrides)
         if local is None:

@@ -1279,6 +1279,7 @@ MESSAGES: dict[str, str] = {
     "staff.task_title": "{title}: {name}",
     "staff.incomplete.no_leaving_date": "No leaving date: the severance cannot be computed",
     "staff.incomplete.no_wage": "No wage (monthly wages or their average): the severance cannot be computed",
+    "staff.incomplete.no_last_month": "Without notice one more month's wage is owed (N+1): enter last month's wage",
     "staff.incomplete.no_local_wages": "The rule profile {profile} has no local wages on {day}: enter the local average and minimum wage in the staff settings",
     "staff.error.required": "Required",
     "staff.error.too_long": "Text too long (at most {max} characters)",

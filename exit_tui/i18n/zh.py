@@ -1240,6 +1240,7 @@ MESSAGES: dict[str, str] = {
     "staff.task_title": "{title}——{name}",
     "staff.incomplete.no_leaving_date": "未填离职日期, 无法计算经济补偿",
     "staff.incomplete.no_wage": "未填工资(各月工资或月平均工资), 无法计算经济补偿",
+    "staff.incomplete.no_last_month": "未提前通知解除须另付一个月工资(N+1): 请填写上月工资",
     "staff.incomplete.no_local_wages": "规则配置 {profile} 在 {day} 没有当地工资数据: 请在员工安置设置中填写当地月平均工资和最低工资",
     "staff.error.required": "必填",
     "staff.error.too_long": "文字过长(最多 {max} 字)",
