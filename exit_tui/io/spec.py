@@ -604,10 +604,10 @@ SEVERANCE = SheetSpec(
         Column("months", "补偿月数N", "Months N", width=7),
         Column("wage", "计算基数(元)", "Wage used (yuan)", Kind.MONEY, width=10),
         Column("wage_rule", "工资依据", "Wage rule", width=10),
-        Column("severance", "经济补偿(元)", "Severance (yuan)", Kind.MONEY, width=11),
-        Column("extra", "代通知金(元)", "In lieu of notice (yuan)", Kind.MONEY, width=10),
-        Column("amount", "应付合计(元)", "Total due (yuan)", Kind.MONEY, width=11),
-        Column("working", "计算过程", "Working", width=62),
+        Column("severance", "经济补偿(元)", "Severance (yuan)", Kind.MONEY, width=13),
+        Column("extra", "代通知金(元)", "In lieu of notice (yuan)", Kind.MONEY, width=11),
+        Column("amount", "应付合计(元)", "Total due (yuan)", Kind.MONEY, width=14),  # bold totals to 99 million
+        Column("working", "计算过程", "Working", width=58),
         Column("sign", "员工签字确认", "Employee's signature", width=12),
     ),
 )

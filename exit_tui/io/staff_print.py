@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from ..domain.handover import PartyRole
-from ..i18n import _
+from ..i18n import _, _n
 from ..i18n.severance import block_text, working
 from ..services import handover, staff
 from ..services.readmodels import EmployeeRead
 from .spec import SEVERANCE
-from .xlsx_schedule import signature_block
-from .xlsx_sheet import LINE_HEIGHT, Formats, Pages, column_writer, page_setup, set_widths, write_row, write_text
+from .xlsx_schedule import SIGNATURE_ROW_HEIGHT, signature_block
+from .xlsx_sheet import (
+    DEFAULT_ROW_HEIGHT, LINE_HEIGHT, Formats, Pages, column_writer, page_setup, set_widths, write_row, write_text,
+)
 from .xlsx_text import text_lines
 
 if TYPE_CHECKING:
@@ -34,8 +36,11 @@ if TYPE_CHECKING:
 
 #: Who signs the severance sheet (catalog keys), in the signature block's order.
 SEVERANCE_PARTIES = ("staff.print.sign_employer", "staff.print.sign_union", "staff.print.sign_preparer")
-#: The money columns the totals add up.
+#: The money columns the totals add up; the columns before them hold a total's label.
 SUMMED = ("severance", "extra", "amount")
+_LABEL_END = [c.key for c in SEVERANCE.columns].index("wage_rule")
+#: Height (points) of the signature block as xlsx_schedule.signature_block draws it (title, three lines).
+SIGNATURE_HEIGHT = DEFAULT_ROW_HEIGHT + LINE_HEIGHT + 3 * SIGNATURE_ROW_HEIGHT
 
 
 def _span(span) -> str:
@@ -132,12 +137,25 @@ def write_severance(workbook: "Workbook", formats: Formats, title: str, rows: It
         for key in SUMMED:
             sums[key] += int(item.get(key) or 0)
         tick()
-    row = _totals(ws, formats, widths, row + 1, count, open_, sums, by_ground, pages)
+    totals = _total_lines(count, open_, sums, by_ground)
     notes = [_("staff.print.note_rounding")]
     if before_2008:
         notes.append(_("staff.print.note_before_2008"))
     if open_:
-        notes.append(_("staff.print.note_open", n=open_))
+        notes.append(_n("staff.print.note_open", open_, n=open_))
+    label_width = sum(widths[:_LABEL_END + 1])
+    heights = [LINE_HEIGHT * text_lines(text, label_width) for text, _figures in totals]
+    note_heights = [LINE_HEIGHT * text_lines(note, total) + 6 for note in notes]
+    # The totals, the notes and the signatures on one page: whoever signs sees the amounts signed for.
+    pages.add()  # the blank row under the employees
+    pages.keep(sum(heights) + DEFAULT_ROW_HEIGHT + sum(note_heights) + SIGNATURE_HEIGHT)
+    row += 2
+    for index, ((text, figures), height) in enumerate(zip(totals, heights)):
+        _total_row(ws, formats, row, text, figures, height, bold=index == 0)
+        pages.add(height)
+        row += 1
+    row += 1
+    pages.add()
     for note in notes:
         line(row, note, formats.text_wrap)
         row += 1
@@ -146,35 +164,36 @@ def write_severance(workbook: "Workbook", formats: Formats, title: str, rows: It
     page_setup(ws, title, project, total, generated, grid=True, landscape=True, pages=pages)
 
 
-def _totals(ws, formats: Formats, widths: list[int], row: int, count: int, open_: int, sums: dict[str, int],
-            by_ground: dict[str, list[int]], pages: Pages) -> int:
-    """The totals row (employees counted, the money columns summed) and one line per ground; returns the next
-    free row."""
-    keys = [c.key for c in SEVERANCE.columns]
-    label_end = keys.index("wage_rule")
-    bold = formats.get(bold=True, valign="top", text_wrap=True, top=2)
-    money = formats.get(bold=True, valign="top", num_format="#,##0.00", top=2)
-    lines = [(_("staff.print.total", n=count, open=open_) if open_ else _("staff.print.total_all", n=count),
-              sums, bold, money)]
-    plain_money = formats.money
+def _total_lines(count: int, open_: int, sums: dict[str, int],
+                 by_ground: dict[str, list[int]]) -> list[tuple[str, dict[str, int]]]:
+    """(label, money by column key) of the totals row and of one line per ground, in the register's order."""
+    label = _n("staff.print.total", count, n=count, open=open_) if open_ else _n("staff.print.total_all", count,
+                                                                                   n=count)
+    lines = [(label, sums)]
     for code in staff.PLACEMENTS:
         if code in by_ground:
             n, fen = by_ground[code]
             lines.append((_("staff.print.total_ground", ground=staff.label("placement", code), n=n),
-                          {"amount": fen}, formats.text_wrap, plain_money))
-    for text, figures, text_format, money_format in lines:
-        ws.merge_range(row, 0, row, label_end, "", text_format)
-        write_text(ws, formats, row, 0, text, text_format)
-        for key in SUMMED:
-            col = keys.index(key)
-            if key in figures:
-                ws.write_number(row, col, figures[key] / 100, money_format)
-            else:
-                ws.write_blank(row, col, None, text_format)
-        for col in range(keys.index("amount") + 1, len(keys)):
+                          {"amount": fen}))
+    return lines
+
+
+def _total_row(ws, formats: Formats, row: int, text: str, figures: dict[str, int], height: float,
+               bold: bool) -> None:
+    """A line of the totals: its label over the first columns, its sums under their columns (the totals row in
+    bold, ruled above)."""
+    keys = [c.key for c in SEVERANCE.columns]
+    if bold:
+        text_format = formats.get(bold=True, valign="top", text_wrap=True, top=2)
+        money_format = formats.get(bold=True, valign="top", num_format="#,##0.00", top=2)
+    else:
+        text_format, money_format = formats.text_wrap, formats.money
+    ws.merge_range(row, 0, row, _LABEL_END, "", text_format)
+    write_text(ws, formats, row, 0, text, text_format)
+    for col in range(_LABEL_END + 1, len(keys)):
+        key = keys[col]
+        if key in figures:
+            ws.write_number(row, col, figures[key] / 100, money_format)
+        else:
             ws.write_blank(row, col, None, text_format)
-        height = LINE_HEIGHT * text_lines(text, sum(widths[:label_end + 1]))
-        ws.set_row(row, height)
-        pages.add(height)
-        row += 1
-    return row + 1
+    ws.set_row(row, height)

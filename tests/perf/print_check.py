@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     uv run python tests/perf/print_check.py [--out DIR] [--lang zh|en] [--dpi 60] [--extra-rows N]
+        [--sheets KEYS] [--without staff]
 
 Exports the demo project (laid out around 2026-11-28, as in the tests) to ``DIR/package-<lang>.xlsx``,
 converts it with LibreOffice (``soffice --headless --convert-to pdf``) and renders every PDF page to PNG
@@ -24,6 +25,14 @@ likelihood up, each cell in its level's colour with its count of open risks, the
 thresholds), the 应急预案 (one plan a page, A4 portrait, nothing cut, the lead's signature line at the bottom of
 each page) and the 演练记录. ``--sheets risks,plans,drills`` writes only the sheets named (by sheet key) and the
 index, to look at a few sheets without waiting for the whole package.
+
+The demo's staff print too (``--staff``, on by default, adds add_staff: a manager whose wage is capped at 3× the
+local average and whose years are capped at 12, hired before 2008; a cleaner paid below the minimum wage): the
+员工安置表 (a register like the others) and the 经济补偿计算表 (A4 landscape, a row per leaving employee: its
+figures, the working step by step with the rule of each, a column for the employee to sign; the totals, by ground,
+the notes, then the employer / union / preparer signature block on one page). ``--without staff`` exports the
+committee's package (both staff sheets left out, the index saying so). ``--sheets staff,severance`` prints only
+those.
 
 ``--extra-rows`` adds tasks with long, formula-like and multi-line texts so wrapping can be seen too.
 ``--handover`` (on by default) adds realistic handover data (add_handover): a few hundred documents and
@@ -140,6 +149,20 @@ def add_risks(backend, project_id: int) -> None:
              findings="值班记录不连续,新物业人员不熟悉报警主机操作" if actions else "", follow_ups=actions)
 
 
+def add_staff(backend, project_id: int) -> None:
+    """Two cases the demo lacks: the 3× wage cap with the 12-year cap (hired before 2008), and the minimum-wage
+    floor; long position and team names."""
+    from exit_tui.services import staff
+
+    call = backend.call
+    call(staff.add_employee, project_id, TODAY, name="欧阳建国", employee_no="M-001", position="项目经理(兼工程总监)",
+         team="锦绣华庭项目管理处", hire_date="2005-03-15", average="45,000", last_month="45000", placement="agreed",
+         leaving_date="2027-01-02", placement_status="planned")
+    call(staff.add_employee, project_id, TODAY, name="马兰", employee_no="C-099", position="保洁员", team="环境部",
+         hire_date="2024-09-01", wages="1800, 1900, 1850", placement="art40-no-notice", leaving_date="2026-12-23",
+         last_month="1900", placement_status="planned")
+
+
 def only_sheets(keys: str):
     """Export only the registers of these sheet keys (comma-separated): the other registers left out."""
     from contextlib import contextmanager
@@ -160,7 +183,7 @@ def only_sheets(keys: str):
 
 
 def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = True, with_risks: bool = True,
-                sheets: str = "") -> Path:
+                sheets: str = "", with_staff: bool = True, without: tuple[str, ...] = ()) -> Path:
     from exit_tui.i18n import set_language
     from exit_tui.io.export import export_package
     from exit_tui.services import checklist
@@ -178,6 +201,8 @@ def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = 
             add_handover(backend, project.id)
         if with_risks:
             add_risks(backend, project.id)
+        if with_staff:
+            add_staff(backend, project.id)
         samples = [
             "=1+1", "+86 138 0013 8000", "-3", "@SUM(A1)",
             "清点并移交全部共用设施设备台账、图纸、维保记录及钥匙,逐项拍照留档,由业委会与新物业共同签收确认" * 2,
@@ -189,7 +214,7 @@ def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = 
         path = folder / f"package-{lang}.xlsx"
         with only_sheets(sheets) if sheets else nullcontext():
             result = backend.call(export_package, project.id, path, today=TODAY,
-                                  generated_at=datetime(2026, 11, 28, 9, 30))
+                                  generated_at=datetime(2026, 11, 28, 9, 30), without=without)
     finally:
         backend.close()
     print(f"exported {result.path} ({', '.join(f'{title}: {rows} rows' for title, rows in result.sheets)})")
@@ -267,6 +292,8 @@ def main() -> int:
     parser.add_argument("--statements", type=int, default=4, help="owner statements of this many units")
     parser.add_argument("--no-risks", action="store_true", help="the demo's risks as they are")
     parser.add_argument("--sheets", default="", help="only these registers' sheets (keys, comma-separated)")
+    parser.add_argument("--no-staff", action="store_true", help="the demo's staff as they are")
+    parser.add_argument("--without", action="append", default=[], help="leave an area's sheets out (staff)")
     args = parser.parse_args()
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -277,7 +304,8 @@ def main() -> int:
     out = args.out or Path(tempfile.mkdtemp(prefix="exit-tui-print-"))
     out.mkdir(parents=True, exist_ok=True)
 
-    xlsx = export_demo(out, args.lang, args.extra_rows, not args.no_handover, not args.no_risks, args.sheets)
+    xlsx = export_demo(out, args.lang, args.extra_rows, not args.no_handover, not args.no_risks, args.sheets,
+                       not args.no_staff, tuple(args.without))
     books = [(xlsx, f"page-{args.lang}")]
     if not args.sheets:
         books.append((export_statements_demo(out, args.lang, args.statements), f"statements-{args.lang}"))
