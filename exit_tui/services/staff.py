@@ -477,9 +477,9 @@ def _drop_open_tasks(session: Session, project_id: int, refs: list[str]) -> None
 
 def sync_follow_ups(session: Session, project_id: int, today: date) -> None:
     """Keep the follow-up tasks in step with the register: make the missing ones (in the staff phase, owned by
-    HR, linked in employee_task), move an open one whose due day changed (and retitle it after a new name),
-    remove the open ones no longer asked for (their links too; done tasks stay, unlinked). A task deleted from
-    the checklist by hand is not made again while its link stays."""
+    HR, linked in employee_task), move an open one whose due day changed (and retitle it when its title no
+    longer ends with the employee's name), remove the open ones no longer asked for (their links too; done
+    tasks stay, unlinked). A task deleted from the checklist by hand is not made again while its link stays."""
     from . import checklist  # the checklist builds on the timeline, which builds on projects
     from .readmodels import TaskChanges
 
@@ -507,9 +507,9 @@ def sync_follow_ups(session: Session, project_id: int, today: date) -> None:
         task = tasks.get(link.task_ref)
         if task is None or task.status == TaskStatus.DONE.value:
             continue
-        title = _title(item, person)
+        renamed = person and not (task.title or "").endswith(person)  # not after a change of language
         changes = TaskChanges(due=item.due.isoformat() if task.due_date != item.due else None,
-                              title=title if task.title != title and person else None)
+                              title=_title(item, person) if renamed else None)
         if changes.due or changes.title:
             checklist.update_task(session, project_id, task.public_id, changes, today)
     session.flush()
