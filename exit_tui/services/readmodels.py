@@ -11,7 +11,8 @@ from typing import NamedTuple, Protocol
 from ..domain.enums import ExitType, TaskStatus
 from ..domain.handover import OWED, Outcome, key_discrepancy
 from ..domain.schedule import ProjectDates, rule_from_parts
-from ..domain.severance import Block, Severance
+from ..domain.severance import Block, Severance, art41_threshold
+from ..domain.staff import Facts, Overrides, art41_workforce, assess, is_leaving, protected_of, wages_of
 
 
 @dataclass(frozen=True)
@@ -936,13 +937,13 @@ class EmployeeRead:
     agreement_signed: bool
     renewal_refused: bool
     employee_proposed: bool
-    severance: "Severance | None"
+    severance: Severance | None
     """With the project's settings, else the rule profile's local figures at the leaving date; None for a staying
     placement, 待定, or when it cannot be computed (then `severance_error` says why)."""
     severance_error: str
     """A catalog key (staff.incomplete.*, severance.error.*) for a leaving employee whose severance cannot be
     computed; "" otherwise."""
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
     """domain.severance.termination_blocks of the placement and the protected statuses."""
     tasks: tuple[str, ...]
     """The follow-up tasks (T-) linked to the employee."""
@@ -952,8 +953,6 @@ class EmployeeRead:
     @property
     def leaving(self) -> bool:
         """Whether the placement ends the employment."""
-        from ..domain.staff import is_leaving
-
         return is_leaving(self.placement)
 
     @property
@@ -1025,9 +1024,6 @@ STAFF_FIGURE_COLUMNS = ("placement", "placement_status", "hire_date", "leaving_d
 def staff_totals(rows: Iterable[tuple], profile: str, workforce: int | None, local_average: int | None,
                  minimum_wage: int | None) -> tuple[list, int, int, bool]:
     """(each row's Assessment, layoffs, art 41 workforce, art 41 reached) of rows of STAFF_FIGURE_COLUMNS."""
-    from ..domain.severance import art41_threshold
-    from ..domain.staff import Facts, Overrides, art41_workforce, assess, protected_of, wages_of
-
     overrides = Overrides(local_average, minimum_wage)
     assessed, layoffs = [], 0
     for placement, status, hired, leaving, wages, average, last_month, protected, refused, proposed in rows:
@@ -1042,8 +1038,6 @@ def staff_totals(rows: Iterable[tuple], profile: str, workforce: int | None, loc
 def staff_figures(rows: Iterable[tuple], profile: str, workforce: int | None = None,
                   local_average: int | None = None, minimum_wage: int | None = None) -> StaffFigures:
     """The staff card's figures from rows of STAFF_FIGURE_COLUMNS and the project's settings."""
-    from ..domain.staff import is_leaving
-
     assessed, _layoffs, _staff, reached = staff_totals(rows, profile, workforce, local_average, minimum_wage)
     placed = sum(status == "done" for _placement, status, _a in assessed)
     severance = sum(a.severance.amount for _p, _s, a in assessed if a.severance)
