@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Checkbox, Input
 
 from exit_tui import cli
-from exit_tui.i18n import _, set_language
+from exit_tui.i18n import _, _n, set_language
 from exit_tui.io import registers
 from exit_tui.io.export import export_package
 from exit_tui.io.imports import import_file
@@ -293,12 +293,24 @@ def test_without_staff_leaves_both_sheets_out_and_the_index_says_so(backend, sta
     path = _export(backend, staffed, tmp_path / "package.xlsx", language, without=("staff",))
     book = openpyxl.load_workbook(path)
     assert STAFF.title not in book.sheetnames and SEVERANCE.title not in book.sheetnames
-    index = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row[0]}
-    left_out = index[_("export.left_out")]
-    assert STAFF.title in left_out and SEVERANCE.title in left_out
-    assert not any(STAFF.title == value or SEVERANCE.title == value for value in index)  # not in the contents
+    index = [row[:2] for row in book.worksheets[0].iter_rows(values_only=True) if row[0]]
+    sheets_line, tasks_line = [value for label, value in index if label == _("export.left_out")]
+    assert STAFF.title in sheets_line and SEVERANCE.title in sheets_line
+    assert tasks_line == _n("export.left_out_tasks", 17, n=17)  # art 50's three per leaving employee, art 41's two
+    assert not any(label in (STAFF.title, SEVERANCE.title) for label, _value in index)  # not in the contents
     full = openpyxl.load_workbook(_export(backend, staffed, tmp_path / "full.xlsx", language))
     assert _("export.left_out") not in {row[0] for row in full.worksheets[0].iter_rows(values_only=True)}
+    # the follow-up tasks name the employees: they stay out of the task sheet and the timeline too
+    employees = backend.call(staff.list_employees, staffed.id)
+    tasks = {ref for e in employees for ref in e.tasks}
+    assert len(tasks) == 15
+    names = {e.name for e in employees}
+
+    def named(workbook) -> set[str]:
+        return {name for sheet in workbook.worksheets for line in sheet.iter_rows(values_only=True)
+                for value in line if isinstance(value, str) for name in names if name in value}
+
+    assert named(book) == set() and named(full) >= names - {"赵敏", "周杰"}
 
 
 def test_cli_export_without_staff(capsys, tmp_path):

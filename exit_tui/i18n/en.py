@@ -1315,6 +1315,8 @@ MESSAGES: dict[str, str] = {
     "export.left_out": "Left out",
     "export.left_out_sheets": "{sheets} (employees' personal data, not in this package)",
     "export.left_out_join": ", ",
+    "export.left_out_tasks": "{n} staff follow-up tasks (their titles name employees: not in the task list or the timeline)",
+    "export.left_out_tasks.one": "{n} staff follow-up task (its title names an employee: not in the task list or the timeline)",
     "dialog.export_without_staff": "Leave out the staff placement and severance sheets (a package for the owners' committee)",
     "cli.opt_without": "leave out an area's sheets: staff = staff placement and severance sheets (a package for the owners' committee); may be repeated",
     "audit.entity_employee": "employee",

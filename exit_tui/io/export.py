@@ -2,13 +2,13 @@
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import Session
 
-from ..i18n import _
+from ..i18n import _, _n
 from ..i18n.labels import exit_type_label, workdays_notice
 from ..services import handover, projects
 from ..services.audit import row_versions
@@ -16,6 +16,7 @@ from ..services.calendar import uncovered_years
 from ..services.timeline import load_timeline
 from ..services.readmodels import ProjectRead
 from . import handover_print, registers
+from .spec import TASKS
 from .xlsx_write import Package, write_package
 
 #: Characters Windows refuses in file names (and control characters).
@@ -44,20 +45,28 @@ def export_package(
     """Write the project's handover package to `path`; raises ExportError when the file cannot be written.
 
     `without` names areas whose sheets are left out (registers.OPTIONAL_AREAS: `staff`, the company's own package
-    for the committee); the index says which sheets were left out."""
+    for the committee), and with them the checklist tasks the area made (registers.AREA_TASKS: the staff
+    follow-ups name the employees) from the task sheet and the timeline; the index says what was left out."""
     project = projects.get_project(session, project_id)
     sheets = []
     above = {}
     left_out = [r for r in registers.REGISTERS if r.exported and r.area and r.area in without]
     chosen = [r for r in registers.REGISTERS if r.exported and r not in left_out]
+    hidden = set().union(*(find(session, project_id) for area, find in registers.AREA_TASKS.items()
+                           if area in without))
     for register in chosen:  # streamed: one row of each in memory
         if register.above is not None:
             above[register.sheet.key] = register.above(session, project_id)
         count, rows = register.rows(session, project_id)
+        if hidden and register.sheet.key == TASKS.key:  # the tasks of an area left out go with it
+            count -= len(hidden)
+            rows = (row for row in rows if row["public_id"] not in hidden)
         if register.target is not None:  # each row carries its version, for the import to spot a stale file
             rows = _with_versions(rows, row_versions(session, project_id, register.target.table.name))
         sheets.append((register.sheet, rows, count))
     plan = load_timeline(session, project_id, today)
+    if hidden:
+        plan = replace(plan, tasks=[task for task in plan.tasks if task.public_id not in hidden])
     years = uncovered_years(plan)  # working days counted without holiday data: said on the index
     package = Package(
         title=project.name,
@@ -77,6 +86,7 @@ def export_package(
             *([(_("export.units"), project.units)] if project.units else []),
             *([(_("export.workdays"), workdays_notice(years))] if years else []),
             *([(_("export.left_out"), _left_out(left_out))] if left_out else []),
+            *([(_("export.left_out"), _n("export.left_out_tasks", len(hidden), n=len(hidden)))] if hidden else []),
         ],
         batches=[(handover_print.sheet_title(batch.public_id), batch)
                  for batch in handover_print.printed_batches(session, project_id)],

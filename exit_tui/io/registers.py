@@ -18,7 +18,7 @@ from ..services.accounts_import import ConfirmationImport, LedgerImport, LineImp
 from ..services.handover_import import DocumentImport, FacilityImport, InspectionImport, KeyImport
 from ..services.imports import ImportTarget
 from ..services.risks_import import DrillImport, RiskImport, drill_rows, risk_rows
-from ..services.staff_import import StaffImport, staff_rows
+from ..services.staff_import import StaffImport, follow_up_refs, staff_rows
 from ..services.task_import import TaskImport
 from . import accounts_print, handover_print, risks_print, staff_print
 from .spec import (
@@ -81,6 +81,9 @@ REGISTERS: tuple[Register, ...] = (
 #: Areas whose sheets a package may leave out (the company's own package for the committee leaves out the staff
 #: sheets: personal data of its employees, no business of the committee's).
 OPTIONAL_AREAS = ("staff",)
+#: `(session, project_id) -> task ids` of the checklist tasks an area made, left out of the task sheet and the
+#: timeline with the area's sheets (the staff follow-ups are titled with the employee's name).
+AREA_TASKS: dict[str, Callable[[Session, int], set[str]]] = {"staff": follow_up_refs}
 
 
 def importable() -> dict[str, Register]:

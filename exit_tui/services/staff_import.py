@@ -12,9 +12,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
-from ..db.models import Employee
+from ..db.models import Employee, EmployeeTask, Task
 from ..domain.money import format_fen
 from ..domain.severance import DISMISSALS, termination_blocks
 from ..domain.staff import protected_of, wages_of
@@ -107,6 +108,16 @@ def staff_rows(session: Session, project_id: int) -> tuple[int, Iterator[dict]]:
             }
 
     return len(found), rows()
+
+
+def follow_up_refs(session: Session, project_id: int) -> set[str]:
+    """The checklist tasks the staff register made and that are still there (art 50's per leaving employee, art
+    41's for the project): the committee's package leaves them out with the staff sheets, their titles naming the
+    employees (io/export.py)."""
+    return set(session.execute(
+        select(EmployeeTask.task_ref)
+        .join(Task, (Task.project_id == EmployeeTask.project_id) & (Task.public_id == EmployeeTask.task_ref))
+        .where(EmployeeTask.project_id == project_id)).scalars())
 
 
 # -- the register ------------------------------------------------------------------------------------------------
