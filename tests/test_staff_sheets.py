@@ -162,6 +162,21 @@ def test_bad_rows_are_refused_on_their_rows_and_the_good_ones_go_in(backend, sta
     assert backend.call(staff.get_employee, staffed.id, "E-0002").phone == "139 1234 5678"
 
 
+def test_a_row_changed_here_since_the_export_is_a_conflict(backend, staffed, tmp_path):
+    path = _export(backend, staffed, tmp_path / "package.xlsx")
+    backend.call(staff.update_employee, staffed.id, "E-0002", TODAY, phone="13900000000")
+    book = openpyxl.load_workbook(path)
+    sheet = book["员工安置表"]
+    header, rows = _table(sheet, "编号", "E-")
+    _set(sheet, rows["E-0002"], header, {"备注": "已面谈"})
+    book.save(path)
+    report = backend.call(import_file, staffed.id, path, apply=True, today=TODAY)
+    assert [c.public_id for c in report.conflicts] == ["E-0002"]
+    assert backend.call(staff.get_employee, staffed.id, "E-0002").note == ""  # kept unless overwritten
+    backend.call(import_file, staffed.id, path, apply=True, today=TODAY, overwrite=["E-0002"])
+    assert backend.call(staff.get_employee, staffed.id, "E-0002").note == "已面谈"
+
+
 def test_a_companys_staff_list_with_its_own_headers(backend, project, tmp_path):
     """No ids, the headers a company uses, a 身份证号 column: employees added, the ID numbers ignored and said so;
     the next version of the list updates them by 工号 instead of adding them again."""
