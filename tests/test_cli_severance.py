@@ -66,9 +66,9 @@ def test_the_working_reads_in_chinese_and_needs_no_database(capsys):
     # two wages averaged (6,000.00); 4.5 × 6,000 = 27,000 + 6,500 = 33,500
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].startswith("解除依据: 客观情况发生重大变化, 未提前30日书面通知")
-    assert lines[3] == "月平均工资: 12,000.00 元 ÷ 2 个月 = 6,000.00 元(实施条例第27条: 前12个月, 不满12个月按实际月数)"
-    assert lines[-1] == "合计应付: 33,500.00 元"
+    assert lines[0].startswith("解除依据:客观情况发生重大变化,未提前30日书面通知")
+    assert lines[3] == "月平均工资:12,000.00 元 ÷ 2 个月 = 6,000.00 元(实施条例第27条:前12个月,不满12个月按实际月数)"
+    assert lines[-1] == "合计应付:33,500.00 元"
     assert not (Path(os.environ["EXIT_TUI_HOME"]) / "data" / "exit_tui.db").exists()
 
 

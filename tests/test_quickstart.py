@@ -209,7 +209,7 @@ async def test_a_quick_start_opens_in_the_dashboards_mode_and_keeps_one_dashboar
         def footer_keys() -> list[str]:
             return [key.key for key in first.query("FooterKey")]  # by its CSS type (the class is not exported)
 
-        assert footer_keys()[:6] == ["2", "3", "4", "5", "6", "e"]  # the phases list has the focus: its enter is not shown
+        assert footer_keys()[:7] == ["2", "3", "4", "5", "6", "7", "e"]  # the phases list has the focus: its enter is not shown
         first.query_one("#card-overdue", Card).focus()
         await settle(pilot)
         assert "enter" in footer_keys()  # a card opens its area with enter, and says so

@@ -78,7 +78,7 @@ async def test_a_registered_area_gets_its_key_palette_entry_help_line_and_card(t
         assert [c.id for c in app.screen.query(Card)][-1] == "card-notes"  # order 99: the last card
         assert "Notes" in [title for title, _help, _cb in app.palette_commands()]
         footer = [a.binding.key for a in app.screen.active_bindings.values() if a.binding.show]
-        assert footer[:6] == ["2", "3", "4", "5", "6", "9"]  # the dashboard offers the other areas' keys first
+        assert footer[:7] == ["2", "3", "4", "5", "6", "7", "9"]  # the dashboard offers the other areas' keys first
 
         await pilot.press("question_mark")
         await settle(pilot)

@@ -346,7 +346,7 @@ def test_art42_blocks_a_dismissal_of_a_protected_employee():
         protected_reasons(["pregnant"])
     set_language("zh")
     assert block_text(termination_blocks("art41", ["maternity"])[0]) == (
-        "不得依第40、41条解除: 女职工在孕期、产期、哺乳期(劳动合同法42(4))")
+        "不得依第40、41条解除:女职工在孕期、产期、哺乳期(劳动合同法42(4))")
 
 
 def test_art50_and_art41_follow_ups_are_dated():
@@ -413,11 +413,11 @@ def test_the_working_reads_in_chinese_and_english():
     result = compute(case(date(2021, 1, 1), date(2024, 7, 31), basis=Basis.ART40_NO_NOTICE, last_month=650_000))
     set_language("zh")
     lines = working(result)
-    assert lines[2] == "满 3 年; 剩余 7 个月 0 天, 六个月以上按一年计算: N = 4.0 个月(第47条第1款)"
+    assert lines[2] == "满 3 年;剩余 7 个月 0 天,六个月以上按一年计算:N = 4.0 个月(第47条第1款)"
     assert lines[-3:] == [
-        "经济补偿: 4.0 个月 × 6,000.00 元 = 24,000.00 元(第47条)",
-        "未提前30日书面通知, 额外支付1个月工资, 按上一个月工资标准: 6,500.00 元(第40条、实施条例第20条)",
-        "合计应付: 30,500.00 元",
+        "经济补偿:4.0 个月 × 6,000.00 元 = 24,000.00 元(第47条)",
+        "未提前30日书面通知,额外支付1个月工资,按上一个月工资标准:6,500.00 元(第40条、实施条例第20条)",
+        "合计应付:30,500.00 元",
     ]
     set_language("en")
     assert working(result)[-1] == "Total owed: 30,500.00 yuan"

@@ -19,7 +19,7 @@ from ..domain.money import format_fen
 from ..i18n import _, _n
 from ..i18n.labels import days_text
 from ..services.readmodels import DUE_SOON_DAYS, Dashboard
-from .requests import AccountsRequest, ChecklistRequest, HandoverRequest, RisksRequest
+from .requests import AccountsRequest, ChecklistRequest, HandoverRequest, PeopleRequest, RisksRequest
 
 if TYPE_CHECKING:
     from .screens.base import ProjectScreen
@@ -176,6 +176,18 @@ def risks_card(data: Dashboard) -> CardView:
                     short=_("dash.short.risks"))
 
 
+def staff_card(data: Dashboard) -> CardView:
+    """员工安置: placements done of all employees; below, those still to place and the severance owed (an alert
+    while art 41's threshold is reached, a termination is blocked, or a severance cannot be computed)."""
+    figures = data.staff
+    parts = [_("dash.staff_note", n=figures.to_place, amount=format_fen(figures.severance_fen))]
+    if figures.alerts:
+        parts.append(_n("dash.staff_alerts", figures.alerts, n=figures.alerts))
+    request = PeopleRequest(filter="alerts" if figures.alerts else "pending" if figures.to_place else "all")
+    return CardView(_("dash.staff"), f"{figures.placed}/{figures.employees}", " · ".join(parts),
+                    alert=figures.alerts > 0, request=request, short=_("dash.short.staff"))
+
+
 AREAS: dict[str, Area] = {
     area.mode: area
     for area in (
@@ -196,6 +208,8 @@ AREAS: dict[str, Area] = {
              cards=(AreaCard("accounts", accounts_card, 7),)),
         Area("risks", "6", "screen.risks", "key.risks", "tip.risks", "exit_tui.ui.screens.risks:RisksScreen",
              cards=(AreaCard("risks", risks_card, 8),)),
+        Area("people", "7", "screen.people", "key.people", "tip.people", "exit_tui.ui.screens.people:PeopleScreen",
+             cards=(AreaCard("staff", staff_card, 9),)),
         Area("audit", None, "screen.audit", "key.audit", "tip.audit", "exit_tui.ui.screens.audit:AuditScreen"),
     )
 }

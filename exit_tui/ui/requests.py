@@ -45,3 +45,13 @@ class RisksRequest:
     tab: str = "risk"
     key: str | None = None
     status: str = ""
+
+
+@dataclass(frozen=True)
+class PeopleRequest:
+    """How another screen asks the People screen to open: on a tab (staff; issue 14 adds more), with a filter
+    choice ("all", "pending", "leaving", "alerts", "placement:<code>"; "" as it is) and the cursor on a row."""
+
+    tab: str = "staff"
+    filter: str = ""
+    key: str | None = None
