@@ -114,8 +114,8 @@ def working_text(employee: Any) -> Text:
         text.append("⚠ " + block_text(block) + "\n", style="bold red")
     if employee.severance is not None:
         lines = working(employee.severance)
-        for line in lines[:-1]:
-            text.append("· " + line + "\n")
+        for line in lines[:-1]:  # no space after the bullet: a line of Chinese is one word to the wrapper
+            text.append("·" + line + "\n")
         text.append(lines[-1], style="bold")
     elif employee.severance_error:
         text.append(employee.severance_error_text or _(employee.severance_error), style="yellow")
@@ -252,7 +252,9 @@ class PeopleScreen(RegisterScreen):
 
         def loaded(settings: Any) -> None:
             profile = _("people.settings.profile", average=fen_or_none(settings.profile_average_fen),
-                        minimum=fen_or_none(settings.profile_minimum_fen), source=settings.source or "-")
+                        minimum=fen_or_none(settings.profile_minimum_fen))
+            if settings.source:
+                profile += "\n" + _("people.settings.source", source=settings.source)
             columns = [field_column("workforce", _("people.settings.workforce"), Kind.INT),
                        field_column("local_average", _("people.settings.local_average"), Kind.MONEY),
                        field_column("minimum_wage", _("people.settings.minimum_wage"), Kind.MONEY)]
