@@ -41,6 +41,10 @@ VIEWS = [
     ("accounts-units-zh", "zh", ["5"], True),
     ("accounts-lines-en", "en", ["5", "right"], True),
     ("risks-zh", "zh", ["6"], True),
+    ("risks-drills-en", "en", ["6", "right_square_bracket"], True),
+    ("people-zh", "zh", ["7"], True),
+    ("employee-working-zh", "zh", ["7", "slash", *"E-0025", "enter", "enter"], True),
+    ("people-80x24-en", "en", ["7"], True, (80, 24)),
     ("checklist-80x24-en", "en", ["2"], True, (80, 24)),
     ("dashboard-80x24-zh", "zh", [], True, (80, 24)),
 ]
