@@ -228,6 +228,11 @@ def test_an_unknown_placement_and_a_missing_hire_date_are_refused(backend, proje
 # -- the 经济补偿计算表 --------------------------------------------------------------------------------------------
 
 
+def _red(cell) -> bool:
+    color = cell.font.color
+    return color is not None and isinstance(color.rgb, str) and color.rgb.endswith("C00000")
+
+
 def _money(value) -> int:
     return round(float(value) * 100)
 
@@ -269,8 +274,12 @@ def test_the_severance_sheet_prints_the_services_amounts_and_their_totals(backen
 def test_a_blocked_or_incomplete_employee_is_shown_with_why(backend, staffed, tmp_path):
     backend.call(staff.update_employee, staffed.id, "E-0001", TODAY, protected="medical")  # a flag added later
     backend.call(staff.update_employee, staffed.id, "E-0007", TODAY, placement="agreed")  # no leaving date
+    backend.call(staff.update_employee, staffed.id, "E-0006", TODAY, protected="maternity")  # expiry: deferred
     sheet = openpyxl.load_workbook(_export(backend, staffed, tmp_path / "package.xlsx"))["经济补偿计算表"]
     header, rows = _table(sheet, "员工", "E-")
+    deferred = sheet.cell(rows["E-0006"], header["计算过程"])
+    assert deferred.value.startswith(_("staff.print.blocked", text="")) and "45" in deferred.value.splitlines()[0]
+    assert _red(deferred) and not _red(sheet.cell(rows["E-0005"], header["计算过程"]))
     working = sheet.cell(rows["E-0007"], header["计算过程"]).value
     assert working == _("staff.incomplete.no_leaving_date")
     assert sheet.cell(rows["E-0007"], header["应付合计(元)"]).value is None

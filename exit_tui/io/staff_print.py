@@ -60,13 +60,14 @@ def working_text(employee: EmployeeRead) -> str:
 
 def severance_row(employee: EmployeeRead, employer: str = "") -> dict:
     """One leaving employee's row (io/spec.SEVERANCE's keys; money in fen, None where nothing is computed);
-    `employer` is carried for the signature block, `code` the ground for the totals by ground."""
+    `employer` is carried for the signature block, `code` the ground for the totals by ground, `blocked` says
+    the law forbids (art 42) or defers (art 45) the termination as planned."""
     result = employee.severance
     position = "\n".join(filter(None, (employee.position, employee.team)))
     row = {"employee": f"{employee.public_id}\n{employee.name}", "position": position,
            "placement": staff.label("placement", employee.placement), "leaving_date": employee.leaving_date,
            "working": working_text(employee), "employer": employer, "code": employee.placement,
-           "before_2008": bool(result and result.before_2008)}
+           "before_2008": bool(result and result.before_2008), "blocked": bool(employee.blocks)}
     if result is None:
         return row
     service = _span(result.counted)
@@ -117,12 +118,16 @@ def write_severance(workbook: "Workbook", formats: Formats, title: str, rows: It
     ws.freeze_panes(header + 1, 0)
 
     writers = [(column_writer(ws, formats, c, w), c.key) for c, w in zip(columns, widths)]
+    working_col = [c.key for c in columns].index("working")
+    unlawful = formats.get(valign="top", text_wrap=True, font_color="#C00000")
     sums = dict.fromkeys(SUMMED, 0)
     by_ground: dict[str, list[int]] = {}
     row, count, open_, before_2008, employer = header, 0, 0, False, ""
     for item in rows:
         row += 1
         lines = write_row(ws, row, [(write, item.get(key)) for write, key in writers])
+        if item.get("blocked"):  # a termination the law forbids or defers as planned: its working in red
+            write_text(ws, formats, row, working_col, item["working"], unlawful)
         ws.set_row(row, LINE_HEIGHT * lines)
         pages.add(LINE_HEIGHT * lines)
         count += 1
