@@ -1370,7 +1370,7 @@ MESSAGES: dict[str, str] = {
     "export.left_out_tasks": "{n} staff follow-up tasks (their titles name employees: not in the task list or the timeline)",
     "export.left_out_tasks.one": "{n} staff follow-up task (its title names an employee: not in the task list or the timeline)",
     "dialog.export_without_staff": "Leave out the staff placement and severance sheets (a package for the owners' committee)",
-    "cli.opt_without": "leave out an area's sheets: staff = staff placement and severance sheets (a package for the owners' committee); may be repeated",
+    "cli.opt_without": "leave out an area's sheets: staff = the staff placement and severance sheets and the staff follow-up tasks (a package for the owners' committee); may be repeated",
     "audit.entity_employee": "employee",
     "audit.entity_staff_settings": "staff settings",
     "audit.entity_employee_task": "employee's task",

@@ -1324,7 +1324,7 @@ MESSAGES: dict[str, str] = {
     "export.left_out_join": "、",
     "export.left_out_tasks": "员工安置跟进任务 {n} 项(任务名含员工姓名,未列入任务清单和时间线)",
     "dialog.export_without_staff": "不含员工安置表和经济补偿计算表(交业委会的资料包)",
-    "cli.opt_without": "不含某类工作表: staff = 员工安置表和经济补偿计算表(交业委会的资料包);可重复",
+    "cli.opt_without": "不含某一方面的工作表: staff = 员工安置表、经济补偿计算表和员工离职跟进任务(交业委会的资料包);可重复",
     "audit.entity_employee": "员工",
     "audit.entity_staff_settings": "员工安置设置",
     "audit.entity_employee_task": "员工跟进任务",
