@@ -12,6 +12,9 @@ from ..domain.enums import PHASE_COUNT, ExitType, TaskStatus
 from ..domain.handover import (
     Condition, DocCategory, DocForm, DocStatus, FacilityCategory, InspectionState, KeyKind, Method, Outcome, PartyRole,
 )
+from ..domain.parties import (
+    AnnouncementStatus, Channel, ContractDecision, ContractKind, NoticeStatus, ProofKind, StakeholderKind,
+)
 from ..domain.risks import Category as RiskCategory, Status as RiskStatus
 from ..domain.severance import Basis
 from ..domain.staff import ContractType, PlacementStatus
@@ -650,3 +653,111 @@ class EmployeeTask(SQLModel, table=True):
     """The follow-up (`certificate`, `file_transfer`, `severance_payment`, `layoff_explain`, `layoff_report`)."""
     task_ref: str
     """The task's public id (T-)."""
+
+
+# -- stakeholders, notices, contracts and announcements (domain/parties.py; issue 14) -----------------------------
+
+
+class Stakeholder(SQLModel, table=True):
+    """A party to tell of the exit (相关方): S-0001."""
+
+    __table_args__ = (UniqueConstraint("project_id", "public_id"), _one_of("kind", _codes(StakeholderKind)))
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    kind: str
+    name: str
+    contact: str = ""
+    """The contact person."""
+    phone: str = ""
+    address: str = ""
+    note: str = ""
+    seed_key: str | None = None
+    """The stakeholder of data/stakeholders.toml it was seeded from (None when added by hand)."""
+    created_at: datetime
+
+
+class Notice(SQLModel, table=True):
+    """A notice owed to a stakeholder, with its proof (通知): N-0001. Its deadline is read from `rule` with the
+    project's dates and rule profile, never stored."""
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"),
+        _one_of("channel", ["", *_codes(Channel)]), _one_of("proof_kind", ["", *_codes(ProofKind)]),
+        _one_of("status", _codes(NoticeStatus)),
+        # The dashboard's notices by status, read from the index alone.
+        Index("ix_notice_project_status", "project_id", "status", "statutory", "rule"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    stakeholder_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("stakeholder.id", ondelete="CASCADE"), nullable=False, index=True))
+    subject: str
+    rule: str
+    """`profile:notice-947` (a rule profile's deadline) or a project-date offset such as `contract_end -3m`."""
+    statutory: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    channel: str = ""
+    """A Channel code, "" before it is sent."""
+    sent_on: date | None = None
+    proof_kind: str = ""
+    proof_ref: str = ""
+    status: str = "pending"
+    note: str = ""
+    created_at: datetime
+
+
+class Contract(SQLModel, table=True):
+    """A contract to end or hand over (合同): C-0001. The last notice day is read (end − notice period)."""
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"),
+        _one_of("kind", _codes(ContractKind)), _one_of("decision", ["", *_codes(ContractDecision)]),
+        CheckConstraint("outstanding_fen IS NULL OR outstanding_fen >= 0", name="outstanding_fen"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    counterparty: str
+    kind: str
+    start: date | None = None
+    end: date | None = None
+    notice_period: str = ""
+    """As typed: `30d`, `3m`, `90天`, `3个月`."""
+    clause: str = ""
+    """The termination clause, noted."""
+    decision: str = ""
+    """A ContractDecision code, "" while not decided (待定)."""
+    notice_ref: str | None = None
+    """The notice (N-) that ends it."""
+    agreement_signed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    outstanding_fen: int | None = None
+    vendor_ref: str = ""
+    """The vendor's name in the accounts area's balances."""
+    note: str = ""
+    created_at: datetime
+
+
+class Announcement(SQLModel, table=True):
+    """A version of an announcement (公告): M-0001. An issued one is never changed; a new version supersedes it."""
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "public_id"), _one_of("status", _codes(AnnouncementStatus)),
+        _one_of("language", ["zh", "en"]), CheckConstraint("version >= 1", name="version"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=_project_fk())
+    public_id: str
+    template: str
+    version: int = 1
+    title: str = ""
+    body: str = ""
+    """The rendered text (frozen when issued)."""
+    language: str = "zh"
+    status: str = "draft"
+    issued_on: date | None = None
+    supersedes: str | None = None
+    """The public id (M-) of the version it replaces."""
+    notice_ref: str | None = None
+    """The posting notice (N-) with its photo proof."""
+    created_at: datetime

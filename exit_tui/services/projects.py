@@ -18,6 +18,8 @@ from . import accounts  # noqa: F401  (declares the accounts' tables: a deleted 
 from .handover import seed_registers
 from .risks import seed_register as seed_risks
 from . import staff  # noqa: F401  (declares the staff tables: a deleted project takes their rows)
+from . import contracts  # noqa: F401  (declares the contract table: a deleted project takes its rows)
+from .parties import seed_parties
 from .ids import next_project_id, next_public_ids
 from .inputs import check_year, clean_text
 from .readmodels import DateChange, PhaseRead, ProjectRead
@@ -96,7 +98,8 @@ def create_project(
     rule_profile: str = DEFAULT_PROFILE,
 ) -> ProjectRead:
     """Create a project with the twenty phases, every task of its exit type's template, its handover registers
-    seeded from data/handover/ and its risk register from data/risks.toml.
+    seeded from data/handover/, its risk register from data/risks.toml and its stakeholders with the notices owed
+    them from data/stakeholders.toml.
 
     `units` empty (or 0) means the number of households is not known yet (shown as "-")."""
     name = clean_name(session, name)
@@ -173,6 +176,7 @@ def create_project(
     session.flush()
     seed_registers(session, project.id)  # documents, facilities and keys of its exit type
     seed_risks(session, project.id)  # the risk register of its exit type
+    seed_parties(session, project.id)  # its stakeholders and the notices owed them
     return project_read(project)
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import NamedTuple, Protocol
 
 from ..domain.enums import ExitType, TaskStatus
+from ..domain import parties
 from ..domain.handover import OWED, Outcome, key_discrepancy
 from ..domain.schedule import ProjectDates, rule_from_parts
 from ..domain.severance import Block, Severance, art41_threshold
@@ -259,6 +260,11 @@ class Dashboard:
     late_reviews: tuple["RiskDate", ...] = ()
     """Open risks whose next review is past (kind "review"), the earliest first: at most as many as next_up holds,
     shown in the next-up list like overdue tasks."""
+    parties: "PartiesFigures" = field(default_factory=lambda: PartiesFigures())
+    """The notices and contracts figures (owed, overdue, at risk; contracts late or leaving a gap)."""
+    late_parties: tuple["PartyDate", ...] = ()
+    """Notices past their deadline and not sent, then contracts past their last notice day without one, the
+    earliest first: at most as many as next_up holds, shown in the next-up list like overdue tasks."""
 
     @property
     def days_to_handover(self) -> int:
@@ -1044,3 +1050,158 @@ def staff_figures(rows: Iterable[tuple], profile: str, workforce: int | None = N
     alerts = int(reached) + sum(bool(a.blocks) for _p, _s, a in assessed) + \
         sum(is_leaving(p) and a.severance is None for p, _s, a in assessed)
     return StaffFigures(len(assessed), placed, len(assessed) - placed, severance, alerts)
+
+
+# -- stakeholders, notices, contracts, announcements (services/parties.py, services/contracts.py) -----------------
+
+
+@dataclass(frozen=True)
+class StakeholderRead:
+    public_id: str
+    kind: str
+    """A domain.parties.StakeholderKind code."""
+    name: str
+    contact: str
+    phone: str
+    address: str
+    note: str
+    notices: int = 0
+    open_notices: int = 0
+    """Notices not yet received (待发, 已发, 拒收)."""
+
+
+@dataclass(frozen=True)
+class NoticeRead:
+    public_id: str
+    stakeholder: str
+    """The stakeholder's public id (S-)."""
+    stakeholder_name: str
+    subject: str
+    rule: str
+    """`profile:notice-947` or a project-date offset (`contract_end -3m`)."""
+    deadline: date | None
+    """Read from the rule with the project's dates and profile; None when the profile lacks the named deadline."""
+    basis: str
+    """The legal basis of a profile's deadline, "" for an offset."""
+    statutory: bool
+    channel: str
+    sent_on: date | None
+    proof_kind: str
+    proof_ref: str
+    status: str
+    note: str
+    overdue: bool
+    """Not sent and its deadline past."""
+    at_risk: bool
+    """A statutory notice refused, or sent without a proof reference."""
+
+
+@dataclass(frozen=True)
+class ContractRead:
+    public_id: str
+    counterparty: str
+    kind: str
+    start: date | None
+    end: date | None
+    notice_period: str
+    """As typed (`3m`, `90天`)."""
+    last_notice_day: date | None
+    """end − notice period (dateutil: months at month ends); None without an end or a readable period."""
+    clause: str
+    decision: str
+    notice_ref: str | None
+    notice_status: str
+    """The linked notice's status code, "" without one."""
+    agreement_signed: bool
+    outstanding_fen: int | None
+    vendor_ref: str
+    note: str
+    late: bool
+    """Decided to end (到期终止 / 提前解除), its last notice day past, and no notice sent."""
+    gap: bool
+    """A lift or fire maintenance contract ending before the handover day T, not kept (domain.parties.contract_gap)."""
+
+
+@dataclass(frozen=True)
+class AnnouncementRead:
+    public_id: str
+    template: str
+    version: int
+    title: str
+    body: str
+    language: str
+    status: str
+    issued_on: date | None
+    supersedes: str | None
+    notice_ref: str | None
+
+
+@dataclass(frozen=True)
+class PartiesFigures:
+    """The dashboard's notices and contracts figures (services/parties.figures_of; the quick start reads the same
+    rows)."""
+
+    notices_owed: int = 0
+    """Notices not sent yet (待发)."""
+    notices_overdue: int = 0
+    """Of those, the ones past their deadline."""
+    notices_at_risk: int = 0
+    """Statutory notices refused or sent without proof."""
+    contracts_late: int = 0
+    contracts_gap: int = 0
+
+
+@dataclass(frozen=True)
+class PartyDate:
+    """A dated item of the notices and contracts on the timeline and in the calendar (services/parties.dated_items):
+    a notice's deadline while it is not sent (kind "notice"), or a contract's last notice day while no notice
+    has been sent to end it (kind "contract")."""
+
+    kind: str
+    public_id: str
+    """The notice (N-) or the contract (C-)."""
+    text_zh: str
+    text_en: str
+    """The stakeholder and subject, or the counterparty (typed text: the same in both)."""
+    day: date
+    status: str = ""
+    """The notice's status code, or the contract's decision code."""
+    note: str = ""
+    """The notice's legal basis, or the contract's notice period."""
+
+    @property
+    def key(self) -> str:
+        return self.public_id
+
+
+#: The notice columns both readings of the dashboard fetch, in this order, with the stakeholder's name last.
+NOTICE_FIGURE_COLUMNS = ("public_id", "subject", "rule", "statutory", "status", "proof_ref")
+#: The contract columns both readings fetch, in this order, with the linked notice's status ("" or None) last.
+CONTRACT_FIGURE_COLUMNS = ("public_id", "counterparty", "kind", "end", "notice_period", "decision")
+
+
+def parties_figures(notices: Iterable[tuple], contracts: Iterable[tuple], profile: str, dates: ProjectDates,
+                    today: date) -> tuple[PartiesFigures, tuple[PartyDate, ...]]:
+    """The figures and the late items (overdue notices, then contracts past their last notice day, each by date)
+    of rows of NOTICE_FIGURE_COLUMNS + stakeholder name and CONTRACT_FIGURE_COLUMNS + notice status."""
+    owed = overdue = at_risk = late_count = gap = 0
+    late: list[PartyDate] = []
+    for public_id, subject, rule, statutory, status, proof_ref, name in notices:
+        deadline = parties.notice_deadline(rule, profile, dates)
+        owed += status == parties.NoticeStatus.PENDING
+        at_risk += parties.notice_at_risk(status, bool(statutory), proof_ref)
+        if parties.notice_overdue(status, deadline.day, today):
+            overdue += 1
+            text = f"{name}: {subject}"
+            late.append(PartyDate("notice", public_id, text, text, deadline.day, status, deadline.basis))
+    late_contracts: list[PartyDate] = []
+    for public_id, counterparty, kind, end, period, decision, notice_status in contracts:
+        last_day = parties.last_notice_day(end, period)
+        if parties.contract_late(decision, last_day, (notice_status or "") in parties.SENT_STATUSES, today):
+            late_count += 1
+            late_contracts.append(PartyDate("contract", public_id, counterparty, counterparty, last_day, decision,
+                                            period))
+        gap += parties.contract_gap(kind, end, decision, dates.handover)
+    order = lambda item: (item.day, item.public_id)  # noqa: E731
+    return (PartiesFigures(owed, overdue, at_risk, late_count, gap),
+            (*sorted(late, key=order), *sorted(late_contracts, key=order)))
