@@ -192,11 +192,13 @@ def _cleaned(values: Mapping[str, Any], whole: bool) -> dict[str, Any]:
     return {field: FIELDS[field](value) for field, value in values.items()}
 
 
-def _check(row: Mapping[str, Any], placement_changed: bool) -> None:
+def check(row: Mapping[str, Any], placement_changed: bool) -> None:
     """What no stored employee may be: leaving before being hired; nor planned for art 40/41 while protected
-    (art 42) when the placement is being set (a row that becomes protected later keeps it and shows blocked)."""
-    leaving = row.get("leaving_date")
-    if leaving is not None and leaving < row["hire_date"]:
+    (art 42) when the placement is being set (a row that becomes protected later keeps it and shows blocked).
+    `row` holds table columns (`protected` as stored: codes separated by commas). The form's services and the
+    staff sheet's import (row by row) both ask here."""
+    leaving, hired = row.get("leaving_date"), row.get("hire_date")
+    if leaving is not None and hired is not None and leaving < hired:
         raise UserError("staff.error.leaves_before_hired", field="leaving_date", value=leaving.isoformat(),
                         hired=row["hire_date"].isoformat())
     if placement_changed and row.get("placement") in DISMISSALS:
@@ -352,7 +354,7 @@ def new_rows(session: Session, project_id: int, items: Iterable[Mapping[str, Any
         row = {"project_id": project_id, "public_id": public_id, "created_at": now}
         for field, value in values.items():
             row.update(columns(field, value))
-        _check(row, placement_changed=True)
+        check(row, placement_changed=True)
         rows.append(row)
     return rows
 
@@ -375,7 +377,7 @@ def update_employee(session: Session, project_id: int, public_id: str, today: da
         changes.update(columns(field, value))
     after = {name: changes.get(name, getattr(employee, name)) for name in ("hire_date", "leaving_date", "placement",
                                                                            "protected")}
-    _check(after, placement_changed=changes.get("placement", employee.placement) != employee.placement)
+    check(after, placement_changed=changes.get("placement", employee.placement) != employee.placement)
     for name, value in changes.items():
         if getattr(employee, name) != value:
             setattr(employee, name, value)

@@ -17,11 +17,11 @@ from sqlmodel import Session
 
 from ..db.models import Employee, EmployeeTask, Task
 from ..domain.money import format_fen
-from ..domain.severance import DISMISSALS, termination_blocks
 from ..domain.staff import protected_of, wages_of
 from ..i18n import _
 from ..i18n.severance import block_text
 from . import audit, staff
+from .errors import UserError
 from .imports import ImportField, ImportTarget, RowChanges
 
 #: CHOICE fields -> their label group (staff.label).
@@ -157,25 +157,21 @@ class StaffImport(ImportTarget):
         return str(values.get("name") or "")
 
     def check(self, stored: Mapping[str, Any] | None, values: Mapping[str, Any]) -> list[tuple[str, str]]:
-        """As the form: not leaving before being hired; no art 40/41 termination planned for a protected employee
-        (art 42) when the row sets the placement (a stored placement that a new flag blocks stays, and shows)."""
+        """The service's own check (staff.check), asked row by row so that a bad row is refused alone."""
         def value(key: str) -> Any:
             if key in values:
                 return values[key]
             return self.current(key, stored) if stored is not None else None
 
-        problems = []
-        hired, leaving = value("hire_date"), value("leaving_date")
-        if hired is not None and leaving is not None and leaving < hired:
-            problems.append(("leaving_date", _("staff.error.leaves_before_hired", value=leaving.isoformat(),
-                                               hired=hired.isoformat())))
         placement = value("placement") or ""
-        if placement in DISMISSALS and (stored is None or placement != stored["placement"]):
-            blocks = termination_blocks(placement, value("protected") or ())
-            if blocks:
-                problems.append(("placement", _("staff.error.art42", value=staff.label("placement", placement),
-                                                reason=block_text(blocks[0]))))
-        return problems
+        protected = value("protected") or ()
+        row = {"hire_date": value("hire_date"), "leaving_date": value("leaving_date"), "placement": placement,
+               "protected": protected if isinstance(protected, str) else ",".join(protected)}
+        try:
+            staff.check(row, placement_changed=stored is None or placement != stored["placement"])
+        except UserError as error:
+            return [(error.field, str(error))]
+        return []
 
     def add_rows(self, values: Iterator[Mapping[str, Any]], count: int) -> list[str]:
         """New employees in bulk (staff.new_rows, audit.insert_rows), then their follow-up tasks once."""
