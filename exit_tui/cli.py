@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     statements.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
     statements.add_argument("file", metavar="FILE.xlsx", help=_("cli.arg_statements_file"))
     statements.add_argument("--unit", action="append", metavar="UNIT", help=_("cli.opt_unit"))
+    announce = commands.add_parser("announce", help=_("cli.cmd_announce"))
+    announce.add_argument("project", metavar="PROJECT", help=_("cli.arg_project"))
+    announce.add_argument("template", metavar="TEMPLATE", help=_("cli.arg_template"))
+    announce.add_argument("file", metavar="FILE.txt", help=_("cli.arg_announce_file"))
+    announce.add_argument("--language", choices=("zh", "en"), help=_("cli.opt_language"))
+    announce.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="fields",
+                          help=_("cli.opt_set_field"))
     severance = commands.add_parser("severance", help=_("cli.cmd_severance"))
     severance.add_argument("--hired", required=True, metavar="DATE", help=_("severance.opt_hired"))
     severance.add_argument("--leaves", required=True, metavar="DATE", help=_("severance.opt_leaves"))
@@ -314,6 +321,8 @@ def _dispatch(args: argparse.Namespace, paths: Paths, settings: Settings) -> int
             return _settlement(backend, args)
         if args.command == "statements":
             return _statements(backend, args)
+        if args.command == "announce":
+            return _announce(backend, args)
         return _backup(backend)
     finally:
         backend.close()
@@ -517,6 +526,45 @@ def _statements(backend, args: argparse.Namespace) -> int:
     result = backend.call(export_statements, project.id, path, args.unit)
     print(_("cli.statements_done", units=result.units, lines=result.lines, path=result.path))
     return 0
+
+
+#: Errors of `exit-tui announce` that are a usage error (exit 2): a template or merge field that does not exist.
+ANNOUNCE_USAGE = frozenset({"announcements.error.unknown_template", "announcements.error.unknown_field"})
+
+
+def _announce(backend, args: argparse.Namespace) -> int:
+    """`exit-tui announce`: the template's issued version (else the template rendered for the project) as a
+    plain UTF-8 text file; a bad template name or field is one line, exit 2, and nothing is written."""
+    from .io.announcement_text import SUFFIX, write_announcement
+    from .services import projects
+
+    project = backend.call(projects.find_project, args.project)
+    path = _export_path(Path(args.file), Path(f"{args.template}{SUFFIX}"), SUFFIX)
+    try:
+        overrides = dict(_field_value(text) for text in args.fields)
+        result = backend.call(write_announcement, project.id, args.template, path, language=args.language,
+                              today=date.today(), overrides=overrides)
+    except UserError as exc:
+        if exc.key not in ANNOUNCE_USAGE:
+            raise
+        print(f"exit-tui: {exc}", file=sys.stderr)
+        return 2
+    if result.issued:
+        print(_("cli.announce_issued", id=result.issued, version=result.version, day=result.issued_on.isoformat(),
+                path=result.path))
+    else:
+        print(_("cli.announce_rendered", template=result.template, path=result.path))
+    if result.blanks:
+        print(_("cli.announce_blanks"), file=sys.stderr)
+    return 0
+
+
+def _field_value(text: str) -> tuple[str, str]:
+    """`联系电话=138 0000 0000` -> (name, value); without `=` the name is refused as an unknown field."""
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise UserError("announcements.error.unknown_field", field="field", names=text)
+    return name.strip(), value.strip()
 
 
 def _severance_input(option: str, value: str, parse, key: str):

@@ -7,9 +7,13 @@ from datetime import date
 
 import pytest
 
+from exit_tui import cli
 from exit_tui.domain import announcements as domain
 from exit_tui.domain.announcements import BLANK, FIELDS, Kind, UnknownField, UnknownTemplate
-from exit_tui.i18n import _
+from exit_tui.i18n import CATALOGS
+from exit_tui.services import announcements, handover
+from exit_tui.services.errors import UserError
+from tests.helpers import TODAY
 
 #: A value of every field, of its kind.
 VALUES = {
@@ -39,7 +43,8 @@ def test_values_print_by_kind_and_language():
     assert domain.render("{移交日} {欠费合计} {总户数}", VALUES, "zh") == "2026年12月31日 12,345.67 1200"
     assert domain.render("{handover_day} {arrears_total}", VALUES, "en") == "31 December 2026 12,345.67"
     # Either name in either language, spaces and case forgiven; braces doubled print one.
-    assert domain.render("{ Project Name }/{项目名称} {{x}}", {"project_name": "阳光"}, "en") == "阳光/阳光 {x}"
+    text = "{ Project Name }/{项目名称} {{x}}"
+    assert domain.render(text, {"project_name": "阳光"}, "en") == "阳光/阳光 {x}"
     assert domain.render("{联系电话}", {"phone": ""}, "zh") == BLANK
 
 
@@ -69,3 +74,155 @@ def test_a_template_naming_an_unknown_field_is_refused_when_loaded():
 def test_escape_makes_a_rendered_text_render_as_itself():
     text = "阳光{花园} }{"
     assert domain.render(domain.escape(text), {}, "zh") == text
+
+
+# -- the service ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def parties(backend, project):
+    """The sample project with its three handover parties."""
+    backend.call(handover.set_parties, project.id, handing_company="安居物业公司",
+                 handing_representative="王经理", receiving_company="新城物业公司", supervising_company="浦东新区住建委")
+    return project
+
+
+def test_fields_come_from_the_project_and_its_parties(backend, parties):
+    zh = backend.call(announcements.fields_of, parties.id, language="zh", today=TODAY)
+    assert set(zh) == {f.key for f in FIELDS}
+    assert (zh["project_name"], zh["contract_end"], zh["handover_day"]) == (
+        "锦绣华庭物业退出", date(2026, 12, 31), date(2027, 1, 10))
+    assert (zh["company_name"], zh["company_representative"], zh["new_company"], zh["supervisor"]) == (
+        "安居物业公司", "王经理", "新城物业公司", "浦东新区住建委")
+    en = backend.call(announcements.fields_of, parties.id, language="en", today=TODAY)
+    assert (zh["exit_type"], en["exit_type"]) == (CATALOGS["zh"]["exit_type.contract-expiry"],
+                                                  CATALOGS["en"]["exit_type.contract-expiry"])
+    # No accounts yet: their figures and lists print blank.
+    assert zh["arrears_total"] is None and zh["arrears_list"] is None and zh["phone"] is None
+
+
+def test_the_demo_links_the_masked_lists_by_name(backend, demo):
+    values = backend.call(announcements.fields_of, demo.id, language="zh", today=TODAY)
+    assert values["arrears_list"] == "《欠费公示清单》"
+    assert values["prepaid_list"] == "《预收费用退还公示清单》"
+    assert values["arrears_total"] > 0 and values["public_revenue"] is not None
+
+
+def test_a_draft_renders_on_read_and_issuing_freezes_it(backend, parties):
+    call = backend.call
+    draft = call(announcements.draft, parties.id, "退出公告", "zh", TODAY)
+    assert (draft.public_id, draft.template, draft.version, draft.status) == ("M-0001", "exit-notice", 1, "draft")
+    assert draft.title == "锦绣华庭物业退出物业服务退出公告"
+    assert "2026年12月31日" in draft.body and "新城物业公司" in draft.body and "(编号:M-0001)" in draft.body
+    text = call(announcements.draft_text, parties.id, draft.public_id, TODAY)
+    assert "{合同到期日}" in text.body and text.blanks == ("联系电话",)
+    # A project date changed after drafting shows in the draft.
+    from exit_tui.services import projects
+
+    call(projects.change_project_date, parties.id, "contract_end", "2026-12-30")
+    assert "2026年12月30日" in call(announcements.get_announcement, parties.id, "M-0001", TODAY).body
+    edited = call(announcements.update_draft, parties.id, "M-0001", TODAY,
+                  body=text.body.replace("{联系电话}", "021-5888 6666"))
+    assert "021-5888 6666" in edited.body
+    issued = call(announcements.issue, parties.id, "M-0001", TODAY)
+    assert (issued.status, issued.issued_on, issued.supersedes) == ("issued", TODAY, None)
+    # Frozen: a later date change does not reach it, and it is never edited.
+    call(projects.change_project_date, parties.id, "contract_end", "2026-12-31")
+    assert call(announcements.get_announcement, parties.id, "M-0001").body == issued.body
+    assert "2026年12月30日" in issued.body
+    for write in (lambda s: announcements.update_draft(s, parties.id, "M-0001", body="x"),
+                  lambda s: announcements.issue(s, parties.id, "M-0001", TODAY),
+                  lambda s: announcements.delete_draft(s, parties.id, "M-0001")):
+        with pytest.raises(UserError) as refused:
+            call(write)
+        assert refused.value.key == "announcements.error.frozen"
+
+
+def test_a_new_issued_version_supersedes_the_last(backend, parties):
+    call = backend.call
+    call(announcements.draft, parties.id, "continuation", "zh", TODAY)
+    first = call(announcements.issue, parties.id, "M-0001", TODAY)
+    english = call(announcements.draft, parties.id, "continuation", "en", TODAY)
+    call(announcements.issue, parties.id, english.public_id, TODAY)  # a translation supersedes nothing
+    second = call(announcements.new_version, parties.id, first.public_id, TODAY)
+    assert (second.version, second.status, second.body) == (2, "draft", first.body)
+    with pytest.raises(UserError, match="M-0003"):
+        call(announcements.new_version, parties.id, first.public_id, TODAY)  # one draft at a time
+    later = date(2026, 12, 5)
+    issued = call(announcements.issue, parties.id, second.public_id, later)
+    assert (issued.supersedes, issued.issued_on) == ("M-0001", later)
+    statuses = {a.public_id: (a.language, a.version, a.status)
+                for a in call(announcements.list_announcements, parties.id, TODAY)}
+    assert statuses == {"M-0001": ("zh", 1, "superseded"), "M-0002": ("en", 1, "issued"),
+                        "M-0003": ("zh", 2, "issued")}
+    assert call(announcements.current_issued, parties.id, "continuation", "zh").public_id == "M-0003"
+    # Every write is in the audit log under the announcement's name.
+    from exit_tui.services import audit
+
+    entries = call(audit.list_entries, parties.id)
+    assert {e.entity for e in entries if e.public_id == "M-0001"} == {"announcement"}
+
+
+def test_writes_refuse_unknown_fields_templates_and_notices(backend, parties):
+    call = backend.call
+    call(announcements.draft, parties.id, "exit-letter", "en", TODAY)
+    with pytest.raises(UserError) as unknown:
+        call(announcements.update_draft, parties.id, "M-0001", body="Dear {owner_name}, {project_name}")
+    assert (unknown.value.field, unknown.value.params["names"]) == ("body", "owner_name")
+    assert "owner_name" in unknown.value.message()
+    with pytest.raises(UserError) as bad:
+        call(announcements.draft, parties.id, "招标公告", "zh")
+    assert "exit-letter" in bad.value.message() and "招标公告" in bad.value.message()
+    with pytest.raises(UserError, match="N-0099"):
+        call(announcements.update_draft, parties.id, "M-0001", notice_ref="n-99")
+    with pytest.raises(UserError):
+        call(announcements.draft, parties.id, "exit-letter", "fr")
+    call(announcements.delete_draft, parties.id, "M-0001")
+    assert call(announcements.list_announcements, parties.id, TODAY) == []
+
+
+# -- exit-tui announce ----------------------------------------------------------------------------------------------
+
+
+def test_cli_announce_writes_the_template_then_the_issued_version(capsys, tmp_path):
+    from tests.test_cli import NEW
+
+    assert cli.main(NEW) == 0
+    capsys.readouterr()
+    target = tmp_path / "公告.txt"
+    args = ["--lang", "zh", "announce", "P-0001", "退出公告", str(target), "--set", "联系电话=021-5888 6666"]
+    assert cli.main(args) == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.splitlines()[0].endswith("物业服务退出公告") and "021-5888 6666" in text
+    assert "exit-notice" in capsys.readouterr().out
+    assert cli.main(["announce", "P-0001", "exit-notice", str(target), "--language", "en"]) == 0
+    assert target.read_text(encoding="utf-8").startswith("Notice to owners")
+    assert "________" in capsys.readouterr().err  # the blanks are said
+    # Once issued, that version is written as frozen, whatever --set says.
+    from exit_tui.config import Paths
+    from exit_tui.services.backend import Backend
+
+    backend = Backend.open(str(Paths.from_env().default_db), create=False)
+    try:
+        backend.call(announcements.draft, 1, "exit-notice", "zh", TODAY)
+        issued = backend.call(announcements.issue, 1, "M-0001", TODAY)
+    finally:
+        backend.close()
+    assert cli.main(["--lang", "zh", "announce", "P-0001", "exit-notice", str(target), "--set", "联系电话=1"]) == 0
+    assert target.read_text(encoding="utf-8") == announcements.printed_text(issued.title, issued.body)
+    assert "M-0001" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, named", [
+    (["招标公告"], "招标公告"),
+    (["exit-notice", "--set", "项目经理=王"], "项目经理"),
+])
+def test_cli_announce_refuses_bad_names_in_one_line(capsys, tmp_path, args, named):
+    from tests.test_cli import NEW
+
+    assert cli.main(NEW) == 0
+    capsys.readouterr()
+    target = tmp_path / "x.txt"
+    assert cli.main(["announce", "P-0001", args[0], str(target), *args[1:]]) == 2
+    err = capsys.readouterr().err
+    assert named in err and len(err.strip().splitlines()) == 1
+    assert not target.exists()
