@@ -49,7 +49,7 @@ class DraftText:
 
 def label(status: str) -> str:
     """An announcement status in the current language (草稿 / 已发布 / 已被替代)."""
-    return _(f"announcements.status.{status}")
+    return _(f"parties.announcement_status.{status}")
 
 
 def template_of(name: str) -> Template:
