@@ -153,6 +153,7 @@ def _expected_uids(timeline: Timeline, database_id: str) -> set[str]:
     uids = {f"{pid}-DL-{d.key}{at}" for d in timeline.deadlines}
     uids |= {f"{pid}-HO-{d.key.replace('/', '-')}{at}" for d in timeline.handover_dates}
     uids |= {f"{pid}-RK-{d.public_id}-{d.kind}{at}" for d in timeline.risk_dates}  # one event per drill schedule
+    uids |= {f"{pid}-PT-{d.public_id}{at}" for d in timeline.party_dates}  # notices' and contracts' dates
     for task in timeline.tasks:
         if task.status is TaskStatus.DONE:
             continue
@@ -185,7 +186,7 @@ def test_export_of_the_demo_parses_with_every_open_task_and_deadline(backend, de
     assert {d.kind for d in timeline.handover_dates} == {"promised", "inspection"}, "the demo has handover dates"
     for uid, event in events.items():
         trigger = event.walk("VALARM")[0]["TRIGGER"].to_ical()
-        assert trigger == (b"-P7D" if "-DL-" in uid else b"-P1D")
+        assert trigger == (b"-P7D" if "-DL-" in uid or "-PT-" in uid else b"-P1D")
         assert event["DTSTART"].params["VALUE"] == "DATE"
 
 

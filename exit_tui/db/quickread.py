@@ -54,6 +54,11 @@ def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
 
+def _columns(table: str, names: Iterable[str]) -> str:
+    """`names` of `table`'s alias, quoted (a contract's `end` is an SQL keyword)."""
+    return ", ".join(f'{table}."{name}"' for name in names)
+
+
 class QuickReader:
     """A read-only connection to a SQLite file at the current schema revision, with the dashboard's queries
     (those of services/dashboard.py, written for sqlite3). Use as a context manager; every method raises
@@ -240,6 +245,26 @@ class QuickReader:
         rows = self._all("SELECT workforce, local_average_fen, minimum_wage_fen FROM staff_settings"
                          " WHERE project_id = ?", (project_id,))
         return (rows[0].workforce, rows[0].local_average_fen, rows[0].minimum_wage_fen) if rows else (None,) * 3
+
+    def notice_figures(self, project_id: int, columns: Iterable[str]) -> list[tuple]:
+        """Each notice's `columns` (services/readmodels.NOTICE_FIGURE_COLUMNS) and its stakeholder's name, in the
+        order they were added."""
+        rows = self._all(f"SELECT {_columns('n', columns)}, s.name AS stakeholder_name FROM notice n"
+                         " JOIN stakeholder s ON s.id = n.stakeholder_id WHERE n.project_id = ? ORDER BY n.id",
+                         (project_id,))
+        return [tuple(vars(row).values()) for row in rows]
+
+    def contract_figures(self, project_id: int, columns: Iterable[str]) -> list[tuple]:
+        """Each contract's `columns` (services/readmodels.CONTRACT_FIGURE_COLUMNS, `end` as a date) and the status
+        of the notice it names (None without one), in the order they were added."""
+        names = list(columns)
+        rows = self._all(
+            f"SELECT {_columns('c', names)}, (SELECT n.status FROM notice n"
+            " WHERE n.project_id = c.project_id AND n.public_id = c.notice_ref) AS notice_status"
+            " FROM contract c WHERE c.project_id = ? ORDER BY c.id", (project_id,))
+        return [tuple(date.fromisoformat(value) if name == "end" and isinstance(value, str) else value
+                      for name, value in zip([*names, "notice_status"], vars(row).values(), strict=True))
+                for row in rows]
 
     def last_change(self) -> int:
         """The id of the newest audit entry (0 when there is none)."""

@@ -25,6 +25,10 @@ What goes in (texts in the current language):
   reminds of each drill. Every RRULE is checked by expanding it from its DTSTART: should it not give exactly the
   timeline's days (an odd rule whose first day is not where its count starts), each day is an event of its own
   instead, UID `P-0001-RK-R-0001-20261205...`. SEQUENCE: the risk's changes. Reminder: one day before.
+- the notices' and contracts' dates (Timeline.party_dates): the deadline of every notice not yet sent, UID
+  `P-0001-PT-N-0001.<database id>@exit-tui`, with its legal basis; the last notice day of every contract to end
+  (or not decided) with no notice sent, UID `P-0001-PT-C-0001...`. SEQUENCE: the notice's or contract's changes.
+  Reminder: a week before, as a statutory deadline's (a notice still has to be written and served).
 
 The UIDs never change between exports of one database and differ between databases (the demo's P-0001 is not
 yours), so importing a newer file into the same calendar updates the events (moved dates, new titles) instead of
@@ -52,7 +56,7 @@ from ..domain.schedule import rule_body
 from ..i18n import _, pick
 from ..i18n.labels import basis_text, role_label, rule_label, workdays_notice
 from ..services.calendar import CalendarData, calendar_data
-from ..services.readmodels import DeadlineRead, HandoverDate, ProjectRead, RiskDate, TimelineTask
+from ..services.readmodels import DeadlineRead, HandoverDate, PartyDate, ProjectRead, RiskDate, TimelineTask
 from .atomic import export_errors
 from .ics import DOMAIN, CalendarEvent, calendar_bytes, stable_uid, write_calendar
 
@@ -73,7 +77,7 @@ class CalendarResult:
 
 def calendar_events(data: CalendarData) -> list[CalendarEvent]:
     """The events of the file: open tasks (recurring ones per open occurrence), statutory deadlines, handover
-    dates, then risk reviews and drill schedules."""
+    dates, risk reviews and drill schedules, then notices' deadlines and contracts' last notice days."""
     timeline = data.timeline
     events: list[CalendarEvent] = []
     for task in timeline.tasks:
@@ -87,6 +91,7 @@ def calendar_events(data: CalendarData) -> list[CalendarEvent]:
     events += [_deadline_event(data, deadline) for deadline in timeline.deadlines]
     events += [_handover_event(data, dated) for dated in timeline.handover_dates]
     events += _risk_events(data)
+    events += [_party_event(data, dated) for dated in timeline.party_dates]
     return events
 
 
@@ -275,6 +280,35 @@ def _risk_event(data: CalendarData, dated: RiskDate, key: str, day: date, recurr
         alarm_days_before=TASK_ALARM_DAYS,
         sequence=data.revision("risk", dated.public_id),
         recurrence=recurrence,
+    )
+
+
+def _party_event(data: CalendarData, dated: PartyDate) -> CalendarEvent:
+    """A notice's deadline (not sent yet), or a contract's last notice day (no notice sent to end it)."""
+    project = data.timeline.project
+    title = pick(dated.text_zh, dated.text_en)
+    notice = dated.kind == "notice"
+    lines = [_line("calendar.project", f"{project.name} ({project.public_id})")]
+    if notice:
+        lines += [_line("calendar.notice", f"{dated.public_id} {title}"),
+                  _line("calendar.state", _(f"parties.status.{dated.status}"))]
+        if dated.note:
+            lines.append(_line("calendar.legal_basis", _basis(dated.note)))
+    else:
+        lines += [_line("calendar.contract", f"{dated.public_id} {title}"),
+                  _line("calendar.decision", _(f"parties.decision.{dated.status or 'none'}")),
+                  _line("calendar.notice_period", dated.note)]
+    lines.append(_line("calendar.due", dated.day.isoformat()))
+    if dated.day < data.timeline.today:
+        lines.append(_("calendar.overdue"))
+    return CalendarEvent(
+        uid=stable_uid(project.public_id, f"PT-{dated.public_id}", data.database_id),
+        day=dated.day,
+        summary=_("calendar.notice_summary" if notice else "calendar.contract_summary", title=title,
+                  id=dated.public_id),
+        description="\n".join(lines),
+        alarm_days_before=DEADLINE_ALARM_DAYS,
+        sequence=data.revision("notice" if notice else "contract", dated.public_id),
     )
 
 

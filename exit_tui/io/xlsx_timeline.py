@@ -1,5 +1,5 @@
 """The Timeline sheet of a package: the statutory deadlines, other areas' dates (handover promises and inspection
-deadlines, risk reviews and drill schedules), then the tasks with their dates, and a weekly Gantt
+deadlines, risk reviews and drill schedules, notices' deadlines and contracts' last notice days), then the tasks with their dates, and a weekly Gantt
 drawn in cell fills (one narrow column per week; the weeks of today, T and the contract end bordered), printed
 landscape. Its first cell is its title, by which the reader (io/read.py) knows to skip it. Streamed row by row,
 like the schedules.
@@ -200,6 +200,25 @@ def _risk_rows(timeline: "Timeline", gantt: _Gantt) -> Iterable[tuple[dict, dict
         yield values, gantt.row(((gantt.week(item.day), "deadline") for item in items), DATED)
 
 
+def _party_rows(timeline: "Timeline", gantt: _Gantt) -> Iterable[tuple[dict, dict[int, WeekCell]]]:
+    """(column values, week cells) of each notice not sent (at its deadline) and each contract to end with no
+    notice sent (at its last notice day), overdue when past."""
+    for dated in timeline.party_dates:
+        overdue = dated.day < timeline.today
+        name = pick(dated.text_zh, dated.text_en)
+        if dated.kind == "notice":  # its status and legal basis
+            title = _("export.timeline_notice", title=name)
+            status, note = _(f"parties.status.{dated.status}"), dated.note
+        else:  # its decision and notice period
+            title = _("export.timeline_contract", title=name)
+            status = _(f"parties.decision.{dated.status or 'none'}")
+            note = _("timeline.notice_period", period=dated.note)
+        flags = [_("export.timeline_overdue")] if overdue else []
+        values = {"public_id": dated.public_id, "title": title, "due": dated.day, "status": status,
+                  "flags": _("export.timeline_separator").join([*flags, note] if note else flags)}
+        yield values, gantt.row([(gantt.week(dated.day), "overdue" if overdue else "deadline")], DATED)
+
+
 def write_timeline(
     workbook: "Workbook", formats: Formats, title: str, timeline: "Timeline", heading: tuple[str, datetime],
     tick: Callable[[], None],
@@ -240,6 +259,10 @@ def write_timeline(
         write_row(ws, row, [(write, values.get(key)) for write, key in writers])
         _write_week_cells(ws, row, left, gantt.row([(gantt.week(dated.day), "deadline")], DATED))
     for values, cells in _risk_rows(timeline, gantt):  # a review a row, a drill schedule a row (◇ each drill)
+        row += 1
+        write_row(ws, row, [(write, values.get(key)) for write, key in writers])
+        _write_week_cells(ws, row, left, cells)
+    for values, cells in _party_rows(timeline, gantt):  # a notice's deadline, a contract's last notice day
         row += 1
         write_row(ws, row, [(write, values.get(key)) for write, key in writers])
         _write_week_cells(ws, row, left, cells)

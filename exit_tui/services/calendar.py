@@ -44,7 +44,7 @@ def calendar_data(session: Session, project_id: int, today: date) -> CalendarDat
     """The project's timeline, the database's id and the revisions of its tasks, of the project itself and of
     its dated handover and risk items, and the drill rules of the risks."""
     timeline = load_timeline(session, project_id, today)
-    entities = ("task", "project", "inspection", "batch_item", "amendment", "risk")
+    entities = ("task", "project", "inspection", "batch_item", "amendment", "risk", "notice", "contract")
     counts = session.exec(
         select(AuditEntry.entity, AuditEntry.public_id, func.count())
         .where(AuditEntry.project_id == project_id, col(AuditEntry.entity).in_(entities))

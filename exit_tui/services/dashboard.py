@@ -20,6 +20,7 @@ from .accounts import figures_of
 from .handover import summary
 from .risks import figures_of as risks_figures_of
 from .staff import figures_of as staff_figures_of
+from .parties import figures_and_late as parties_figures_and_late
 from .projects import get_project
 from .quickstart import OPEN_STATUSES, most_urgent, phase_progress
 from .readmodels import DUE_SOON_DAYS, Dashboard, DeadlineRead, ProjectRead, review_dates
@@ -64,6 +65,7 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
     urgent = most_urgent(one_offs, late_tasks, late, next_up)
     next_deadline, alerts = _deadlines(session, project, today)
     stamp = session.exec(select(func.max(AuditEntry.id))).one() or 0
+    parties, late_parties = parties_figures_and_late(session, project_id, today)
     return Dashboard(
         project=project,
         today=today,
@@ -85,6 +87,8 @@ def load_dashboard(session: Session, project_id: int, today: date, next_up: int 
             .where(Risk.project_id == project_id, col(Risk.status).in_(sorted(OPEN_RISKS)),
                    col(Risk.next_review).is_not(None), col(Risk.next_review) < today)
             .order_by(col(Risk.next_review), col(Risk.public_id)).limit(next_up))),
+        parties=parties,
+        late_parties=late_parties[:next_up],
     )
 
 

@@ -23,9 +23,9 @@ from ..domain.accounts import CLOSED_STATES, LineState
 from ..domain.handover import OPEN_STATES
 from ..domain.risks import OPEN_STATUSES as OPEN_RISKS, thresholds_for
 from .readmodels import (
-    DUE_SOON_DAYS, STAFF_FIGURE_COLUMNS, AccountsFigures, Dashboard, DeadlineRead, HandoverSummary, PhaseProgress,
-    ProjectRead, RisksFigures, StaffFigures, accounts_figures, handover_summary, review_dates, risks_figures,
-    staff_figures, task_read,
+    CONTRACT_FIGURE_COLUMNS, DUE_SOON_DAYS, NOTICE_FIGURE_COLUMNS, STAFF_FIGURE_COLUMNS, AccountsFigures, Dashboard,
+    DeadlineRead, HandoverSummary, PhaseProgress, ProjectRead, RisksFigures, StaffFigures, accounts_figures,
+    handover_summary, parties_figures, review_dates, risks_figures, staff_figures, task_read,
 )
 
 OPEN_STATUSES = [s.value for s in TaskStatus if s is not TaskStatus.DONE]
@@ -63,6 +63,9 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
     one_offs = [task for status in OPEN_STATUSES for task in reader.first_due(project_id, status, soon_end, next_up)]
     urgent = most_urgent(one_offs, [task for task in recurring if task.public_id in late], late, next_up)
     next_deadline, alerts = _deadlines(reader, project, today)
+    parties, late_parties = parties_figures(  # as services/parties.figures_and_late
+        reader.notice_figures(project_id, NOTICE_FIGURE_COLUMNS),
+        reader.contract_figures(project_id, CONTRACT_FIGURE_COLUMNS), project.rule_profile, project.dates, today)
     return Dashboard(
         project=project,
         today=today,
@@ -80,6 +83,8 @@ def _dashboard(reader: QuickReader, project_id: int, today: date, next_up: int) 
         risks=_risks(reader, project, today),
         staff=_staff(reader, project),
         late_reviews=review_dates(reader.late_reviews(project_id, sorted(OPEN_RISKS), today, next_up)),
+        parties=parties,
+        late_parties=late_parties[:next_up],
     )
 
 

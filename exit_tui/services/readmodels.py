@@ -536,7 +536,7 @@ class Timeline:
     today: date
     dated: Mapping[str, tuple["DatedItem", ...]] = field(default_factory=dict)
     """Other areas' dated items, per area in the order their groups are shown (services/timeline.DATED_AREAS),
-    each area's by date: "handover" (HandoverDate), "risks" (RiskDate)."""
+    each area's by date: "handover" (HandoverDate), "risks" (RiskDate), "parties" (PartyDate)."""
 
     @property
     def handover_dates(self) -> tuple[HandoverDate, ...]:
@@ -547,6 +547,11 @@ class Timeline:
     def risk_dates(self) -> tuple["RiskDate", ...]:
         """Next reviews of open risks and the days their drill schedules fall on, by date."""
         return self.dated.get("risks", ())
+
+    @property
+    def party_dates(self) -> tuple["PartyDate", ...]:
+        """Deadlines of notices not sent and last notice days of contracts to end without a notice, by date."""
+        return self.dated.get("parties", ())
 
     @property
     def first_day(self) -> date:

@@ -25,7 +25,7 @@ from ..domain.plan import PlanTask, analyse_links, diff_plan, late_for, plan_dat
 from ..domain.schedule import DueRule, OffsetParseError, ProjectDates, occurrences, parse_rule, rule_from_parts
 from ..domain.statutes import Deadline, deadlines_for
 from ..speed import kept_frozen
-from . import handover, risks
+from . import handover, parties, risks
 from .errors import NotFound, UserError
 from .inputs import parse_due_text
 from .projects import DATE_FIELDS, as_date, list_phases, project_dates, project_read, project_row, validate_dates
@@ -56,6 +56,7 @@ MAX_OCCURRENCES = 400
 DATED_AREAS: dict[str, Callable[[Session, int], tuple]] = {
     "handover": handover.dated_items,
     "risks": risks.dated_items,
+    "parties": parties.dated_items,
 }
 
 

@@ -20,7 +20,7 @@ from ...i18n import _, _n, pick
 from ...i18n.labels import exit_type_label, phase_name
 from ...services.readmodels import Dashboard, PhaseProgress
 from ..registry import cards, keyed_areas
-from ..requests import ChecklistRequest, RisksRequest
+from ..requests import ChecklistRequest, PeopleRequest, RisksRequest
 from ..widgets.cards import Card
 from ..widgets.footer import KeysFooter
 from ..widgets.register_table import Column, Pieces, RegisterTable
@@ -48,12 +48,16 @@ class NextLine:
     """One line of the next-up list."""
 
     key: str
-    """The task's public id, a late review's risk (R-), or NOTHING_DUE for the "nothing due" line."""
+    """The task's public id, a late review's risk (R-), an overdue notice (N-) or a late contract (C-), or
+    NOTHING_DUE for the "nothing due" line."""
     due: date | None
     overdue: bool
     title: str
     review: bool = False
     """A risk's review past its day: enter opens the Risks screen on the risk, not the checklist."""
+    party: str = ""
+    """"notice" or "contract" (past its deadline or last notice day, nothing sent): enter opens the People screen
+    on that tab and row."""
 
 
 class DashList(RegisterTable):
@@ -120,6 +124,8 @@ class DashboardScreen(ProjectScreen):
     data: Dashboard | None = None
     _reviews: frozenset[str] | set[str] = frozenset()
     """The next-up list's late reviews (their risks' public ids)."""
+    _parties: dict[str, str] = {}
+    """The next-up list's overdue notices and late contracts: public id -> "notice" or "contract"."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -190,18 +196,23 @@ class DashboardScreen(ProjectScreen):
         lines = [NextLine(t.public_id, t.shown_due, t.overdue, pick(t.title_zh, t.title_en)) for t in data.next_up]
         lines += [NextLine(r.public_id, r.day, True, _("dash.review_line", title=pick(r.text_zh, r.text_en)), True)
                   for r in data.late_reviews]  # overdue like a task, among the tasks by date
+        lines += [NextLine(p.public_id, p.day, True, _(f"dash.{p.kind}_line", title=pick(p.text_zh, p.text_en)),
+                           party=p.kind) for p in data.late_parties]
         lines.sort(key=lambda line: (line.due, line.key))
         self._reviews = {line.key for line in lines if line.review}
+        self._parties = {line.key: line.party for line in lines if line.party}
         self.next_up.set_rows(lines or [NextLine(NOTHING_DUE, None, False, _("dash.nothing_due"))])
 
     @on(RegisterTable.Edit)
     def open_row(self, event: RegisterTable.Edit) -> None:
         """enter on a phase opens the checklist on it; on a task, on that task; on a late review, the Risks screen
-        on its risk."""
+        on its risk; on an overdue notice or a late contract, the People screen on it."""
         if event.table.id == "phases":
             self.show_phase(event.key)
         elif event.key in self._reviews:
             self.app.show("risks", RisksRequest(key=event.key))
+        elif event.key in self._parties:
+            self.app.show("people", PeopleRequest(tab=self._parties[event.key], key=event.key))
         elif event.key != NOTHING_DUE:
             self.show_checklist(task=event.key)
 

@@ -14,7 +14,7 @@ from ...i18n import _, _n, pick
 from ...i18n.labels import phase_name, rule_label, status_label
 from ...services.readmodels import DatedItem, PhaseRead, Timeline, TimelineTask
 from ..modals.task_form import TaskForm
-from ..requests import HandoverRequest, RisksRequest
+from ..requests import HandoverRequest, PeopleRequest, RisksRequest
 from ..widgets.gantt import DATED_GROUPS, ZOOM_NAMES, Gantt, Layout, Row, lay_out, release_in_thread
 from .base import ProjectScreen
 
@@ -30,6 +30,8 @@ def describe(row: Row | None, timeline: Timeline | None) -> str:
     if row.kind == "dated":
         if row.group == "risks":
             return describe_risk(row, timeline)
+        if row.group == "parties":
+            return describe_party(row.dated, timeline)
         return describe_dated(row.dated, timeline)
     if row.kind == "deadline":
         deadline = row.deadline
@@ -70,6 +72,22 @@ def describe_risk(row: Row, timeline: Timeline) -> str:
     parts.append(_(f"risks.status.{dated.status}"))
     if dated.note:
         parts.append(dated.note)
+    return SEP.join(parts)
+
+
+def describe_party(dated: DatedItem, timeline: Timeline) -> str:
+    """A notice not sent (its deadline, status, legal basis) or a contract to end (its last notice day, decision,
+    notice period), overdue once past."""
+    parts = [f"{dated.public_id} {pick(dated.text_zh, dated.text_en)}"]
+    if dated.kind == "notice":
+        parts += [_("timeline.notice_deadline", day=dated.day.isoformat()), _(f"parties.status.{dated.status}")]
+    else:
+        parts += [_("timeline.last_notice_day", day=dated.day.isoformat()),
+                  _(f"parties.decision.{dated.status or 'none'}")]
+    if dated.day < timeline.today:
+        parts.append(_("timeline.overdue"))
+    if dated.note:
+        parts.append(dated.note if dated.kind == "notice" else _("timeline.notice_period", period=dated.note))
     return SEP.join(parts)
 
 
@@ -234,10 +252,14 @@ class TimelineScreen(ProjectScreen):
     @on(Gantt.DatedChosen)
     def dated_chosen(self, event: Gantt.DatedChosen) -> None:
         """A handover date: the Handover screen on its batch (a promise) or the punch list (a deadline); a risk's
-        review or drill schedule: the Risks screen on that risk."""
+        review or drill schedule: the Risks screen on that risk; a notice or a contract: the People screen on it
+        (tab "notice" or "contract")."""
         dated = event.dated
         if event.area == "risks":
             self.app.show("risks", RisksRequest(key=dated.public_id))
+            return
+        if event.area == "parties":
+            self.app.show("people", PeopleRequest(tab=dated.kind, key=dated.public_id))
             return
         tab = "inspection" if dated.kind == "inspection" else "batch"
         key = dated.public_id if tab == "inspection" else dated.batch

@@ -204,6 +204,12 @@ def risk_style(dated: DatedItem, today: date) -> str:
     return "gantt--recurring" if dated.day < today else "gantt--open"
 
 
+def party_style(dated: DatedItem, today: date) -> str:
+    """A notice's deadline or a contract's last notice day: overdue once past (nothing was sent), else a
+    deadline."""
+    return "gantt--overdue" if dated.day < today else "gantt--deadline"
+
+
 #: The groups of other areas' dated items, by area (services/timeline.DATED_AREAS).
 DATED_GROUPS: dict[str, DatedGroup] = {
     "handover": DatedGroup(
@@ -213,6 +219,10 @@ DATED_GROUPS: dict[str, DatedGroup] = {
         title="timeline.risk_items", count=lambda n: _n("timeline.risk_count", n, n=n),
         style=risk_style, legend="timeline.legend_risks", legend_style="gantt--deadline",
         kinds=(("review", "timeline.risk_review"), ("drill", "timeline.risk_drill")), series=frozenset({"drill"})),
+    "parties": DatedGroup(
+        title="timeline.party_items", count=lambda n: _n("timeline.party_count", n, n=n),
+        style=party_style, legend="timeline.legend_parties", legend_style="gantt--deadline",
+        kinds=(("notice", "timeline.party_notice"), ("contract", "timeline.party_contract"))),
 }
 
 
