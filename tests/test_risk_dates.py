@@ -46,7 +46,7 @@ def test_the_timeline_holds_every_areas_dated_items_in_one_query_each(backend, p
         timeline = backend.call(load_timeline, project.id, TODAY)
     finally:
         event.remove(backend.engine, "before_cursor_execute", count)
-    assert list(timeline.dated) == list(DATED_AREAS) == ["handover", "risks"]
+    assert list(timeline.dated) == list(DATED_AREAS) == ["handover", "risks", "parties"]
     assert timeline.risk_dates == backend.call(risks.dated_items, project.id)
     assert sum(bool(re.search(r"\bFROM risk\b", s)) for s in statements) == 1, statements
     assert [(d.kind, d.public_id, d.day) for d in timeline.risk_dates if d.kind == "review"] == [
@@ -61,7 +61,7 @@ def test_the_gantt_draws_a_review_per_row_and_a_drill_schedule_on_one_row(backen
     _plan(backend, project.id)
     timeline = backend.call(load_timeline, project.id, TODAY)
     rows = build_rows(timeline)
-    assert [r.key for r in rows if r.kind == "group"] == ["deadlines", "risks"]  # no handover dates here
+    assert [r.key for r in rows if r.kind == "group"] == ["deadlines", "risks", "parties"]  # no handover dates
     risk_rows = [r for r in rows if r.group == "risks"]
     header, *items = risk_rows
     assert [r.key for r in items] == ["risks:R-0001/review", "risks:R-0002/drill", "risks:R-0002/review",

@@ -3,7 +3,8 @@ under way, its handover too (registers filled in, keys counted, a joint inspecti
 accounts (every unit and owner with several ledger lines, reconciled building by building, the project's own
 ledgers), its risk register (seeded, partly worked, one risk occurred with a drill and its follow-ups) and its
 staff placement (40 people, every placement, one protected employee shown blocked, the art 41 threshold
-reached)."""
+reached) and its stakeholders, notices (every state, one 拒收) and contracts (one past its last notice day, one
+lift contract ending before T)."""
 
 import random
 from calendar import monthrange
@@ -16,11 +17,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from ..db.models import Document, Employee, Facility, HandoverKey, Project, Risk, Task
+from ..db.models import Contract, Document, Employee, Facility, HandoverKey, Notice, Project, Risk, Stakeholder, Task
 from ..domain.enums import TaskStatus
 from ..domain.handover import PREFIX
 from ..domain.templates import demo_settings
-from . import accounts, audit, checklist, handover, risks, staff, timeline
+from . import accounts, audit, checklist, contracts, handover, parties, risks, staff, timeline
 from .ids import next_public_ids
 from .projects import ProjectRead, create_project, get_project
 
@@ -79,6 +80,7 @@ def create_demo(session: Session, today: date) -> ProjectRead:
     create_demo_handover(session, project.id, today, cfg["handover"])
     create_demo_risks(session, project.id, today, cfg["risks"])
     create_demo_staff(session, project.id, today, cfg["staff"])
+    create_demo_parties(session, project.id, today, cfg["parties"])
     create_demo_accounts(session, project.id, today, handover, cfg["accounts"], cfg["handover"]["buildings"])
     return project
 
@@ -444,3 +446,44 @@ def create_demo_staff(session: Session, project_id: int, today: date, cfg: dict)
     staff.set_staff_settings(session, project_id, today, workforce=cfg["workforce"])
     for index, flags in protected.items():
         staff.update_employee(session, project_id, rows[index]["public_id"], today, protected=flags)
+
+
+# -- stakeholders, notices and contracts -------------------------------------------------------------------------
+
+
+def create_demo_parties(session: Session, project_id: int, today: date, cfg: dict) -> None:
+    """The seeded stakeholders' contacts, the demo's own notices (bulk, each value checked), notices moved through
+    every state with their proof (one 拒收, one statutory notice sent without proof, one left overdue), then the
+    contracts (bulk) naming the notices that end them, and the lift contract's gap raised in the risk register."""
+    fields = ("name", "contact", "phone", "address")
+    by_key = dict(session.execute(core_select(Stakeholder.seed_key, Stakeholder.public_id).where(
+        Stakeholder.project_id == project_id, col(Stakeholder.seed_key).is_not(None))).all())
+    for contact in cfg["contact"]:
+        values = {field: contact[field] for field in fields if field in contact}
+        parties.update_stakeholder(session, project_id, by_key[contact["key"]], **values)
+    added = parties.new_stakeholder_rows(session, project_id, [
+        {field: item[field] for field in ("kind", *fields) if field in item} for item in cfg["stakeholder"]])
+    audit.insert_rows(session, Stakeholder.__table__, added)
+    by_key.update((item["key"], row["public_id"]) for item, row in zip(cfg["stakeholder"], added, strict=True))
+    names = {public_id: key for key, public_id in by_key.items()}
+    audit.insert_rows(session, Notice.__table__, parties.new_notice_rows(session, project_id, [
+        {"stakeholder": by_key[item["key"]], "subject": item["subject"], "rule": item["rule"], "channel": "written"}
+        for item in cfg["notice"]]))
+    notices = {(names[stakeholder], rule): public_id for stakeholder, rule, public_id in session.execute(
+        core_select(Stakeholder.public_id, Notice.rule, Notice.public_id)
+        .join(Stakeholder, Stakeholder.id == Notice.stakeholder_id).where(Notice.project_id == project_id))}
+    for state in cfg["state"]:
+        values = {field: state[field] for field in ("status", "channel", "proof_kind", "proof_ref", "note")
+                  if field in state}
+        parties.update_notice(session, project_id, notices[state["key"], state["rule"]], today,
+                              sent_on=today + timedelta(days=state["sent"]), **values)
+    items = []
+    for item in cfg["contract"]:
+        values = {field: value for field, value in item.items() if field not in ("end", "notice")}
+        if "end" in item:
+            values["end"] = today + timedelta(days=item["end"])
+        if "notice" in item:
+            values["notice_ref"] = notices[tuple(item["notice"])]
+        items.append(values)
+    audit.insert_rows(session, Contract.__table__, contracts.new_rows(session, project_id, items))
+    contracts.raise_gaps(session, project_id)
