@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from exit_tui.domain.schedule import ProjectDates
+from exit_tui.i18n import get_language, set_language
 from exit_tui.services.readmodels import ProjectRead
 
 #: "Today" in every test that needs one (the demo project is laid out around it).
@@ -76,9 +77,12 @@ class DatabaseTemplates:
         if name not in self._projects:
             builder = self.BUILDERS[name]
             backend = Backend.open(str(path))
+            previous = get_language()
+            set_language("zh")  # a demo stores some texts in the language it is made in (a facility's unit 项)
             try:
                 self._projects[name] = backend.call(builder) if builder else None
             finally:
+                set_language(previous)
                 backend.close()  # the last connection closed: the WAL is checkpointed into the file
         return path
 
