@@ -28,6 +28,8 @@ MESSAGES: dict[str, str] = {
     # replanning, occurrences, durations
     "replan.moves": "{n} tasks move:",
     "replan.moves.one": "{n} task moves:",
+    "replan.notices": "The deadlines of {n} notices not yet sent move:",
+    "replan.notices.one": "The deadline of {n} notice not yet sent moves:",
     "replan.more": "{n} more tasks move as well",
     "replan.more.one": "{n} more task moves as well",
     "replan.flags_added": "Would miss a statutory deadline:",

@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     # replanning, occurrences, durations
     "replan.moves": "{n} 项任务将移动:",
     "replan.more": "另有 {n} 项任务也将移动",
+    "replan.notices": "{n} 项未发通知的最迟送达日将移动:",
     "replan.flags_added": "将迟于法定期限:",
     "replan.flags_cleared": "不再迟于法定期限:",
     "replan.misses": "迟于 {deadline}",

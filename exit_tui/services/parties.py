@@ -29,8 +29,8 @@ from .errors import NotFound, UserError
 from .ids import next_public_ids
 from .inputs import MAX_TITLE, choice_field, date_field, flag_field, text_field
 from .readmodels import (
-    CONTRACT_FIGURE_COLUMNS, NOTICE_FIGURE_COLUMNS, NoticeRead, PartiesFigures, PartyDate, StakeholderRead,
-    parties_figures,
+    CONTRACT_FIGURE_COLUMNS, NOTICE_FIGURE_COLUMNS, NoticeMove, NoticeRead, PartiesFigures, PartyDate,
+    StakeholderRead, parties_figures,
 )
 
 # -- audit declarations (parents first: a project is deleted children first) ---------------------------------------
@@ -403,6 +403,23 @@ def delete_notice(session: Session, project_id: int, public_id: str) -> None:
     """Remove a notice (its id is never given again); a contract naming it keeps the reference, read as unsent."""
     notice = _notice_row(session, project_id, public_id)
     audit.delete_rows(session, Notice.__table__, Notice.__table__.c.id == notice.id)
+
+
+def notice_moves(session: Session, project_id: int, before: ProjectDates, after: ProjectDates
+                 ) -> tuple[NoticeMove, ...]:
+    """The notices not sent yet whose deadline moves when the project's dates change from `before` to `after`
+    (for the replan preview), by their new deadline."""
+    if before == after:
+        return ()
+    profile = _project(session, project_id).rule_profile
+    moves = []
+    for public_id, subject, rule, _statutory, status, _proof, name in figure_rows(session, project_id)[0]:
+        if status != NoticeStatus.PENDING:
+            continue
+        old, new = notice_deadline(rule, profile, before).day, notice_deadline(rule, profile, after).day
+        if old is not None and new is not None and old != new:
+            moves.append(NoticeMove(public_id, name, subject, old, new))
+    return tuple(sorted(moves, key=lambda move: (move.new, move.public_id)))
 
 
 # -- dated items: the timeline and the calendar --------------------------------------------------------------------

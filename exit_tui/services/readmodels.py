@@ -614,6 +614,8 @@ class ReplanPreview:
     stay where they are."""
     prepaid: "CutoffPreview | None" = None
     """A moved handover day T that is also the settlement cut-off: the prepaid lines whose part after it changes."""
+    notices: tuple["NoticeMove", ...] = ()
+    """Notices not sent yet whose deadline a changed project date moves (services/parties.notice_moves)."""
 
     @property
     def moves_others(self) -> bool:
@@ -1139,6 +1141,17 @@ class AnnouncementRead:
     issued_on: date | None
     supersedes: str | None
     notice_ref: str | None
+
+
+@dataclass(frozen=True)
+class NoticeMove:
+    """A notice not sent yet whose deadline moves with a project date (in a replan preview)."""
+
+    public_id: str
+    stakeholder_name: str
+    subject: str
+    old: date
+    new: date
 
 
 @dataclass(frozen=True)

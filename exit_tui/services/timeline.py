@@ -495,6 +495,7 @@ def _replan(session: Session, project_id: int, change: PlanChange, *, write: boo
         ),
         kept_done=kept,
         prepaid=_prepaid_preview(session, project, dates_before, dates_after),
+        notices=parties.notice_moves(session, project_id, dates_before, dates_after),
     )
     if write:
         _write(session, project, rows, change, dates_before, dates_after, new_rule, diff.moves)

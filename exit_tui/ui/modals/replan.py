@@ -55,6 +55,13 @@ def preview_text(preview: ReplanPreview) -> Text:
         prepaid = preview.prepaid
         section(_n("replan.prepaid", len(prepaid.changes), n=len(prepaid.changes),
                    before=format_fen(prepaid.prepaid_before_fen), after=format_fen(prepaid.prepaid_after_fen)))
+    if preview.notices:  # notices not sent whose deadline moves with the project's date
+        section(_n("replan.notices", len(preview.notices), n=len(preview.notices)))
+        for notice in preview.notices:
+            days = (notice.new - notice.old).days
+            text.append(f"  {notice.public_id}  ", style="bold")
+            text.append(f"{notice.old.isoformat()} -> {notice.new.isoformat()} ({days:+d}) ")
+            text.append(visible(f"{notice.stakeholder_name}: {notice.subject}") + "\n", style="dim")
     if preview.moves:
         section(_n("replan.moves", len(preview.moves), n=len(preview.moves)))
         for move in preview.moves[:MAX_LISTED]:
