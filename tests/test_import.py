@@ -500,16 +500,18 @@ def test_import_file_refuses_hostile_files_unchanged(backend, demo, tmp_path):
 
 
 def _handover_rows(backend, project_id) -> int:
-    """Rows of the handover, accounts, risks and staff registers, which travel in the package beside the tasks
-    (tests/test_handover_import.py, tests/test_accounts_import.py, tests/test_risks_sheets.py,
-    tests/test_staff_sheets.py)."""
-    from exit_tui.services import accounts, handover, risks, staff
+    """Rows of the handover, accounts, risks, staff, stakeholder, notice and contract registers, which travel in
+    the package beside the tasks (tests/test_handover_import.py, tests/test_accounts_import.py,
+    tests/test_risks_sheets.py, tests/test_staff_sheets.py, tests/test_parties_sheets.py)."""
+    from exit_tui.services import accounts, contracts, handover, parties, risks, staff
 
     return (sum(len(backend.call(handover.list_items, project_id, register))
                 for register in ("document", "facility", "key", "inspection"))
             + sum(len(backend.call(read, project_id))
                   for read in (accounts.list_units, accounts.list_lines, accounts.list_ledgers,
-                               risks.list_risks, risks.list_drills, staff.list_employees)))
+                               risks.list_risks, risks.list_drills, staff.list_employees, parties.list_stakeholders))
+            + sum(len(backend.call(read, project_id, TODAY))
+                  for read in (parties.list_notices, contracts.list_contracts)))
 
 
 def _export(backend, project, path):

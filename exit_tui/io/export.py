@@ -57,7 +57,7 @@ def export_package(
     for register in chosen:  # streamed: one row of each in memory
         if register.above is not None:
             above[register.sheet.key] = register.above(session, project_id)
-        count, rows = register.rows(session, project_id)
+        count, rows = register.rows(session, project_id, *([today] if register.dated else []))
         if hidden and register.sheet.key == TASKS.key:  # the tasks of an area left out go with it
             count -= len(hidden)
             rows = (row for row in rows if row["public_id"] not in hidden)

@@ -17,26 +17,30 @@ from ..services import accounts, checklist, handover
 from ..services.accounts_import import ConfirmationImport, LedgerImport, LineImport, UnitImport
 from ..services.handover_import import DocumentImport, FacilityImport, InspectionImport, KeyImport
 from ..services.imports import ImportTarget
+from ..services.parties_import import (
+    ContractImport, NoticeImport, StakeholderImport, contract_rows, notice_rows, stakeholder_rows,
+)
 from ..services.risks_import import DrillImport, RiskImport, drill_rows, risk_rows
 from ..services.staff_import import StaffImport, follow_up_refs, staff_rows
 from ..services.task_import import TaskImport
-from . import accounts_print, handover_print, risks_print, staff_print
+from . import accounts_print, handover_print, parties_print, risks_print, staff_print
 from .spec import (
-    ACCEPTANCE, ARREARS_NOTICE, BATCHES, CONFIRMATIONS, DOCUMENTS, DRILLS, FACILITIES, INSPECTIONS, KEYS, LEDGERS,
-    LINES, OUTSTANDING, PLANS, PREPAID_NOTICE, RISKS, SETTLEMENT, SEVERANCE, STAFF, TASKS, UNITS, SheetSpec,
-    normalize_header,
+    ACCEPTANCE, ANNOUNCEMENTS, ARREARS_NOTICE, BATCHES, CONFIRMATIONS, CONTRACTS, DOCUMENTS, DRILLS, FACILITIES,
+    INSPECTIONS, KEYS, LEDGERS, LINES, NOTICES, OUTSTANDING, PLANS, PREPAID_NOTICE, RISKS, SETTLEMENT, SEVERANCE, STAFF,
+    STAKEHOLDERS, TASKS, UNITS, SheetSpec, normalize_header,
 )
 from .xlsx_schedule import Above
 from .xlsx_write import SheetWriter
 
-Rows = Callable[[Session, int], tuple[int, Iterator[dict]]]
+Rows = Callable[..., tuple[int, Iterator[dict]]]
 
 
 @dataclass(frozen=True)
 class Register:
     sheet: SheetSpec
     rows: Rows
-    """`(session, project_id) -> (count, rows)`: the sheet's rows (dicts keyed by column key), streamed."""
+    """`(session, project_id) -> (count, rows)`: the sheet's rows (dicts keyed by column key), streamed (with
+    `today` after them when `dated`)."""
     target: type[ImportTarget] | None = None
     """How rows read back from the sheet are imported; None for a sheet written for reading only."""
     exported: bool = True
@@ -48,6 +52,9 @@ class Register:
     """How the sheet is written when it is not a schedule (the contingency plans, a page each)."""
     area: str = ""
     """The area whose sheets a package may leave out as one (`staff`: export --without staff), "" for none."""
+    dated: bool = False
+    """`rows` takes the package's day too, `(session, project_id, today)`: rows flagged as of a day (a notice
+    overdue, a contract past its last notice day)."""
 
 
 def _no_rows(_session: Session, _project_id: int) -> tuple[int, Iterator[dict]]:
@@ -74,6 +81,10 @@ REGISTERS: tuple[Register, ...] = (
     Register(DRILLS, drill_rows, DrillImport),
     Register(STAFF, staff_rows, StaffImport, area="staff"),
     Register(SEVERANCE, staff_print.severance_rows, write=staff_print.write_severance, area="staff"),
+    Register(STAKEHOLDERS, stakeholder_rows, StakeholderImport),
+    Register(NOTICES, notice_rows, NoticeImport, dated=True),
+    Register(ANNOUNCEMENTS, parties_print.announcement_rows, write=parties_print.write_announcements, dated=True),
+    Register(CONTRACTS, contract_rows, ContractImport, dated=True),
     Register(BATCHES, handover_print.overview_rows),  # each batch's own sheet follows (io/xlsx_batch.py)
 )
 

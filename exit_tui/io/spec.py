@@ -17,6 +17,9 @@ from ..domain.handover import (
 )
 from ..domain.risks import Category as RiskCategory, Status as RiskStatus
 from ..domain.staff import PlacementStatus
+from ..domain.parties import (
+    Channel, ContractDecision, ContractKind, NoticeStatus, ProofKind, StakeholderKind,
+)
 from ..i18n import CATALOGS, _, get_language, pick
 from ..i18n.labels import status_label
 
@@ -615,3 +618,124 @@ SEVERANCE = SheetSpec(
 so that each employee can check their own and sign it; the totals; the company, the union (or the employees'
 representative) and whoever prepared it sign under it (io/staff_print.py). Written for reading only: severance is
 changed on the 员工安置表, and an import of this sheet is refused."""
+
+
+# -- stakeholders, notices, announcements and contracts (issue 14: services/parties.py, services/contracts.py,
+# services/announcements.py; services/parties_import.py, io/parties_print.py) ----------------------------------
+
+
+def _parties(group: str, codes, undecided: bool = False) -> dict:
+    """A CHOICE column of the parties vocabulary (`parties.<group>.<code>`); `undecided` lets "" in, labelled
+    `parties.<group>.none` (待定, 无)."""
+    return {"choices": (*([""] if undecided else []), *(c.value for c in codes)),
+            "label": lambda code: _(f"parties.{group}.{code or 'none'}")}
+
+
+_PARTIES_FLAG = {"choices": ("yes", "no"), "label": lambda code: _(f"parties.flag.{code}")}
+_PHONE_ALIASES = ("电话", "手机", "手机号", "联系方式", "电话号码", "tel", "mobile", "phone")
+
+STAKEHOLDERS = SheetSpec(
+    key="stakeholders", zh="相关方", en="Stakeholders", id_prefix="S",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("相关方编号", "no"), width=9),
+        Column("kind", "类别", "Kind", Kind.CHOICE, aliases=("相关方类别", "类型", "type", "kind"),
+               **_parties("kind", StakeholderKind), width=12),
+        Column("name", "名称", "Name", required=True,
+               aliases=("相关方名称", "单位名称", "单位", "名称/姓名", "name", "organisation", "organization"), width=24),
+        Column("contact", "联系人", "Contact", aliases=("联系人姓名", "负责人", "contactperson"), width=10),
+        Column("phone", "联系电话", "Phone", aliases=_PHONE_ALIASES, width=14),
+        Column("address", "地址", "Address", aliases=("送达地址", "联系地址", "通讯地址", "address"), width=26),
+        Column("note", "备注", "Note", aliases=_NOTE.aliases, width=20),
+        Column("notices", "通知数", "Notices", Kind.INT, imported=False, width=7),
+        Column("open_notices", "未签收", "Not received", Kind.INT, imported=False, width=7),
+    ),
+)
+"""The stakeholders (相关方): every party to tell of the exit, with the contact to serve notices on; imported by
+public id (services/parties_import.py). The counts of their notices are written for reading only."""
+
+NOTICES = SheetSpec(
+    key="notices", zh="相关方与通知", en="Stakeholders and notices", id_prefix="N",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("通知编号", "no"), width=9),
+        Column("stakeholder", "相关方编号", "Stakeholder ID", required=True,
+               aliases=("送达对象", "通知对象", "stakeholderid"), width=9),
+        Column("stakeholder_name", "相关方", "Stakeholder", imported=False, width=16),
+        Column("contact", "联系人/电话", "Contact / phone", imported=False, width=16),
+        Column("subject", "通知事项", "Subject", required=True,
+               aliases=("事项", "通知内容", "通知名称", "主题", "subject", "notice"), width=26),
+        Column("rule", "期限规则", "Deadline rule", required=True, aliases=("规则", "期限依据", "deadlinerule", "rule"),
+               width=18),
+        Column("deadline", "最迟送达日", "Serve by", Kind.DATE, imported=False, width=11),
+        Column("basis", "法律依据", "Legal basis", imported=False, width=12),
+        Column("statutory", "法定", "Statutory", Kind.CHOICE, aliases=("法定通知", "是否法定", "statutory"),
+               **_PARTIES_FLAG, width=6),
+        Column("channel", "送达方式", "Channel", Kind.CHOICE, aliases=("方式", "发送方式", "通知方式", "channel"),
+               **_parties("channel", Channel, undecided=True), width=11),
+        Column("sent_on", "送达日期", "Sent on", Kind.DATE, aliases=("发出日期", "发送日期", "送达日", "senton"),
+               width=11),
+        Column("proof_kind", "证明类型", "Proof", Kind.CHOICE, aliases=("回执类型", "证据类型", "prooftype", "proof"),
+               **_parties("proof", ProofKind, undecided=True), width=10),
+        Column("proof_ref", "证明编号/存放处", "Proof reference",
+               aliases=("回执编号", "证明编号", "单号", "证据", "证明", "proofref", "reference"), width=18),
+        Column("status", "状态", "Status", Kind.CHOICE, aliases=("送达状态", "通知状态", "state"),
+               **_parties("status", NoticeStatus), width=8),
+        Column("note", "备注", "Note", aliases=_NOTE.aliases, width=18),
+        Column("alerts", "提示", "Alerts", imported=False, alert=True, width=16),
+    ),
+)
+"""Every notice owed a stakeholder (通知), with how and when it was served and the proof of it: imported by public
+id (services/parties_import.py; a status moves as the service allows, with the proof each step needs). The
+stakeholder is named by its id (or its name as typed); its name and contact, the deadline read from the rule, its
+legal basis and the alerts (overdue, refused, no proof) are written for reading only."""
+
+ANNOUNCEMENTS = SheetSpec(
+    key="announcements", zh="公告", en="Announcements", id_prefix="",
+    columns=(
+        Column("title", "标题", "Title"),
+        Column("number", "编号", "Number"),
+        Column("audience", "对象", "To"),
+        Column("issued_on", "发布日期", "Issued on", Kind.DATE),
+        Column("supersedes", "取代", "Supersedes"),
+        Column("posted", "张贴记录", "Posting record"),
+        Column("body", "正文", "Text"),
+    ),
+)
+"""The issued announcements as printed, one a page (io/parties_print.py): each version in force, its number,
+whom it is for, when it was issued, the version it replaces and the posting notice with its photo proof. Written
+for reading only: an announcement is changed by a new version, and an import of this sheet is refused."""
+
+CONTRACTS = SheetSpec(
+    key="contracts", zh="合同清单", en="Contracts", id_prefix="C",
+    columns=(
+        Column("public_id", "编号", "ID", Kind.ID, aliases=("清单编号", "no"), width=9),
+        Column("counterparty", "合同相对方", "Counterparty", required=True,
+               aliases=("相对方", "对方单位", "签约单位", "供应商", "外包单位", "乙方", "counterparty", "vendor",
+                        "supplier"), width=20),
+        Column("kind", "合同类型", "Kind", Kind.CHOICE, aliases=("类型", "合同类别", "类别", "type", "kind"),
+               **_parties("contract_kind", ContractKind), width=11),
+        Column("start", "开始日期", "Start", Kind.DATE, aliases=("起始日期", "合同开始日期", "生效日期", "start"),
+               width=11),
+        Column("end", "到期日期", "End", Kind.DATE,
+               aliases=("终止日期", "合同到期日", "到期日", "截止日期", "合同终止日期", "end"), width=11),
+        Column("notice_period", "通知期", "Notice period", aliases=("提前通知期", "通知期限", "noticeperiod"),
+               width=8),
+        Column("last_notice_day", "最后通知日", "Last notice day", Kind.DATE, imported=False, width=11),
+        Column("clause", "解除条款", "Termination clause", aliases=("终止条款", "解约条款", "clause"), width=22),
+        Column("decision", "处理决定", "Decision", Kind.CHOICE, aliases=("处理方式", "决定", "decision"),
+               **_parties("decision", ContractDecision, undecided=True), width=10),
+        Column("notice_ref", "解除通知", "Notice", aliases=("通知编号", "noticeref"), width=9),
+        Column("notice_status", "通知状态", "Notice status", imported=False, width=8),
+        Column("agreement_signed", "解除协议已签", "Agreement signed", Kind.CHOICE,
+               aliases=("协议已签", "已签协议", "agreementsigned"), **_PARTIES_FLAG, width=7),
+        Column("outstanding", "未结金额", "Outstanding", Kind.MONEY,
+               aliases=("欠款", "未付金额", "应付未付", "未结清金额", "outstanding"), width=11),
+        Column("vendor_ref", "台账往来单位", "Vendor in ledgers", aliases=("台账单位", "往来单位", "vendorref"),
+               width=14),
+        Column("note", "备注", "Note", aliases=_NOTE.aliases, width=18),
+        Column("alerts", "提示", "Alerts", imported=False, alert=True, width=18),
+    ),
+)
+"""The contracts to end or hand over (合同清单): imported by public id (services/parties_import.py). The last day
+to give notice (end − notice period), the linked notice's status and the alerts (late: decided to end, its last
+notice day past and no notice sent; a lift or fire maintenance gap before T) are written for reading only."""
+
