@@ -1,8 +1,8 @@
 """The Timeline sheet of a package: the statutory deadlines, other areas' dates (handover promises and inspection
-deadlines, risk reviews and drill schedules, notices' deadlines and contracts' last notice days), then the tasks with their dates, and a weekly Gantt
-drawn in cell fills (one narrow column per week; the weeks of today, T and the contract end bordered), printed
-landscape. Its first cell is its title, by which the reader (io/read.py) knows to skip it. Streamed row by row,
-like the schedules.
+deadlines, risk reviews and drill schedules, notices' deadlines and contracts' last notice days), then the tasks
+with their dates, and a weekly Gantt drawn in cell fills (one narrow column per week; the weeks of today, T and the
+contract end bordered), printed landscape. Its first cell is its title, by which the reader (io/read.py) knows to
+skip it. Streamed row by row, like the schedules.
 """
 
 from collections.abc import Callable, Iterable

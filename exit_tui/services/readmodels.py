@@ -263,7 +263,7 @@ class Dashboard:
     parties: "PartiesFigures" = field(default_factory=lambda: PartiesFigures())
     """The notices and contracts figures (owed, overdue, at risk; contracts late or leaving a gap)."""
     late_parties: tuple["PartyDate", ...] = ()
-    """Notices past their deadline and not sent, then contracts past their last notice day without one, the
+    """Notices past their deadline and not sent, and contracts past their last notice day without one, the
     earliest first: at most as many as next_up holds, shown in the next-up list like overdue tasks."""
 
     @property
@@ -1200,8 +1200,8 @@ CONTRACT_FIGURE_COLUMNS = ("public_id", "counterparty", "kind", "end", "notice_p
 
 def parties_figures(notices: Iterable[tuple], contracts: Iterable[tuple], profile: str, dates: ProjectDates,
                     today: date) -> tuple[PartiesFigures, tuple[PartyDate, ...]]:
-    """The figures and the late items (overdue notices, then contracts past their last notice day, each by date)
-    of rows of NOTICE_FIGURE_COLUMNS + stakeholder name and CONTRACT_FIGURE_COLUMNS + notice status."""
+    """The figures and the late items (overdue notices and contracts past their last notice day, by date) of rows
+    of NOTICE_FIGURE_COLUMNS + stakeholder name and CONTRACT_FIGURE_COLUMNS + notice status."""
     owed = overdue = at_risk = late_count = gap = 0
     late: list[PartyDate] = []
     for public_id, subject, rule, statutory, status, proof_ref, name in notices:
@@ -1212,14 +1212,11 @@ def parties_figures(notices: Iterable[tuple], contracts: Iterable[tuple], profil
             overdue += 1
             text = f"{name}: {subject}"
             late.append(PartyDate("notice", public_id, text, text, deadline.day, status, deadline.basis))
-    late_contracts: list[PartyDate] = []
     for public_id, counterparty, kind, end, period, decision, notice_status in contracts:
         last_day = parties.last_notice_day(end, period)
         if parties.contract_late(decision, last_day, (notice_status or "") in parties.SENT_STATUSES, today):
             late_count += 1
-            late_contracts.append(PartyDate("contract", public_id, counterparty, counterparty, last_day, decision,
-                                            period))
+            late.append(PartyDate("contract", public_id, counterparty, counterparty, last_day, decision, period))
         gap += parties.contract_gap(kind, end, decision, dates.handover)
-    order = lambda item: (item.day, item.public_id)  # noqa: E731
     return (PartiesFigures(owed, overdue, at_risk, late_count, gap),
-            (*sorted(late, key=order), *sorted(late_contracts, key=order)))
+            tuple(sorted(late, key=lambda item: (item.day, item.public_id))))
