@@ -144,12 +144,16 @@ def test_a_new_issued_version_supersedes_the_last(backend, parties):
     english = call(announcements.draft, parties.id, "continuation", "en", TODAY)
     call(announcements.issue, parties.id, english.public_id, TODAY)  # a translation supersedes nothing
     second = call(announcements.new_version, parties.id, first.public_id, TODAY)
-    assert (second.version, second.status, second.body) == (2, "draft", first.body)
+    assert (second.version, second.status) == (2, "draft")
+    # It starts from the issued text; its own number and date are its own.
+    assert second.body == first.body.replace("(编号:M-0001)", "(编号:M-0003)")
+    assert "{公告编号}" in call(announcements.draft_text, parties.id, second.public_id, TODAY).body
     with pytest.raises(UserError, match="M-0003"):
         call(announcements.new_version, parties.id, first.public_id, TODAY)  # one draft at a time
     later = date(2026, 12, 5)
     issued = call(announcements.issue, parties.id, second.public_id, later)
     assert (issued.supersedes, issued.issued_on) == ("M-0001", later)
+    assert "2026年12月5日\n(编号:M-0003)" in issued.body and "M-0001" not in issued.body
     statuses = {a.public_id: (a.language, a.version, a.status)
                 for a in call(announcements.list_announcements, parties.id, TODAY)}
     assert statuses == {"M-0001": ("zh", 1, "superseded"), "M-0002": ("en", 1, "issued"),
@@ -226,3 +230,15 @@ def test_cli_announce_refuses_bad_names_in_one_line(capsys, tmp_path, args, name
     err = capsys.readouterr().err
     assert named in err and len(err.strip().splitlines()) == 1
     assert not target.exists()
+
+
+def test_a_new_version_keeps_the_same_day_elsewhere_in_the_text(backend, parties):
+    """Handed over on the day it was issued: the handover day in the text stays, only the dateline moves."""
+    call = backend.call
+    handover_day = date(2027, 1, 10)
+    call(announcements.draft, parties.id, "handover-done", "zh", TODAY)
+    first = call(announcements.issue, parties.id, "M-0001", handover_day)
+    assert first.body.count("2027年1月10日") == 2
+    call(announcements.new_version, parties.id, "M-0001", TODAY)
+    second = call(announcements.issue, parties.id, "M-0002", date(2027, 1, 12))
+    assert "已于2027年1月10日移交完毕" in second.body and "\n2027年1月12日\n(编号:M-0002)" in second.body

@@ -642,7 +642,7 @@ STAKEHOLDERS = SheetSpec(
                **_parties("kind", StakeholderKind), width=12),
         Column("name", "名称", "Name", required=True,
                aliases=("相关方名称", "单位名称", "单位", "名称/姓名", "name", "organisation", "organization"), width=24),
-        Column("contact", "联系人", "Contact", aliases=("联系人姓名", "负责人", "contactperson"), width=10),
+        Column("contact", "联系人", "Contact", aliases=("联系人姓名", "负责人", "contactperson"), width=16),
         Column("phone", "联系电话", "Phone", aliases=_PHONE_ALIASES, width=14),
         Column("address", "地址", "Address", aliases=("送达地址", "联系地址", "通讯地址", "address"), width=26),
         Column("note", "备注", "Note", aliases=_NOTE.aliases, width=20),

@@ -275,8 +275,23 @@ def new_version(session: Session, project_id: int, public_id: str, today: date |
     source = _row(session, project_id, public_id)
     if source.status == AnnouncementStatus.DRAFT:
         raise UserError("announcements.error.is_draft", value=public_id)
-    return _add(session, project_id, source.template, source.language, templates.escape(source.title),
-                templates.escape(source.body), today)
+    return _add(session, project_id, source.template, source.language, _as_draft(source, source.title),
+                _as_draft(source, source.body), today)
+
+
+def _as_draft(source: Announcement, text: str) -> str:
+    """An issued text as the next version's draft: as issued (braces doubled), but for what belongs to a version
+    of its own, which becomes its merge field again: its number wherever it is, its issue date on a line of its
+    own (the dateline: the same day elsewhere in the text, a handover on the day, stays)."""
+    def name(key: str) -> str:
+        field = templates.field_named(key)
+        return f"{{{field.key if source.language == 'en' else field.zh}}}"
+
+    text = templates.escape(text).replace(source.public_id, name("announcement_no"))
+    if source.issued_on is None:
+        return text
+    dateline = templates.format_value(templates.field_named("issue_date"), source.issued_on, source.language)
+    return "\n".join(name("issue_date") if line.strip() == dateline else line for line in text.split("\n"))
 
 
 def _draft_row(session: Session, project_id: int, public_id: str) -> Announcement:

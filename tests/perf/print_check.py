@@ -34,6 +34,15 @@ the notes, then the employer / union / preparer signature block on one page). ``
 committee's package (both staff sheets left out, the index saying so). ``--sheets staff,severance`` prints only
 those.
 
+The demo's stakeholders, notices and contracts print too, with its announcements (``--parties``, on by default,
+adds add_announcements: the exit letter to the committee and the continuation notice issued, the exit notice issued
+twice, the second superseding the first and linked to a posting notice, and the continuation notice in English):
+相关方 and 相关方与通知 (each notice with its deadline, channel, date sent, proof and alerts), 合同清单 (the last notice
+day and the late / lift-fire gap alerts in red) as registers with their signature block, and 公告 (A4 portrait, each
+issued version on a page of its own: the title, its number, audience, issue day and the version it replaces, the
+text a paragraph a row, where it was posted at the bottom). ``--sheets stakeholders,notices,announcements,contracts``
+prints only those.
+
 ``--extra-rows`` adds tasks with long, formula-like and multi-line texts so wrapping can be seen too.
 ``--handover`` (on by default) adds realistic handover data (add_handover): a few hundred documents and
 facilities, keys with a discrepancy, inspection items in every state, the three parties, a signed batch with a
@@ -163,6 +172,33 @@ def add_staff(backend, project_id: int) -> None:
          last_month="1900", placement_status="planned")
 
 
+def add_announcements(backend, project_id: int) -> None:
+    """Issued announcements: the exit letter (its phone filled in), the exit notice issued twice (the second
+    superseding the first, linked to the posting notice when the demo has one), the continuation notice in
+    Chinese and in English; a draft left unissued (not printed)."""
+    from exit_tui.services import announcements, parties
+
+    call = backend.call
+
+    def issue(template: str, language: str, day: date, supersede: str | None = None) -> str:
+        made = (call(announcements.new_version, project_id, supersede, TODAY) if supersede
+                else call(announcements.draft, project_id, template, language, TODAY))
+        text = call(announcements.draft_text, project_id, made.public_id, TODAY)
+        call(announcements.update_draft, project_id, made.public_id, TODAY,
+             body=text.body.replace("{联系电话}", "021-5888 6666").replace("{phone}", "021-5888 6666"))
+        return call(announcements.issue, project_id, made.public_id, day).public_id
+
+    issue("exit-letter", "zh", date(2026, 9, 20))
+    first = issue("exit-notice", "zh", date(2026, 9, 25))
+    second = issue("exit-notice", "zh", TODAY, supersede=first)
+    posting = next((n for n in call(parties.list_notices, project_id, TODAY) if n.channel == "posting"), None)
+    if posting is not None:
+        call(announcements.link_notice, project_id, second, posting.public_id)
+    issue("continuation", "zh", TODAY)
+    issue("continuation", "en", TODAY)
+    call(announcements.draft, project_id, "handover-done", "zh", TODAY)
+
+
 def only_sheets(keys: str):
     """Export only the registers of these sheet keys (comma-separated): the other registers left out."""
     from contextlib import contextmanager
@@ -183,7 +219,8 @@ def only_sheets(keys: str):
 
 
 def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = True, with_risks: bool = True,
-                sheets: str = "", with_staff: bool = True, without: tuple[str, ...] = ()) -> Path:
+                sheets: str = "", with_staff: bool = True, without: tuple[str, ...] = (),
+                with_parties: bool = True) -> Path:
     from exit_tui.i18n import set_language
     from exit_tui.io.export import export_package
     from exit_tui.services import checklist
@@ -203,6 +240,8 @@ def export_demo(folder: Path, lang: str, extra_rows: int, with_handover: bool = 
             add_risks(backend, project.id)
         if with_staff:
             add_staff(backend, project.id)
+        if with_parties:
+            add_announcements(backend, project.id)
         samples = [
             "=1+1", "+86 138 0013 8000", "-3", "@SUM(A1)",
             "清点并移交全部共用设施设备台账、图纸、维保记录及钥匙,逐项拍照留档,由业委会与新物业共同签收确认" * 2,
@@ -294,6 +333,7 @@ def main() -> int:
     parser.add_argument("--sheets", default="", help="only these registers' sheets (keys, comma-separated)")
     parser.add_argument("--no-staff", action="store_true", help="the demo's staff as they are")
     parser.add_argument("--without", action="append", default=[], help="leave an area's sheets out (staff)")
+    parser.add_argument("--no-parties", action="store_true", help="the demo's stakeholders, no announcements")
     args = parser.parse_args()
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -305,7 +345,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     xlsx = export_demo(out, args.lang, args.extra_rows, not args.no_handover, not args.no_risks, args.sheets,
-                       not args.no_staff, tuple(args.without))
+                       not args.no_staff, tuple(args.without), not args.no_parties)
     books = [(xlsx, f"page-{args.lang}")]
     if not args.sheets:
         books.append((export_statements_demo(out, args.lang, args.statements), f"statements-{args.lang}"))
