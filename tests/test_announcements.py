@@ -101,10 +101,21 @@ def test_fields_come_from_the_project_and_its_parties(backend, parties):
 
 
 def test_the_demo_links_the_masked_lists_by_name(backend, demo):
+    """The 公示 lists named as the package's sheets are, their totals the lists' own."""
+    from exit_tui.io import accounts_print
+    from exit_tui.io.spec import ARREARS_NOTICE, PREPAID_NOTICE
+
     values = backend.call(announcements.fields_of, demo.id, language="zh", today=TODAY)
-    assert values["arrears_list"] == "《欠费公示清单》"
-    assert values["prepaid_list"] == "《预收费用退还公示清单》"
-    assert values["arrears_total"] > 0 and values["public_revenue"] is not None
+    assert values["arrears_list"] == f"《{ARREARS_NOTICE.zh}》"
+    assert values["prepaid_list"] == f"《{PREPAID_NOTICE.zh}》"
+    assert ARREARS_NOTICE.en in CATALOGS["en"]["announcements.arrears_list"]
+    assert PREPAID_NOTICE.en in CATALOGS["en"]["announcements.prepaid_list"]
+    def listed_total(session, rows) -> int:
+        return sum(row["sum"] for row in rows(session, demo.id)[1])
+
+    assert values["arrears_total"] == backend.call(listed_total, accounts_print.arrears_rows) > 0
+    assert values["prepaid_refund_total"] == backend.call(listed_total, accounts_print.prepaid_rows) > 0
+    assert values["public_revenue"] is not None
 
 
 def test_a_draft_renders_on_read_and_issuing_freezes_it(backend, parties):
@@ -242,3 +253,8 @@ def test_a_new_version_keeps_the_same_day_elsewhere_in_the_text(backend, parties
     call(announcements.new_version, parties.id, "M-0001", TODAY)
     second = call(announcements.issue, parties.id, "M-0002", date(2027, 1, 12))
     assert "已于2027年1月10日移交完毕" in second.body and "\n2027年1月12日\n(编号:M-0002)" in second.body
+
+
+def test_the_commands_help_names_every_template():
+    for catalog in CATALOGS.values():
+        assert all(template.key in catalog["cli.arg_template"] for template in domain.templates())

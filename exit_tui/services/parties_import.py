@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from ..db.models import Contract, Notice, Stakeholder
+from ..domain.money import format_fen
 from ..domain.parties import PREFIX, can_reach
 from ..i18n import _
 from . import audit, contracts, parties
@@ -39,8 +40,6 @@ def _show(key: str, value: Any, groups: Mapping[str, str] = _GROUPS) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if key == "outstanding":
-        from ..domain.money import format_fen
-
         return format_fen(value)
     return str(value)
 
