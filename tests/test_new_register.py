@@ -37,7 +37,7 @@ contact = Table(
 
 # 2. The sheet: columns, headers in both languages, aliases.
 CONTACTS = SheetSpec(
-    key="contacts", zh="联系人", en="Contacts", id_prefix="S",
+    key="contacts", zh="联系人", en="Contacts", id_prefix="Z",
     columns=(
         Column("public_id", "编号", "ID", Kind.ID, width=9),
         Column("name", "姓名", "Name", required=True, aliases=("联系人", "名称"), width=16),
@@ -51,7 +51,7 @@ CONTACTS = SheetSpec(
 class ContactImport(ImportTarget):
     sheet = "contacts"
     table = contact
-    prefix = "S"
+    prefix = "Z"
     fields = (ImportField("name", required=True), ImportField("phone"), ImportField("note"))
     content = ("name", "phone")
 
@@ -82,7 +82,7 @@ def declared(backend, monkeypatch):
 
 def _add(backend, project_id, *names):
     def add(session):  # what the register's own service would do
-        ids = next_public_ids(session, project_id, "S", len(names))
+        ids = next_public_ids(session, project_id, "Z", len(names))
         audit.insert_rows(session, contact, [
             {"project_id": project_id, "public_id": public_id, "name": name, "phone": "", "note": "",
              "created_at": datetime.now(UTC)} for public_id, name in zip(ids, names, strict=True)])
@@ -105,13 +105,13 @@ def test_a_declared_register_round_trips_through_the_package(backend, declared, 
     book.save(path)
 
     preview = backend.call(import_file, project.id, path, apply=False, today=TODAY)
-    assert [(c.public_id, c.field, c.new) for c in preview.changed] == [("S-0002", "电话", "13800001234")]
+    assert [(c.public_id, c.field, c.new) for c in preview.changed] == [("Z-0002", "电话", "13800001234")]
     assert len(preview.added) == 1 and preview.rejected == []
     applied = backend.call(import_file, project.id, path, apply=True, today=TODAY)
-    assert applied.added == ["S-0003"]
+    assert applied.added == ["Z-0003"]
 
     entries = [(e.action, e.entity, e.public_id, e.field) for e in backend.call(audit.list_entries, project.id, 2)]
-    assert sorted(entries) == [("create", "contact", "S-0003", ""), ("update", "contact", "S-0002", "phone")]
+    assert sorted(entries) == [("create", "contact", "Z-0003", ""), ("update", "contact", "Z-0002", "phone")]
     assert backend.call(audit.verify).ok
     again = backend.call(import_file, project.id, path, apply=True, today=TODAY)
     others = sum(count for title, count in result.sheets  # tasks, handover registers
