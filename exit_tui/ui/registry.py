@@ -188,6 +188,27 @@ def staff_card(data: Dashboard) -> CardView:
                     alert=figures.alerts > 0, request=request, short=_("dash.short.staff"))
 
 
+def parties_card(data: Dashboard) -> CardView:
+    """通知与合同: notices still to send; below, the overdue ones, the statutory ones refused or without proof, and
+    the contracts flagged (notice late, a lift or fire maintenance gap before T) — an alert while any is."""
+    figures = data.parties
+    parts = []
+    if figures.notices_overdue:
+        parts.append(_("dash.notices_overdue", n=figures.notices_overdue))
+    if figures.notices_at_risk:
+        parts.append(_("dash.notices_at_risk", n=figures.notices_at_risk))
+    if figures.contracts_late or figures.contracts_gap:
+        parts.append(_("dash.contracts_flagged", n=figures.contracts_late + figures.contracts_gap))
+    notices_alert = figures.notices_overdue or figures.notices_at_risk
+    if notices_alert or not (figures.contracts_late or figures.contracts_gap):
+        request = PeopleRequest("notice", filter="overdue" if figures.notices_overdue else
+                                "at_risk" if figures.notices_at_risk else "owed")
+    else:
+        request = PeopleRequest("contract", filter="flagged")
+    return CardView(_("dash.parties"), str(figures.notices_owed), " · ".join(parts) or _("dash.parties_ok"),
+                    alert=bool(parts), request=request, short=_("dash.short.parties"))
+
+
 AREAS: dict[str, Area] = {
     area.mode: area
     for area in (
@@ -209,7 +230,7 @@ AREAS: dict[str, Area] = {
         Area("risks", "6", "screen.risks", "key.risks", "tip.risks", "exit_tui.ui.screens.risks:RisksScreen",
              cards=(AreaCard("risks", risks_card, 8),)),
         Area("people", "7", "screen.people", "key.people", "tip.people", "exit_tui.ui.screens.people:PeopleScreen",
-             cards=(AreaCard("staff", staff_card, 9),)),
+             cards=(AreaCard("staff", staff_card, 9), AreaCard("parties", parties_card, 10))),
         Area("audit", None, "screen.audit", "key.audit", "tip.audit", "exit_tui.ui.screens.audit:AuditScreen"),
     )
 }
