@@ -45,6 +45,8 @@ VIEWS = [
     ("people-zh", "zh", ["7"], True),
     ("employee-working-zh", "zh", ["7", "slash", *"E-0025", "enter", "enter"], True),
     ("people-80x24-en", "en", ["7"], True, (80, 24)),
+    ("notices-zh", "zh", ["7", "right_square_bracket", "right_square_bracket"], True),
+    ("contracts-en", "en", ["7", "left_square_bracket"], True),
     ("checklist-80x24-en", "en", ["2"], True, (80, 24)),
     ("dashboard-80x24-zh", "zh", [], True, (80, 24)),
 ]
