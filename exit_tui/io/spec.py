@@ -659,7 +659,7 @@ NOTICES = SheetSpec(
         Column("public_id", "编号", "ID", Kind.ID, aliases=("通知编号", "no"), width=9),
         Column("stakeholder", "相关方编号", "Stakeholder ID", required=True,
                aliases=("送达对象", "通知对象", "stakeholderid"), width=9),
-        Column("stakeholder_name", "相关方", "Stakeholder", imported=False, width=16),
+        Column("stakeholder_name", "相关方", "Stakeholder name", imported=False, width=16),
         Column("contact", "联系人/电话", "Contact / phone", imported=False, width=16),
         Column("subject", "通知事项", "Subject", required=True,
                aliases=("事项", "通知内容", "通知名称", "主题", "subject", "notice"), width=26),
