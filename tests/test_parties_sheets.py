@@ -199,6 +199,25 @@ def test_a_companys_contract_list_by_its_own_headers(backend, project, tmp_path)
     assert (again.added, again.rejected) == ([], [])
 
 
+def test_a_contact_list_by_its_own_headers(backend, project, tmp_path):
+    """Stakeholders from a list with the headers people use (单位名称, 手机, 送达地址, 类型); the seeded ones are
+    matched by name (no twin), others added."""
+    path = tmp_path / "通讯录.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "相关单位通讯录"
+    sheet.append(["单位名称", "类型", "联系人", "手机", "送达地址"])
+    seeded = backend.call(parties.list_stakeholders, project.id)[0]
+    sheet.append([seeded.name, "业委会", None, None, None])  # as it is: unchanged
+    sheet.append(["浦东供电局客户服务中心", "Utility", "陈工", "95598", "浦东新区张杨路100号"])
+    book.save(path)
+    report = backend.call(import_file, project.id, path, apply=True, today=TODAY)
+    assert report.rejected == [] and report.unchanged == 1 and len(report.added) == 1
+    added = backend.call(parties.list_stakeholders, project.id)[-1]
+    assert (added.name, added.kind, added.contact, added.phone, added.address) == (
+        "浦东供电局客户服务中心", "utility", "陈工", "95598", "浦东新区张杨路100号")
+
+
 # -- 公告: printed, read only -------------------------------------------------------------------------------------
 
 
