@@ -739,7 +739,6 @@ MESSAGES: dict[str, str] = {
     "parties.sheet.gap": "Ends before the handover day: lift/fire maintenance may lapse",
     "announcements.print.number": "{id} version {version}",
     "announcements.print.none": "No announcement has been issued yet",
-    "audit.entity_announcement": "announcement",
     "cli.cmd_announce": "write an announcement as a plain text file (UTF-8): its issued version, else the template filled in from the project",
     "cli.arg_template": "the template: exit-letter, exit-notice, accounts-notice, arrears-notice, continuation (Civil Code 950), handover-done",
     "cli.arg_announce_file": "the text file to write (.txt)",

@@ -710,7 +710,6 @@ MESSAGES: dict[str, str] = {
     "parties.sheet.gap": "在移交日前到期:电梯/消防维保可能断档",
     "announcements.print.number": "{id} 第 {version} 版",
     "announcements.print.none": "还没有已发布的公告",
-    "audit.entity_announcement": "公告",
     "cli.cmd_announce": "把公告写成纯文本文件(UTF-8): 有已发布的版本就用它,否则按模板和项目信息生成",
     "cli.arg_template": "公告模板: exit-letter 退出告知函, exit-notice 退出公告, accounts-notice 收支情况公示, arrears-notice 欠费/预收公示, continuation 服务延续公告, handover-done 交接完成公告",
     "cli.arg_announce_file": "要写入的文本文件(.txt)",
