@@ -536,10 +536,12 @@ def _announce(backend, args: argparse.Namespace) -> int:
     """`exit-tui announce`: the template's issued version (else the template rendered for the project) as a
     plain UTF-8 text file; a bad template name or field is one line, exit 2, and nothing is written."""
     from .io.announcement_text import SUFFIX, write_announcement
+    from .io.export import safe_file_name
     from .services import projects
 
     project = backend.call(projects.find_project, args.project)
-    path = _export_path(Path(args.file), Path(f"{args.template}{SUFFIX}"), SUFFIX)
+    default = Path(f"{safe_file_name(project.name)}-{safe_file_name(args.template)}{SUFFIX}")
+    path = _export_path(Path(args.file), default, SUFFIX)
     try:
         overrides = dict(_field_value(text) for text in args.fields)
         result = backend.call(write_announcement, project.id, args.template, path, language=args.language,

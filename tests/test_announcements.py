@@ -212,6 +212,9 @@ def test_cli_announce_writes_the_template_then_the_issued_version(capsys, tmp_pa
     assert cli.main(["announce", "P-0001", "exit-notice", str(target), "--language", "en"]) == 0
     assert target.read_text(encoding="utf-8").startswith("Notice to owners")
     assert "________" in capsys.readouterr().err  # the blanks are said
+    # A folder gets a file named after the project and the template (a name with a slash made safe).
+    assert cli.main(["--lang", "zh", "announce", "P-0001", "欠费/预收公示", str(tmp_path)]) == 0
+    assert (tmp_path / "锦绣华庭-欠费_预收公示.txt").read_text(encoding="utf-8").startswith("锦绣华庭物业费欠费")
     # Once issued, that version is written as frozen, whatever --set says.
     from exit_tui.config import Paths
     from exit_tui.services.backend import Backend

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from ..db.models import Contract, Notice, Stakeholder
 from ..domain.money import format_fen
-from ..domain.parties import PREFIX, can_reach
+from ..domain.parties import PREFIX, NoticeStatus, can_reach
 from ..i18n import _
 from . import audit, contracts, parties
 from .errors import UserError
@@ -66,7 +66,7 @@ def notice_alerts(notice) -> str:
     lines = []
     if notice.overdue:
         lines.append(_("parties.sheet.overdue"))
-    if notice.status == "refused":
+    if notice.status == NoticeStatus.REFUSED:
         lines.append(_("parties.sheet.refused"))
     elif notice.at_risk:
         lines.append(_("parties.sheet.no_proof"))
