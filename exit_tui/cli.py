@@ -554,6 +554,8 @@ def _announce(backend, args: argparse.Namespace) -> int:
     if result.issued:
         print(_("cli.announce_issued", id=result.issued, version=result.version, day=result.issued_on.isoformat(),
                 path=result.path))
+        if overrides:
+            print(_("cli.announce_set_unused"), file=sys.stderr)
     else:
         print(_("cli.announce_rendered", template=result.template, path=result.path))
     if result.blanks:

@@ -747,6 +747,7 @@ MESSAGES: dict[str, str] = {
     "cli.announce_issued": "{id} version {version} (issued {day}): {path}",
     "cli.announce_rendered": "{template} has no issued version; written from the template: {path}",
     "cli.announce_blanks": "Note: some merge fields have no value and print as a line ________ to fill in by hand (or use --set field=value)",
+    "cli.announce_set_unused": "The issued version is frozen: the --set values were not used (make a new version to change it)",
     "key.risk_task": "Task",
     "tip.risk_task": "make a checklist task of the risk's mitigation work (linked back)",
     "key.heatmap": "Heatmap",

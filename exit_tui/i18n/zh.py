@@ -718,6 +718,7 @@ MESSAGES: dict[str, str] = {
     "cli.announce_issued": "{id} 第 {version} 版(发布于 {day}): {path}",
     "cli.announce_rendered": "{template} 尚无已发布的版本,已按模板生成: {path}",
     "cli.announce_blanks": "注意: 有合并字段没有值,印成了横线 ________,请手工填写(或用 --set 字段=值)",
+    "cli.announce_set_unused": "已发布的版本已冻结,--set 的值没有使用(要改内容请新建一个版本)",
     "key.risk_task": "应对任务",
     "tip.risk_task": "为光标所在风险的预防措施建立清单任务(关联回风险)",
     "key.heatmap": "热力图",
