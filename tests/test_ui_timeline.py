@@ -119,6 +119,9 @@ async def test_mouse_click_selects_and_double_click_opens(tmp_path):
     app, _backend, _ = demo_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         gantt = await open_timeline(pilot)
+        gantt.move_cursor(next(i for i, r in enumerate(gantt.rows) if r.key == "parties"))
+        gantt.action_toggle()  # the notices' group collapsed: the first task is in view
+        await pilot.pause()
         row = next(i for i, r in enumerate(gantt.rows) if r.kind == "task")
         await pilot.click(Gantt, offset=(3, HEADER + row))
         assert gantt.cursor == row
