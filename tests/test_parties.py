@@ -294,3 +294,25 @@ def test_seeds_hold_in_both_languages():
         for profile in rule_profiles():
             for seed in seed_for(exit_type, profile):
                 assert seed.zh and seed.en and all(n.zh and n.en for n in seed.notices)
+
+
+def test_the_timeline_describes_a_notice_and_a_contract(backend, project):
+    from exit_tui.services import contracts
+    from exit_tui.ui.screens.timeline import describe
+    from exit_tui.ui.widgets.gantt import DATED_GROUPS, Scale, build_rows, row_marks
+
+    backend.call(contracts.add_contract, project.id, TODAY, counterparty="绿源 [园林]", kind="landscaping",
+                 end="2027-02-21", notice_period="3个月", decision="terminate")
+    loaded = backend.call(timeline.load_timeline, project.id, TODAY)
+    rows = {row.key: row for row in build_rows(loaded) if row.group == "parties"}
+    notice, contract = rows["parties:N-0001"], rows["parties:C-0001"]
+    assert describe(rows["parties"], loaded) == DATED_GROUPS["parties"].count(len(rows) - 1)
+    text = describe(notice, loaded)
+    assert text.startswith("N-0001 业主委员会: 不续聘") and "最迟送达日 2026-10-02" in text and "已逾期" in text
+    assert "待发" in text and text.endswith("民法典947")
+    text = describe(contract, loaded)
+    assert text.startswith("C-0001 绿源 [园林]") and "最后通知日 2026-11-21" in text and "提前解除" in text
+    assert text.endswith("通知期 3个月")
+    scale = Scale("week", date(2026, 9, 28))
+    assert row_marks(notice, scale, TODAY)[0].style == "gantt--overdue"
+    assert row_marks(rows["parties:N-0005"], scale, TODAY)[0].style == "gantt--deadline"  # T -30d: to come
