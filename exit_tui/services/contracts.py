@@ -26,7 +26,7 @@ from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids
 from .inputs import choice_field, date_field, flag_field, money_field, text_field
-from .parties import _project, project_dates
+from .parties import project_of
 from .readmodels import ContractRead, PartyDate
 
 audit.declare(Contract.__table__, "contract")
@@ -136,7 +136,7 @@ def _read(row: Contract, notice_status: str | None, handover: date, today: date)
 
 def list_contracts(session: Session, project_id: int, today: date) -> list[ContractRead]:
     """Every contract in the order added, with its last notice day, its notice's status and its flags."""
-    handover = _project(session, project_id).handover_date
+    handover = project_of(session, project_id).handover_date
     return [_read(row, status, handover, today) for row, status in _rows(session, project_id)]
 
 
@@ -153,7 +153,7 @@ def _contract_row(session: Session, project_id: int, public_id: str) -> Contract
 def get_contract(session: Session, project_id: int, public_id: str, today: date) -> ContractRead:
     row = _contract_row(session, project_id, public_id)
     ((found, status),) = _rows(session, project_id, Contract.id == row.id)
-    return _read(found, status, _project(session, project_id).handover_date, today)
+    return _read(found, status, project_of(session, project_id).handover_date, today)
 
 
 def notice_days(session: Session, project_id: int) -> list[PartyDate]:
@@ -185,7 +185,7 @@ def new_rows(session: Session, project_id: int, items: Iterable[Mapping[str, Any
 
 def add_contract(session: Session, project_id: int, today: date, **values: Any) -> ContractRead:
     """A new contract from values as typed (a counterparty is required; the kind defaults to 其他)."""
-    _project(session, project_id)
+    project_of(session, project_id)
     (row,) = new_rows(session, project_id, [values])
     audit.insert_rows(session, Contract.__table__, [row])
     raise_gaps(session, project_id)
@@ -221,7 +221,7 @@ def raise_gaps(session: Session, project_id: int) -> list[str]:
     """Note each lift or fire contract leaving a gap before T on the risk register's `lift-fire-interruption`
     risk (added again from data/risks.toml when the register lacks it), once per contract: a contract already
     named in the note is not noted again. Returns the contracts noted now."""
-    project = _project(session, project_id)
+    project = project_of(session, project_id)
     gaps = [row for row, _status in _rows(session, project_id)
             if contract_gap(row.kind, row.end, row.decision, project.handover_date)]
     if not gaps:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
-from ..db.models import Announcement, Notice, Project, Stakeholder
+from ..db.models import Announcement, Contract, Notice, Project, Stakeholder
 from ..domain.parties import (
     PREFIX, SENT_STATUSES, Channel, NoticeStatus, ProofKind, StakeholderKind, can_move, can_reach, check_rule,
     notice_at_risk, notice_deadline, notice_overdue, seed_for,
@@ -138,7 +138,8 @@ def check_proof(status: str, sent_on: date | None, channel: str, proof_kind: str
 # -- reads ---------------------------------------------------------------------------------------------------------
 
 
-def _project(session: Session, project_id: int) -> Project:
+def project_of(session: Session, project_id: int) -> Project:
+    """The project's row (its dates and rule profile), or NotFound."""
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound("error.project_not_found", value=project_id)
@@ -151,7 +152,7 @@ def project_dates(project: Project) -> ProjectDates:
 
 def list_stakeholders(session: Session, project_id: int) -> list[StakeholderRead]:
     """Every stakeholder in the order added, with its notices and those not yet received."""
-    _project(session, project_id)
+    project_of(session, project_id)
     counts = {key: (total, open_) for key, total, open_ in session.execute(
         select(Notice.stakeholder_id, func.count(),
                func.sum(case((Notice.status == NoticeStatus.RECEIVED.value, 0), else_=1)))
@@ -206,7 +207,7 @@ def _notice_query(project_id: int):
 
 def list_notices(session: Session, project_id: int, today: date, stakeholder: str | None = None) -> list[NoticeRead]:
     """Every notice in the order added (or those of one stakeholder), each with its deadline and flags."""
-    project = _project(session, project_id)
+    project = project_of(session, project_id)
     query = _notice_query(project_id)
     if stakeholder is not None:
         query = query.where(Notice.stakeholder_id == _stakeholder_row(session, project_id, stakeholder).id)
@@ -226,15 +227,13 @@ def _notice_row(session: Session, project_id: int, public_id: str) -> Notice:
 
 def get_notice(session: Session, project_id: int, public_id: str, today: date) -> NoticeRead:
     notice = _notice_row(session, project_id, public_id)
-    project = _project(session, project_id)
+    project = project_of(session, project_id)
     row = session.execute(_notice_query(project_id).where(Notice.id == notice.id)).one()
     return _notice_read(row, project.rule_profile, project_dates(project), today)
 
 
 def figure_rows(session: Session, project_id: int) -> tuple[list[tuple], list[tuple]]:
     """The notice and contract rows the dashboard's figures are read from (db/quickread.py reads the same)."""
-    from ..db.models import Contract
-
     notices = [tuple(row) for row in session.execute(
         select(*(getattr(Notice, name) for name in NOTICE_FIGURE_COLUMNS), Stakeholder.name)
         .join(Stakeholder, Stakeholder.id == Notice.stakeholder_id)
@@ -249,7 +248,7 @@ def figure_rows(session: Session, project_id: int) -> tuple[list[tuple], list[tu
 
 def figures_and_late(session: Session, project_id: int, today: date) -> tuple[PartiesFigures, tuple[PartyDate, ...]]:
     """The dashboard's figures and its late notices and contracts (the quick start reads the same rows)."""
-    project = _project(session, project_id)
+    project = project_of(session, project_id)
     return parties_figures(*figure_rows(session, project_id), project.rule_profile, project_dates(project), today)
 
 
@@ -272,7 +271,7 @@ def new_stakeholder_rows(session: Session, project_id: int, items: Iterable[Mapp
 
 def add_stakeholder(session: Session, project_id: int, **values: Any) -> StakeholderRead:
     """A new stakeholder from values as typed (a name is required; the kind defaults to 其他)."""
-    _project(session, project_id)
+    project_of(session, project_id)
     (row,) = new_stakeholder_rows(session, project_id, [values])
     audit.insert_rows(session, Stakeholder.__table__, [row])
     return get_stakeholder(session, project_id, row["public_id"])
@@ -301,7 +300,7 @@ def seed_parties(session: Session, project_id: int) -> int:
     """Add the stakeholders of the project's exit type its register lacks (by seed key), each with the notices it
     is owed under the project's rule profile (data/stakeholders.toml), named in the current language. Returns how
     many stakeholders were added."""
-    project = _project(session, project_id)
+    project = project_of(session, project_id)
     have = set(session.execute(select(Stakeholder.seed_key).where(Stakeholder.project_id == project_id)).scalars())
     items = [item for item in seed_for(project.exit_type, project.rule_profile) if item.key not in have]
     if not items:
@@ -358,7 +357,7 @@ def new_notice_rows(session: Session, project_id: int, items: Iterable[Mapping[s
 def add_notice(session: Session, project_id: int, today: date, **values: Any) -> NoticeRead:
     """A new notice from values as typed (stakeholder, subject and rule required; 待发 unless a status with its
     proof is given)."""
-    _project(session, project_id)
+    project_of(session, project_id)
     (row,) = new_notice_rows(session, project_id, [values])
     audit.insert_rows(session, Notice.__table__, [row])
     return get_notice(session, project_id, row["public_id"], today)
@@ -411,7 +410,7 @@ def notice_moves(session: Session, project_id: int, before: ProjectDates, after:
     (for the replan preview), by their new deadline."""
     if before == after:
         return ()
-    profile = _project(session, project_id).rule_profile
+    profile = project_of(session, project_id).rule_profile
     moves = []
     for public_id, subject, rule, _statutory, status, _proof, name in figure_rows(session, project_id)[0]:
         if status != NoticeStatus.PENDING:
@@ -430,7 +429,7 @@ def dated_items(session: Session, project_id: int) -> tuple[PartyDate, ...]:
     deadline, and each contract not decided or decided to end, with no notice sent, at its last notice day."""
     from .contracts import notice_days
 
-    project = _project(session, project_id)
+    project = project_of(session, project_id)
     dates = project_dates(project)
     found = []
     for public_id, subject, rule, _statutory, status, _proof, name in figure_rows(session, project_id)[0]:
