@@ -155,11 +155,17 @@ def test_a_lift_gap_is_raised_on_the_risk_register_once(backend, project):
     fire = backend.call(contracts.add_contract, pid, TODAY, counterparty="安泰消防", kind="fire", end="2027-01-09",
                         decision="assign")
     assert _gap_risk(backend, pid).note.splitlines()[1].startswith(fire.public_id)
+    backend.call(risks.update_risk, pid, risk.public_id, status="closed")
+    backend.call(contracts.add_contract, pid, TODAY, counterparty="电梯 [二期]", kind="lift", end="2027-01-01",
+                 decision="keep")  # kept: no gap, the risk stays closed
+    assert _gap_risk(backend, pid).status == "closed"
+    backend.call(contracts.update_contract, pid, "C-0003", TODAY, decision="expire")
+    assert _gap_risk(backend, pid).status == "identified"  # a new gap reopens it
     updates = backend.call(lambda s: s.execute(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.entity == "risk", AuditEntry.public_id == risk.public_id, AuditEntry.field == "note")).scalar())
-    assert updates == 2  # audited, once per contract
+    assert updates == 3  # audited, once per contract
     figures = backend.call(parties.figures_of, pid, TODAY)
-    assert (figures.contracts_gap, figures.contracts_late) == (2, 1)  # the lift's last notice day is past
+    assert (figures.contracts_gap, figures.contracts_late) == (3, 1)  # the first lift's last notice day is past
 
 
 def test_a_gap_brings_the_risk_back_when_the_register_lacks_it(backend, project):

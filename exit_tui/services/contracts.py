@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from ..db.models import Contract, Notice, Risk
+from ..domain.risks import Status as RiskStatus
 from ..domain.parties import (
     ENDING, PREFIX, SENT_STATUSES, ContractDecision, ContractKind, contract_gap, contract_late, last_notice_day,
     parse_period,
@@ -220,7 +221,8 @@ def gap_note(contract: str, end: date, handover: date) -> str:
 def raise_gaps(session: Session, project_id: int) -> list[str]:
     """Note each lift or fire contract leaving a gap before T on the risk register's `lift-fire-interruption`
     risk (added again from data/risks.toml when the register lacks it), once per contract: a contract already
-    named in the note is not noted again. Returns the contracts noted now."""
+    named in the note is not noted again, and a closed risk is reopened by a new one. Returns the contracts noted
+    now."""
     project = project_of(session, project_id)
     gaps = [row for row, _status in _rows(session, project_id)
             if contract_gap(row.kind, row.end, row.decision, project.handover_date)]
@@ -231,6 +233,8 @@ def raise_gaps(session: Session, project_id: int) -> list[str]:
     new = [row for row in gaps if not any(line.startswith(row.public_id + " ") for line in lines)]
     if new:
         risk.note = "\n".join([*lines, *(gap_note(row.public_id, row.end, project.handover_date) for row in new)])
+        if risk.status == RiskStatus.CLOSED:  # a new gap reopens it: identified again
+            risk.status = RiskStatus.IDENTIFIED.value
         session.flush()
     return [row.public_id for row in new]
 
