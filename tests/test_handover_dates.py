@@ -90,7 +90,7 @@ def test_the_gantt_shows_them_as_a_group_of_their_own(backend, project):
     timeline = backend.call(load_timeline, project.id, TODAY)
     rows = build_rows(timeline)
     groups = [r.key for r in rows if r.kind == "group"]
-    assert groups == ["deadlines", "handover", "risks"]  # the seeded risks' drill schedules follow
+    assert groups == ["deadlines", "handover", "risks", "parties"]  # the seeded risks and notices follow
     dated = [r for r in rows if r.kind == "dated" and r.group == "handover"]
     assert len(dated) == len(timeline.handover_dates)
     header = next(r for r in rows if r.key == "handover")

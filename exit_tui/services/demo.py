@@ -21,7 +21,7 @@ from ..db.models import Contract, Document, Employee, Facility, HandoverKey, Not
 from ..domain.enums import TaskStatus
 from ..domain.handover import PREFIX
 from ..domain.templates import demo_settings
-from . import accounts, audit, checklist, contracts, handover, parties, risks, staff, timeline
+from . import accounts, announcements, audit, checklist, contracts, handover, parties, risks, staff, timeline
 from .ids import next_public_ids
 from .projects import ProjectRead, create_project, get_project
 
@@ -82,7 +82,32 @@ def create_demo(session: Session, today: date) -> ProjectRead:
     create_demo_staff(session, project.id, today, cfg["staff"])
     create_demo_parties(session, project.id, today, cfg["parties"])
     create_demo_accounts(session, project.id, today, handover, cfg["accounts"], cfg["handover"]["buildings"])
+    create_demo_announcements(session, project.id, today, cfg["announcements"])
     return project
+
+
+# -- the announcements -------------------------------------------------------------------------------------------
+
+
+def create_demo_announcements(session: Session, project_id: int, today: date, cfg: list[dict]) -> None:
+    """Announcements issued when their notices went out (one issued again later, superseding the first, and linked
+    to the posting notice with its photos), and a draft (last: it reads the accounts' figures)."""
+    notices = {(key, rule): public_id for key, rule, public_id in session.execute(
+        core_select(Stakeholder.seed_key, Notice.rule, Notice.public_id)
+        .join(Stakeholder, Stakeholder.id == Notice.stakeholder_id).where(Notice.project_id == project_id))}
+    issued: dict[str, str] = {}
+    for item in cfg:
+        template = item["template"]
+        if item.get("version"):
+            read = announcements.new_version(session, project_id, issued[template], today)
+        else:
+            read = announcements.draft(session, project_id, template, "zh", today)
+        if item.get("draft"):
+            continue
+        read = announcements.issue(session, project_id, read.public_id, today + timedelta(days=item["issued"]))
+        issued[template] = read.public_id
+        if "posted" in item:
+            announcements.link_notice(session, project_id, read.public_id, notices[tuple(item["posted"])])
 
 
 # -- the handover --------------------------------------------------------------------------------------------
