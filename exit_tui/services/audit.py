@@ -304,12 +304,16 @@ def _flushed(session: Session, _context: Any) -> None:
     connection = session.connection()
     entries: list[dict] = []
     order = {table: n for n, table in enumerate(AUDITED)}
-    for obj in sorted(session.new, key=lambda o: (order.get(o.__tablename__, len(order)), getattr(o, "id", None) or 0)):
+
+    def in_order(objects) -> list:  # the session's sets iterate by object identity: not the same in every run
+        return sorted(objects, key=lambda o: (order.get(o.__tablename__, len(order)), getattr(o, "id", None) or 0))
+
+    for obj in in_order(session.new):
         table = obj.__tablename__
         if table in AUDITED:
             row = _columns(obj)
             entries.append(_entry(connection, table, "create", row, new=row_text(row)))
-    for obj in session.dirty:
+    for obj in in_order(session.dirty):
         table = obj.__tablename__
         if table not in AUDITED or not session.is_modified(obj, include_collections=False):
             continue
@@ -324,7 +328,7 @@ def _flushed(session: Session, _context: Any) -> None:
                 if old != new:
                     entries.append(_entry(connection, table, "update", row, field=column.key,
                                           old=text(old), new=text(new)))
-    for obj in session.deleted:
+    for obj in in_order(session.deleted):
         table = obj.__tablename__
         if table in AUDITED:
             row = _columns(obj)
