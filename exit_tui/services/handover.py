@@ -851,7 +851,7 @@ def dated_items(session: Session, project_id: int) -> tuple[HandoverDate, ...]:
                 owed[batch_id, ref] = [outcome, promised, reason]
     owed = {key: value for key, value in owed.items() if value[0] in OWED and value[1] is not None}
     names = _names(session, project_id, {ref for _batch, ref in owed})
-    found = [HandoverDate("promised", ref, *names.get(ref, (ref, ref)), promised, batches[batch_id], outcome, reason)
+    found = [HandoverDate("promised", ref, *names.get(ref, (ref, ref)), promised, outcome, reason, batches[batch_id])
              for (batch_id, ref), (outcome, promised, reason) in owed.items()]
     found += [HandoverDate("inspection", public_id, text, text, deadline, status=state, note=responsible)
               for public_id, text, deadline, state, responsible in session.execute(

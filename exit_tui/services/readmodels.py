@@ -6,7 +6,7 @@ Kept apart from the service functions so that the UI can import them without loa
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from ..domain.enums import ExitType, TaskStatus
 from ..domain import parties
@@ -430,47 +430,37 @@ class DeadlineRead:
         return "impossible" if self.impossible else "missed" if self.missed_by else None
 
 
-class DatedItem(Protocol):
-    """What a dated item of any area (HandoverDate, RiskDate) gives the timeline, the calendar and the sheet."""
+@dataclass(frozen=True)
+class DatedItem:
+    """A dated item of another area on the timeline, in the calendar and on the timeline sheet (each area's
+    `dated_items`); an area's kind of item may add fields and say what makes its key unique."""
 
-    @property
-    def kind(self) -> str: ...
-    @property
-    def public_id(self) -> str: ...
-    @property
-    def text_zh(self) -> str: ...
-    @property
-    def text_en(self) -> str: ...
-    @property
-    def day(self) -> date: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def note(self) -> str: ...
+    kind: str
+    """What the date is, in the area's words ("promised", "review", "notice" …)."""
+    public_id: str
+    text_zh: str
+    text_en: str
+    """Its name (typed text is the same in both)."""
+    day: date
+    status: str = ""
+    """The row's status code."""
+    note: str = ""
+    """One more line of what it is (why it is owed, who leads, its legal basis …)."""
+
     @property
     def key(self) -> str:
         """Unique among its area's items."""
+        return self.public_id
 
 
 @dataclass(frozen=True)
-class HandoverDate:
-    """A dated handover item on the timeline and in the calendar (services/handover.dated_items): the promised
-    date of an item not (fully) handed over, or the deadline of an open inspection item."""
+class HandoverDate(DatedItem):
+    """A dated handover item (services/handover.dated_items): the promised date ("promised") of an item (D-, A-,
+    K-) not (fully) handed over, its status the outcome code (not_handed, partial), its note why it is owed; or the
+    deadline of an open inspection item ("inspection", I-), its status the state code, its note who must fix it."""
 
-    kind: str
-    """"promised" (未移交 / 部分移交 in a batch) or "inspection" (an open punch-list item's deadline)."""
-    public_id: str
-    """The item owed (D-, A-, K-) or the inspection item (I-)."""
-    text_zh: str
-    text_en: str
-    """Its name (a description is the same text in both)."""
-    day: date
     batch: str = ""
     """The batch that owes it (promised dates only)."""
-    status: str = ""
-    """The outcome code (not_handed, partial) or the inspection state code."""
-    note: str = ""
-    """Why it is owed (promised), or who is responsible (inspection)."""
 
     @property
     def key(self) -> str:
@@ -892,21 +882,10 @@ def risks_figures(ratings: Iterable[tuple[int, int, int]], overdue_reviews: int,
 
 
 @dataclass(frozen=True)
-class RiskDate:
-    """A dated risk item on the timeline and in the calendar (services/risks.dated_items): an open risk's next
-    review, or a day its drill schedule falls on."""
-
-    kind: str
-    """"review" or "drill"."""
-    public_id: str
-    """The risk (R-)."""
-    text_zh: str
-    text_en: str
-    day: date
-    status: str = ""
-    """The risk's status code."""
-    note: str = ""
-    """Who owns the risk (review) or leads its plan (drill)."""
+class RiskDate(DatedItem):
+    """A dated risk item (services/risks.dated_items): an open risk's (R-) next review ("review", its note who
+    owns the risk), or a day its drill schedule falls on ("drill", its note who leads the plan); status the
+    risk's status code."""
 
     @property
     def key(self) -> str:
@@ -1170,26 +1149,10 @@ class PartiesFigures:
 
 
 @dataclass(frozen=True)
-class PartyDate:
-    """A dated item of the notices and contracts on the timeline and in the calendar (services/parties.dated_items):
-    a notice's deadline while it is not sent (kind "notice"), or a contract's last notice day while no notice
-    has been sent to end it (kind "contract")."""
-
-    kind: str
-    public_id: str
-    """The notice (N-) or the contract (C-)."""
-    text_zh: str
-    text_en: str
-    """The stakeholder and subject, or the counterparty (typed text: the same in both)."""
-    day: date
-    status: str = ""
-    """The notice's status code, or the contract's decision code."""
-    note: str = ""
-    """The notice's legal basis, or the contract's notice period."""
-
-    @property
-    def key(self) -> str:
-        return self.public_id
+class PartyDate(DatedItem):
+    """A dated item of the notices and contracts (services/parties.dated_items): a notice's (N-) deadline while it
+    is not sent ("notice"; status its status code, note its legal basis), or a contract's (C-) last notice day
+    while no notice has been sent to end it ("contract"; status its decision code, note its notice period)."""
 
 
 #: The notice columns both readings of the dashboard fetch, in this order, with the stakeholder's name last.
