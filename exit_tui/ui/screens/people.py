@@ -38,7 +38,6 @@ from .register_screen import RegisterScreen, RegisterTab
 PLACEMENTS = ("", Basis.TRANSFER, Basis.TAKEN_OVER, Basis.AGREED, Basis.EXPIRY, Basis.ART40, Basis.ART40_NO_NOTICE,
               Basis.ART41)
 """Undecided, the placements that keep the employment, then those that end it."""
-LEAVING = frozenset({Basis.AGREED, Basis.EXPIRY, Basis.ART40, Basis.ART40_NO_NOTICE, Basis.ART41})
 STATUS_STYLES = {"pending": "warning", "planned": "info", "done": "dim"}
 NOTICE_STYLES = {"pending": "warning", "sent": "info", "received": "success", "refused": "bold error"}
 ANNOUNCEMENT_STYLES = {"draft": "warning", "issued": "success", "superseded": "dim"}
@@ -406,8 +405,9 @@ class PeopleScreen(RegisterScreen):
         cards, the timeline) first picks the tab, its filter choice and the row."""
         request = self.take_request()
         if isinstance(request, PeopleRequest):
-            if request.filter:
-                self.choices[request.tab] = request.filter
+            choice = request.filter or ("all" if request.key else "")  # a row asked for is shown whatever it is
+            if choice:
+                self.choices[request.tab] = choice
             if request.key:
                 self.query_one("#filter", Input).value = ""
             self._keep = request.key or self._keep
@@ -415,8 +415,8 @@ class PeopleScreen(RegisterScreen):
                 self._stale.add(request.tab)
                 self.query_one("#register-tabs", Tabs).active = f"tab-{request.tab}"  # shown, then read
                 return
-            if request.filter:
-                self.query_one("#choice", Select).value = request.filter
+            if choice:
+                self.query_one("#choice", Select).value = choice
         super().reload(keep)
         if self.tab.id == "staff":
             self.app.call_service("staff.staff_summary", self.app.project.id, self.app.today,
@@ -590,7 +590,7 @@ def predicate(choice: str):
     if choice == "pending":
         return lambda r: r.placement_status == "pending"
     if choice == "leaving":
-        return lambda r: r.placement in LEAVING
+        return lambda r: r.leaving
     if choice == "alerts":
         return has_alert
     if choice.startswith("placement:"):
