@@ -23,8 +23,8 @@ from ..domain.announcements import LANGUAGES, Template, UnknownField, UnknownTem
 from ..domain.parties import PREFIX, AnnouncementStatus, StakeholderKind
 from ..i18n import CATALOGS, _, get_language
 from . import accounts, audit, handover, projects
-from .errors import NotFound, UserError
-from .ids import next_public_id
+from .errors import UserError
+from .ids import next_public_id, row_of
 from .imports import normalize_id
 from .inputs import clean_text
 from .readmodels import AnnouncementRead
@@ -200,11 +200,7 @@ def list_announcements(session: Session, project_id: int, today: date | None = N
 
 
 def _row(session: Session, project_id: int, public_id: str) -> Announcement:
-    row = session.scalars(select(Announcement).where(Announcement.project_id == project_id,
-                                                     Announcement.public_id == public_id)).first()
-    if row is None:
-        raise NotFound("announcements.error.not_found", value=public_id)
-    return row
+    return row_of(session, Announcement, project_id, public_id, "announcements.error.not_found")
 
 
 def get_announcement(session: Session, project_id: int, public_id: str, today: date | None = None) -> AnnouncementRead:

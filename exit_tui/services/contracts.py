@@ -24,8 +24,8 @@ from ..domain.parties import (
 )
 from ..i18n import _
 from . import audit
-from .errors import NotFound, UserError
-from .ids import next_public_ids
+from .errors import UserError
+from .ids import next_public_ids, row_of
 from .inputs import choice_field, date_field, flag_field, money_field, text_field
 from .parties import project_of
 from .readmodels import ContractRead, PartyDate
@@ -142,13 +142,7 @@ def list_contracts(session: Session, project_id: int, today: date) -> list[Contr
 
 
 def _contract_row(session: Session, project_id: int, public_id: str) -> Contract:
-    from .imports import normalize_id
-
-    row = session.scalars(select(Contract).where(Contract.project_id == project_id,
-                                                 Contract.public_id == normalize_id(public_id))).first()
-    if row is None:
-        raise NotFound("parties.error.contract_not_found", value=public_id)
-    return row
+    return row_of(session, Contract, project_id, public_id, "parties.error.contract_not_found")
 
 
 def get_contract(session: Session, project_id: int, public_id: str, today: date) -> ContractRead:

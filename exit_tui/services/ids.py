@@ -4,9 +4,12 @@ Ids inside a project count per project and prefix (id_counter); project ids coun
 `meta` row LAST_PROJECT (a project's counters belong to it and go with it).
 """
 
-from sqlmodel import Session
+from typing import Any
+
+from sqlmodel import Session, select
 
 from ..db.models import IdCounter, Meta
+from .errors import NotFound
 
 LAST_PROJECT = "last_project_number"
 """The `meta` key of the last project number handed out."""
@@ -34,3 +37,15 @@ def next_project_id(session: Session) -> str:
     last.value = str(int(last.value) + 1)
     session.add(last)
     return f"P-{int(last.value):04d}"
+
+
+def row_of(session: Session, model: Any, project_id: int, public_id: str, missing: str) -> Any:
+    """The project's row of `model` with this public id, as typed in any width or case (`r-5` is R-0005); else
+    NotFound with the catalog key `missing`."""
+    from .imports import normalize_id  # the import machinery builds on the services
+
+    row = session.scalars(select(model).where(model.project_id == project_id,
+                                              model.public_id == normalize_id(public_id))).first()
+    if row is None:
+        raise NotFound(missing, value=public_id)
+    return row

@@ -26,7 +26,7 @@ from ..domain.schedule import ProjectDates
 from ..i18n import _, pick
 from . import audit
 from .errors import NotFound, UserError
-from .ids import next_public_ids
+from .ids import next_public_ids, row_of
 from .inputs import MAX_TITLE, choice_field, date_field, flag_field, text_field
 from .readmodels import (
     CONTRACT_FIGURE_COLUMNS, NOTICE_FIGURE_COLUMNS, NoticeMove, NoticeRead, PartiesFigures, PartyDate,
@@ -216,13 +216,7 @@ def list_notices(session: Session, project_id: int, today: date, stakeholder: st
 
 
 def _notice_row(session: Session, project_id: int, public_id: str) -> Notice:
-    from .imports import normalize_id
-
-    notice = session.scalars(select(Notice).where(Notice.project_id == project_id,
-                                                  Notice.public_id == normalize_id(public_id))).first()
-    if notice is None:
-        raise NotFound("parties.error.notice_not_found", value=public_id)
-    return notice
+    return row_of(session, Notice, project_id, public_id, "parties.error.notice_not_found")
 
 
 def get_notice(session: Session, project_id: int, public_id: str, today: date) -> NoticeRead:

@@ -30,7 +30,7 @@ from ..domain.risks import (
 from ..i18n import _, pick
 from . import audit
 from .errors import NotFound, UserError
-from .ids import next_public_ids
+from .ids import next_public_ids, row_of
 from .inputs import MAX_TITLE, choice_field, clean_basis, date_field, text_field
 from .readmodels import (
     DrillRead, Heatmap, RiskDate, RiskQuery, RiskRead, RisksFigures, ScorePoint, risks_figures,
@@ -216,13 +216,7 @@ def list_risks(session: Session, project_id: int, query: RiskQuery | None = None
 
 
 def _risk_row(session: Session, project_id: int, public_id: str) -> Risk:
-    from .imports import normalize_id  # the import machinery builds on the services
-
-    risk = session.scalars(select(Risk).where(Risk.project_id == project_id,
-                                              Risk.public_id == normalize_id(public_id))).first()
-    if risk is None:
-        raise NotFound("risks.error.not_found", value=public_id)
-    return risk
+    return row_of(session, Risk, project_id, public_id, "risks.error.not_found")
 
 
 def get_risk(session: Session, project_id: int, public_id: str) -> RiskRead:
@@ -468,13 +462,7 @@ def _held_on(value: Any) -> date:
 
 
 def _drill_row(session: Session, project_id: int, public_id: str) -> RiskDrill:
-    from .imports import normalize_id
-
-    drill = session.scalars(select(RiskDrill).where(RiskDrill.project_id == project_id,
-                                                    RiskDrill.public_id == normalize_id(public_id))).first()
-    if drill is None:
-        raise NotFound("risks.error.not_found", value=public_id)
-    return drill
+    return row_of(session, RiskDrill, project_id, public_id, "risks.error.not_found")
 
 
 def _risk_ref(session: Session, drill: RiskDrill) -> str:

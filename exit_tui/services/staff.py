@@ -33,7 +33,7 @@ from ..i18n import CATALOGS, _
 from ..i18n.severance import block_text, follow_up_title
 from . import audit
 from .errors import NotFound, UserError
-from .ids import next_public_ids
+from .ids import next_public_ids, row_of
 from .inputs import choice_field, date_field, flag_field, money_field, text_field
 from .readmodels import (
     STAFF_FIGURE_COLUMNS, EmployeeRead, PlacementTotal, StaffFigures, StaffSettings, StaffSummary, staff_figures,
@@ -272,13 +272,7 @@ def list_employees(session: Session, project_id: int) -> list[EmployeeRead]:
 
 
 def _employee_row(session: Session, project_id: int, public_id: str) -> Employee:
-    from .imports import normalize_id  # the import machinery builds on the services
-
-    employee = session.scalars(select(Employee).where(Employee.project_id == project_id,
-                                                      Employee.public_id == normalize_id(public_id))).first()
-    if employee is None:
-        raise NotFound("staff.error.not_found", value=public_id)
-    return employee
+    return row_of(session, Employee, project_id, public_id, "staff.error.not_found")
 
 
 def get_employee(session: Session, project_id: int, public_id: str) -> EmployeeRead:
