@@ -32,7 +32,7 @@ from . import audit
 from .errors import NotFound, UserError
 from .handover import clean_area
 from .ids import next_public_ids
-from .inputs import choice_field, clean_text, date_field, text_field
+from .inputs import choice_field, clean_field, clean_text, clean_values, date_field, text_field
 from .readmodels import (
     AccountsFigures, CategoryTotal, CutoffChange, CutoffPreview, LedgerRead, LineRead, SettlementSummary, UnitRead,
     accounts_figures,
@@ -147,11 +147,7 @@ FIELDS: dict[str, dict[str, Callable[[Any], Any]]] = {
 }
 def clean(register: str, field: str, value: Any) -> Any:
     """One field's value checked and typed; raises UserError naming the field."""
-    try:
-        cleaner = FIELDS[register][field]
-    except KeyError:
-        raise UserError("accounts.error.unknown_field", field=field, value=field) from None
-    return cleaner(value)
+    return clean_field("accounts", FIELDS[register], field, value)
 
 
 def building_of(unit_no: str) -> str:
@@ -393,13 +389,7 @@ def _row_key(session: Session, project_id: int, register: str, public_id: str) -
 
 def _cleaned(register: str, values: Mapping[str, Any], whole: bool) -> dict[str, Any]:
     """Values checked by their cleaners; with `whole` (a new row) every field, those not given empty."""
-    fields = FIELDS[register]
-    extra = set(values) - set(fields)
-    if extra:
-        raise UserError("accounts.error.unknown_field", field=min(extra), value=min(extra))
-    if whole:
-        return {field: cleaner(values.get(field)) for field, cleaner in fields.items()}
-    return {field: fields[field](value) for field, value in values.items()}
+    return clean_values("accounts", FIELDS[register], values, whole)
 
 
 def new_rows(session: Session, project_id: int, register: str, items: Iterable[Mapping[str, Any]]) -> list[dict]:

@@ -26,7 +26,7 @@ from ..i18n import _
 from . import audit
 from .errors import UserError
 from .ids import next_public_ids, row_of
-from .inputs import choice_field, date_field, flag_field, money_field, text_field
+from .inputs import choice_field, clean_field, clean_values, date_field, flag_field, money_field, text_field
 from .parties import project_of
 from .readmodels import ContractRead, PartyDate
 
@@ -81,9 +81,7 @@ _COLUMN = {"outstanding": "outstanding_fen"}
 
 def clean(field: str, value: Any) -> Any:
     """One field's value checked and typed; raises UserError naming the field."""
-    if field not in FIELDS:
-        raise UserError("parties.error.unknown_field", field=field, value=field)
-    return FIELDS[field](value)
+    return clean_field("parties", FIELDS, field, value)
 
 
 def columns(field: str, value: Any) -> dict[str, Any]:
@@ -92,13 +90,8 @@ def columns(field: str, value: Any) -> dict[str, Any]:
 
 
 def _cleaned(values: Mapping[str, Any], whole: bool) -> dict[str, Any]:
-    extra = set(values) - set(FIELDS)
-    if extra:
-        raise UserError("parties.error.unknown_field", field=min(extra), value=min(extra))
-    items = {field: cleaner(values.get(field)) for field, cleaner in FIELDS.items()} if whole else \
-        {field: FIELDS[field](value) for field, value in values.items()}
     found: dict[str, Any] = {}
-    for field, value in items.items():
+    for field, value in clean_values("parties", FIELDS, values, whole).items():
         found.update(columns(field, value))
     return found
 

@@ -31,7 +31,7 @@ from ..i18n import _, pick
 from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids
-from .inputs import MAX_TITLE, choice_field, clean_basis, date_field, text_field
+from .inputs import MAX_TITLE, choice_field, clean_basis, clean_field, date_field, text_field
 from .readmodels import HandoverDate, HandoverSummary, handover_summary
 
 MAX_COUNT = 1_000_000
@@ -197,11 +197,7 @@ FIELDS: dict[str, dict[str, Callable[[Any], Any]]] = {
 
 def clean(register: str, field: str, value: Any) -> Any:
     """One field's value checked and typed; raises UserError naming the field."""
-    try:
-        cleaner = FIELDS[register][field]
-    except KeyError:
-        raise UserError("handover.error.unknown_field", field=field, value=field) from None
-    return cleaner(value)
+    return clean_field("handover", FIELDS[register], field, value)
 
 
 def columns(field: str, value: Any) -> dict[str, Any]:

@@ -100,6 +100,27 @@ def resolve_due(dates: ProjectDates, text: str) -> tuple[date | None, DueRule | 
 MAX_TEXT = 2000
 
 
+def clean_field(area: str, fields: Mapping[str, Callable[[Any], Any]], field: str, value: Any) -> Any:
+    """One field's value checked and typed by its cleaner in `fields` (a register's, shared by its form and its
+    import); UserError naming the field, an unknown one too (`<area>.error.unknown_field`)."""
+    cleaner = fields.get(field)
+    if cleaner is None:
+        raise UserError(f"{area}.error.unknown_field", field=field, value=field)
+    return cleaner(value)
+
+
+def clean_values(area: str, fields: Mapping[str, Callable[[Any], Any]], values: Mapping[str, Any],
+                 whole: bool) -> dict[str, Any]:
+    """Values checked by their cleaners: with `whole` (a new row) every field, those not given empty; else only
+    those given. A name that is no field is refused, naming it."""
+    extra = set(values) - set(fields)
+    if extra:
+        raise UserError(f"{area}.error.unknown_field", field=min(extra), value=min(extra))
+    if whole:
+        return {field: cleaner(values.get(field)) for field, cleaner in fields.items()}
+    return {field: fields[field](value) for field, value in values.items()}
+
+
 def text_field(area: str, field: str, limit: int = MAX_TEXT) -> Callable[[Any], str]:
     """Free text: control characters removed, trimmed, at most `limit` characters."""
     def clean(value: Any) -> str:

@@ -27,7 +27,7 @@ from ..i18n import _, pick
 from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids, row_of
-from .inputs import MAX_TITLE, choice_field, date_field, flag_field, text_field
+from .inputs import MAX_TITLE, choice_field, clean_field, clean_values, date_field, flag_field, text_field
 from .readmodels import (
     CONTRACT_FIGURE_COLUMNS, NOTICE_FIGURE_COLUMNS, NoticeMove, NoticeRead, PartiesFigures, PartyDate,
     StakeholderRead, parties_figures,
@@ -101,20 +101,12 @@ NOTICE_FIELDS: dict[str, Callable[[Any], Any]] = {
 
 
 def _cleaned(fields: Mapping[str, Callable], values: Mapping[str, Any], whole: bool) -> dict[str, Any]:
-    extra = set(values) - set(fields)
-    if extra:
-        raise UserError("parties.error.unknown_field", field=min(extra), value=min(extra))
-    if whole:
-        return {field: cleaner(values.get(field)) for field, cleaner in fields.items()}
-    return {field: fields[field](value) for field, value in values.items()}
+    return clean_values("parties", fields, values, whole)
 
 
 def clean(field: str, value: Any, register: str = "notice") -> Any:
     """One field's value of the stakeholder or notice register, checked and typed; UserError naming the field."""
-    fields = STAKEHOLDER_FIELDS if register == "stakeholder" else NOTICE_FIELDS
-    if field not in fields:
-        raise UserError("parties.error.unknown_field", field=field, value=field)
-    return fields[field](value)
+    return clean_field("parties", STAKEHOLDER_FIELDS if register == "stakeholder" else NOTICE_FIELDS, field, value)
 
 
 def check_proof(status: str, sent_on: date | None, channel: str, proof_kind: str, proof_ref: str,

@@ -31,7 +31,7 @@ from ..i18n import _, pick
 from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids, row_of
-from .inputs import MAX_TITLE, choice_field, clean_basis, date_field, text_field
+from .inputs import MAX_TITLE, choice_field, clean_basis, clean_field, clean_values, date_field, text_field
 from .readmodels import (
     DrillRead, Heatmap, RiskDate, RiskQuery, RiskRead, RisksFigures, ScorePoint, risks_figures,
 )
@@ -125,11 +125,7 @@ BILINGUAL = {"title": "title", "trigger": "trigger", "mitigation": "mitigation",
 
 def clean(field: str, value: Any) -> Any:
     """One field's value checked and typed; raises UserError naming the field."""
-    try:
-        cleaner = FIELDS[field]
-    except KeyError:
-        raise UserError("risks.error.unknown_field", field=field, value=field) from None
-    return cleaner(value)
+    return clean_field("risks", FIELDS, field, value)
 
 
 def columns(field: str, value: Any) -> dict[str, Any]:
@@ -140,12 +136,7 @@ def columns(field: str, value: Any) -> dict[str, Any]:
 
 
 def _cleaned(values: Mapping[str, Any], whole: bool) -> dict[str, Any]:
-    extra = set(values) - set(FIELDS)
-    if extra:
-        raise UserError("risks.error.unknown_field", field=min(extra), value=min(extra))
-    if whole:
-        return {field: cleaner(values.get(field)) for field, cleaner in FIELDS.items()}
-    return {field: FIELDS[field](value) for field, value in values.items()}
+    return clean_values("risks", FIELDS, values, whole)
 
 
 # -- reads ---------------------------------------------------------------------------------------------------------
@@ -431,11 +422,7 @@ def update_drill(session: Session, project_id: int, public_id: str, today: date,
         raise UserError("risks.error.drill_risk", field="risk", value=drill.public_id)
     cleaners = {"held_on": _held_on, "participants": _text("participants", 500), "scenario": _text("scenario"),
                 "findings": _text("findings")}
-    extra = set(values) - set(cleaners)
-    if extra:
-        raise UserError("risks.error.unknown_field", field=min(extra), value=min(extra))
-    for field, value in values.items():
-        value = cleaners[field](value)
+    for field, value in clean_values("risks", cleaners, values, whole=False).items():
         if getattr(drill, field) != value:
             setattr(drill, field, value)
     session.flush()

@@ -34,7 +34,7 @@ from ..i18n.severance import block_text, follow_up_title
 from . import audit
 from .errors import NotFound, UserError
 from .ids import next_public_ids, row_of
-from .inputs import choice_field, date_field, flag_field, money_field, text_field
+from .inputs import choice_field, clean_field, clean_values, date_field, flag_field, money_field, text_field
 from .readmodels import (
     STAFF_FIGURE_COLUMNS, EmployeeRead, PlacementTotal, StaffFigures, StaffSettings, StaffSummary, staff_figures,
     staff_totals,
@@ -167,11 +167,7 @@ _COLUMN = {"wages": "wages_fen", "average": "average_fen", "last_month": "last_m
 
 def clean(field: str, value: Any) -> Any:
     """One field's value checked and typed; raises UserError naming the field."""
-    try:
-        cleaner = FIELDS[field]
-    except KeyError:
-        raise UserError("staff.error.unknown_field", field=field, value=field) from None
-    return cleaner(value)
+    return clean_field("staff", FIELDS, field, value)
 
 
 def columns(field: str, value: Any) -> dict[str, Any]:
@@ -184,12 +180,7 @@ def columns(field: str, value: Any) -> dict[str, Any]:
 
 
 def _cleaned(values: Mapping[str, Any], whole: bool) -> dict[str, Any]:
-    extra = set(values) - set(FIELDS)
-    if extra:
-        raise UserError("staff.error.unknown_field", field=min(extra), value=min(extra))
-    if whole:
-        return {field: cleaner(values.get(field)) for field, cleaner in FIELDS.items()}
-    return {field: FIELDS[field](value) for field, value in values.items()}
+    return clean_values("staff", FIELDS, values, whole)
 
 
 def check(row: Mapping[str, Any], placement_changed: bool) -> None:
@@ -397,10 +388,7 @@ def set_staff_settings(session: Session, project_id: int, today: date, **values:
     follow."""
     cleaners = {"workforce": _workforce, "local_average": _money("local_average", positive=True),
                 "minimum_wage": _money("minimum_wage", positive=True)}
-    extra = set(values) - set(cleaners)
-    if extra:
-        raise UserError("staff.error.unknown_field", field=min(extra), value=min(extra))
-    cleaned = {field: cleaners[field](value) for field, value in values.items()}
+    cleaned = clean_values("staff", cleaners, values, whole=False)
     row = _settings_row(session, project_id)
     if row is None:
         _profile(session, project_id)  # the project exists
