@@ -982,6 +982,14 @@ class StaffSummary:
 
 
 @dataclass(frozen=True)
+class StaffRegister:
+    """The staff register as its screen shows it: the employees and their totals, from one read."""
+
+    employees: list[EmployeeRead]
+    summary: StaffSummary
+
+
+@dataclass(frozen=True)
 class StaffFigures:
     """The dashboard's staff card (services/staff.figures_of; the quick start reads the same rows)."""
 

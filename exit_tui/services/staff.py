@@ -10,7 +10,7 @@ cleaner per field (`FIELDS`), which the staff sheet's import uses too.
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import partial
@@ -36,8 +36,8 @@ from .errors import NotFound, UserError
 from .ids import next_public_ids, row_of
 from .inputs import choice_field, clean_field, clean_values, date_field, flag_field, money_field, text_field
 from .readmodels import (
-    STAFF_FIGURE_COLUMNS, EmployeeRead, PlacementTotal, StaffFigures, StaffSettings, StaffSummary, staff_figures,
-    staff_totals,
+    STAFF_FIGURE_COLUMNS, EmployeeRead, PlacementTotal, StaffFigures, StaffRegister, StaffSettings, StaffSummary,
+    staff_figures,
 )
 
 PREFIX = "E"
@@ -274,10 +274,10 @@ def get_employee(session: Session, project_id: int, public_id: str) -> EmployeeR
                  _linked(session, project_id, [employee.id]).get(employee.id, ()))
 
 
-def _figure_rows(session: Session, project_id: int, *extra) -> list[tuple]:
+def _figure_rows(session: Session, project_id: int) -> list[tuple]:
     names = [getattr(Employee, name) for name in STAFF_FIGURE_COLUMNS]
     return [tuple(row) for row in session.execute(
-        select(*names, *extra).where(Employee.project_id == project_id).order_by(col(Employee.id)))]
+        select(*names).where(Employee.project_id == project_id).order_by(col(Employee.id)))]
 
 
 def figures_of(session: Session, project_id: int) -> StaffFigures:
@@ -291,28 +291,34 @@ def staff_summary(session: Session, project_id: int, today: date) -> StaffSummar
     """The register's totals: employees by status and by placement with their severance, the art 41 count and
     threshold, and the employees blocked (art 42/45) or whose severance cannot be computed. `today` is the day of
     the read (the figures themselves depend on each leaving date)."""
+    return register(session, project_id, today).summary
+
+
+def register(session: Session, project_id: int, today: date) -> StaffRegister:
+    """The employees (list_employees) and their totals (staff_summary) from one read: each severance computed
+    once."""
     del today  # the figures hold for any day: each employee's local wages are those at the leaving date
-    workforce, overrides = _overrides(session, project_id)
-    rows = _figure_rows(session, project_id, Employee.public_id)
-    assessed, layoffs, staff, reached = staff_totals(
-        [row[:-1] for row in rows], _profile(session, project_id), workforce, overrides.local_average,
-        overrides.minimum_wage)
-    ids = [row[-1] for row in rows]
+    employees = list_employees(session, project_id)
+    workforce, _overrides_ = _overrides(session, project_id)
+    return StaffRegister(employees, summary_of(employees, workforce))
+
+
+def summary_of(employees: Sequence[EmployeeRead], workforce: int | None) -> StaffSummary:
+    """The totals of these employees, art 41 counted against `workforce` (None: the employees registered)."""
     by_status = {status.value: 0 for status in PlacementStatus}
     totals = {placement: [0, 0] for placement in PLACEMENTS}
-    blocked, incomplete = [], []
-    for public_id, (placement, status, result) in zip(ids, assessed, strict=True):
-        by_status[status] = by_status.get(status, 0) + 1
-        totals[placement][0] += 1
-        totals[placement][1] += result.severance.amount if result.severance else 0
-        if result.blocks:
-            blocked.append(public_id)
-        if is_leaving(placement) and result.severance is None:
-            incomplete.append(public_id)
+    for employee in employees:
+        by_status[employee.placement_status] = by_status.get(employee.placement_status, 0) + 1
+        totals[employee.placement][0] += 1
+        totals[employee.placement][1] += employee.amount_fen
+    layoffs = totals[Basis.ART41.value][0]
+    staff = art41_workforce(workforce, len(employees), layoffs)
     return StaffSummary(
-        len(ids), by_status["pending"], by_status["planned"], by_status["done"],
+        len(employees), by_status["pending"], by_status["planned"], by_status["done"],
         tuple(PlacementTotal(placement, n, fen) for placement, (n, fen) in totals.items()),
-        sum(fen for _n, fen in totals.values()), staff, layoffs, reached, tuple(blocked), tuple(incomplete))
+        sum(fen for _n, fen in totals.values()), staff, layoffs, bool(layoffs) and art41_threshold(layoffs, staff),
+        tuple(e.public_id for e in employees if e.blocks),
+        tuple(e.public_id for e in employees if e.leaving and e.severance is None))
 
 
 def staff_settings(session: Session, project_id: int, today: date) -> StaffSettings:

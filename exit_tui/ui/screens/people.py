@@ -28,6 +28,7 @@ from ...domain.staff import ContractType
 from ...i18n import _, _n, get_language
 from ...i18n.severance import block_text, working
 from ...io.spec import CONTRACTS, NOTICES, STAFF, STAKEHOLDERS, Kind
+from ...services.readmodels import StaffRegister
 from ..modals.announcement import AnnouncementDialog, DraftDialog
 from ..modals.confirm import ConfirmScreen
 from ..modals.record_form import RecordForm, field_column, form_columns
@@ -298,7 +299,7 @@ class PeopleScreen(RegisterScreen):
     ]
 
     TABS = (
-        RegisterTab("staff", "people.tab.staff", "staff.list_employees", "staff.delete_employee",
+        RegisterTab("staff", "people.tab.staff", "staff.register", "staff.delete_employee",
                     view_name="people.staff", placeholder="people.staff_placeholder"),
         RegisterTab("stakeholder", "people.tab.stakeholder", "parties.list_stakeholders",
                     "parties.delete_stakeholder", view_name="people.stakeholders",
@@ -321,7 +322,7 @@ class PeopleScreen(RegisterScreen):
     def __init__(self) -> None:
         super().__init__()
         self.summary: Any | None = None
-        """The staff register's totals and alerts (services/staff.staff_summary), as last read."""
+        """The staff register's totals and alerts (services/staff.register), as last read."""
         self.choices: dict[str, str] = {tab.id: "all" for tab in self.TABS}
         """The filter choice of each tab."""
 
@@ -351,7 +352,7 @@ class PeopleScreen(RegisterScreen):
                          _(f"parties.contract_kind.{row.kind}")))
 
     def load_args(self) -> tuple:
-        if self.tab.id in ("notice", "announcement", "contract"):
+        if self.tab.id in ("staff", "notice", "announcement", "contract"):
             return (self.app.project.id, self.app.today)
         return (self.app.project.id,)
 
@@ -418,9 +419,16 @@ class PeopleScreen(RegisterScreen):
             if choice:
                 self.query_one("#choice", Select).value = choice
         super().reload(keep)
-        if self.tab.id == "staff":
-            self.app.call_service("staff.staff_summary", self.app.project.id, self.app.today,
-                                  then=self.show_summary)
+
+    def rows_of(self, result: Any) -> list[Any]:
+        return result.employees if isinstance(result, StaffRegister) else result
+
+    def show_rows(self, rows: Any) -> None:
+        """The staff tab's load brings its totals too (staff.register: each severance computed once)."""
+        if isinstance(rows, StaffRegister):
+            self.show_summary(rows.summary)
+            rows = rows.employees
+        super().show_rows(rows)
 
     def show_summary(self, summary: Any) -> None:
         self.summary = summary
