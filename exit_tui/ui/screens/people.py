@@ -44,8 +44,6 @@ NOTICE_STYLES = {"pending": "warning", "sent": "info", "received": "success", "r
 ANNOUNCEMENT_STYLES = {"draft": "warning", "issued": "success", "superseded": "dim"}
 TALL = 30
 """Terminal lines from which the totals by placement are shown too."""
-FILTERS = ("all", "pending", "leaving", "alerts")
-"""The choices of the filter drop-down besides one per placement (`placement:<code>`)."""
 
 
 def placement_label(code: str) -> str:
@@ -262,8 +260,12 @@ class Filter:
 def tab_filters(tab: str) -> list[Filter]:
     """The filter choices of a tab, the first showing every row."""
     if tab == "staff":
-        return [Filter(key, _(f"people.filter.{key}"), predicate(key)) for key in FILTERS] + [
-            Filter(f"placement:{code}", placement_label(code), predicate(f"placement:{code}")) for code in PLACEMENTS]
+        return [Filter("all", _("people.filter.all"), None),
+                Filter("pending", _("people.filter.pending"), lambda r: r.placement_status == "pending"),
+                Filter("leaving", _("people.filter.leaving"), lambda r: r.leaving),
+                Filter("alerts", _("people.filter.alerts"), has_alert)] + [
+            Filter(f"placement:{code}", placement_label(code), lambda r, code=code: r.placement == code)
+            for code in PLACEMENTS]
     if tab == "stakeholder":
         return [Filter("all", _("people.filter.all_parties"), None),
                 Filter("open", _("people.filter.open_notices"), lambda r: r.open_notices > 0)] + [
@@ -398,8 +400,7 @@ class PeopleScreen(RegisterScreen):
             select.set_options(options)
             select.value = options[1][1]  # Textual keeps the old label while the value stays the same ("all")
             select.value = self.choices[self.tab.id]
-        chosen = next((c for c in tab_filters(self.tab.id) if c.value == self.choices[self.tab.id]), None)
-        self.table.set_predicate(chosen.predicate if chosen else None)
+        self._apply_choice()
 
     def reload(self, keep: str | None = None) -> None:
         """Read the shown tab again (and the staff totals); a request from another screen (the dashboard's
@@ -442,8 +443,12 @@ class PeopleScreen(RegisterScreen):
 
     @on(Select.Changed, "#choice")
     def choice_changed(self, event: Select.Changed) -> None:
-        value = str(event.value)
-        self.choices[self.tab.id] = value
+        self.choices[self.tab.id] = str(event.value)
+        self._apply_choice()
+
+    def _apply_choice(self) -> None:
+        """The shown tab's table shows the rows of the tab's filter choice."""
+        value = self.choices[self.tab.id]
         chosen = next((c for c in tab_filters(self.tab.id) if c.value == value), None)
         self.table.set_predicate(chosen.predicate if chosen else None)
 
@@ -591,20 +596,6 @@ class PeopleScreen(RegisterScreen):
 
 def fen_or_none(fen: int | None) -> str:
     return format_fen(fen) if fen is not None else "-"
-
-
-def predicate(choice: str):
-    """The rows a filter choice shows (None: every row)."""
-    if choice == "pending":
-        return lambda r: r.placement_status == "pending"
-    if choice == "leaving":
-        return lambda r: r.leaving
-    if choice == "alerts":
-        return has_alert
-    if choice.startswith("placement:"):
-        code = choice.removeprefix("placement:")
-        return lambda r: r.placement == code
-    return None
 
 
 def summary_text(summary: Any, tall: bool = True) -> Text:
