@@ -108,5 +108,6 @@ class FormScreen(ModalScreen[ScreenResultType]):
             field = fields.first(Field)
             field.show_error(str(error))
             field.widget.focus()
+            field.call_after_refresh(field.scroll_visible, animate=False)  # the error line under it too
         else:
             self.notify(str(error), severity="error")
