@@ -585,7 +585,7 @@ def severance_case(args: argparse.Namespace):
     """The Case of `exit-tui severance`'s options; the local wages from the profile unless both are given."""
     from .domain.dates import parse_date
     from .domain.money import parse_fen
-    from .domain.severance import Basis, Case, SeveranceInputError, local_wages
+    from .domain.severance import Basis, Case, SeveranceInputError, check_span, local_wages
 
     def day(option: str, value: str):
         return _severance_input(option, value, parse_date, "severance.error.bad_date")
@@ -594,6 +594,7 @@ def severance_case(args: argparse.Namespace):
         return None if value is None else _severance_input(option, value, parse_fen, "severance.error.bad_amount")
 
     hired, leaving = day("--hired", args.hired), day("--leaves", args.leaves)
+    check_span(hired, leaving)  # before the local wages are looked up for the leaving day
     wages = [fen("--wage", value) for value in args.wage]
     local_average, minimum = fen("--local-average", args.local_average), fen("--minimum-wage", args.minimum_wage)
     found = local_wages(args.profile, leaving)

@@ -113,6 +113,12 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, line):
     assert (code, out, err) == (2, "", f"exit-tui: {line}\n")
 
 
+def test_a_leaving_date_before_hiring_is_said_before_the_local_wages_are_looked_for(capsys):
+    code, out, err = run(capsys, "--lang", "en", "severance", "--hired", "2020-01-01", "--leaves", "2019-12-31",
+                         "--wage", "6000")  # the national profile has no local wages: the dates are the error
+    assert (code, out, err) == (2, "", "exit-tui: the leaving date 2019-12-31 is before the hire date 2020-01-01\n")
+
+
 def test_a_profile_without_local_wages_asks_for_them(capsys):
     code, out, err = run(capsys, "--lang", "en", *CASE)
     assert (code, out) == (2, "")

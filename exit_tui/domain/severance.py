@@ -190,11 +190,16 @@ def _months(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"))
 
 
+def check_span(hired: date, leaving: date) -> None:
+    """The service the calculator can count: leaving on or after the hire day, and not before 2008."""
+    if leaving < hired:
+        raise SeveranceInputError("severance.error.leaves_before_hired", hired=hired, leaving=leaving)
+    if leaving < LAW_IN_FORCE:
+        raise SeveranceInputError("severance.error.before_2008", leaving=leaving)
+
+
 def _check(case: Case) -> None:
-    if case.leaving < case.hired:
-        raise SeveranceInputError("severance.error.leaves_before_hired", hired=case.hired, leaving=case.leaving)
-    if case.leaving < LAW_IN_FORCE:
-        raise SeveranceInputError("severance.error.before_2008", leaving=case.leaving)
+    check_span(case.hired, case.leaving)
     if bool(case.wages) == (case.average is not None):
         raise SeveranceInputError("severance.error.wages_or_average")
     if len(case.wages) > MAX_WAGE_MONTHS:
