@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Select, Tabs
+from textual.widgets import Select
 
 from ...domain.handover import OWED
 from ...i18n import _, _n
@@ -250,9 +250,8 @@ class HandoverScreen(RegisterScreen):
             keys = [key for key, _predicate in FILTERS[request.tab]]
             self._choices[request.tab] = keys.index(request.filter) if request.filter in keys else 0
             self._keep = request.key or self._keep
-            if request.tab != self.tab.id:
-                self.query_one("#register-tabs", Tabs).active = f"tab-{request.tab}"  # shown, then read
-                return
+            if self.switch_for_request(request.tab):
+                return  # read once shown
             self.tab_shown()
         super().reload(keep)
 

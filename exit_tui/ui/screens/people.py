@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, Select, Static, Tabs
+from textual.widgets import Input, Label, Select, Static
 
 from ...domain.announcements import templates
 from ...domain.money import format_fen
@@ -413,10 +413,8 @@ class PeopleScreen(RegisterScreen):
             if request.key:
                 self.query_one("#filter", Input).value = ""
             self._keep = request.key or self._keep
-            if request.tab != self.tab.id:
-                self._stale.add(request.tab)
-                self.query_one("#register-tabs", Tabs).active = f"tab-{request.tab}"  # shown, then read
-                return
+            if self.switch_for_request(request.tab):
+                return  # read once shown
             if choice:
                 self.query_one("#choice", Select).value = choice
         super().reload(keep)

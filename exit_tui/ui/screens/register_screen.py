@@ -230,6 +230,15 @@ class RegisterScreen(ProjectScreen):
         new = tabs[(tabs.index(self.tab) + step) % len(tabs)]
         self.query_one("#register-tabs", Tabs).active = f"tab-{new.id}"
 
+    def switch_for_request(self, tab_id: str) -> bool:
+        """Show the tab another screen's request asks for, its rows read again once shown (so the row asked for is
+        there); False when that tab is already the one shown."""
+        if tab_id == self.tab.id:
+            return False
+        self._stale.add(tab_id)
+        self.query_one("#register-tabs", Tabs).active = f"tab-{tab_id}"
+        return True
+
     @on(Tabs.TabActivated, "#register-tabs")
     def tab_activated(self, event: Tabs.TabActivated) -> None:
         self.show_tab(event.tab.id.removeprefix("tab-"))

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Select, Tabs
+from textual.widgets import Input, Select
 
 from ...domain.risks import OPEN_STATUSES, Status
 from ...i18n import _, _n
@@ -176,10 +176,8 @@ class RisksScreen(RegisterScreen):
                 self.query_one("#filter", Input).value = ""
                 self._apply_filters()
             self._keep = request.key or self._keep
-            if request.tab != self.tab.id:
-                self._stale.add(request.tab)
-                self.query_one("#register-tabs", Tabs).active = f"tab-{request.tab}"  # shown, then read
-                return
+            if self.switch_for_request(request.tab):
+                return  # read once shown
         super().reload(keep)
         self.app.call_service("risks.heatmap", self.app.project.id, then=self._levels)
 
